@@ -1,0 +1,55 @@
+#include "calendar/date.h"
+
+#include <cstdio>
+
+namespace phase4 {
+
+using namespace std::chrono;
+
+std::optional<Date> ParseDate(std::string_view text) {
+  if (text.size() != 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
+  auto digits = [&](size_t pos, size_t n, int& out) {
+    out = 0;
+    for (size_t i = pos; i < pos + n; ++i) {
+      if (text[i] < '0' || text[i] > '9') return false;
+      out = out * 10 + (text[i] - '0');
+    }
+    return true;
+  };
+  int y, m, d;
+  if (!digits(0, 4, y) || !digits(5, 2, m) || !digits(8, 2, d)) return std::nullopt;
+  year_month_day ymd{year{y}, month{static_cast<unsigned>(m)}, day{static_cast<unsigned>(d)}};
+  if (!ymd.ok()) return std::nullopt;
+  return sys_days{ymd};
+}
+
+std::string FormatDate(Date d) {
+  year_month_day ymd{d};
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
+                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
+  return buf;
+}
+
+std::string FormatCompactDate(Date d) {
+  year_month_day ymd{d};
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d%02u%02u", static_cast<int>(ymd.year()),
+                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
+  return buf;
+}
+
+Date MakeDate(int y, unsigned m, unsigned d) { return sys_days{year{y} / month{m} / day{d}}; }
+int YearOf(Date d) { return static_cast<int>(year_month_day{d}.year()); }
+unsigned MonthOf(Date d) { return static_cast<unsigned>(year_month_day{d}.month()); }
+unsigned DayOf(Date d) { return static_cast<unsigned>(year_month_day{d}.day()); }
+
+int SeasonYearOf(Date d) {
+  year_month_day ymd{d};
+  int y = static_cast<int>(ymd.year());
+  return static_cast<unsigned>(ymd.month()) >= 10 ? y : y - 1;
+}
+
+Date TodayUtc() { return floor<days>(system_clock::now()); }
+
+}  // namespace phase4

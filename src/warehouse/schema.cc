@@ -1,0 +1,65 @@
+#include "warehouse/schema.h"
+
+#include <cstdio>
+#include <cstdlib>
+
+namespace phase4 {
+
+int TableSchema::ColumnIndex(std::string_view column) const {
+  for (size_t i = 0; i < columns.size(); ++i) {
+    if (columns[i].name == column) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+const std::vector<std::string>& AllDatasets() {
+  static const std::vector<std::string> d{"nba_raw",        "nba_analytics",   "nba_precompute",
+                                          "nba_predictions", "nba_reference",  "nba_processing",
+                                          "nba_orchestration"};
+  return d;
+}
+
+const std::vector<const TableSchema*>& Phase4Tables() {
+  static const std::vector<const TableSchema*> t{
+      &TeamDefenseZoneAnalysisSchema(), &PlayerShotZoneAnalysisSchema(),
+      &PlayerCompositeFactorsSchema(), &PlayerDailyCacheSchema(), &MlFeatureStoreSchema()};
+  return t;
+}
+
+const std::vector<const TableSchema*>& AllTables() {
+  static const std::vector<const TableSchema*> all = [] {
+    std::vector<const TableSchema*> t{&ScheduleSchema()};
+    for (auto* s : Phase3Tables()) t.push_back(s);
+    for (auto* s : Phase4Tables()) t.push_back(s);
+    t.push_back(&ProcessorRunHistorySchema());
+    t.push_back(&PrecomputeOutboxSchema());
+    t.push_back(&PredictionsOutboxSchema());
+    return t;
+  }();
+  return all;
+}
+
+const TableSchema* FindTable(std::string_view name) {
+  const TableSchema* found = nullptr;
+  for (auto* s : AllTables()) {
+    if (s->FullName() == name) return s;
+    if (s->name == name) {
+      if (found) return nullptr;  // ambiguous bare name (e.g. outbox)
+      found = s;
+    }
+  }
+  return found;
+}
+
+RowBuilder& RowBuilder::Set(std::string_view column, Value v) {
+  int i = schema_->ColumnIndex(column);
+  if (i < 0) {  // a programming error: the column list is static
+    std::fprintf(stderr, "RowBuilder: no column %.*s in %s\n", static_cast<int>(column.size()),
+                 column.data(), schema_->FullName().c_str());
+    std::abort();
+  }
+  row_[static_cast<size_t>(i)] = std::move(v);
+  return *this;
+}
+
+}  // namespace phase4

@@ -1,0 +1,133 @@
+// Warehouse: the embedded SQLite store.
+//
+// A warehouse is a directory holding one SQLite file per dataset
+// (`nba_analytics.db`, ...), attached under the dataset's name so that
+// `nba_analytics.player_game_summary` is a valid table name in SQL. Every
+// file runs in WAL mode with a busy timeout, so concurrent jobs that write
+// different tables wait for each other instead of failing.
+//
+// Guarantees (doc/warehouse.md): primary keys refuse a second row for the
+// same key; ReplaceDate and InsertRows are all-or-nothing; each file records
+// its schema version in `PRAGMA user_version`.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "calendar/date.h"
+#include "common/status.h"
+#include "warehouse/schema.h"
+#include "warehouse/value.h"
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace phase4 {
+
+inline constexpr int kSchemaVersion = 1;
+
+// A prepared statement. Bind with 1-based indexes; Step() until it returns
+// false; read columns with 0-based indexes.
+class Statement {
+ public:
+  Statement() = default;
+  Statement(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
+  Statement(Statement&& o) noexcept;
+  Statement& operator=(Statement&& o) noexcept;
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+  ~Statement();
+
+  void Bind(int index, const Value& v);
+  void BindText(int index, std::string_view text);
+  void BindInt(int index, int64_t v);
+  void BindNull(int index);
+  // Advances; true when a row is available. A failure is kept in status().
+  bool Step();
+  Status status() const { return status_; }
+  void Reset();
+
+  int ColumnCount() const;
+  Value ColumnValue(int i) const;
+  bool ColumnIsNull(int i) const;
+  int64_t ColumnInt(int i) const;
+  double ColumnReal(int i) const;
+  std::string ColumnText(int i) const;
+  std::optional<int64_t> ColumnOptInt(int i) const;
+  std::optional<double> ColumnOptReal(int i) const;
+
+ private:
+  sqlite3* db_ = nullptr;
+  sqlite3_stmt* stmt_ = nullptr;
+  Status status_;
+};
+
+class Warehouse {
+ public:
+  // Opens the warehouse at `dir`. With `create`, a missing directory and
+  // missing tables are created (what `phase4 init` does); without it, a
+  // warehouse that was never initialised is an error naming `phase4 init`.
+  static Result<std::unique_ptr<Warehouse>> Open(const std::string& dir, bool create);
+  ~Warehouse();
+
+  const std::string& dir() const { return dir_; }
+  sqlite3* handle() { return db_; }
+
+  // Creates datasets and tables that do not exist yet and migrates older
+  // schema versions. Idempotent.
+  Status Init();
+
+  Status Exec(std::string_view sql);
+  Result<Statement> Prepare(std::string_view sql);
+
+  // Transactions. Begin takes the write lock at once (BEGIN IMMEDIATE), so a
+  // busy database is noticed before any work is done.
+  Status Begin();
+  Status Commit();
+  void Rollback();
+
+  // Inserts rows; fails on any primary-key conflict. Not transactional by
+  // itself: callers wrap it (ImportRows, ReplaceDate do).
+  Status InsertRows(const TableSchema& table, const std::vector<Row>& rows);
+  // Replaces every row of the table whose date column equals `date` with
+  // `rows`, in one transaction (decision 12).
+  Status ReplaceDate(const TableSchema& table, Date date, const std::vector<Row>& rows);
+  // Replaces the rows of the given dates (all rows of the table when
+  // `dates` is empty and `whole_table`), in one transaction.
+  Status ReplaceDates(const TableSchema& table, const std::vector<Date>& dates,
+                      const std::vector<Row>& rows);
+
+  // All rows (optionally within [start, end] on the date column), ordered by
+  // the date column and the primary key.
+  Result<std::vector<Row>> SelectRows(const TableSchema& table, std::optional<Date> start,
+                                      std::optional<Date> end);
+  Result<int64_t> CountRows(const TableSchema& table);
+  // Distinct values of the date column within [start, end].
+  Result<std::vector<Date>> DistinctDates(const TableSchema& table, Date start, Date end);
+
+  // Hook for tests: when set, the next write of a row fails with this
+  // message after `after_rows` rows were written (proves all-or-nothing).
+  void InjectWriteFailureForTest(int64_t after_rows, std::string message);
+
+ private:
+  Warehouse(std::string dir, sqlite3* db) : dir_(std::move(dir)), db_(db) {}
+  Status InsertRowsLocked(const TableSchema& table, const std::vector<Row>& rows);
+
+  std::string dir_;
+  sqlite3* db_ = nullptr;
+  std::optional<std::pair<int64_t, std::string>> injected_failure_;
+};
+
+// SQL literal type of a column (INTEGER, REAL or TEXT).
+const char* SqlType(ColumnType type);
+// CREATE TABLE statement for a schema.
+std::string CreateTableSql(const TableSchema& table);
+
+// Resolves the warehouse location: `flag` if given, else $PHASE4_WAREHOUSE,
+// else ./warehouse.
+std::string ResolveWarehouseDir(const std::string& flag);
+
+}  // namespace phase4
