@@ -1,0 +1,52 @@
+// Helpers shared by the tests: temporary directories, running the real
+// binary, and locating the shared real-data folder.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace phase4::testing {
+
+// A fresh directory under the system temp dir, removed on destruction.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+  std::string str() const { return path_.string(); }
+
+ private:
+  std::filesystem::path path_;
+};
+
+struct CommandResult {
+  int exit_code = -1;
+  std::string out;  // stdout
+  std::string err;  // stderr
+};
+
+// Runs the built `phase4` binary with `args` (no shell), optional stdin
+// text, and extra environment `NAME=value` entries.
+CommandResult RunPhase4(const std::vector<std::string>& args, const std::string& stdin_text = "",
+                        const std::vector<std::string>& env = {});
+// Runs any program the same way.
+CommandResult RunProgram(const std::string& program, const std::vector<std::string>& args,
+                         const std::string& stdin_text = "", const std::vector<std::string>& env = {});
+
+// `../shared/data` beside the source tree, when present.
+std::optional<std::filesystem::path> SharedDataDir();
+
+std::string ReadFile(const std::filesystem::path& p);
+void WriteFile(const std::filesystem::path& p, const std::string& content);
+
+}  // namespace phase4::testing
+
+// Skips the current test when the shared real-data folder is absent.
+#define PHASE4_REQUIRE_SHARED_DATA(var)                                              \
+  auto var##_opt = ::phase4::testing::SharedDataDir();                               \
+  if (!var##_opt) GTEST_SKIP() << "../shared/data is absent; real-data test skipped"; \
+  const std::filesystem::path var = *var##_opt
