@@ -52,4 +52,15 @@ int SeasonYearOf(Date d) {
 
 Date TodayUtc() { return floor<days>(system_clock::now()); }
 
+std::string NowTimestampUtc() {
+  auto now = floor<microseconds>(system_clock::now());
+  auto day = floor<days>(now);
+  hh_mm_ss<microseconds> t{now - day};
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%sT%02d:%02d:%02d.%06dZ", FormatDate(day).c_str(),
+                static_cast<int>(t.hours().count()), static_cast<int>(t.minutes().count()),
+                static_cast<int>(t.seconds().count()), static_cast<int>(t.subseconds().count()));
+  return buf;
+}
+
 }  // namespace phase4

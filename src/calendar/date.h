@@ -30,7 +30,9 @@ inline int DaysBetween(Date from, Date to) { return static_cast<int>((to - from)
 // year's season, Jan-Sep to the previous year's.
 int SeasonYearOf(Date d);
 
-// Today's date in UTC, the only place the clock is read for dates.
+// Today's date in UTC.
 Date TodayUtc();
+// Now as `YYYY-MM-DDTHH:MM:SS.ffffffZ`, for processed_at and run history.
+std::string NowTimestampUtc();
 
 }  // namespace phase4

@@ -22,6 +22,11 @@ class SeasonCalendar {
  public:
   // `games` is the whole schedule (any order, any game types).
   explicit SeasonCalendar(std::vector<ScheduleGame> games, int bootstrap_days = kDefaultBootstrapDays);
+  // Moves keep the games' addresses (the index points into them); copies would not.
+  SeasonCalendar(SeasonCalendar&&) = default;
+  SeasonCalendar& operator=(SeasonCalendar&&) = default;
+  SeasonCalendar(const SeasonCalendar&) = delete;
+  SeasonCalendar& operator=(const SeasonCalendar&) = delete;
 
   int bootstrap_days() const { return bootstrap_days_; }
 

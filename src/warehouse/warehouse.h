@@ -68,16 +68,16 @@ class Statement {
 class Warehouse {
  public:
   // Opens the warehouse at `dir`. With `create`, a missing directory and
-  // missing tables are created (what `phase4 init` does); without it, a
-  // warehouse that was never initialised is an error naming `phase4 init`.
+  // missing tables are created; without it, a warehouse that was never
+  // initialised is an error naming `phase4 init`.
   static Result<std::unique_ptr<Warehouse>> Open(const std::string& dir, bool create);
   ~Warehouse();
 
   const std::string& dir() const { return dir_; }
   sqlite3* handle() { return db_; }
 
-  // Creates datasets and tables that do not exist yet and migrates older
-  // schema versions. Idempotent.
+  // Creates datasets and tables that do not exist yet, migrates an older
+  // schema version and refuses a newer one. Idempotent; Open calls it.
   Status Init();
 
   Status Exec(std::string_view sql);
@@ -95,8 +95,7 @@ class Warehouse {
   // Replaces every row of the table whose date column equals `date` with
   // `rows`, in one transaction (decision 12).
   Status ReplaceDate(const TableSchema& table, Date date, const std::vector<Row>& rows);
-  // Replaces the rows of the given dates (all rows of the table when
-  // `dates` is empty and `whole_table`), in one transaction.
+  // Replaces the rows of the given dates with `rows`, in one transaction.
   Status ReplaceDates(const TableSchema& table, const std::vector<Date>& dates,
                       const std::vector<Row>& rows);
 

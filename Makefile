@@ -1,0 +1,47 @@
+# Entry points. `make demo` and `make test` each install missing Debian
+# packages, configure and build before doing their job.
+BUILD_DIR      ?= build
+ASAN_BUILD_DIR ?= build-asan
+WAREHOUSE      ?= ./warehouse
+JOBS           ?= $(shell nproc)
+PHASE4         := $(BUILD_DIR)/phase4
+CMAKE_FLAGS    ?=
+
+.PHONY: all deps build build-asan demo test test-asan bench format clean
+
+all: build
+
+deps:
+	@bash scripts/install-deps.sh
+
+$(BUILD_DIR)/build.ninja: | deps
+	cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS)
+
+build: deps $(BUILD_DIR)/build.ninja
+	cmake --build $(BUILD_DIR) -j $(JOBS)
+
+$(ASAN_BUILD_DIR)/build.ninja: | deps
+	cmake -S . -B $(ASAN_BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DPHASE4_SANITIZE=ON -DPHASE4_BUILD_BENCH=OFF
+
+build-asan: deps $(ASAN_BUILD_DIR)/build.ninja
+	cmake --build $(ASAN_BUILD_DIR) -j $(JOBS) --target phase4 phase4_tests
+
+# The main job: a four-season league on the built-in real calendar, then the
+# Phase 3 readiness report over the full default range.
+demo: build
+	@bash scripts/demo.sh $(PHASE4) $(WAREHOUSE)
+
+# Unit and integration tests, then the same tests under ASan + UBSan.
+test: build build-asan
+	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
+	cd $(ASAN_BUILD_DIR) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  ctest --output-on-failure -j $(JOBS)
+
+bench: build
+	@bash bench/run_benchmarks.sh $(BUILD_DIR)
+
+format:
+	clang-format -i $$(git ls-files '*.cc' '*.h')
+
+clean:
+	rm -rf $(BUILD_DIR) $(ASAN_BUILD_DIR)

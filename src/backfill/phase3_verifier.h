@@ -1,0 +1,43 @@
+// Phase 3 readiness check before a Phase 4 backfill (decision 22,
+// spec/backfill-framework.md §3.2 with its later fixes).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "calendar/season_calendar.h"
+#include "common/status.h"
+#include "warehouse/warehouse.h"
+
+namespace phase4 {
+
+inline constexpr double kPhase3ReadyPct = 95.0;
+
+struct TableCoverage {
+  const TableSchema* table = nullptr;
+  std::string required_by;
+  int dates_with_data = 0;  // non-bootstrap game dates that have rows
+  int expected_dates = 0;
+  double coverage_pct = 0;
+  std::vector<Date> missing_dates;
+  bool is_ready = false;
+};
+
+struct Phase3Coverage {
+  Date start{}, end{};
+  int expected_game_dates = 0;
+  int bootstrap_dates = 0;
+  int non_bootstrap_dates = 0;
+  bool schedule_fallback = false;  // no schedule: expected dates came from player_game_summary
+  std::vector<TableCoverage> tables;
+  bool all_ready = false;
+};
+
+// Measures coverage of the five Phase 3 tables over the non-bootstrap game
+// dates of [start, end]. A query error is returned as an error, never as 0%.
+Result<Phase3Coverage> VerifyPhase3(Warehouse& wh, const SeasonCalendar& calendar, Date start, Date end);
+
+// The report of §3.2 (70-character rules, one block per table, SUMMARY).
+std::string FormatPhase3Report(const Phase3Coverage& c, bool verbose);
+
+}  // namespace phase4

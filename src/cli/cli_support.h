@@ -1,0 +1,27 @@
+// Small helpers the command files share.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "calendar/date.h"
+#include "cli/commands.h"
+#include "warehouse/warehouse.h"
+
+namespace phase4::cli {
+
+// Opens the warehouse named by the global options; prints the error and
+// returns nullptr on failure.
+std::unique_ptr<Warehouse> OpenWarehouseOrReport(const GlobalOptions& g, bool create);
+
+// A CLI11 validator for `YYYY-MM-DD`.
+CLI::Validator DateValidator();
+
+// Parses a date already validated by DateValidator (or empty -> nullopt).
+std::optional<Date> OptionalDate(const std::string& text);
+
+// Prints `error: <message>` to stderr.
+void ReportError(const std::string& message);
+
+}  // namespace phase4::cli

@@ -1,0 +1,49 @@
+// verify-phase3: is Phase 3 complete enough to run Phase 4 over a range?
+#include <fmt/format.h>
+
+#include "backfill/phase3_verifier.h"
+#include "cli/cli_support.h"
+#include "phase3/schedule_store.h"
+
+namespace phase4::cli {
+
+void AddVerifyPhase3Command(CLI::App& app, GlobalOptions& g, Action* action) {
+  auto* cmd = app.add_subcommand(
+      "verify-phase3", "Report Phase 3 coverage of the non-bootstrap game dates of a range");
+  struct Opts {
+    std::string start, end;
+    bool verbose = false;
+    int bootstrap_days = kDefaultBootstrapDays;
+  };
+  auto o = std::make_shared<Opts>();
+  cmd->add_option("--start-date", o->start, "First date")->required()->check(DateValidator());
+  cmd->add_option("--end-date", o->end, "Last date")->required()->check(DateValidator());
+  cmd->add_flag("--verbose,-v", o->verbose, "List missing dates");
+  cmd->add_option("--bootstrap-days", o->bootstrap_days, "Bootstrap period length in days")
+      ->check(CLI::Range(0, 60));
+  cmd->callback([&g, action, o] {
+    *action = [&g, o] {
+      Date start = *ParseDate(o->start), end = *ParseDate(o->end);
+      if (start > end) {
+        ReportError("Start date must be before end date");
+        return 1;
+      }
+      auto wh = OpenWarehouseOrReport(g, /*create=*/false);
+      if (!wh) return 1;
+      auto calendar = ReadCalendar(*wh, o->bootstrap_days);
+      if (!calendar.ok()) {
+        ReportError(calendar.status().message());
+        return 1;
+      }
+      auto coverage = VerifyPhase3(*wh, *calendar, start, end);
+      if (!coverage.ok()) {
+        ReportError(coverage.status().message());
+        return 1;
+      }
+      fmt::print("{}", FormatPhase3Report(*coverage, o->verbose));
+      return coverage->all_ready ? 0 : 1;
+    };
+  });
+}
+
+}  // namespace phase4::cli

@@ -1,0 +1,121 @@
+// init, load-schedule, import and export: moving data in and out.
+#include <fmt/format.h>
+
+#include <iostream>
+
+#include "cli/cli_support.h"
+#include "phase3/schedule_files.h"
+#include "phase3/schedule_store.h"
+#include "tableio/table_io.h"
+
+namespace phase4::cli {
+
+void AddInitCommand(CLI::App& app, GlobalOptions& g, Action* action) {
+  auto* cmd = app.add_subcommand("init", "Create the warehouse datasets and tables (idempotent)");
+  cmd->callback([&g, action] {
+    *action = [&g] {
+      auto wh = OpenWarehouseOrReport(g, /*create=*/true);
+      if (!wh) return 1;
+      fmt::print("warehouse ready at {} (schema version {}, {} tables in {} datasets)\n",
+                 wh->dir(), kSchemaVersion, AllTables().size(), AllDatasets().size());
+      return 0;
+    };
+  });
+}
+
+void AddLoadScheduleCommand(CLI::App& app, GlobalOptions& g, Action* action) {
+  auto* cmd = app.add_subcommand(
+      "load-schedule", "Load schedule files (game-id CSV or NBA schedule JSON) into nba_raw.nbac_schedule");
+  auto files = std::make_shared<std::vector<std::string>>();
+  cmd->add_option("FILE", *files, "Schedule files")->required()->check(CLI::ExistingFile);
+  cmd->callback([&g, action, files] {
+    *action = [&g, files] {
+      // Parse every file first: a bad file loads nothing.
+      std::vector<ScheduleGame> games;
+      for (const auto& f : *files) {
+        auto parsed = ParseScheduleFile(f);
+        if (!parsed.ok()) {
+          ReportError(parsed.status().message());
+          return 1;
+        }
+        fmt::print("{}: {} games ({} preseason/All-Star/Cup-final games skipped)\n", f,
+                   parsed->games.size(), parsed->skipped);
+        games.insert(games.end(), parsed->games.begin(), parsed->games.end());
+      }
+      auto wh = OpenWarehouseOrReport(g, /*create=*/true);
+      if (!wh) return 1;
+      auto merged = MergeSchedule(*wh, games);
+      if (!merged.ok()) {
+        ReportError(merged.status().message());
+        return 1;
+      }
+      auto total = wh->CountRows(ScheduleSchema());
+      fmt::print("nba_raw.nbac_schedule: {} rows written, {} games in the schedule\n", *merged,
+                 total.ok() ? *total : -1);
+      return 0;
+    };
+  });
+}
+
+void AddImportCommand(CLI::App& app, GlobalOptions& g, Action* action) {
+  auto* cmd = app.add_subcommand(
+      "import", "Load a table from a CSV file whose header names the columns (all rows or none)");
+  auto table = std::make_shared<std::string>();
+  auto file = std::make_shared<std::string>();
+  cmd->add_option("TABLE", *table, "Table, e.g. nba_analytics.player_game_summary")->required();
+  cmd->add_option("FILE", *file, "CSV file")->required();
+  cmd->callback([&g, action, table, file] {
+    *action = [&g, table, file] {
+      const TableSchema* t = FindTable(*table);
+      if (!t) {
+        ReportError(fmt::format("unknown table '{}'", *table));
+        return 1;
+      }
+      auto wh = OpenWarehouseOrReport(g, /*create=*/true);
+      if (!wh) return 1;
+      auto report = ImportCsvFile(*wh, *t, *file);
+      if (!report.ok()) {
+        ReportError(report.status().message());
+        fmt::print(stderr, "nothing was written to {}\n", t->FullName());
+        return 1;
+      }
+      fmt::print("{}: {} rows imported ({} dates replaced)\n", t->FullName(), report->rows,
+                 report->dates);
+      return 0;
+    };
+  });
+}
+
+void AddExportCommand(CLI::App& app, GlobalOptions& g, Action* action) {
+  auto* cmd = app.add_subcommand("export", "Write a table to stdout as CSV or JSONL");
+  struct Opts {
+    std::string table, start, end, format = "csv";
+  };
+  auto o = std::make_shared<Opts>();
+  cmd->add_option("TABLE", o->table, "Table, e.g. nba_precompute.team_defense_zone_analysis")->required();
+  cmd->add_option("--start-date", o->start, "First date (inclusive)")->check(DateValidator());
+  cmd->add_option("--end-date", o->end, "Last date (inclusive)")->check(DateValidator());
+  cmd->add_option("--format", o->format, "csv or jsonl")->check(CLI::IsMember({"csv", "jsonl"}));
+  cmd->callback([&g, action, o] {
+    *action = [&g, o] {
+      const TableSchema* t = FindTable(o->table);
+      if (!t) {
+        ReportError(fmt::format("unknown table '{}'", o->table));
+        return 1;
+      }
+      auto wh = OpenWarehouseOrReport(g, /*create=*/false);
+      if (!wh) return 1;
+      std::ios::sync_with_stdio(false);
+      Status s = ExportTable(*wh, *t, OptionalDate(o->start), OptionalDate(o->end),
+                             o->format == "csv" ? ExportFormat::kCsv : ExportFormat::kJsonl,
+                             std::cout);
+      if (!s.ok()) {
+        ReportError(s.message());
+        return 1;
+      }
+      return 0;
+    };
+  });
+}
+
+}  // namespace phase4::cli

@@ -1,0 +1,212 @@
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+#include <unordered_map>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "common/teams.h"
+#include "tableio/csv.h"
+#include "tableio/table_io.h"
+
+namespace phase4 {
+
+namespace {
+
+bool EndsWith(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+// Columns holding team tricodes (decision 25: unknown teams are rejected).
+bool IsTeamColumn(std::string_view name) {
+  return name == "team_abbr" || EndsWith(name, "_team_abbr") || EndsWith(name, "_tricode");
+}
+
+// Counts and minutes can never be negative.
+bool IsNonNegative(std::string_view name) {
+  static constexpr std::string_view kSuffixes[] = {
+      "_attempts", "_makes", "minutes_played", "_days", "points", "points_scored",
+      "points_allowed", "assists", "steals", "blocks", "turnovers", "rebounds", "possessions",
+      "personal_fouls", "blocks_paint", "blocks_mid_range", "blocks_three_pt"};
+  for (auto s : kSuffixes)
+    if (EndsWith(name, s)) return true;
+  return false;
+}
+
+// Rounds to `scale` decimals the way decision 34 says (printf rounding of
+// the exact binary value).
+double RoundToScale(double v, int scale) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", scale, v);
+  return std::strtod(buf, nullptr);
+}
+
+struct Parser {
+  const TableSchema& table;
+  const std::string& name;
+
+  Status Error(int line, const std::string& field, const std::string& what) const {
+    return Status::InvalidInput(fmt::format("{}: line {}: field {}: {}", name, line, field, what));
+  }
+
+  Status ParseCell(int line, const Column& c, const CsvField& f, Value* out) const {
+    if (f.text.empty() && !f.quoted) {
+      if (c.not_null) return Error(line, c.name, "is required (empty)");
+      *out = std::monostate{};
+      return Status::OK();
+    }
+    const std::string& t = f.text;
+    switch (c.type) {
+      case ColumnType::kInt: {
+        char* end = nullptr;
+        errno = 0;
+        long long v = std::strtoll(t.c_str(), &end, 10);
+        if (t.empty() || *end != '\0' || errno == ERANGE)
+          return Error(line, c.name, fmt::format("'{}' is not an integer", Clip(t)));
+        *out = static_cast<int64_t>(v);
+        return Status::OK();
+      }
+      case ColumnType::kReal: {
+        char* end = nullptr;
+        double v = std::strtod(t.c_str(), &end);
+        if (t.empty() || *end != '\0' || !std::isfinite(v))
+          return Error(line, c.name, fmt::format("'{}' is not a number", Clip(t)));
+        *out = c.scale >= 0 ? RoundToScale(v, c.scale) : v;
+        return Status::OK();
+      }
+      case ColumnType::kBool: {
+        if (t == "true" || t == "TRUE" || t == "True" || t == "1") *out = int64_t{1};
+        else if (t == "false" || t == "FALSE" || t == "False" || t == "0") *out = int64_t{0};
+        else return Error(line, c.name, fmt::format("'{}' is not true or false", Clip(t)));
+        return Status::OK();
+      }
+      case ColumnType::kDate: {
+        if (!ParseDate(t)) return Error(line, c.name, fmt::format("'{}' is not a date (YYYY-MM-DD)", Clip(t)));
+        *out = t;
+        return Status::OK();
+      }
+      case ColumnType::kJson: {
+        if (nlohmann::json::parse(t, nullptr, false).is_discarded())
+          return Error(line, c.name, "is not valid JSON");
+        *out = t;
+        return Status::OK();
+      }
+      default:
+        *out = t;
+        return Status::OK();
+    }
+  }
+
+  static std::string Clip(const std::string& s) {
+    return s.size() > 40 ? s.substr(0, 40) + "..." : s;
+  }
+};
+
+}  // namespace
+
+Result<std::vector<Row>> ParseCsvRows(const TableSchema& table, const std::string& name,
+                                      const std::string& content) {
+  Parser parser{table, name};
+  CsvReader reader(name, content);
+  CsvRecord rec;
+  PHASE4_RETURN_IF_ERROR(reader.Next(&rec));
+  if (reader.done() || (rec.fields.size() == 1 && rec.fields[0].text.empty()))
+    return Status::InvalidInput(fmt::format("{}: line 1: empty file (expected a header naming the columns of {})", name, table.FullName()));
+
+  // Header: every name a column of the table, each once, every NOT NULL
+  // column present.
+  std::vector<int> target;  // file field -> table column
+  std::set<std::string> seen;
+  for (const auto& f : rec.fields) {
+    int idx = table.ColumnIndex(f.text);
+    if (idx < 0)
+      return Status::InvalidInput(fmt::format("{}: line 1: field {}: not a column of {}", name,
+                                              Parser::Clip(f.text), table.FullName()));
+    if (!seen.insert(f.text).second)
+      return Status::InvalidInput(fmt::format("{}: line 1: field {}: named twice in the header", name, f.text));
+    target.push_back(idx);
+  }
+  for (const auto& c : table.columns)
+    if (c.not_null && !seen.count(c.name) && c.name != "processed_at")
+      return Status::InvalidInput(fmt::format("{}: line 1: field {}: required column missing from the header", name, c.name));
+
+  // Validation pairs: makes never above attempts.
+  std::vector<std::pair<int, int>> makes_attempts;
+  for (size_t i = 0; i < table.columns.size(); ++i) {
+    const std::string& n = table.columns[i].name;
+    if (EndsWith(n, "_makes")) {
+      int a = table.ColumnIndex(n.substr(0, n.size() - 6) + "_attempts");
+      if (a >= 0) makes_attempts.emplace_back(static_cast<int>(i), a);
+    }
+  }
+  int three_att = table.ColumnIndex("three_pt_attempts"), fg_att = table.ColumnIndex("fg_attempts");
+
+  std::vector<int> key_cols;
+  for (const auto& k : table.primary_key) key_cols.push_back(table.ColumnIndex(k));
+  std::unordered_map<std::string, int> key_lines;
+
+  std::vector<Row> rows;
+  while (true) {
+    PHASE4_RETURN_IF_ERROR(reader.Next(&rec));
+    if (reader.done()) break;
+    if (rec.fields.size() == 1 && rec.fields[0].text.empty() && !rec.fields[0].quoted) continue;
+    if (rec.fields.size() != target.size())
+      return Status::InvalidInput(fmt::format("{}: line {}: expected {} fields, found {}", name,
+                                              rec.line, target.size(), rec.fields.size()));
+    Row row(table.size());
+    for (size_t i = 0; i < target.size(); ++i) {
+      const Column& c = table.column(target[i]);
+      PHASE4_RETURN_IF_ERROR(parser.ParseCell(rec.line, c, rec.fields[i], &row[static_cast<size_t>(target[i])]));
+      const Value& v = row[static_cast<size_t>(target[i])];
+      if (IsNull(v)) continue;
+      if (IsTeamColumn(c.name) && !IsKnownTeam(std::get<std::string>(v)))
+        return parser.Error(rec.line, c.name, fmt::format("unknown team '{}'", Parser::Clip(std::get<std::string>(v))));
+      if ((c.type == ColumnType::kInt || c.type == ColumnType::kReal) && IsNonNegative(c.name) &&
+          AsReal(v).value_or(0) < 0)
+        return parser.Error(rec.line, c.name, fmt::format("negative value {}", FormatCell(c, v)));
+    }
+    for (auto [m, a] : makes_attempts) {
+      auto makes = AsInt(row[static_cast<size_t>(m)]), att = AsInt(row[static_cast<size_t>(a)]);
+      if (makes && att && *makes > *att)
+        return parser.Error(rec.line, table.column(m).name,
+                            fmt::format("{} makes exceed {} attempts ({})", *makes, *att, table.column(a).name));
+    }
+    if (three_att >= 0 && fg_att >= 0) {
+      auto t3 = AsInt(row[static_cast<size_t>(three_att)]), fg = AsInt(row[static_cast<size_t>(fg_att)]);
+      if (t3 && fg && *t3 > *fg)
+        return parser.Error(rec.line, "three_pt_attempts",
+                            fmt::format("{} three-point attempts exceed {} field-goal attempts", *t3, *fg));
+    }
+    std::string key;
+    for (int k : key_cols) key += FormatCell(table.column(k), row[static_cast<size_t>(k)]) + '\x1f';
+    auto [it, fresh] = key_lines.emplace(key, rec.line);
+    if (!fresh)
+      return parser.Error(rec.line, table.primary_key.front(),
+                          fmt::format("duplicate key ({}) already on line {}", fmt::join(table.primary_key, ", "), it->second));
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+Result<ImportReport> ImportCsvFile(Warehouse& wh, const TableSchema& table, const std::string& path) {
+  if (table.date_column.empty())
+    return Status::InvalidInput(fmt::format("{} cannot be imported (no date column)", table.FullName()));
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::IoError(fmt::format("{}: cannot open file", path));
+  std::stringstream ss;
+  ss << in.rdbuf();
+  PHASE4_ASSIGN_OR_RETURN(auto rows, ParseCsvRows(table, path, ss.str()));
+  int date_col = table.ColumnIndex(table.date_column);
+  std::set<Date> dates;
+  for (const auto& r : rows)
+    if (auto t = AsText(r[static_cast<size_t>(date_col)])) dates.insert(*ParseDate(*t));
+  PHASE4_RETURN_IF_ERROR(wh.ReplaceDates(table, {dates.begin(), dates.end()}, rows));
+  return ImportReport{static_cast<int64_t>(rows.size()), static_cast<int64_t>(dates.size())};
+}
+
+}  // namespace phase4

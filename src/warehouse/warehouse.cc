@@ -1,0 +1,398 @@
+#include "warehouse/warehouse.h"
+
+#include <sqlite3.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <map>
+#include <set>
+
+#include <fmt/format.h>
+
+namespace phase4 {
+
+namespace fs = std::filesystem;
+
+// ---------------------------------------------------------------- Statement
+
+Statement::Statement(Statement&& o) noexcept : db_(o.db_), stmt_(o.stmt_), status_(o.status_) {
+  o.stmt_ = nullptr;
+}
+
+Statement& Statement::operator=(Statement&& o) noexcept {
+  if (this != &o) {
+    if (stmt_) sqlite3_finalize(stmt_);
+    db_ = o.db_;
+    stmt_ = o.stmt_;
+    status_ = o.status_;
+    o.stmt_ = nullptr;
+  }
+  return *this;
+}
+
+Statement::~Statement() {
+  if (stmt_) sqlite3_finalize(stmt_);
+}
+
+void Statement::Bind(int index, const Value& v) {
+  if (auto p = std::get_if<int64_t>(&v)) {
+    sqlite3_bind_int64(stmt_, index, *p);
+  } else if (auto p = std::get_if<double>(&v)) {
+    sqlite3_bind_double(stmt_, index, *p);
+  } else if (auto p = std::get_if<std::string>(&v)) {
+    sqlite3_bind_text(stmt_, index, p->data(), static_cast<int>(p->size()), SQLITE_TRANSIENT);
+  } else {
+    sqlite3_bind_null(stmt_, index);
+  }
+}
+
+void Statement::BindText(int index, std::string_view text) {
+  sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+}
+void Statement::BindInt(int index, int64_t v) { sqlite3_bind_int64(stmt_, index, v); }
+void Statement::BindNull(int index) { sqlite3_bind_null(stmt_, index); }
+
+bool Statement::Step() {
+  int rc = sqlite3_step(stmt_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc != SQLITE_DONE) {
+    std::string msg = sqlite3_errmsg(db_);
+    if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+      status_ = Status::Busy("warehouse is busy: " + msg);
+    else if (rc == SQLITE_FULL)
+      status_ = Status::IoError("warehouse is full: " + msg);
+    else
+      status_ = Status::IoError(msg);
+  }
+  return false;
+}
+
+void Statement::Reset() {
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+  status_ = Status::OK();
+}
+
+int Statement::ColumnCount() const { return sqlite3_column_count(stmt_); }
+
+Value Statement::ColumnValue(int i) const {
+  switch (sqlite3_column_type(stmt_, i)) {
+    case SQLITE_INTEGER:
+      return static_cast<int64_t>(sqlite3_column_int64(stmt_, i));
+    case SQLITE_FLOAT:
+      return sqlite3_column_double(stmt_, i);
+    case SQLITE_NULL:
+      return std::monostate{};
+    default:
+      return ColumnText(i);
+  }
+}
+
+bool Statement::ColumnIsNull(int i) const { return sqlite3_column_type(stmt_, i) == SQLITE_NULL; }
+int64_t Statement::ColumnInt(int i) const { return sqlite3_column_int64(stmt_, i); }
+double Statement::ColumnReal(int i) const { return sqlite3_column_double(stmt_, i); }
+std::string Statement::ColumnText(int i) const {
+  auto p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, i));
+  return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(stmt_, i))) : std::string();
+}
+std::optional<int64_t> Statement::ColumnOptInt(int i) const {
+  if (ColumnIsNull(i)) return std::nullopt;
+  return ColumnInt(i);
+}
+std::optional<double> Statement::ColumnOptReal(int i) const {
+  if (ColumnIsNull(i)) return std::nullopt;
+  return ColumnReal(i);
+}
+
+// ---------------------------------------------------------------- DDL
+
+const char* SqlType(ColumnType type) {
+  switch (type) {
+    case ColumnType::kInt:
+    case ColumnType::kBool:
+      return "INTEGER";
+    case ColumnType::kReal:
+      return "REAL";
+    default:
+      return "TEXT";
+  }
+}
+
+std::string CreateTableSql(const TableSchema& t) {
+  std::string sql = fmt::format("CREATE TABLE IF NOT EXISTS {} (\n", t.FullName());
+  for (const auto& c : t.columns) {
+    sql += fmt::format("  {} {}{}", c.name, SqlType(c.type), c.not_null ? " NOT NULL" : "");
+    if (c.type == ColumnType::kBool) sql += fmt::format(" CHECK ({} IN (0, 1))", c.name);
+    if (c.type == ColumnType::kDate)
+      sql += fmt::format(" CHECK ({} IS NULL OR date({}) = {})", c.name, c.name, c.name);
+    sql += ",\n";
+  }
+  sql += "  PRIMARY KEY (";
+  for (size_t i = 0; i < t.primary_key.size(); ++i) sql += (i ? ", " : "") + t.primary_key[i];
+  sql += ")\n) STRICT";
+  return sql;
+}
+
+std::string ResolveWarehouseDir(const std::string& flag) {
+  if (!flag.empty()) return flag;
+  if (const char* env = std::getenv("PHASE4_WAREHOUSE"); env && *env) return env;
+  return "./warehouse";
+}
+
+// ---------------------------------------------------------------- Warehouse
+
+namespace {
+
+constexpr int kBusyTimeoutMs = 60'000;
+
+std::string DatasetFile(const std::string& dir, const std::string& dataset) {
+  return (fs::path(dir) / (dataset + ".db")).string();
+}
+
+std::string QuoteLiteral(std::string_view s) {
+  std::string out = "'";
+  for (char c : s) {
+    if (c == '\'') out += '\'';
+    out += c;
+  }
+  return out + "'";
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Warehouse>> Warehouse::Open(const std::string& dir, bool create) {
+  std::error_code ec;
+  if (create) {
+    fs::create_directories(dir, ec);
+    if (ec) return Status::IoError(fmt::format("cannot create warehouse directory {}: {}", dir, ec.message()));
+  } else if (!fs::exists(DatasetFile(dir, "nba_analytics"), ec)) {
+    return Status::NotFound(fmt::format(
+        "no warehouse at {} (run `phase4 --warehouse {} init` first)", dir, dir));
+  }
+  sqlite3* db = nullptr;
+  int rc = sqlite3_open_v2(":memory:", &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+  if (rc != SQLITE_OK) {
+    sqlite3_close(db);
+    return Status::IoError("cannot open SQLite");
+  }
+  sqlite3_busy_timeout(db, kBusyTimeoutMs);
+  std::unique_ptr<Warehouse> wh(new Warehouse(dir, db));
+  for (const auto& ds : AllDatasets()) {
+    std::string file = DatasetFile(dir, ds);
+    if (!create && !fs::exists(file, ec))
+      return Status::NotFound(fmt::format("warehouse {} lacks {} (run `phase4 init`)", dir, file));
+    PHASE4_RETURN_IF_ERROR(
+        wh->Exec(fmt::format("ATTACH DATABASE {} AS {}", QuoteLiteral(file), ds))
+            .WithContext(fmt::format("cannot open {}", file)));
+    // WAL lets readers run beside one writer per file; NORMAL sync is safe
+    // against process crashes (a power loss may lose the last commit, never
+    // corrupt the file).
+    PHASE4_RETURN_IF_ERROR(wh->Exec(fmt::format("PRAGMA {}.journal_mode=WAL", ds)));
+    PHASE4_RETURN_IF_ERROR(wh->Exec(fmt::format("PRAGMA {}.synchronous=NORMAL", ds)));
+  }
+  // Init creates what is missing, migrates an older schema and refuses a
+  // newer one; it is cheap when everything is current.
+  PHASE4_RETURN_IF_ERROR(wh->Init());
+  return wh;
+}
+
+Warehouse::~Warehouse() {
+  if (db_) sqlite3_close_v2(db_);
+}
+
+Status Warehouse::Exec(std::string_view sql) {
+  char* err = nullptr;
+  std::string s(sql);
+  int rc = sqlite3_exec(db_, s.c_str(), nullptr, nullptr, &err);
+  if (rc != SQLITE_OK) {
+    std::string msg = err ? err : sqlite3_errstr(rc);
+    sqlite3_free(err);
+    if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) return Status::Busy("warehouse is busy: " + msg);
+    if (rc == SQLITE_FULL) return Status::IoError("warehouse is full: " + msg);
+    return Status::IoError(msg);
+  }
+  return Status::OK();
+}
+
+Result<Statement> Warehouse::Prepare(std::string_view sql) {
+  sqlite3_stmt* stmt = nullptr;
+  int rc = sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr);
+  if (rc != SQLITE_OK) {
+    return Status::IoError(fmt::format("SQL error: {} in: {}", sqlite3_errmsg(db_), sql));
+  }
+  return Statement(db_, stmt);
+}
+
+Status Warehouse::Begin() { return Exec("BEGIN"); }
+Status Warehouse::Commit() { return Exec("COMMIT"); }
+void Warehouse::Rollback() {
+  if (!sqlite3_get_autocommit(db_)) (void)Exec("ROLLBACK");
+}
+
+Status Warehouse::Init() {
+  bool current = true;
+  for (const auto& ds : AllDatasets()) {
+    PHASE4_ASSIGN_OR_RETURN(Statement st, Prepare(fmt::format("PRAGMA {}.user_version", ds)));
+    int64_t version = st.Step() ? st.ColumnInt(0) : 0;
+    if (version > kSchemaVersion)
+      return Status::FailedPrecondition(fmt::format(
+          "warehouse {}: dataset {} has schema version {} but this phase4 knows only {}; "
+          "upgrade phase4",
+          dir_, ds, version, kSchemaVersion));
+    current = current && version == kSchemaVersion;
+  }
+  if (current) return Status::OK();
+  PHASE4_RETURN_IF_ERROR(Begin());
+  auto fail = [&](Status s) {
+    Rollback();
+    return s;
+  };
+  for (const TableSchema* t : AllTables()) {
+    Status s = Exec(CreateTableSql(*t));
+    if (!s.ok()) return fail(s.WithContext("creating " + t->FullName()));
+    // Migration: a table created by an older release gains the columns added
+    // since (new columns are always nullable).
+    auto info = Prepare(fmt::format("PRAGMA {}.table_info({})", t->dataset, t->name));
+    if (!info.ok()) return fail(info.status());
+    std::set<std::string> existing;
+    while (info->Step()) existing.insert(info->ColumnText(1));
+    for (const auto& c : t->columns) {
+      if (existing.count(c.name)) continue;
+      s = Exec(fmt::format("ALTER TABLE {} ADD COLUMN {} {}", t->FullName(), c.name,
+                           SqlType(c.type)));
+      if (!s.ok()) return fail(s.WithContext("migrating " + t->FullName()));
+    }
+    if (!t->date_column.empty() && t->primary_key.front() != t->date_column) {
+      s = Exec(fmt::format("CREATE INDEX IF NOT EXISTS {}.{}_by_date ON {}({})", t->dataset,
+                           t->name, t->name, t->date_column));
+      if (!s.ok()) return fail(s);
+    }
+  }
+  for (const auto& ds : AllDatasets()) {
+    Status s = Exec(fmt::format("PRAGMA {}.user_version = {}", ds, kSchemaVersion));
+    if (!s.ok()) return fail(s);
+  }
+  return Commit();
+}
+
+void Warehouse::InjectWriteFailureForTest(int64_t after_rows, std::string message) {
+  injected_failure_ = std::make_pair(after_rows, std::move(message));
+}
+
+Status Warehouse::InsertRows(const TableSchema& table, const std::vector<Row>& rows) {
+  return InsertRowsLocked(table, rows);
+}
+
+Status Warehouse::InsertRowsLocked(const TableSchema& t, const std::vector<Row>& rows) {
+  if (rows.empty()) return Status::OK();
+  std::string sql = fmt::format("INSERT INTO {} (", t.FullName());
+  std::string params;
+  for (size_t i = 0; i < t.columns.size(); ++i) {
+    sql += (i ? ", " : "") + t.columns[i].name;
+    params += i ? ", ?" : "?";
+  }
+  sql += ") VALUES (" + params + ")";
+  PHASE4_ASSIGN_OR_RETURN(Statement st, Prepare(sql));
+  int64_t written = 0;
+  for (const Row& row : rows) {
+    if (injected_failure_ && written == injected_failure_->first) {
+      std::string msg = injected_failure_->second;
+      injected_failure_.reset();
+      return Status::IoError(msg);
+    }
+    for (size_t i = 0; i < row.size(); ++i) st.Bind(static_cast<int>(i + 1), row[i]);
+    st.Step();
+    if (!st.status().ok()) return st.status().WithContext("writing " + t.FullName());
+    st.Reset();
+    ++written;
+  }
+  return Status::OK();
+}
+
+Status Warehouse::ReplaceDate(const TableSchema& table, Date date, const std::vector<Row>& rows) {
+  return ReplaceDates(table, {date}, rows);
+}
+
+Status Warehouse::ReplaceDates(const TableSchema& t, const std::vector<Date>& dates,
+                               const std::vector<Row>& rows) {
+  if (t.date_column.empty())
+    return Status::InvalidInput(t.FullName() + " has no date column to replace by");
+  PHASE4_RETURN_IF_ERROR(Begin());
+  auto del = Prepare(fmt::format("DELETE FROM {} WHERE {} = ?", t.FullName(), t.date_column));
+  if (!del.ok()) {
+    Rollback();
+    return del.status();
+  }
+  for (Date d : dates) {
+    del->BindText(1, FormatDate(d));
+    del->Step();
+    if (!del->status().ok()) {
+      Status s = del->status();
+      Rollback();
+      return s.WithContext("replacing " + t.FullName());
+    }
+    del->Reset();
+  }
+  Status s = InsertRowsLocked(t, rows);
+  if (!s.ok()) {
+    Rollback();
+    return s;
+  }
+  s = Commit();
+  if (!s.ok()) Rollback();
+  return s;
+}
+
+Result<std::vector<Row>> Warehouse::SelectRows(const TableSchema& t, std::optional<Date> start,
+                                               std::optional<Date> end) {
+  std::string sql = fmt::format("SELECT * FROM {}", t.FullName());
+  bool ranged = !t.date_column.empty() && (start || end);
+  if (ranged) {
+    sql += fmt::format(" WHERE {} >= ? AND {} <= ?", t.date_column, t.date_column);
+  }
+  sql += " ORDER BY ";
+  std::vector<std::string> order;
+  if (!t.date_column.empty()) order.push_back(t.date_column);
+  for (const auto& k : t.primary_key)
+    if (k != t.date_column) order.push_back(k);
+  for (size_t i = 0; i < order.size(); ++i) sql += (i ? ", " : "") + order[i];
+  PHASE4_ASSIGN_OR_RETURN(Statement st, Prepare(sql));
+  if (ranged) {
+    st.BindText(1, start ? FormatDate(*start) : std::string("0000-01-01"));
+    st.BindText(2, end ? FormatDate(*end) : std::string("9999-12-31"));
+  }
+  std::vector<Row> rows;
+  int n = st.ColumnCount();
+  while (st.Step()) {
+    Row r(static_cast<size_t>(n));
+    for (int i = 0; i < n; ++i) r[static_cast<size_t>(i)] = st.ColumnValue(i);
+    rows.push_back(std::move(r));
+  }
+  if (!st.status().ok()) return st.status();
+  return rows;
+}
+
+Result<int64_t> Warehouse::CountRows(const TableSchema& t) {
+  PHASE4_ASSIGN_OR_RETURN(Statement st, Prepare("SELECT COUNT(*) FROM " + t.FullName()));
+  if (!st.Step()) return st.status().ok() ? Status::IoError("count failed") : st.status();
+  return st.ColumnInt(0);
+}
+
+Result<std::vector<Date>> Warehouse::DistinctDates(const TableSchema& t, Date start, Date end) {
+  PHASE4_ASSIGN_OR_RETURN(
+      Statement st,
+      Prepare(fmt::format("SELECT DISTINCT {0} FROM {1} WHERE {0} >= ? AND {0} <= ? ORDER BY {0}",
+                          t.date_column, t.FullName())));
+  st.BindText(1, FormatDate(start));
+  st.BindText(2, FormatDate(end));
+  std::vector<Date> dates;
+  while (st.Step()) {
+    auto d = ParseDate(st.ColumnText(0));
+    if (!d) return Status::Corruption(fmt::format("bad date '{}' in {}", st.ColumnText(0), t.FullName()));
+    dates.push_back(*d);
+  }
+  if (!st.status().ok()) return st.status();
+  return dates;
+}
+
+}  // namespace phase4

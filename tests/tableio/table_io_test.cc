@@ -1,0 +1,155 @@
+#include "tableio/table_io.h"
+
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include "tableio/csv.h"
+#include "test_support.h"
+
+namespace phase4 {
+namespace {
+
+const char* kHeader =
+    "player_lookup,game_id,game_date,team_abbr,opponent_team_abbr,season_year,points,"
+    "minutes_played,fg_attempts,fg_makes,three_pt_attempts,three_pt_makes,paint_attempts,"
+    "paint_makes,starter_flag,win_flag,is_active,player_full_name\n";
+
+std::string Line(const std::string& player, const std::string& game, const std::string& date,
+                 const std::string& team = "BOS", const std::string& minutes = "31.0",
+                 const std::string& fga = "12", const std::string& fgm = "6") {
+  return player + "," + game + "," + date + "," + team + ",NYK,2023,14," + minutes + "," + fga +
+         "," + fgm + ",4,1,5,3,true,false,true,\"Doe, \"\"JJ\"\"\"\n";
+}
+
+TEST(CsvReaderTest, QuotedEmptyIsNotNullAndLinesAreCounted) {
+  CsvReader r("x.csv", "a,\"\",\n\"multi\nline\",b\n");
+  CsvRecord rec;
+  ASSERT_TRUE(r.Next(&rec).ok());
+  ASSERT_EQ(rec.fields.size(), 3u);
+  EXPECT_TRUE(rec.fields[1].quoted);
+  EXPECT_FALSE(rec.fields[2].quoted);
+  ASSERT_TRUE(r.Next(&rec).ok());
+  EXPECT_EQ(rec.line, 2);
+  EXPECT_EQ(rec.fields[0].text, "multi\nline");
+  ASSERT_TRUE(r.Next(&rec).ok());
+  EXPECT_TRUE(r.done());
+}
+
+struct BadCase {
+  const char* name;
+  std::string content;
+  std::string expect_in_message;
+};
+
+class MalformedCsvTest : public ::testing::TestWithParam<BadCase> {};
+
+TEST_P(MalformedCsvTest, FailsNamingFileLineAndFieldAndWritesNothing) {
+  testing::TempDir dir;
+  auto wh = std::move(Warehouse::Open(dir.str(), true)).value();
+  auto path = dir.path() / "pgs.csv";
+  testing::WriteFile(path, std::string(kHeader) + Line("aa", "20231025_NYK_BOS", "2023-10-25"));
+  ASSERT_TRUE(ImportCsvFile(*wh, PlayerGameSummarySchema(), path.string()).ok());
+
+  testing::WriteFile(path, GetParam().content);
+  auto r = ImportCsvFile(*wh, PlayerGameSummarySchema(), path.string());
+  ASSERT_FALSE(r.ok());
+  const std::string& msg = r.status().message();
+  EXPECT_NE(msg.find(path.string()), std::string::npos) << msg;
+  EXPECT_NE(msg.find(GetParam().expect_in_message), std::string::npos) << msg;
+  auto rows = wh->SelectRows(PlayerGameSummarySchema(), std::nullopt, std::nullopt);
+  ASSERT_EQ(rows->size(), 1u);  // the earlier load is intact
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Corpus, MalformedCsvTest,
+    ::testing::Values(
+        BadCase{"empty", "", "line 1: empty file"},
+        BadCase{"unknown_column", "player_lookup,shoe_size\n", "line 1: field shoe_size"},
+        BadCase{"missing_required", "player_lookup,game_id\n", "field game_date: required"},
+        BadCase{"wrong_field_count",
+                std::string(kHeader) + Line("aa", "g1", "2023-10-25") + "bb,g2,2023-10-25\n",
+                "line 3: expected 18 fields, found 3"},
+        BadCase{"bad_date", std::string(kHeader) + Line("aa", "g1", "2023-02-30"),
+                "line 2: field game_date: '2023-02-30' is not a date"},
+        BadCase{"unknown_team", std::string(kHeader) + Line("aa", "g1", "2023-10-25", "XYZ"),
+                "line 2: field team_abbr: unknown team 'XYZ'"},
+        BadCase{"negative_minutes",
+                std::string(kHeader) + Line("aa", "g1", "2023-10-25", "BOS", "-3"),
+                "line 2: field minutes_played: negative value"},
+        BadCase{"makes_above_attempts",
+                std::string(kHeader) + Line("aa", "g1", "2023-10-25", "BOS", "30", "5", "7"),
+                "line 2: field fg_makes: 7 makes exceed 5 attempts"},
+        BadCase{"duplicate_key",
+                std::string(kHeader) + Line("aa", "g1", "2023-10-25") +
+                    Line("aa", "g1", "2023-10-25"),
+                "line 3: field player_lookup: duplicate key"},
+        BadCase{"binary_garbage", std::string(kHeader) + std::string("aa\0\x01\x02,b\n", 8),
+                "line 2: field 1: binary data"},
+        BadCase{"not_an_integer", std::string(kHeader) + Line("aa", "g1", "2023-10-25", "BOS", "30", "x"),
+                "line 2: field fg_attempts: 'x' is not an integer"},
+        BadCase{"huge_line", std::string(kHeader) + std::string(10 << 20, 'a') + "\n",
+                "line 2: field 1: longer than"}),
+    [](const auto& info) { return std::string(info.param.name); });
+
+TEST(TableIoTest, ExportThenImportReproducesTheTable) {
+  testing::TempDir dir;
+  auto wh = std::move(Warehouse::Open(dir.str(), true)).value();
+  auto path = dir.path() / "pgs.csv";
+  testing::WriteFile(path, std::string(kHeader) + Line("aa", "g1", "2023-10-25") +
+                               Line("bb", "g1", "2023-10-25", "BOS", "") +
+                               Line("cc", "g2", "2023-10-27", "LAL", "12.3"));
+  ASSERT_TRUE(ImportCsvFile(*wh, PlayerGameSummarySchema(), path.string()).ok());
+  for (auto format : {ExportFormat::kCsv}) {
+    std::ostringstream first;
+    ASSERT_TRUE(ExportTable(*wh, PlayerGameSummarySchema(), std::nullopt, std::nullopt, format, first).ok());
+    auto before = wh->SelectRows(PlayerGameSummarySchema(), std::nullopt, std::nullopt);
+
+    testing::TempDir dir2;
+    auto wh2 = std::move(Warehouse::Open(dir2.str(), true)).value();
+    auto exported = dir2.path() / "export.csv";
+    testing::WriteFile(exported, first.str());
+    ASSERT_TRUE(ImportCsvFile(*wh2, PlayerGameSummarySchema(), exported.string()).ok());
+    auto after = wh2->SelectRows(PlayerGameSummarySchema(), std::nullopt, std::nullopt);
+    EXPECT_EQ(*before, *after);
+    std::ostringstream second;
+    ASSERT_TRUE(ExportTable(*wh2, PlayerGameSummarySchema(), std::nullopt, std::nullopt, format, second).ok());
+    EXPECT_EQ(first.str(), second.str());
+  }
+  // The name with a comma and quotes and the NULL minutes survive.
+  auto rows = wh->SelectRows(PlayerGameSummarySchema(), std::nullopt, std::nullopt);
+  int name = PlayerGameSummarySchema().ColumnIndex("player_full_name");
+  int minutes = PlayerGameSummarySchema().ColumnIndex("minutes_played");
+  EXPECT_EQ(std::get<std::string>((*rows)[0][name]), "Doe, \"JJ\"");
+  EXPECT_TRUE(IsNull((*rows)[1][minutes]));
+}
+
+TEST(TableIoTest, ReimportReplacesTheDatesTheFileCovers) {
+  testing::TempDir dir;
+  auto wh = std::move(Warehouse::Open(dir.str(), true)).value();
+  auto path = dir.path() / "pgs.csv";
+  testing::WriteFile(path, std::string(kHeader) + Line("aa", "g1", "2023-10-25") +
+                               Line("cc", "g2", "2023-10-27"));
+  ASSERT_TRUE(ImportCsvFile(*wh, PlayerGameSummarySchema(), path.string()).ok());
+  ASSERT_TRUE(ImportCsvFile(*wh, PlayerGameSummarySchema(), path.string()).ok());
+  EXPECT_EQ(*wh->CountRows(PlayerGameSummarySchema()), 2);
+  testing::WriteFile(path, std::string(kHeader) + Line("dd", "g3", "2023-10-25"));
+  ASSERT_TRUE(ImportCsvFile(*wh, PlayerGameSummarySchema(), path.string()).ok());
+  EXPECT_EQ(*wh->CountRows(PlayerGameSummarySchema()), 2);  // 10-25 replaced, 10-27 kept
+}
+
+TEST(TableIoTest, JsonlEmbedsJsonColumnsAndBooleans) {
+  testing::TempDir dir;
+  auto wh = std::move(Warehouse::Open(dir.str(), true)).value();
+  auto path = dir.path() / "pgs.csv";
+  testing::WriteFile(path, std::string(kHeader) + Line("aa", "g1", "2023-10-25"));
+  ASSERT_TRUE(ImportCsvFile(*wh, PlayerGameSummarySchema(), path.string()).ok());
+  std::ostringstream out;
+  ASSERT_TRUE(ExportTable(*wh, PlayerGameSummarySchema(), std::nullopt, std::nullopt, ExportFormat::kJsonl, out).ok());
+  EXPECT_NE(out.str().find("\"is_active\":true"), std::string::npos) << out.str();
+  EXPECT_NE(out.str().find("\"usage_rate\":null"), std::string::npos);
+  EXPECT_NE(out.str().find("\"minutes_played\":31.0"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace phase4

@@ -1,0 +1,115 @@
+#include "warehouse/warehouse.h"
+
+#include <sqlite3.h>
+#include <gtest/gtest.h>
+
+#include "test_support.h"
+
+namespace phase4 {
+namespace {
+
+Row ScheduleRow(const std::string& id, const std::string& date) {
+  RowBuilder b(ScheduleSchema());
+  b.Set("game_id", id).Set("season_year", int64_t{2023}).Set("game_date", date)
+      .Set("game_type", std::string("regular_season")).Set("game_status", int64_t{3})
+      .Set("is_regular_season", int64_t{1}).Set("is_playoffs", int64_t{0})
+      .Set("is_all_star", int64_t{0}).Set("data_source", std::string("test"));
+  return b.Build();
+}
+
+TEST(WarehouseTest, InitCreatesEveryDatasetAndIsIdempotent) {
+  testing::TempDir dir;
+  {
+    auto wh = Warehouse::Open(dir.str(), true);
+    ASSERT_TRUE(wh.ok()) << wh.status().message();
+    for (const TableSchema* t : AllTables()) {
+      auto n = (*wh)->CountRows(*t);
+      ASSERT_TRUE(n.ok()) << t->FullName() << ": " << n.status().message();
+      EXPECT_EQ(*n, 0);
+    }
+  }
+  for (const auto& ds : AllDatasets())
+    EXPECT_TRUE(std::filesystem::exists(dir.path() / (ds + ".db"))) << ds;
+  auto again = Warehouse::Open(dir.str(), false);
+  ASSERT_TRUE(again.ok()) << again.status().message();
+  auto st = (*again)->Prepare("PRAGMA nba_precompute.journal_mode");
+  ASSERT_TRUE(st.ok());
+  ASSERT_TRUE(st->Step());
+  EXPECT_EQ(st->ColumnText(0), "wal");
+}
+
+TEST(WarehouseTest, OpeningAMissingWarehouseNamesInit) {
+  testing::TempDir dir;
+  auto wh = Warehouse::Open((dir.path() / "nope").string(), false);
+  ASSERT_FALSE(wh.ok());
+  EXPECT_NE(wh.status().message().find("phase4"), std::string::npos);
+  EXPECT_NE(wh.status().message().find("init"), std::string::npos);
+}
+
+TEST(WarehouseTest, PrimaryKeyRefusesASecondRow) {
+  testing::TempDir dir;
+  auto wh = std::move(Warehouse::Open(dir.str(), true)).value();
+  ASSERT_TRUE(wh->InsertRows(ScheduleSchema(), {ScheduleRow("0022300001", "2023-10-24")}).ok());
+  Status s = wh->InsertRows(ScheduleSchema(), {ScheduleRow("0022300001", "2023-10-25")});
+  EXPECT_FALSE(s.ok());
+  EXPECT_EQ(*wh->CountRows(ScheduleSchema()), 1);
+}
+
+TEST(WarehouseTest, ReplaceDateIsAllOrNothing) {
+  testing::TempDir dir;
+  auto wh = std::move(Warehouse::Open(dir.str(), true)).value();
+  Date d = MakeDate(2023, 10, 24);
+  ASSERT_TRUE(wh->ReplaceDate(ScheduleSchema(), d,
+                              {ScheduleRow("0022300001", "2023-10-24"),
+                               ScheduleRow("0022300002", "2023-10-24")})
+                  .ok());
+  // A write that fails after one row leaves the previous rows in place.
+  wh->InjectWriteFailureForTest(1, "disk on fire");
+  Status s = wh->ReplaceDate(ScheduleSchema(), d,
+                             {ScheduleRow("0022300003", "2023-10-24"),
+                              ScheduleRow("0022300004", "2023-10-24"),
+                              ScheduleRow("0022300005", "2023-10-24")});
+  EXPECT_FALSE(s.ok());
+  EXPECT_EQ(s.message(), "disk on fire");
+  auto rows = wh->SelectRows(ScheduleSchema(), d, d);
+  ASSERT_TRUE(rows.ok());
+  ASSERT_EQ(rows->size(), 2u);
+  EXPECT_EQ(std::get<std::string>((*rows)[0][0]), "0022300001");
+  // A successful replace leaves exactly the new rows.
+  ASSERT_TRUE(wh->ReplaceDate(ScheduleSchema(), d, {ScheduleRow("0022300009", "2023-10-24")}).ok());
+  EXPECT_EQ(*wh->CountRows(ScheduleSchema()), 1);
+}
+
+TEST(WarehouseTest, RefusesANewerSchemaAndMigratesAnOlderOne) {
+  testing::TempDir dir;
+  { ASSERT_TRUE(Warehouse::Open(dir.str(), true).ok()); }
+  sqlite3* db = nullptr;
+  std::string file = (dir.path() / "nba_raw.db").string();
+  ASSERT_EQ(sqlite3_open(file.c_str(), &db), SQLITE_OK);
+  // An older release's schedule table lacked arena_city and had version 0.
+  ASSERT_EQ(sqlite3_exec(db, "ALTER TABLE nbac_schedule DROP COLUMN arena_city; PRAGMA user_version = 0;",
+                         nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(db);
+  {
+    auto wh = Warehouse::Open(dir.str(), false);
+    ASSERT_TRUE(wh.ok()) << wh.status().message();
+    auto st = (*wh)->Prepare("SELECT arena_city FROM nba_raw.nbac_schedule");
+    EXPECT_TRUE(st.ok()) << st.status().message();
+  }
+  ASSERT_EQ(sqlite3_open(file.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "PRAGMA user_version = 99;", nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(db);
+  auto wh = Warehouse::Open(dir.str(), false);
+  ASSERT_FALSE(wh.ok());
+  EXPECT_NE(wh.status().message().find("schema version 99"), std::string::npos);
+}
+
+TEST(WarehouseTest, CreateTableSqlIsStrictWithChecks) {
+  std::string sql = CreateTableSql(PlayerGameSummarySchema());
+  EXPECT_NE(sql.find("STRICT"), std::string::npos);
+  EXPECT_NE(sql.find("PRIMARY KEY (player_lookup, game_id)"), std::string::npos);
+  EXPECT_NE(sql.find("CHECK (is_active IN (0, 1))"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace phase4
