@@ -30,7 +30,8 @@ TableSchema MakeOutbox(const char* dataset) {
   return TableSchema{
       dataset,
       "outbox",
-      {IntNN("message_id"), TextNN("topic"), TextNN("source_table"), DateCol("data_date"),
+      {IntNN("message_id"),  // INTEGER PRIMARY KEY: assigned on insert
+       TextNN("topic"), TextNN("source_table"), DateCol("data_date"),
        JsonNN("payload"), TimestampNN("created_at"), Timestamp("acked_at")},
       {"message_id"},
       "data_date",

@@ -309,14 +309,19 @@ Status Warehouse::InsertRowsLocked(const TableSchema& t, const std::vector<Row>&
   return Status::OK();
 }
 
-Status Warehouse::ReplaceDate(const TableSchema& table, Date date, const std::vector<Row>& rows) {
-  return ReplaceDates(table, {date}, rows);
+Status Warehouse::ReplaceDate(const TableSchema& table, Date date, const std::vector<Row>& rows,
+                              const std::vector<ExtraRow>& also) {
+  return ReplaceDates(table, {date}, rows, also);
 }
 
 Status Warehouse::ReplaceDates(const TableSchema& t, const std::vector<Date>& dates,
-                               const std::vector<Row>& rows) {
+                               const std::vector<Row>& rows, const std::vector<ExtraRow>& also) {
   if (t.date_column.empty())
     return Status::InvalidInput(t.FullName() + " has no date column to replace by");
+  for (const auto& extra : also)
+    if (extra.table->dataset != t.dataset)
+      return Status::InvalidInput(fmt::format("{} is not in the dataset of {}; it cannot commit with it",
+                                              extra.table->FullName(), t.FullName()));
   PHASE4_RETURN_IF_ERROR(Begin());
   auto del = Prepare(fmt::format("DELETE FROM {} WHERE {} = ?", t.FullName(), t.date_column));
   if (!del.ok()) {
@@ -334,6 +339,7 @@ Status Warehouse::ReplaceDates(const TableSchema& t, const std::vector<Date>& da
     del->Reset();
   }
   Status s = InsertRowsLocked(t, rows);
+  for (size_t i = 0; s.ok() && i < also.size(); ++i) s = InsertRowsLocked(*also[i].table, {also[i].row});
   if (!s.ok()) {
     Rollback();
     return s;

@@ -92,12 +92,21 @@ class Warehouse {
   // Inserts rows; fails on any primary-key conflict. Not transactional by
   // itself: callers wrap it (ImportRows, ReplaceDate do).
   Status InsertRows(const TableSchema& table, const std::vector<Row>& rows);
+  // A row for another table, inserted in the same transaction as a
+  // replacement (the completion message of a date's rows). It must live in
+  // the same dataset file: SQLite commits atomically per file.
+  struct ExtraRow {
+    const TableSchema* table;
+    Row row;
+  };
+
   // Replaces every row of the table whose date column equals `date` with
-  // `rows`, in one transaction (decision 12).
-  Status ReplaceDate(const TableSchema& table, Date date, const std::vector<Row>& rows);
+  // `rows`, and inserts `also`, in one transaction (decisions 12, 23).
+  Status ReplaceDate(const TableSchema& table, Date date, const std::vector<Row>& rows,
+                     const std::vector<ExtraRow>& also = {});
   // Replaces the rows of the given dates with `rows`, in one transaction.
   Status ReplaceDates(const TableSchema& table, const std::vector<Date>& dates,
-                      const std::vector<Row>& rows);
+                      const std::vector<Row>& rows, const std::vector<ExtraRow>& also = {});
 
   // All rows (optionally within [start, end] on the date column), ordered by
   // the date column and the primary key.
