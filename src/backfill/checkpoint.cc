@@ -1,0 +1,566 @@
+#include "backfill/checkpoint.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <nlohmann/json.hpp>
+#include <utility>
+
+namespace phase4 {
+
+namespace fs = std::filesystem;
+using Json = nlohmann::json;
+using OrderedJson = nlohmann::ordered_json;
+
+namespace {
+
+std::string ErrnoText(int err) { return std::strerror(err); }
+
+// `YYYY-MM-DDTHH:MM:SS.ffffffZ` (updated_at) or `YYYYMMDDTHHMMSSZ` (suffix
+// of a corrupt file moved aside).
+std::string FormatUtc(std::chrono::system_clock::time_point tp, bool compact) {
+  using namespace std::chrono;
+  auto micros = floor<microseconds>(tp);
+  auto day = floor<days>(micros);
+  year_month_day ymd{day};
+  hh_mm_ss<microseconds> t{micros - day};
+  char buf[48];
+  if (compact) {
+    std::snprintf(buf, sizeof buf, "%04d%02u%02uT%02d%02d%02dZ", static_cast<int>(ymd.year()),
+                  static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+                  static_cast<int>(t.hours().count()), static_cast<int>(t.minutes().count()),
+                  static_cast<int>(t.seconds().count()));
+  } else {
+    std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d.%06dZ",
+                  static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
+                  static_cast<unsigned>(ymd.day()), static_cast<int>(t.hours().count()),
+                  static_cast<int>(t.minutes().count()), static_cast<int>(t.seconds().count()),
+                  static_cast<int>(t.subseconds().count()));
+  }
+  return buf;
+}
+
+bool ValidJobName(std::string_view job) {
+  if (job.empty()) return false;
+  return std::all_of(job.begin(), job.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '-';
+  });
+}
+
+fs::path WithSuffix(const fs::path& p, std::string_view suffix) {
+  fs::path out = p;
+  out += std::string(suffix);
+  return out;
+}
+
+Status FsyncDir(const fs::path& dir) {
+  int fd = open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0)
+    return Status::IoError("cannot open directory " + dir.string() + ": " + ErrnoText(errno));
+  int rc = fsync(fd);
+  int err = errno;
+  close(fd);
+  if (rc != 0)
+    return Status::IoError("cannot fsync directory " + dir.string() + ": " + ErrnoText(err));
+  return Status::OK();
+}
+
+// temp file in the same directory -> fsync -> rename over target -> fsync dir.
+Status WriteFileAtomically(const fs::path& target, const std::string& text) {
+  const fs::path tmp = WithSuffix(target, ".tmp");
+  auto fail = [&](const std::string& step, int err) {
+    unlink(tmp.c_str());
+    return Status::IoError("cannot save checkpoint " + target.string() + ": " + step + ": " +
+                           ErrnoText(err));
+  };
+  int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+  if (fd < 0) return fail("cannot create " + tmp.string(), errno);
+  size_t done = 0;
+  while (done < text.size()) {
+    ssize_t n = write(fd, text.data() + done, text.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      int err = n < 0 ? errno : EIO;
+      close(fd);
+      return fail("cannot write " + tmp.string(), err);
+    }
+    done += static_cast<size_t>(n);
+  }
+  if (fsync(fd) != 0) {
+    int err = errno;
+    close(fd);
+    return fail("cannot fsync " + tmp.string(), err);
+  }
+  if (close(fd) != 0) return fail("cannot close " + tmp.string(), errno);
+  if (rename(tmp.c_str(), target.c_str()) != 0) return fail("cannot rename " + tmp.string(), errno);
+  return FsyncDir(target.parent_path())
+      .WithContext("checkpoint " + target.string() + " written but not yet durable");
+}
+
+// The file's text; nullopt when it does not exist.
+Result<std::optional<std::string>> ReadCheckpointFile(const fs::path& path) {
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT) return std::optional<std::string>();
+    return Status::IoError("cannot open checkpoint " + path.string() + ": " + ErrnoText(errno));
+  }
+  std::string text;
+  char buf[65536];
+  while (true) {
+    ssize_t n = read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      int err = errno;
+      close(fd);
+      return Status::IoError("cannot read checkpoint " + path.string() + ": " + ErrnoText(err));
+    }
+    if (n == 0) break;
+    text.append(buf, static_cast<size_t>(n));
+  }
+  close(fd);
+  return std::optional<std::string>(std::move(text));
+}
+
+OrderedJson DateArray(const std::set<Date>& dates) {
+  OrderedJson a = OrderedJson::array();
+  for (Date d : dates) a.push_back(FormatDate(d));
+  return a;
+}
+
+// Sorted, unique, in-range dates of `game_dates`.
+std::vector<Date> GameDatesInRange(std::span<const Date> game_dates, Date start, Date end) {
+  std::vector<Date> out;
+  for (Date d : game_dates) {
+    if (d >= start && d <= end) out.push_back(d);
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+// --- validation helpers for FromJson -------------------------------------
+
+Status Corrupt(const std::string& reason) { return Status::Corruption(reason); }
+
+Result<std::string> RequireString(const Json& j, const char* key) {
+  auto it = j.find(key);
+  if (it == j.end()) return Corrupt(std::string("field \"") + key + "\" is missing");
+  if (!it->is_string()) return Corrupt(std::string("field \"") + key + "\" is not a string");
+  return it->get<std::string>();
+}
+
+Result<Date> RequireDate(const Json& j, const char* key) {
+  PHASE4_ASSIGN_OR_RETURN(std::string text, RequireString(j, key));
+  auto d = ParseDate(text);
+  if (!d)
+    return Corrupt(std::string("field \"") + key + "\" is \"" + text + "\", not a YYYY-MM-DD date");
+  return *d;
+}
+
+Result<std::set<Date>> RequireDateList(const Json& j, const char* key, Date start, Date end) {
+  auto it = j.find(key);
+  if (it == j.end()) return Corrupt(std::string("field \"") + key + "\" is missing");
+  if (!it->is_array()) return Corrupt(std::string("field \"") + key + "\" is not an array");
+  std::set<Date> out;
+  for (const Json& v : *it) {
+    if (!v.is_string()) return Corrupt(std::string("\"") + key + "\" holds a non-string element");
+    std::string text = v.get<std::string>();
+    auto d = ParseDate(text);
+    if (!d)
+      return Corrupt(std::string("\"") + key + "\" holds \"" + text + "\", not a YYYY-MM-DD date");
+    if (*d < start || *d > end) {
+      return Corrupt(std::string("\"") + key + "\" holds " + text + ", outside the range " +
+                     FormatDate(start) + " to " + FormatDate(end));
+    }
+    if (!out.insert(*d).second) {
+      return Corrupt(std::string("\"") + key + "\" holds " + text + " twice");
+    }
+  }
+  return out;
+}
+
+Result<int64_t> RequireCount(const Json& obj, const char* key, const char* where) {
+  auto it = obj.find(key);
+  if (it == obj.end()) return Corrupt(std::string("field \"") + where + key + "\" is missing");
+  if (!it->is_number_integer() ||
+      (it->is_number_integer() && !it->is_number_unsigned() && it->get<int64_t>() < 0)) {
+    return Corrupt(std::string("field \"") + where + key + "\" is not a non-negative integer");
+  }
+  return it->get<int64_t>();
+}
+
+}  // namespace
+
+// --- CheckpointState -------------------------------------------------------
+
+CheckpointState::CheckpointState(std::string job_name, Date start, Date end, int total_days)
+    : job_name_(std::move(job_name)), start_(start), end_(end), total_days_(total_days) {}
+
+std::optional<Date> CheckpointState::last_successful_date() const {
+  if (successful_.empty()) return std::nullopt;
+  return *successful_.rbegin();
+}
+
+Status CheckpointState::CheckInRange(Date d) const {
+  if (d < start_ || d > end_) {
+    return Status::InvalidInput("date " + FormatDate(d) + " is outside the checkpoint range " +
+                                FormatDate(start_) + " to " + FormatDate(end_));
+  }
+  return Status::OK();
+}
+
+Status CheckpointState::MarkSuccess(Date d) {
+  PHASE4_RETURN_IF_ERROR(CheckInRange(d));
+  failed_.erase(d);
+  failed_errors_.erase(d);
+  skipped_.erase(d);
+  successful_.insert(d);
+  return Status::OK();
+}
+
+Status CheckpointState::MarkFailed(Date d, std::string_view error) {
+  PHASE4_RETURN_IF_ERROR(CheckInRange(d));
+  successful_.erase(d);
+  skipped_.erase(d);
+  failed_.insert(d);
+  failed_errors_[d] = std::string(error);
+  return Status::OK();
+}
+
+Status CheckpointState::MarkSkipped(Date d) {
+  PHASE4_RETURN_IF_ERROR(CheckInRange(d));
+  successful_.erase(d);
+  failed_.erase(d);
+  failed_errors_.erase(d);
+  skipped_.insert(d);
+  return Status::OK();
+}
+
+Date CheckpointState::ResumeDate() const {
+  auto last = last_successful_date();
+  return last ? AddDays(*last, 1) : start_;
+}
+
+std::vector<Date> CheckpointState::PendingDates(std::span<const Date> game_dates) const {
+  const Date resume = ResumeDate();
+  std::vector<Date> out;
+  for (Date d : GameDatesInRange(game_dates, start_, end_)) {
+    if (IsDone(d)) continue;
+    if (IsFailed(d) && d < resume) continue;  // decision 18: retried with --dates
+    out.push_back(d);
+  }
+  return out;
+}
+
+bool CheckpointState::IsComplete(std::span<const Date> game_dates) const {
+  for (Date d : GameDatesInRange(game_dates, start_, end_)) {
+    if (!IsDone(d)) return false;
+  }
+  return true;
+}
+
+std::string CheckpointState::ToJson(std::string_view updated_at) const {
+  OrderedJson j;
+  j["job_name"] = job_name_;
+  j["start_date"] = FormatDate(start_);
+  j["end_date"] = FormatDate(end_);
+  auto last = last_successful_date();
+  j["last_successful_date"] = last ? OrderedJson(FormatDate(*last)) : OrderedJson(nullptr);
+  j["successful_dates"] = DateArray(successful_);
+  j["failed_dates"] = DateArray(failed_);
+  j["skipped_dates"] = DateArray(skipped_);
+  OrderedJson stats;
+  stats["processed"] = processed();
+  stats["successful"] = successful();
+  stats["failed"] = failed();
+  stats["skipped"] = skipped();
+  stats["total_days"] = total_days_;
+  j["stats"] = std::move(stats);
+  OrderedJson errors = OrderedJson::object();
+  for (const auto& [d, text] : failed_errors_) errors[FormatDate(d)] = text;
+  j["failed_errors"] = std::move(errors);
+  j["updated_at"] = std::string(updated_at);
+  // Error texts come from anywhere; invalid UTF-8 is replaced, never thrown.
+  return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
+
+Result<CheckpointState> CheckpointState::FromJson(std::string_view text, std::string_view job,
+                                                  Date start, Date end,
+                                                  std::vector<std::string>* warnings) {
+  Json j;
+  try {
+    j = Json::parse(text.begin(), text.end());
+  } catch (const std::exception& e) {
+    // The parser quotes what it last read, which may be binary garbage.
+    std::string what = e.what();
+    for (char& c : what) {
+      auto u = static_cast<unsigned char>(c);
+      if (u < 0x20 || u >= 0x7f) c = '?';
+    }
+    return Corrupt("not valid JSON: " + what);
+  }
+  if (!j.is_object()) return Corrupt("the document is not a JSON object");
+
+  PHASE4_ASSIGN_OR_RETURN(std::string file_job, RequireString(j, "job_name"));
+  if (file_job != job) {
+    return Corrupt("job_name is \"" + file_job + "\", expected \"" + std::string(job) + "\"");
+  }
+  PHASE4_ASSIGN_OR_RETURN(Date file_start, RequireDate(j, "start_date"));
+  PHASE4_ASSIGN_OR_RETURN(Date file_end, RequireDate(j, "end_date"));
+  if (file_start != start || file_end != end) {
+    return Corrupt("the range is " + FormatDate(file_start) + " to " + FormatDate(file_end) +
+                   ", expected " + FormatDate(start) + " to " + FormatDate(end));
+  }
+
+  CheckpointState s(std::string(job), start, end, 0);
+  PHASE4_ASSIGN_OR_RETURN(s.successful_, RequireDateList(j, "successful_dates", start, end));
+  PHASE4_ASSIGN_OR_RETURN(s.failed_, RequireDateList(j, "failed_dates", start, end));
+  PHASE4_ASSIGN_OR_RETURN(s.skipped_, RequireDateList(j, "skipped_dates", start, end));
+  auto check_disjoint = [](const std::set<Date>& a, const char* an, const std::set<Date>& b,
+                           const char* bn) -> Status {
+    for (Date d : a) {
+      if (b.count(d)) {
+        return Corrupt(FormatDate(d) + " is in both " + an + " and " + bn);
+      }
+    }
+    return Status::OK();
+  };
+  PHASE4_RETURN_IF_ERROR(
+      check_disjoint(s.successful_, "successful_dates", s.failed_, "failed_dates"));
+  PHASE4_RETURN_IF_ERROR(
+      check_disjoint(s.successful_, "successful_dates", s.skipped_, "skipped_dates"));
+  PHASE4_RETURN_IF_ERROR(check_disjoint(s.failed_, "failed_dates", s.skipped_, "skipped_dates"));
+
+  // failed_errors is optional (files of the reference system lack it).
+  for (Date d : s.failed_) s.failed_errors_[d] = "";
+  if (auto it = j.find("failed_errors"); it != j.end()) {
+    if (!it->is_object()) return Corrupt("field \"failed_errors\" is not an object");
+    for (const auto& [key, value] : it->items()) {
+      auto d = ParseDate(key);
+      if (!d) return Corrupt("\"failed_errors\" has key \"" + key + "\", not a YYYY-MM-DD date");
+      if (!s.failed_.count(*d)) {
+        return Corrupt("\"failed_errors\" has an entry for " + key +
+                       ", which is not a failed date");
+      }
+      if (!value.is_string()) return Corrupt("\"failed_errors\" entry " + key + " is not a string");
+      s.failed_errors_[*d] = value.get<std::string>();
+    }
+  }
+
+  // last_successful_date: null or a date; derived from successful_dates.
+  auto last_it = j.find("last_successful_date");
+  if (last_it == j.end()) return Corrupt("field \"last_successful_date\" is missing");
+  std::optional<Date> recorded_last;
+  if (!last_it->is_null()) {
+    if (!last_it->is_string()) {
+      return Corrupt("field \"last_successful_date\" is neither null nor a string");
+    }
+    recorded_last = ParseDate(last_it->get<std::string>());
+    if (!recorded_last) {
+      return Corrupt("field \"last_successful_date\" is \"" + last_it->get<std::string>() +
+                     "\", not a YYYY-MM-DD date");
+    }
+  }
+  auto stats_it = j.find("stats");
+  if (stats_it == j.end()) return Corrupt("field \"stats\" is missing");
+  if (!stats_it->is_object()) return Corrupt("field \"stats\" is not an object");
+  PHASE4_ASSIGN_OR_RETURN(int64_t processed, RequireCount(*stats_it, "processed", "stats."));
+  PHASE4_ASSIGN_OR_RETURN(int64_t successful, RequireCount(*stats_it, "successful", "stats."));
+  PHASE4_ASSIGN_OR_RETURN(int64_t failed, RequireCount(*stats_it, "failed", "stats."));
+  PHASE4_ASSIGN_OR_RETURN(int64_t skipped, RequireCount(*stats_it, "skipped", "stats."));
+  if (stats_it->contains("total_days")) {
+    PHASE4_ASSIGN_OR_RETURN(int64_t total, RequireCount(*stats_it, "total_days", "stats."));
+    s.total_days_ = static_cast<int>(std::min<int64_t>(total, 1 << 30));
+  }
+  if (auto it = j.find("updated_at"); it != j.end() && !it->is_string()) {
+    return Corrupt("field \"updated_at\" is not a string");
+  }
+
+  if (warnings) {
+    if (recorded_last != s.last_successful_date()) {
+      auto show = [](const std::optional<Date>& d) { return d ? FormatDate(*d) : "null"; };
+      warnings->push_back("last_successful_date was " + show(recorded_last) +
+                          " but successful_dates give " + show(s.last_successful_date()) +
+                          "; recomputed from the lists");
+    }
+    if (processed != s.processed() || successful != s.successful() || failed != s.failed() ||
+        skipped != s.skipped()) {
+      warnings->push_back(
+          "stats disagreed with the date lists (processed/successful/failed/skipped " +
+          std::to_string(processed) + "/" + std::to_string(successful) + "/" +
+          std::to_string(failed) + "/" + std::to_string(skipped) + ", lists give " +
+          std::to_string(s.processed()) + "/" + std::to_string(s.successful()) + "/" +
+          std::to_string(s.failed()) + "/" + std::to_string(s.skipped()) +
+          "); recomputed from the lists");
+    }
+  }
+  return s;
+}
+
+// --- Checkpoint -----------------------------------------------------------
+
+fs::path Checkpoint::PathFor(const fs::path& dir, std::string_view job, Date start, Date end) {
+  return dir / (std::string(job) + "_" + FormatDate(start) + "_" + FormatDate(end) + ".json");
+}
+
+Result<Checkpoint> Checkpoint::Open(const fs::path& dir, std::string_view job, Date start, Date end,
+                                    int total_days, Options options) {
+  if (!ValidJobName(job)) {
+    return Status::InvalidInput("invalid job name \"" + std::string(job) +
+                                "\" (letters, digits, '_' and '-' only)");
+  }
+  if (start > end) {
+    return Status::InvalidInput("checkpoint range " + FormatDate(start) + " to " + FormatDate(end) +
+                                ": start date is after end date");
+  }
+  if (total_days < 0) return Status::InvalidInput("total_days must not be negative");
+  if (!options.clock) options.clock = [] { return std::chrono::system_clock::now(); };
+
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) {
+    return Status::IoError("cannot create checkpoint directory " + dir.string() + ": " +
+                           ec.message());
+  }
+  const fs::path path = PathFor(dir, job, start, end);
+  PHASE4_ASSIGN_OR_RETURN(
+      FileLock lock, FileLock::Acquire(WithSuffix(path, ".lock"), "checkpoint " + path.string()));
+
+  // We hold the lock, so a temp file can only be the leftover of a crashed save.
+  unlink(WithSuffix(path, ".tmp").c_str());
+
+  Checkpoint cp(path, std::move(lock), CheckpointState(std::string(job), start, end, total_days),
+                options.clock);
+  PHASE4_ASSIGN_OR_RETURN(std::optional<std::string> text, ReadCheckpointFile(path));
+  if (!text) return cp;
+  if (!options.resume) {
+    cp.warnings_.push_back("--no-resume: ignoring existing checkpoint " + path.string() +
+                           "; it will be replaced by the first save");
+    return cp;
+  }
+  std::vector<std::string> notes;
+  Result<CheckpointState> loaded = CheckpointState::FromJson(*text, job, start, end, &notes);
+  if (loaded.ok()) {
+    cp.state_ = std::move(loaded).value();
+    cp.state_.set_total_days(total_days);
+    cp.resumed_ = true;
+    for (const auto& n : notes) cp.warnings_.push_back("checkpoint " + path.string() + ": " + n);
+    return cp;
+  }
+  if (loaded.status().code() != Status::Code::kCorruption) return loaded.status();
+
+  // Corrupt: keep the evidence under a new name, never overwrite it.
+  const std::string stamp = FormatUtc(options.clock(), /*compact=*/true);
+  fs::path aside = WithSuffix(path, ".corrupt-" + stamp);
+  for (int i = 2; fs::exists(fs::symlink_status(aside, ec)); ++i) {
+    aside = WithSuffix(path, ".corrupt-" + stamp + "-" + std::to_string(i));
+  }
+  if (rename(path.c_str(), aside.c_str()) != 0) {
+    return Status::IoError("checkpoint " + path.string() + " is corrupt (" +
+                           loaded.status().message() + ") and cannot be moved aside to " +
+                           aside.string() + ": " + ErrnoText(errno));
+  }
+  PHASE4_RETURN_IF_ERROR(FsyncDir(dir));
+  cp.warnings_.push_back("checkpoint " + path.string() + " is corrupt (" +
+                         loaded.status().message() + "); moved it to " + aside.string() +
+                         " and starting fresh");
+  return cp;
+}
+
+Result<std::optional<CheckpointState>> Checkpoint::Inspect(const fs::path& dir,
+                                                           std::string_view job, Date start,
+                                                           Date end,
+                                                           std::vector<std::string>* warnings) {
+  const fs::path path = PathFor(dir, job, start, end);
+  PHASE4_ASSIGN_OR_RETURN(std::optional<std::string> text, ReadCheckpointFile(path));
+  if (!text) return std::optional<CheckpointState>();
+  std::vector<std::string> notes;
+  Result<CheckpointState> loaded = CheckpointState::FromJson(*text, job, start, end, &notes);
+  if (!loaded.ok()) {
+    return Status(loaded.status())
+        .WithContext("checkpoint " + path.string() +
+                     " is corrupt (the next run moves it aside and starts fresh)");
+  }
+  if (warnings) {
+    for (const auto& n : notes) warnings->push_back("checkpoint " + path.string() + ": " + n);
+  }
+  return std::optional<CheckpointState>(std::move(loaded).value());
+}
+
+Status Checkpoint::Commit(CheckpointState next) {
+  PHASE4_RETURN_IF_ERROR(
+      WriteFileAtomically(path_, next.ToJson(FormatUtc(clock_(), /*compact=*/false))));
+  state_ = std::move(next);
+  return Status::OK();
+}
+
+Status Checkpoint::Save() { return Commit(state_); }
+
+Status Checkpoint::MarkSuccess(Date d) {
+  CheckpointState next = state_;
+  PHASE4_RETURN_IF_ERROR(next.MarkSuccess(d));
+  return Commit(std::move(next));
+}
+
+Status Checkpoint::MarkFailed(Date d, std::string_view error) {
+  CheckpointState next = state_;
+  PHASE4_RETURN_IF_ERROR(next.MarkFailed(d, error));
+  return Commit(std::move(next));
+}
+
+Status Checkpoint::MarkSkipped(Date d) {
+  CheckpointState next = state_;
+  PHASE4_RETURN_IF_ERROR(next.MarkSkipped(d));
+  return Commit(std::move(next));
+}
+
+// --- --status ---------------------------------------------------------------
+
+std::string FormatCheckpointStatus(const fs::path& checkpoint_path, std::string_view job,
+                                   Date start, Date end,
+                                   const std::optional<CheckpointState>& state,
+                                   std::span<const Date> game_dates) {
+  const std::string rule(60, '=');
+  const std::vector<Date> in_range = GameDatesInRange(game_dates, start, end);
+  std::string out;
+  auto line = [&out](const std::string& s) { out += s + "\n"; };
+  line(rule);
+  line("CHECKPOINT STATUS: " + std::string(job));
+  line(rule);
+  line("  Date range: " + FormatDate(start) + " to " + FormatDate(end));
+  line("  Total days: " + std::to_string(in_range.size()));
+  if (!state) {
+    line("  No checkpoint found for this job and date range.");
+    line("  Checkpoint would be: " + checkpoint_path.string());
+    line(rule);
+    return out;
+  }
+  line("  Processed:  " + std::to_string(state->processed()));
+  line("    - Successful: " + std::to_string(state->successful()));
+  line("    - Failed:     " + std::to_string(state->failed()));
+  line("    - Skipped:    " + std::to_string(state->skipped()));
+  auto last = state->last_successful_date();
+  line("  Last success: " + (last ? FormatDate(*last) : std::string("none")));
+  const std::vector<Date> pending = state->PendingDates(in_range);
+  if (state->IsComplete(in_range)) {
+    line("  Status: COMPLETE");
+  } else if (!pending.empty()) {
+    Date from = std::min(state->ResumeDate(), pending.front());
+    line("  Resume from: " + FormatDate(from) + " (" + std::to_string(pending.size()) +
+         " days remaining)");
+  } else {
+    line("  Status: INCOMPLETE (" + std::to_string(state->failed()) +
+         " failed dates before the resume point; retry them with --dates)");
+  }
+  line("  Checkpoint file: " + checkpoint_path.string());
+  line(rule);
+  return out;
+}
+
+}  // namespace phase4

@@ -1,0 +1,193 @@
+// The checkpoint of a backfill job: the progress file of one job over one
+// date range (decisions 17 and 18; operator document "Progress Persistence";
+// spec/backfill-framework.md §1). File format, invariants, atomicity,
+// locking, corruption handling and resume semantics:
+// doc/checkpoint-format.md.
+//
+// Typical use by a job:
+//
+//   const int total = static_cast<int>(game_dates.size());
+//   PHASE4_ASSIGN_OR_RETURN(Checkpoint cp, Checkpoint::Open(dir, job, start, end, total,
+//                                                           {.resume = !no_resume}));
+//   for (const auto& w : cp.warnings()) log(w);
+//   if (cp.IsComplete(game_dates)) { print COMPLETE; return 0; }
+//   for (Date d : cp.PendingDates(game_dates)) { ... cp.MarkSuccess(d) / MarkFailed / MarkSkipped }
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <optional>
+#include <set>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "backfill/file_lock.h"
+#include "calendar/date.h"
+#include "common/status.h"
+
+namespace phase4 {
+
+inline constexpr char kDefaultCheckpointDir[] = "/tmp/backfill_checkpoints";
+
+// What a checkpoint file records. Every date is in at most one of the three
+// lists; counts and last_successful_date are derived from the lists.
+class CheckpointState {
+ public:
+  CheckpointState() = default;
+  CheckpointState(std::string job_name, Date start, Date end, int total_days);
+
+  const std::string& job_name() const { return job_name_; }
+  Date start_date() const { return start_; }
+  Date end_date() const { return end_; }
+  // Game dates in the range (decision 4), as given by the caller.
+  int total_days() const { return total_days_; }
+  void set_total_days(int n) { total_days_ = n; }
+
+  const std::set<Date>& successful_dates() const { return successful_; }
+  const std::set<Date>& failed_dates() const { return failed_; }
+  const std::set<Date>& skipped_dates() const { return skipped_; }
+  // Error text of each failed date ("" when none was recorded).
+  const std::map<Date, std::string>& failed_errors() const { return failed_errors_; }
+
+  int successful() const { return static_cast<int>(successful_.size()); }
+  int failed() const { return static_cast<int>(failed_.size()); }
+  int skipped() const { return static_cast<int>(skipped_.size()); }
+  int processed() const { return successful() + failed() + skipped(); }
+
+  // The latest successful date (by date, not by time of marking).
+  std::optional<Date> last_successful_date() const;
+
+  // Moves `d` into one list, out of the other two. InvalidInput when `d` is
+  // outside [start_date, end_date]; then nothing changes.
+  Status MarkSuccess(Date d);
+  Status MarkFailed(Date d, std::string_view error);
+  Status MarkSkipped(Date d);
+
+  // Successful or skipped.
+  bool IsDone(Date d) const { return successful_.count(d) > 0 || skipped_.count(d) > 0; }
+  bool IsFailed(Date d) const { return failed_.count(d) > 0; }
+
+  // The day after last_successful_date; start_date when nothing succeeded.
+  // May lie after end_date.
+  Date ResumeDate() const;
+  // The game dates a re-run processes, ascending: the dates of `game_dates`
+  // inside the range that are not done, except failed dates before
+  // ResumeDate() (those are retried with --dates, decision 18).
+  std::vector<Date> PendingDates(std::span<const Date> game_dates) const;
+  // Every date of `game_dates` inside the range is successful or skipped.
+  bool IsComplete(std::span<const Date> game_dates) const;
+
+  // The file text (2-space indented JSON and a final newline).
+  std::string ToJson(std::string_view updated_at) const;
+  // Parses and validates a file text for (job, start, end). Corruption
+  // (with the reason) when it is not a valid checkpoint of that job and
+  // range. Derived values (last_successful_date, stats) that disagree with
+  // the lists are recomputed, with a note appended to `warnings`.
+  static Result<CheckpointState> FromJson(std::string_view text, std::string_view job, Date start,
+                                          Date end, std::vector<std::string>* warnings = nullptr);
+
+ private:
+  Status CheckInRange(Date d) const;
+
+  std::string job_name_;
+  Date start_{};
+  Date end_{};
+  int total_days_ = 0;
+  std::set<Date> successful_;
+  std::set<Date> failed_;
+  std::set<Date> skipped_;
+  std::map<Date, std::string> failed_errors_;
+};
+
+struct CheckpointOptions {
+  // false = --no-resume: ignore any existing file; it is replaced by the
+  // first save.
+  bool resume = true;
+  // Source of updated_at and of corrupt-file suffixes; system clock if empty.
+  std::function<std::chrono::system_clock::time_point()> clock;
+};
+
+class Checkpoint {
+ public:
+  using Options = CheckpointOptions;
+  using Clock = std::function<std::chrono::system_clock::time_point()>;
+
+  // `<dir>/<job>_<start>_<end>.json`.
+  static std::filesystem::path PathFor(const std::filesystem::path& dir, std::string_view job,
+                                       Date start, Date end);
+
+  // Creates `dir` if missing, takes the exclusive lock `<file>.lock`
+  // (Status::Busy naming the holder when another run has it), removes a
+  // temp file left by a crashed save, then loads the file when it exists
+  // and options.resume is set. A corrupt file is renamed to
+  // `<file>.corrupt-<YYYYMMDDTHHMMSSZ>` and the checkpoint starts fresh;
+  // warnings() says so. `total_days` (game dates in the range) replaces the
+  // stored value.
+  static Result<Checkpoint> Open(const std::filesystem::path& dir, std::string_view job, Date start,
+                                 Date end, int total_days, Options options = {});
+
+  // Reads the checkpoint without locking and without changing anything (for
+  // --status): nullopt when there is no file, Corruption when it is invalid.
+  static Result<std::optional<CheckpointState>> Inspect(
+      const std::filesystem::path& dir, std::string_view job, Date start, Date end,
+      std::vector<std::string>* warnings = nullptr);
+
+  // Each records the outcome of `d` and saves. On error neither the
+  // in-memory state nor the file changes.
+  Status MarkSuccess(Date d);
+  Status MarkFailed(Date d, std::string_view error);
+  Status MarkSkipped(Date d);
+  // Writes the current state atomically: `<file>.tmp` in the same
+  // directory, fsync, rename over the file, fsync the directory.
+  Status Save();
+
+  bool IsDone(Date d) const { return state_.IsDone(d); }
+  bool IsFailed(Date d) const { return state_.IsFailed(d); }
+  std::optional<Date> LastSuccessfulDate() const { return state_.last_successful_date(); }
+  Date ResumeDate() const { return state_.ResumeDate(); }
+  std::vector<Date> PendingDates(std::span<const Date> game_dates) const {
+    return state_.PendingDates(game_dates);
+  }
+  bool IsComplete(std::span<const Date> game_dates) const { return state_.IsComplete(game_dates); }
+  std::vector<Date> FailedDates() const {
+    return {state_.failed_dates().begin(), state_.failed_dates().end()};
+  }
+
+  const CheckpointState& state() const { return state_; }
+  const std::filesystem::path& path() const { return path_; }
+  // True when progress was loaded from an existing file.
+  bool resumed() const { return resumed_; }
+  // Operator-facing notes from Open (corrupt file moved aside, derived
+  // values recomputed, --no-resume ignoring a file).
+  const std::vector<std::string>& warnings() const { return warnings_; }
+
+ private:
+  Checkpoint(std::filesystem::path path, FileLock lock, CheckpointState state, Clock clock)
+      : path_(std::move(path)),
+        lock_(std::move(lock)),
+        state_(std::move(state)),
+        clock_(std::move(clock)) {}
+  Status Commit(CheckpointState next);
+
+  std::filesystem::path path_;
+  FileLock lock_;
+  CheckpointState state_;
+  Clock clock_;
+  bool resumed_ = false;
+  std::vector<std::string> warnings_;
+};
+
+// The `--status` block (60 '=' rules) of the operator document. `state` is
+// nullopt when there is no checkpoint file. `game_dates` are the range's game
+// dates; "Total days" counts them and "days remaining" counts the pending
+// ones.
+std::string FormatCheckpointStatus(const std::filesystem::path& checkpoint_path,
+                                   std::string_view job, Date start, Date end,
+                                   const std::optional<CheckpointState>& state,
+                                   std::span<const Date> game_dates);
+
+}  // namespace phase4

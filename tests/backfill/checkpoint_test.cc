@@ -1,0 +1,684 @@
+#include "backfill/checkpoint.h"
+
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "test_support.h"
+
+namespace phase4 {
+namespace {
+
+namespace fs = std::filesystem;
+using ::phase4::testing::ReadFile;
+using ::phase4::testing::TempDir;
+using ::phase4::testing::WriteFile;
+
+constexpr char kJob[] = "team_defense_zone_analysis";
+
+Date D(const char* text) { return *ParseDate(text); }
+
+std::chrono::system_clock::time_point FixedNow() {
+  using namespace std::chrono;
+  return sys_days{year{2026} / 11 / 27} + hours{10};
+}
+
+Checkpoint::Options Opts(bool resume = true) {
+  Checkpoint::Options o;
+  o.resume = resume;
+  o.clock = FixedNow;
+  return o;
+}
+
+std::vector<std::string> ListDir(const fs::path& dir) {
+  std::vector<std::string> names;
+  for (const auto& e : fs::directory_iterator(dir)) names.push_back(e.path().filename().string());
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+std::vector<Date> Dates(std::initializer_list<const char*> texts) {
+  std::vector<Date> out;
+  for (const char* t : texts) out.push_back(D(t));
+  return out;
+}
+
+std::vector<Date> Sorted(const std::set<Date>& s) { return {s.begin(), s.end()}; }
+
+// The known sequence of the golden test.
+void MarkGoldenSequence(Checkpoint& cp) {
+  ASSERT_TRUE(cp.MarkSkipped(D("2024-01-01")).ok());
+  ASSERT_TRUE(cp.MarkSuccess(D("2024-01-03")).ok());
+  ASSERT_TRUE(cp.MarkSuccess(D("2024-01-02")).ok());  // out of order: last success is the max
+  ASSERT_TRUE(
+      cp.MarkFailed(D("2024-01-04"), "No data for date 2024-01-04: player_game_summary has no rows")
+          .ok());
+  ASSERT_TRUE(
+      cp.MarkFailed(D("2024-01-05"), "Missing critical dependencies: [team_defense_zone_analysis]")
+          .ok());
+  ASSERT_TRUE(cp.MarkSuccess(D("2024-01-05")).ok());  // leaves failed_dates and its error
+  ASSERT_TRUE(cp.MarkSuccess(D("2024-01-03")).ok());  // re-marking counts once
+  ASSERT_TRUE(cp.MarkFailed(D("2024-01-08"), "first error").ok());
+  ASSERT_TRUE(cp.MarkFailed(D("2024-01-08"), "line one\nline \"two\"").ok());  // replaced
+}
+
+constexpr char kGoldenJson[] = R"({
+  "job_name": "team_defense_zone_analysis",
+  "start_date": "2024-01-01",
+  "end_date": "2024-01-10",
+  "last_successful_date": "2024-01-05",
+  "successful_dates": [
+    "2024-01-02",
+    "2024-01-03",
+    "2024-01-05"
+  ],
+  "failed_dates": [
+    "2024-01-04",
+    "2024-01-08"
+  ],
+  "skipped_dates": [
+    "2024-01-01"
+  ],
+  "stats": {
+    "processed": 6,
+    "successful": 3,
+    "failed": 2,
+    "skipped": 1,
+    "total_days": 8
+  },
+  "failed_errors": {
+    "2024-01-04": "No data for date 2024-01-04: player_game_summary has no rows",
+    "2024-01-08": "line one\nline \"two\""
+  },
+  "updated_at": "2026-11-27T10:00:00.000000Z"
+}
+)";
+
+Result<Checkpoint> OpenGolden(const fs::path& dir, bool resume = true) {
+  return Checkpoint::Open(dir, kJob, D("2024-01-01"), D("2024-01-10"), 8, Opts(resume));
+}
+
+TEST(CheckpointTest, PathIsJobAndRange) {
+  EXPECT_EQ(Checkpoint::PathFor(kDefaultCheckpointDir, kJob, D("2021-10-19"), D("2025-06-22")),
+            fs::path("/tmp/backfill_checkpoints/"
+                     "team_defense_zone_analysis_2021-10-19_2025-06-22.json"));
+}
+
+TEST(CheckpointTest, OpenCreatesDirectoryButNoFileUntilFirstMark) {
+  TempDir tmp;
+  fs::path dir = tmp.path() / "a" / "b";
+  auto cp = OpenGolden(dir);
+  ASSERT_TRUE(cp.ok()) << cp.status().message();
+  EXPECT_TRUE(fs::is_directory(dir));
+  EXPECT_FALSE(fs::exists(cp->path()));
+  EXPECT_FALSE(cp->resumed());
+  EXPECT_TRUE(cp->warnings().empty());
+}
+
+TEST(CheckpointTest, RejectsBadArguments) {
+  TempDir tmp;
+  EXPECT_EQ(
+      Checkpoint::Open(tmp.path(), "../evil", D("2024-01-01"), D("2024-01-02"), 1).status().code(),
+      Status::Code::kInvalidInput);
+  EXPECT_EQ(Checkpoint::Open(tmp.path(), kJob, D("2024-01-03"), D("2024-01-02"), 1).status().code(),
+            Status::Code::kInvalidInput);
+}
+
+TEST(CheckpointTest, GoldenJsonAfterKnownSequence) {
+  TempDir tmp;
+  auto cp = OpenGolden(tmp.path());
+  ASSERT_TRUE(cp.ok()) << cp.status().message();
+  MarkGoldenSequence(*cp);
+  EXPECT_EQ(ReadFile(cp->path()), kGoldenJson);
+}
+
+TEST(CheckpointTest, AtomicSaveLeavesNoTempFiles) {
+  TempDir tmp;
+  {
+    auto cp = OpenGolden(tmp.path());
+    ASSERT_TRUE(cp.ok()) << cp.status().message();
+    MarkGoldenSequence(*cp);
+    ASSERT_TRUE(cp->Save().ok());
+    EXPECT_EQ(
+        ListDir(tmp.path()),
+        (std::vector<std::string>{"team_defense_zone_analysis_2024-01-01_2024-01-10.json",
+                                  "team_defense_zone_analysis_2024-01-01_2024-01-10.json.lock"}));
+  }
+  // Closing releases the lock and removes the lock file.
+  EXPECT_EQ(ListDir(tmp.path()),
+            (std::vector<std::string>{"team_defense_zone_analysis_2024-01-01_2024-01-10.json"}));
+}
+
+TEST(CheckpointTest, OpenRemovesTempFileOfACrashedSave) {
+  TempDir tmp;
+  fs::path path = Checkpoint::PathFor(tmp.path(), kJob, D("2024-01-01"), D("2024-01-10"));
+  WriteFile(fs::path(path.string() + ".tmp"), "{\"job_name\": \"team_def");
+  auto cp = OpenGolden(tmp.path());
+  ASSERT_TRUE(cp.ok()) << cp.status().message();
+  EXPECT_FALSE(fs::exists(path.string() + ".tmp"));
+}
+
+TEST(CheckpointTest, ReopenResumesAfterLastSuccess) {
+  TempDir tmp;
+  const std::vector<Date> games =
+      Dates({"2024-01-01", "2024-01-02", "2024-01-03", "2024-01-04", "2024-01-05", "2024-01-06",
+             "2024-01-08", "2024-01-09", "2024-01-10"});
+  {
+    auto cp = OpenGolden(tmp.path());
+    ASSERT_TRUE(cp.ok()) << cp.status().message();
+    MarkGoldenSequence(*cp);
+  }
+  auto cp = OpenGolden(tmp.path());
+  ASSERT_TRUE(cp.ok()) << cp.status().message();
+  EXPECT_TRUE(cp->resumed());
+  EXPECT_TRUE(cp->warnings().empty());
+  ASSERT_TRUE(cp->LastSuccessfulDate());
+  EXPECT_EQ(*cp->LastSuccessfulDate(), D("2024-01-05"));
+  EXPECT_EQ(cp->ResumeDate(), D("2024-01-06"));
+  EXPECT_TRUE(cp->IsDone(D("2024-01-01")));  // skipped
+  EXPECT_TRUE(cp->IsDone(D("2024-01-02")));
+  EXPECT_FALSE(cp->IsDone(D("2024-01-04")));  // failed
+  EXPECT_TRUE(cp->IsFailed(D("2024-01-04")));
+  // 01-04 failed before the resume point: left for --dates. 01-08 failed
+  // after it: processed again. 01-07 is not a game date.
+  EXPECT_EQ(cp->PendingDates(games),
+            Dates({"2024-01-06", "2024-01-08", "2024-01-09", "2024-01-10"}));
+  EXPECT_EQ(cp->FailedDates(), Dates({"2024-01-04", "2024-01-08"}));
+  EXPECT_FALSE(cp->IsComplete(games));
+  // The file is the same after a save with the same clock.
+  ASSERT_TRUE(cp->Save().ok());
+  EXPECT_EQ(ReadFile(cp->path()), kGoldenJson);
+}
+
+TEST(CheckpointTest, GameDatesNeverRecordedBeforeResumePointArePending) {
+  CheckpointState s(kJob, D("2024-01-01"), D("2024-01-10"), 4);
+  ASSERT_TRUE(s.MarkSuccess(D("2024-01-02")).ok());
+  ASSERT_TRUE(s.MarkSuccess(D("2024-01-05")).ok());
+  // 01-03 became a game date after the run (schedule reloaded): still pending.
+  EXPECT_EQ(s.PendingDates(Dates({"2024-01-02", "2024-01-03", "2024-01-05", "2024-01-09"})),
+            Dates({"2024-01-03", "2024-01-09"}));
+  // Dates outside the range and duplicates are ignored.
+  EXPECT_EQ(s.PendingDates(Dates({"2023-12-31", "2024-01-09", "2024-01-09", "2024-01-11"})),
+            Dates({"2024-01-09"}));
+}
+
+TEST(CheckpointTest, NothingSucceededResumesAtStart) {
+  CheckpointState s(kJob, D("2024-01-01"), D("2024-01-10"), 3);
+  EXPECT_FALSE(s.last_successful_date());
+  EXPECT_EQ(s.ResumeDate(), D("2024-01-01"));
+  ASSERT_TRUE(s.MarkFailed(D("2024-01-01"), "x").ok());
+  EXPECT_EQ(s.PendingDates(Dates({"2024-01-01", "2024-01-04"})),
+            Dates({"2024-01-01", "2024-01-04"}));
+}
+
+TEST(CheckpointTest, ADateIsNeverInTwoLists) {
+  TempDir tmp;
+  {
+    auto cp = OpenGolden(tmp.path());
+    ASSERT_TRUE(cp.ok()) << cp.status().message();
+    const Date d = D("2024-01-06");
+    auto lists_holding = [&]() {
+      const auto& s = cp->state();
+      return static_cast<int>(s.successful_dates().count(d) + s.failed_dates().count(d) +
+                              s.skipped_dates().count(d));
+    };
+    ASSERT_TRUE(cp->MarkSuccess(d).ok());
+    EXPECT_EQ(lists_holding(), 1);
+    ASSERT_TRUE(cp->MarkFailed(d, "boom").ok());
+    EXPECT_EQ(lists_holding(), 1);
+    EXPECT_TRUE(cp->state().successful_dates().empty());
+    EXPECT_FALSE(cp->LastSuccessfulDate());  // derived from the list
+    ASSERT_TRUE(cp->MarkSkipped(d).ok());
+    EXPECT_EQ(lists_holding(), 1);
+    EXPECT_TRUE(cp->state().failed_errors().empty());
+    ASSERT_TRUE(cp->MarkSuccess(d).ok());
+    ASSERT_TRUE(cp->MarkSuccess(d).ok());
+    EXPECT_EQ(lists_holding(), 1);
+    EXPECT_EQ(cp->state().processed(), 1);
+    EXPECT_EQ(cp->state().successful(), 1);
+  }
+  // And the saved file agrees: a fresh open sees one date, no warning.
+  auto again = OpenGolden(tmp.path());
+  ASSERT_TRUE(again.ok()) << again.status().message();
+  EXPECT_TRUE(again->warnings().empty());
+  EXPECT_EQ(again->state().processed(), 1);
+}
+
+TEST(CheckpointTest, FailedDateKeepsErrorTextThenLeavesWhenItSucceeds) {
+  TempDir tmp;
+  const Date d = D("2024-01-04");
+  {
+    auto cp = OpenGolden(tmp.path());
+    ASSERT_TRUE(cp.ok()) << cp.status().message();
+    ASSERT_TRUE(cp->MarkFailed(d, "No data for date 2024-01-04: team_defense_game_summary").ok());
+  }
+  auto cp = OpenGolden(tmp.path());
+  ASSERT_TRUE(cp.ok()) << cp.status().message();
+  ASSERT_EQ(cp->state().failed_errors().count(d), 1u);
+  EXPECT_EQ(cp->state().failed_errors().at(d),
+            "No data for date 2024-01-04: team_defense_game_summary");
+  EXPECT_EQ(cp->state().failed(), 1);
+  ASSERT_TRUE(cp->MarkSuccess(d).ok());
+  EXPECT_TRUE(cp->state().failed_dates().empty());
+  EXPECT_TRUE(cp->state().failed_errors().empty());
+  EXPECT_EQ(cp->state().failed(), 0);
+  EXPECT_EQ(cp->state().successful(), 1);
+  const std::string text = ReadFile(cp->path());
+  EXPECT_NE(text.find("\"failed_dates\": [],"), std::string::npos) << text;
+  EXPECT_NE(text.find("\"failed_errors\": {},"), std::string::npos) << text;
+  EXPECT_EQ(text.find("team_defense_game_summary"), std::string::npos) << text;
+}
+
+TEST(CheckpointTest, ErrorTextWithInvalidUtf8IsStillSaved) {
+  TempDir tmp;
+  auto cp = OpenGolden(tmp.path());
+  ASSERT_TRUE(cp.ok()) << cp.status().message();
+  ASSERT_TRUE(cp->MarkFailed(D("2024-01-02"), "bad byte \xff here").ok());
+  auto st = CheckpointState::FromJson(ReadFile(cp->path()), kJob, D("2024-01-01"), D("2024-01-10"));
+  ASSERT_TRUE(st.ok()) << st.status().message();
+  EXPECT_EQ(st->failed_errors().at(D("2024-01-02")), "bad byte \xEF\xBF\xBD here");
+}
+
+TEST(CheckpointTest, MarkOutsideTheRangeChangesNothing) {
+  TempDir tmp;
+  auto cp = OpenGolden(tmp.path());
+  ASSERT_TRUE(cp.ok()) << cp.status().message();
+  ASSERT_TRUE(cp->MarkSuccess(D("2024-01-02")).ok());
+  const std::string before = ReadFile(cp->path());
+  Status st = cp->MarkSuccess(D("2024-01-11"));
+  EXPECT_EQ(st.code(), Status::Code::kInvalidInput);
+  EXPECT_NE(st.message().find("outside the checkpoint range"), std::string::npos);
+  EXPECT_EQ(cp->MarkSkipped(D("2023-12-31")).code(), Status::Code::kInvalidInput);
+  EXPECT_EQ(cp->state().processed(), 1);
+  EXPECT_EQ(ReadFile(cp->path()), before);
+}
+
+struct CorruptCase {
+  const char* name;
+  std::string text;
+  const char* reason_fragment;
+};
+
+std::string Replace(std::string s, const std::string& from, const std::string& to) {
+  auto pos = s.find(from);
+  EXPECT_NE(pos, std::string::npos) << from;
+  if (pos != std::string::npos) s.replace(pos, from.size(), to);
+  return s;
+}
+
+TEST(CheckpointTest, CorruptFilesAreMovedAsideWithAWarningAndStartFresh) {
+  const std::string good = kGoldenJson;
+  const std::vector<CorruptCase> corpus = {
+      {"truncated in the middle", good.substr(0, good.size() / 2), "not valid JSON"},
+      {"empty file", "", "not valid JSON"},
+      {"not JSON", "job_name = team_defense_zone_analysis\n", "not valid JSON"},
+      {"binary garbage",
+       std::string("\x7f"
+                   "ELF\x02\x01\x00\xff\xfe\x00\x13\x37",
+                   12),
+       "not valid JSON"},
+      {"array document", "[1, 2, 3]\n", "not a JSON object"},
+      {"list is a string",
+       Replace(good, "\"skipped_dates\": [\n    \"2024-01-01\"\n  ]",
+               "\"skipped_dates\": \"2024-01-01\""),
+       "\"skipped_dates\" is not an array"},
+      {"count is a string", Replace(good, "\"processed\": 6", "\"processed\": \"6\""),
+       "stats.processed"},
+      {"negative count", Replace(good, "\"processed\": 6", "\"processed\": -6"), "stats.processed"},
+      {"date is a number", Replace(good, "\"2024-01-01\"\n  ]", "20240101\n  ]"),
+       "non-string element"},
+      {"missing field",
+       Replace(good, "  \"failed_dates\": [\n    \"2024-01-04\",\n    \"2024-01-08\"\n  ],\n", ""),
+       "\"failed_dates\" is missing"},
+      {"bad date string", Replace(good, "\"2024-01-01\"\n  ]", "\"2024-13-01\"\n  ]"),
+       "not a YYYY-MM-DD date"},
+      {"date outside the range", Replace(good, "\"2024-01-01\"\n  ]", "\"2023-12-31\"\n  ]"),
+       "outside the range"},
+      {"date in two lists", Replace(good, "\"2024-01-01\"\n  ]", "\"2024-01-02\"\n  ]"),
+       "2024-01-02 is in both successful_dates and skipped_dates"},
+      {"duplicate in one list",
+       Replace(good, "\"2024-01-01\"\n  ]", "\"2024-01-01\", \"2024-01-01\"\n  ]"), "twice"},
+      {"error for a date that did not fail",
+       Replace(good, "\"2024-01-04\": \"No data", "\"2024-01-03\": \"No data"),
+       "not a failed date"},
+      {"job mismatch",
+       Replace(good, "\"job_name\": \"team_defense_zone_analysis\"",
+               "\"job_name\": \"player_shot_zone_analysis\""),
+       "job_name is \"player_shot_zone_analysis\""},
+      {"range mismatch",
+       Replace(good, "\"end_date\": \"2024-01-10\"", "\"end_date\": \"2024-01-11\""),
+       "the range is 2024-01-01 to 2024-01-11"},
+  };
+  for (const CorruptCase& c : corpus) {
+    SCOPED_TRACE(c.name);
+    TempDir tmp;
+    fs::path path = Checkpoint::PathFor(tmp.path(), kJob, D("2024-01-01"), D("2024-01-10"));
+    WriteFile(path, c.text);
+    auto cp = OpenGolden(tmp.path());
+    ASSERT_TRUE(cp.ok()) << cp.status().message();
+    EXPECT_FALSE(cp->resumed());
+    EXPECT_EQ(cp->state().processed(), 0);
+    const fs::path aside = path.string() + ".corrupt-20261127T100000Z";
+    ASSERT_EQ(cp->warnings().size(), 1u);
+    const std::string& w = cp->warnings()[0];
+    EXPECT_NE(w.find("checkpoint " + path.string() + " is corrupt ("), std::string::npos) << w;
+    EXPECT_NE(w.find(c.reason_fragment), std::string::npos) << w;
+    EXPECT_NE(w.find("moved it to " + aside.string() + " and starting fresh"), std::string::npos)
+        << w;
+    EXPECT_FALSE(fs::exists(path));
+    ASSERT_TRUE(fs::exists(aside));
+    EXPECT_EQ(ReadFile(aside), c.text);  // the evidence is kept byte for byte
+    ASSERT_TRUE(cp->MarkSuccess(D("2024-01-09")).ok());
+    EXPECT_EQ(ReadFile(aside), c.text);
+    auto reread = Checkpoint::Inspect(tmp.path(), kJob, D("2024-01-01"), D("2024-01-10"));
+    ASSERT_TRUE(reread.ok()) << reread.status().message();
+    ASSERT_TRUE(reread->has_value());
+    EXPECT_EQ(Sorted((*reread)->successful_dates()), Dates({"2024-01-09"}));
+  }
+}
+
+TEST(CheckpointTest, SecondCorruptFileInTheSameSecondGetsItsOwnName) {
+  TempDir tmp;
+  fs::path path = Checkpoint::PathFor(tmp.path(), kJob, D("2024-01-01"), D("2024-01-10"));
+  for (const char* text : {"first garbage", "second garbage"}) {
+    WriteFile(path, text);
+    auto cp = OpenGolden(tmp.path());
+    ASSERT_TRUE(cp.ok()) << cp.status().message();
+  }
+  EXPECT_EQ(ReadFile(path.string() + ".corrupt-20261127T100000Z"), "first garbage");
+  EXPECT_EQ(ReadFile(path.string() + ".corrupt-20261127T100000Z-2"), "second garbage");
+}
+
+TEST(CheckpointTest, DerivedValuesThatDisagreeAreRecomputedWithAWarning) {
+  TempDir tmp;
+  fs::path path = Checkpoint::PathFor(tmp.path(), kJob, D("2024-01-01"), D("2024-01-10"));
+  std::string text = Replace(kGoldenJson, "\"processed\": 6", "\"processed\": 60");
+  text = Replace(text, "\"last_successful_date\": \"2024-01-05\"",
+                 "\"last_successful_date\": \"2024-01-03\"");
+  WriteFile(path, text);
+  auto cp = OpenGolden(tmp.path());
+  ASSERT_TRUE(cp.ok()) << cp.status().message();
+  EXPECT_TRUE(cp->resumed());
+  ASSERT_EQ(cp->warnings().size(), 2u);
+  EXPECT_NE(cp->warnings()[0].find("last_successful_date was 2024-01-03"), std::string::npos);
+  EXPECT_NE(cp->warnings()[1].find("processed/successful/failed/skipped 60/3/2/1"),
+            std::string::npos);
+  ASSERT_TRUE(cp->Save().ok());
+  EXPECT_EQ(ReadFile(path), kGoldenJson);
+}
+
+TEST(CheckpointTest, ReadsAReferenceSystemFile) {
+  // The reference wrote append order, created_at/last_updated, calendar-day
+  // total_days and no error texts.
+  const std::string text = R"({
+  "job_name": "team_defense_zone_analysis",
+  "start_date": "2024-01-01",
+  "end_date": "2024-01-10",
+  "created_at": "2025-11-30T16:19:45.123456",
+  "last_updated": "2025-11-30T16:29:45.123456",
+  "last_successful_date": "2024-01-05",
+  "successful_dates": ["2024-01-05", "2024-01-02"],
+  "failed_dates": ["2024-01-04"],
+  "skipped_dates": ["2024-01-01"],
+  "stats": {"total_days": 10, "processed": 4, "successful": 2, "failed": 1, "skipped": 1}
+})";
+  std::vector<std::string> warnings;
+  auto s = CheckpointState::FromJson(text, kJob, D("2024-01-01"), D("2024-01-10"), &warnings);
+  ASSERT_TRUE(s.ok()) << s.status().message();
+  EXPECT_TRUE(warnings.empty());
+  EXPECT_EQ(Sorted(s->successful_dates()), Dates({"2024-01-02", "2024-01-05"}));
+  EXPECT_EQ(s->failed_errors().at(D("2024-01-04")), "");
+  EXPECT_EQ(s->total_days(), 10);
+}
+
+TEST(CheckpointTest, NoResumeStartsFreshAndReplacesTheFileOnFirstSave) {
+  TempDir tmp;
+  {
+    auto cp = OpenGolden(tmp.path());
+    ASSERT_TRUE(cp.ok()) << cp.status().message();
+    MarkGoldenSequence(*cp);
+  }
+  auto cp = OpenGolden(tmp.path(), /*resume=*/false);
+  ASSERT_TRUE(cp.ok()) << cp.status().message();
+  EXPECT_FALSE(cp->resumed());
+  EXPECT_EQ(cp->state().processed(), 0);
+  EXPECT_FALSE(cp->LastSuccessfulDate());
+  ASSERT_EQ(cp->warnings().size(), 1u);
+  EXPECT_NE(cp->warnings()[0].find("--no-resume: ignoring existing checkpoint"), std::string::npos);
+  EXPECT_EQ(ReadFile(cp->path()), kGoldenJson);  // untouched until the first save
+  ASSERT_TRUE(cp->MarkSkipped(D("2024-01-01")).ok());
+  auto s = CheckpointState::FromJson(ReadFile(cp->path()), kJob, D("2024-01-01"), D("2024-01-10"));
+  ASSERT_TRUE(s.ok()) << s.status().message();
+  EXPECT_EQ(s->processed(), 1);
+  EXPECT_TRUE(s->successful_dates().empty());
+  // No corrupt copy was made: --no-resume discards on purpose.
+  EXPECT_EQ(ListDir(tmp.path()).size(), 2u);  // the file and its lock
+}
+
+TEST(CheckpointTest, InspectReadsWithoutChangingAnything) {
+  TempDir tmp;
+  fs::path dir = tmp.path() / "missing";
+  auto none = Checkpoint::Inspect(dir, kJob, D("2024-01-01"), D("2024-01-10"));
+  ASSERT_TRUE(none.ok()) << none.status().message();
+  EXPECT_FALSE(none->has_value());
+  EXPECT_FALSE(fs::exists(dir));
+
+  fs::path path = Checkpoint::PathFor(tmp.path(), kJob, D("2024-01-01"), D("2024-01-10"));
+  WriteFile(path, "{ truncated");
+  auto bad = Checkpoint::Inspect(tmp.path(), kJob, D("2024-01-01"), D("2024-01-10"));
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().code(), Status::Code::kCorruption);
+  EXPECT_NE(bad.status().message().find("checkpoint " + path.string() + " is corrupt"),
+            std::string::npos);
+  EXPECT_EQ(ReadFile(path), "{ truncated");
+  EXPECT_EQ(ListDir(tmp.path()).size(), 1u);
+}
+
+TEST(CheckpointTest, InspectWorksWhileARunHoldsTheLock) {
+  TempDir tmp;
+  auto cp = OpenGolden(tmp.path());
+  ASSERT_TRUE(cp.ok()) << cp.status().message();
+  MarkGoldenSequence(*cp);
+  auto seen = Checkpoint::Inspect(tmp.path(), kJob, D("2024-01-01"), D("2024-01-10"));
+  ASSERT_TRUE(seen.ok()) << seen.status().message();
+  ASSERT_TRUE(seen->has_value());
+  EXPECT_EQ((*seen)->processed(), 6);
+}
+
+TEST(CheckpointTest, SecondOpenOfTheSameJobAndRangeIsRefused) {
+  TempDir tmp;
+  auto first = OpenGolden(tmp.path());
+  ASSERT_TRUE(first.ok()) << first.status().message();
+  auto second = OpenGolden(tmp.path());
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(second.status().code(), Status::Code::kBusy);
+  EXPECT_NE(second.status().message().find("checkpoint " + first->path().string() +
+                                           " is locked by pid " + std::to_string(getpid())),
+            std::string::npos)
+      << second.status().message();
+  // Another range of the same job is another file and another lock.
+  auto other = Checkpoint::Open(tmp.path(), kJob, D("2024-01-01"), D("2024-01-11"), 8, Opts());
+  EXPECT_TRUE(other.ok()) << other.status().message();
+}
+
+TEST(CheckpointTest, OpenIsRefusedWhileAnotherProcessRunsTheSameRange) {
+  TempDir tmp;
+  int ready[2];
+  ASSERT_EQ(pipe(ready), 0);
+  pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    close(ready[0]);
+    auto cp = OpenGolden(tmp.path());
+    char c = cp.ok() ? 'K' : 'E';
+    if (write(ready[1], &c, 1) != 1) _exit(3);
+    if (!cp.ok()) _exit(2);
+    while (true) pause();
+  }
+  close(ready[1]);
+  char c = 0;
+  ASSERT_EQ(read(ready[0], &c, 1), 1);
+  close(ready[0]);
+  ASSERT_EQ(c, 'K');
+  auto refused = OpenGolden(tmp.path());
+  EXPECT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), Status::Code::kBusy);
+  EXPECT_NE(
+      refused.status().message().find("is locked by pid " + std::to_string(child) + " on host "),
+      std::string::npos)
+      << refused.status().message();
+  kill(child, SIGKILL);
+  int wstatus = 0;
+  ASSERT_EQ(waitpid(child, &wstatus, 0), child);
+  auto after = OpenGolden(tmp.path());
+  EXPECT_TRUE(after.ok()) << after.status().message();
+}
+
+// --- --status ----------------------------------------------------------------
+
+TEST(CheckpointStatusTest, NoCheckpoint) {
+  const fs::path path =
+      "/tmp/backfill_checkpoints/team_defense_zone_analysis_2024-01-01_2024-01-10.json";
+  const std::string expected =
+      "============================================================\n"
+      "CHECKPOINT STATUS: team_defense_zone_analysis\n"
+      "============================================================\n"
+      "  Date range: 2024-01-01 to 2024-01-10\n"
+      "  Total days: 3\n"
+      "  No checkpoint found for this job and date range.\n"
+      "  Checkpoint would be: "
+      "/tmp/backfill_checkpoints/team_defense_zone_analysis_2024-01-01_2024-01-10.json\n"
+      "============================================================\n";
+  EXPECT_EQ(FormatCheckpointStatus(path, kJob, D("2024-01-01"), D("2024-01-10"), std::nullopt,
+                                   Dates({"2024-01-02", "2024-01-05", "2024-01-09"})),
+            expected);
+}
+
+TEST(CheckpointStatusTest, InProgressMatchesTheOperatorDocumentExample) {
+  // The numbers of the operator document's example: 675 game dates, 28
+  // skipped, 2 failed, 470 successful up to 2024-03-15, 175 to go.
+  const Date start = D("2021-10-19"), end = D("2025-06-22");
+  std::vector<Date> games;
+  for (int i = 0; i < 499; ++i) games.push_back(AddDays(start, i));
+  games.push_back(D("2024-03-15"));
+  for (int i = 1; i <= 175; ++i) games.push_back(AddDays(D("2024-03-15"), i));
+  ASSERT_EQ(games.size(), 675u);
+  CheckpointState s(kJob, start, end, 675);
+  for (int i = 0; i < 28; ++i) ASSERT_TRUE(s.MarkSkipped(games[i]).ok());
+  for (int i = 28; i < 30; ++i) ASSERT_TRUE(s.MarkFailed(games[i], "No data").ok());
+  for (int i = 30; i < 500; ++i) ASSERT_TRUE(s.MarkSuccess(games[i]).ok());
+  const std::string expected =
+      "============================================================\n"
+      "CHECKPOINT STATUS: team_defense_zone_analysis\n"
+      "============================================================\n"
+      "  Date range: 2021-10-19 to 2025-06-22\n"
+      "  Total days: 675\n"
+      "  Processed:  500\n"
+      "    - Successful: 470\n"
+      "    - Failed:     2\n"
+      "    - Skipped:    28\n"
+      "  Last success: 2024-03-15\n"
+      "  Resume from: 2024-03-16 (175 days remaining)\n"
+      "  Checkpoint file: "
+      "/tmp/backfill_checkpoints/team_defense_zone_analysis_2021-10-19_2025-06-22.json\n"
+      "============================================================\n";
+  EXPECT_EQ(FormatCheckpointStatus(Checkpoint::PathFor(kDefaultCheckpointDir, kJob, start, end),
+                                   kJob, start, end, s, games),
+            expected);
+}
+
+TEST(CheckpointStatusTest, InProgressWithNothingSucceededYet) {
+  TempDir tmp;
+  const std::vector<Date> games = Dates({"2024-01-01", "2024-01-02", "2024-01-03"});
+  auto cp = OpenGolden(tmp.path());
+  ASSERT_TRUE(cp.ok()) << cp.status().message();
+  ASSERT_TRUE(cp->MarkSkipped(D("2024-01-01")).ok());
+  auto seen = Checkpoint::Inspect(tmp.path(), kJob, D("2024-01-01"), D("2024-01-10"));
+  ASSERT_TRUE(seen.ok()) << seen.status().message();
+  const std::string expected =
+      "============================================================\n"
+      "CHECKPOINT STATUS: team_defense_zone_analysis\n"
+      "============================================================\n"
+      "  Date range: 2024-01-01 to 2024-01-10\n"
+      "  Total days: 3\n"
+      "  Processed:  1\n"
+      "    - Successful: 0\n"
+      "    - Failed:     0\n"
+      "    - Skipped:    1\n"
+      "  Last success: none\n"
+      "  Resume from: 2024-01-01 (2 days remaining)\n"
+      "  Checkpoint file: " +
+      cp->path().string() +
+      "\n"
+      "============================================================\n";
+  EXPECT_EQ(
+      FormatCheckpointStatus(cp->path(), kJob, D("2024-01-01"), D("2024-01-10"), *seen, games),
+      expected);
+}
+
+TEST(CheckpointStatusTest, Complete) {
+  const Date start = D("2024-01-01"), end = D("2024-01-10");
+  const std::vector<Date> games = Dates({"2024-01-01", "2024-01-02", "2024-01-05", "2024-01-10"});
+  CheckpointState s(kJob, start, end, 4);
+  ASSERT_TRUE(s.MarkSkipped(D("2024-01-01")).ok());
+  ASSERT_TRUE(s.MarkFailed(D("2024-01-02"), "x").ok());
+  ASSERT_TRUE(s.MarkSuccess(D("2024-01-02")).ok());
+  ASSERT_TRUE(s.MarkSuccess(D("2024-01-05")).ok());
+  ASSERT_TRUE(s.MarkSuccess(D("2024-01-10")).ok());
+  EXPECT_TRUE(s.IsComplete(games));
+  EXPECT_TRUE(s.PendingDates(games).empty());
+  const std::string expected =
+      "============================================================\n"
+      "CHECKPOINT STATUS: team_defense_zone_analysis\n"
+      "============================================================\n"
+      "  Date range: 2024-01-01 to 2024-01-10\n"
+      "  Total days: 4\n"
+      "  Processed:  4\n"
+      "    - Successful: 3\n"
+      "    - Failed:     0\n"
+      "    - Skipped:    1\n"
+      "  Last success: 2024-01-10\n"
+      "  Status: COMPLETE\n"
+      "  Checkpoint file: /ck/team_defense_zone_analysis_2024-01-01_2024-01-10.json\n"
+      "============================================================\n";
+  EXPECT_EQ(FormatCheckpointStatus(Checkpoint::PathFor("/ck", kJob, start, end), kJob, start, end,
+                                   s, games),
+            expected);
+}
+
+TEST(CheckpointStatusTest, OnlyFailedDatesBeforeTheResumePointLeft) {
+  const Date start = D("2024-01-01"), end = D("2024-01-10");
+  const std::vector<Date> games = Dates({"2024-01-02", "2024-01-05", "2024-01-10"});
+  CheckpointState s(kJob, start, end, 3);
+  ASSERT_TRUE(s.MarkFailed(D("2024-01-02"), "x").ok());
+  ASSERT_TRUE(s.MarkSuccess(D("2024-01-05")).ok());
+  ASSERT_TRUE(s.MarkSuccess(D("2024-01-10")).ok());
+  EXPECT_FALSE(s.IsComplete(games));
+  EXPECT_TRUE(s.PendingDates(games).empty());
+  const std::string expected =
+      "============================================================\n"
+      "CHECKPOINT STATUS: team_defense_zone_analysis\n"
+      "============================================================\n"
+      "  Date range: 2024-01-01 to 2024-01-10\n"
+      "  Total days: 3\n"
+      "  Processed:  3\n"
+      "    - Successful: 2\n"
+      "    - Failed:     1\n"
+      "    - Skipped:    0\n"
+      "  Last success: 2024-01-10\n"
+      "  Status: INCOMPLETE (1 failed dates before the resume point; retry them with --dates)\n"
+      "  Checkpoint file: /ck/team_defense_zone_analysis_2024-01-01_2024-01-10.json\n"
+      "============================================================\n";
+  EXPECT_EQ(FormatCheckpointStatus(Checkpoint::PathFor("/ck", kJob, start, end), kJob, start, end,
+                                   s, games),
+            expected);
+}
+
+}  // namespace
+}  // namespace phase4
