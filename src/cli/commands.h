@@ -26,5 +26,7 @@ void AddExportCommand(CLI::App& app, GlobalOptions& g, Action* action);
 void AddGenerateCommand(CLI::App& app, GlobalOptions& g, Action* action);
 void AddVerifyPhase3Command(CLI::App& app, GlobalOptions& g, Action* action);
 void AddProcessCommand(CLI::App& app, GlobalOptions& g, Action* action);
+void AddBackfillCommand(CLI::App& app, GlobalOptions& g, Action* action);
+void AddRunAllCommand(CLI::App& app, GlobalOptions& g, Action* action);
 
 }  // namespace phase4::cli

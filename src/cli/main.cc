@@ -26,6 +26,8 @@ int main(int argc, char** argv) {
   AddGenerateCommand(app, g, &action);
   AddVerifyPhase3Command(app, g, &action);
   AddProcessCommand(app, g, &action);
+  AddBackfillCommand(app, g, &action);
+  AddRunAllCommand(app, g, &action);
 
   try {
     app.parse(argc, argv);

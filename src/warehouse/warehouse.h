@@ -41,6 +41,7 @@ class Statement {
   Statement& operator=(const Statement&) = delete;
   ~Statement();
 
+  // Binds without copying: `v` must stay alive until the next Step().
   void Bind(int index, const Value& v);
   void BindText(int index, std::string_view text);
   void BindInt(int index, int64_t v);

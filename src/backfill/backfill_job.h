@@ -1,0 +1,49 @@
+// One backfill job: one processor over a date range (decisions 14-20).
+//
+// Walks the game dates of the range (or exactly the `--dates` given),
+// skips and records bootstrap dates, checks each date's inputs (decision
+// 16), runs the processor in backfill mode (decision 15: backfill_mode,
+// skip_downstream_trigger, no strict mode), records each date in the
+// checkpoint (decision 17) and in the run history (decision 24), prints
+// progress and a final summary with a retry command (decision 19), and
+// returns the exit status of decision 20.
+#pragma once
+
+#include <atomic>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "calendar/date.h"
+#include "calendar/season_calendar.h"
+#include "warehouse/warehouse.h"
+
+namespace phase4 {
+
+inline constexpr const char* kDefaultCheckpointDirectory = "/tmp/backfill_checkpoints";
+
+struct BackfillOptions {
+  std::string job;
+  Date start{}, end{};
+  std::vector<Date> dates;  // --dates: exactly these, no checkpoint
+  bool dry_run = false;
+  bool status = false;
+  bool no_resume = false;
+  int bootstrap_days = kDefaultBootstrapDays;
+  std::string checkpoint_dir = kDefaultCheckpointDirectory;
+  // How to invoke phase4 again in the retry command (e.g. "phase4
+  // --warehouse W").
+  std::string command_prefix = "phase4";
+  // Set (by a signal handler) to stop after the current date.
+  const std::atomic<bool>* stop_requested = nullptr;
+  bool live_bar = false;  // draw a progress bar (stdout is a terminal)
+};
+
+// Exit codes of decision 20.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFatal = 1;
+inline constexpr int kExitDatesFailed = 2;
+
+int RunBackfill(Warehouse& wh, const BackfillOptions& options, std::FILE* out);
+
+}  // namespace phase4

@@ -1,0 +1,210 @@
+#include "backfill/orchestrator.h"
+
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <map>
+
+#include <fmt/format.h>
+
+#include "backfill/backfill_job.h"
+#include "processors/registry.h"
+
+namespace phase4 {
+
+using processors::ProcessorInfo;
+
+std::vector<std::vector<const ProcessorInfo*>> ExecutionStages() {
+  std::map<std::string, int> stage_of;
+  std::vector<std::vector<const ProcessorInfo*>> stages;
+  // AllProcessors() is in execution order, so upstreams come first.
+  for (const ProcessorInfo* p : processors::AllProcessors()) {
+    int stage = 0;
+    for (const auto& up : p->phase4_upstreams)
+      if (auto it = stage_of.find(up); it != stage_of.end()) stage = std::max(stage, it->second + 1);
+    stage_of[p->name] = stage;
+    if (static_cast<int>(stages.size()) <= stage) stages.resize(static_cast<size_t>(stage) + 1);
+    stages[static_cast<size_t>(stage)].push_back(p);
+  }
+  return stages;
+}
+
+namespace {
+
+struct Child {
+  const ProcessorInfo* info;
+  pid_t pid = -1;
+  int fd = -1;  // read end of the child's stdout+stderr
+  std::string pending;  // partial line
+  int exit_code = -1;
+};
+
+std::vector<std::string> JobArgs(const RunAllOptions& o, const ProcessorInfo& p) {
+  std::vector<std::string> a{o.self_exe};
+  if (!o.warehouse.empty()) a.insert(a.end(), {"--warehouse", o.warehouse});
+  a.insert(a.end(), {"backfill", p.name, "--start-date", FormatDate(o.start), "--end-date",
+                     FormatDate(o.end), "--bootstrap-days", std::to_string(o.bootstrap_days)});
+  if (!o.checkpoint_dir.empty()) a.insert(a.end(), {"--checkpoint-dir", o.checkpoint_dir});
+  if (o.dry_run) a.push_back("--dry-run");
+  if (o.no_resume) a.push_back("--no-resume");
+  return a;
+}
+
+bool StartChild(const RunAllOptions& o, Child& c) {
+  int fds[2];
+  if (pipe(fds) != 0) return false;
+  std::vector<std::string> args = JobArgs(o, *c.info);
+  pid_t pid = fork();
+  if (pid < 0) return false;
+  if (pid == 0) {
+    dup2(fds[1], 1);
+    dup2(fds[1], 2);
+    close(fds[0]);
+    close(fds[1]);
+    // The child handles SIGINT/SIGTERM itself: it stops after its current date.
+    std::vector<char*> argv;
+    for (auto& s : args) argv.push_back(s.data());
+    argv.push_back(nullptr);
+    execv(o.self_exe.c_str(), argv.data());
+    _exit(127);
+  }
+  close(fds[1]);
+  c.pid = pid;
+  c.fd = fds[0];
+  return true;
+}
+
+// Forwards every complete line of the children's output, prefixed with the
+// job number, until they all exit. Returns the signal seen (0 if none).
+int PumpChildren(std::vector<Child>& children, const RunAllOptions& o, std::FILE* out) {
+  int signal_seen = 0;
+  bool forwarded = false;
+  while (true) {
+    std::vector<pollfd> fds;
+    for (auto& c : children)
+      if (c.fd >= 0) fds.push_back({c.fd, POLLIN, 0});
+    if (fds.empty()) break;
+    if (o.signal_received && o.signal_received->load() && !forwarded) {
+      signal_seen = o.signal_received->load();
+      for (auto& c : children)
+        if (c.pid > 0) kill(c.pid, SIGTERM);
+      forwarded = true;
+    }
+    int n = poll(fds.data(), fds.size(), 200);
+    if (n <= 0) continue;
+    for (auto& c : children) {
+      if (c.fd < 0) continue;
+      auto it = std::find_if(fds.begin(), fds.end(), [&](const pollfd& p) { return p.fd == c.fd; });
+      if (it == fds.end() || !it->revents) continue;
+      char buf[8192];
+      ssize_t got = read(c.fd, buf, sizeof buf);
+      if (got <= 0) {
+        if (!c.pending.empty()) fmt::print(out, "[#{} {}] {}\n", c.info->order, c.info->name, c.pending);
+        close(c.fd);
+        c.fd = -1;
+        continue;
+      }
+      c.pending.append(buf, static_cast<size_t>(got));
+      size_t pos;
+      while ((pos = c.pending.find('\n')) != std::string::npos) {
+        fmt::print(out, "[#{} {}] {}\n", c.info->order, c.info->name, c.pending.substr(0, pos));
+        c.pending.erase(0, pos + 1);
+      }
+      std::fflush(out);
+    }
+  }
+  for (auto& c : children) {
+    int status = 0;
+    while (waitpid(c.pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    c.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  }
+  if (!signal_seen && o.signal_received) signal_seen = o.signal_received->load();
+  return signal_seen;
+}
+
+std::string ResumeCommand(const RunAllOptions& o, int from) {
+  std::string cmd = "phase4";
+  if (!o.warehouse.empty()) cmd += " --warehouse " + o.warehouse;
+  cmd += fmt::format(" run-all --start-date {} --end-date {} --start-from {}", FormatDate(o.start),
+                     FormatDate(o.end), from);
+  return cmd;
+}
+
+}  // namespace
+
+int RunAll(const RunAllOptions& o, std::FILE* out) {
+  int count = static_cast<int>(processors::AllProcessors().size());
+  if (o.start_from < 1 || o.start_from > count) {
+    fmt::print(stderr, "error: --start-from must be between 1 and {} (the processor numbers)\n", count);
+    return kExitFatal;
+  }
+  if (o.start > o.end) {
+    fmt::print(stderr, "error: Start date must be before end date\n");
+    return kExitFatal;
+  }
+  fmt::print(out, "Phase 4 backfill: {} to {}\n", FormatDate(o.start), FormatDate(o.end));
+  fmt::print(out, "  Dry run: {}\n", o.dry_run ? "--dry-run" : "No");
+  fmt::print(out, "  Start from: Processor #{}\n", o.start_from);
+  fmt::print(out, "  No resume: {}\n", o.no_resume ? "--no-resume" : "No (will use checkpoints)");
+  std::fflush(out);
+
+  for (const auto& stage : ExecutionStages()) {
+    std::vector<Child> children;
+    for (const ProcessorInfo* p : stage)
+      if (p->order >= o.start_from) {
+        Child c;
+        c.info = p;
+        children.push_back(std::move(c));
+      }
+    if (children.empty()) continue;
+    std::vector<std::string> labels;
+    for (auto& c : children) labels.push_back(fmt::format("#{} {}", c.info->order, c.info->name));
+    if (children.size() > 1)
+      fmt::print(out, "=== PARALLEL PHASE: Running {} concurrently ===\n", fmt::join(labels, " and "));
+    else
+      fmt::print(out, "=== Running {} ===\n", labels[0]);
+    std::fflush(out);
+    for (auto& c : children) {
+      if (!StartChild(o, c)) {
+        fmt::print(stderr, "error: cannot start the {} job\n", c.info->name);
+        for (auto& started : children)
+          if (started.pid > 0) kill(started.pid, SIGTERM);
+        PumpChildren(children, o, out);
+        return kExitFatal;
+      }
+    }
+    int sig = PumpChildren(children, o, out);
+    int worst = 0;
+    int first_unfinished = 0;
+    for (auto& c : children) {
+      if (c.exit_code == 0) {
+        fmt::print(out, "✓ #{} {} completed\n", c.info->order, c.info->name);
+      } else {
+        fmt::print(out, "✗ #{} {} {} (exit {})\n", c.info->order, c.info->name,
+                   sig ? "stopped" : "failed", c.exit_code);
+        worst = std::max(worst, c.exit_code);
+        if (!first_unfinished) first_unfinished = c.info->order;
+      }
+    }
+    if (sig) {
+      int from = first_unfinished ? first_unfinished : children.front().info->order;
+      fmt::print(out, "Interrupted by signal {}; the jobs stopped after their current date.\n", sig);
+      fmt::print(out, "Resume with: {}\n", ResumeCommand(o, from));
+      return kExitFatal;
+    }
+    if (worst != 0) {
+      fmt::print(out, "Stopping: a job failed, so the jobs that depend on it were not run.\n");
+      fmt::print(out, "After fixing the failures, resume with: {}\n", ResumeCommand(o, first_unfinished));
+      return worst == kExitDatesFailed ? kExitDatesFailed : kExitFatal;
+    }
+  }
+  fmt::print(out, "Phase 4 Backfill Complete!\n");
+  return kExitOk;
+}
+
+}  // namespace phase4
