@@ -10,6 +10,7 @@
 
 #include "cli/cli_support.h"
 #include "generate/generator.h"
+#include "live/run_history.h"
 #include "phase3/schedule_store.h"
 
 namespace phase4::cli {
@@ -82,11 +83,18 @@ int RunGenerate(const GlobalOptions& g, const GenerateArgs& args) {
     const std::vector<Row>* rows[] = {
         &part.player_game_summary, &part.team_offense_game_summary, &part.team_defense_game_summary,
         &part.upcoming_player_game_context, &part.upcoming_team_game_context};
+    // Decision 24: each Phase 3 table's load of each date is a run, so the
+    // live upstream-status check has something real to read.
+    std::vector<live::RunInfo> runs;
     for (size_t t = 0; t < 5; ++t) {
       PHASE4_RETURN_IF_ERROR(wh->ReplaceDates(*tables[t], dates, *rows[t])
                                  .WithContext("writing " + tables[t]->FullName()));
       rows_written[t] += rows[t]->size();
+      for (Date d : dates)
+        runs.push_back({tables[t]->name, "phase_3_analytics", d, "generate",
+                        fmt::format(R"({{"seed":{}}})", args.seed)});
     }
+    PHASE4_RETURN_IF_ERROR(live::RunHistory(*wh).RecordFinished(runs, {"success", 0, ""}));
     write_seconds += std::chrono::duration<double>(Clock::now() - write_start).count();
     return Status::OK();
   });

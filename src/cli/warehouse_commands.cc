@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "cli/cli_support.h"
+#include "live/run_history.h"
 #include "phase3/schedule_files.h"
 #include "phase3/schedule_store.h"
 #include "tableio/table_io.h"
@@ -81,6 +82,16 @@ void AddImportCommand(CLI::App& app, GlobalOptions& g, Action* action) {
       }
       fmt::print("{}: {} rows imported ({} dates replaced)\n", t->FullName(), report->rows,
                  report->dates);
+      // Decision 24: a Phase 3 load of a date is a run of that table's loader.
+      if (t->dataset == "nba_analytics") {
+        std::vector<live::RunInfo> runs;
+        for (Date d : report->date_list)
+          runs.push_back({t->name, "phase_3_analytics", d, "import", "{}"});
+        if (Status s = live::RunHistory(*wh).RecordFinished(runs, {"success", report->rows, ""}); !s.ok()) {
+          ReportError(s.message());
+          return 1;
+        }
+      }
       return 0;
     };
   });

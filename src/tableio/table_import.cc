@@ -206,7 +206,8 @@ Result<ImportReport> ImportCsvFile(Warehouse& wh, const TableSchema& table, cons
   for (const auto& r : rows)
     if (auto t = AsText(r[static_cast<size_t>(date_col)])) dates.insert(*ParseDate(*t));
   PHASE4_RETURN_IF_ERROR(wh.ReplaceDates(table, {dates.begin(), dates.end()}, rows));
-  return ImportReport{static_cast<int64_t>(rows.size()), static_cast<int64_t>(dates.size())};
+  return ImportReport{static_cast<int64_t>(rows.size()), static_cast<int64_t>(dates.size()),
+                      {dates.begin(), dates.end()}};
 }
 
 }  // namespace phase4

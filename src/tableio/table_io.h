@@ -10,6 +10,7 @@
 #include <optional>
 #include <ostream>
 #include <string>
+#include <vector>
 
 #include "calendar/date.h"
 #include "common/status.h"
@@ -27,7 +28,8 @@ std::string FormatCell(const Column& column, const Value& v);
 
 struct ImportReport {
   int64_t rows = 0;
-  int64_t dates = 0;  // distinct dates replaced
+  int64_t dates = 0;            // distinct dates replaced
+  std::vector<Date> date_list;  // those dates, ascending
 };
 
 // Parses and validates every row of a CSV file for `table` (decision 25:
