@@ -1,0 +1,62 @@
+// data_hash (zone-processors.md §1.4, decision 13) and input fingerprints.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "warehouse/schema.h"
+#include "warehouse/value.h"
+
+namespace phase4::processors {
+
+// Python's repr() of a float: the shortest string that reads back as the
+// same double, fixed notation for decimal exponents -4..15 with a trailing
+// `.0` for integral values (35.0), otherwise `1e+16` / `1.5e-05`; `inf`,
+// `-inf`, `nan`.
+std::string PythonFloatRepr(double x);
+// The same without the shortcut for short decimals (tests compare the two).
+std::string PythonFloatReprGeneral(double x);
+
+// Renders one cell the way the reference's str() did: NULL, True/False for
+// booleans, integers in decimal, reals as PythonFloatRepr, text stripped of
+// leading and trailing whitespace.
+std::string RenderHashValue(const Column& column, const Value& v);
+// The same, appended to `out`.
+void AppendHashValue(std::string& out, const Column& column, const Value& v);
+
+// SHA-256 of `data`.
+std::array<uint8_t, 32> Sha256(std::string_view data);
+// Lowercase hex of the first `bytes` bytes of a digest.
+std::string HexPrefix(const std::array<uint8_t, 32>& digest, size_t bytes);
+
+// Column indexes of `fields` in `schema`; aborts on an unknown field (the
+// lists are static, so that is a programming error).
+std::vector<int> HashFieldIndexes(const TableSchema& schema,
+                                  const std::vector<std::string>& fields);
+
+// data_hash of a row: `field:value` for each hash field, sorted, joined by
+// `|`, SHA-256, first 16 hex characters.
+std::string DataHash(const TableSchema& schema, const Row& row, const std::vector<int>& fields);
+
+// DataHash prepared once for many rows. Field names never contain ':', so
+// the sorted order of the `field:value` strings is the order of the
+// `field:` prefixes, whatever the values: it is fixed up front.
+class DataHasher {
+ public:
+  DataHasher(const TableSchema& schema, const std::vector<std::string>& fields);
+  std::string operator()(const Row& row) const;
+
+ private:
+  const TableSchema* schema_;
+  std::vector<std::pair<std::string, int>> parts_;  // `field:` and column, sorted
+};
+
+// A digest of every cell of an input row, from a binary encoding of the
+// cells (used to fingerprint the rows that
+// entered a window: source_*_hash).
+std::array<uint8_t, 32> RowDigest(const Row& row);
+
+}  // namespace phase4::processors

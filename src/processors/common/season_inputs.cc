@@ -1,0 +1,391 @@
+#include "processors/common/season_inputs.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <numeric>
+
+#include "processors/common/hashing.h"
+#include "processors/common/processor.h"
+#include "warehouse/warehouse.h"
+
+namespace phase4::processors {
+
+namespace {
+
+struct TableSpec {
+  std::string_view name;
+  const TableSchema& (*schema)();
+  const char* entity_column;
+  bool windowed;  // decision 26 applies
+};
+
+const std::vector<TableSpec>& Specs() {
+  static const std::vector<TableSpec> s{
+      {kPlayerGameSummary, &PlayerGameSummarySchema, "player_lookup", true},
+      {kTeamOffenseGameSummary, &TeamOffenseGameSummarySchema, "team_abbr", true},
+      {kTeamDefenseGameSummary, &TeamDefenseGameSummarySchema, "defending_team_abbr", true},
+      {kUpcomingPlayerGameContext, &UpcomingPlayerGameContextSchema, "player_lookup", false},
+      {kUpcomingTeamGameContext, &UpcomingTeamGameContextSchema, "team_abbr", false},
+  };
+  return s;
+}
+
+const TableSpec* FindSpec(std::string_view name) {
+  for (const auto& s : Specs()) {
+    if (s.name == name) return &s;
+    // Bare table names are accepted too.
+    if (s.name.substr(s.name.find('.') + 1) == name) return &s;
+  }
+  return nullptr;
+}
+
+// Decision 26: the row's game is a counted game (regular season, play-in,
+// playoffs) on a game date. When the schedule lacks matchups for that date
+// the date alone decides.
+bool CountedGame(const SeasonCalendar& cal, Date d, std::string_view team) {
+  const auto& games = cal.GamesOn(d);
+  if (games.empty()) return false;
+  if (team.empty()) return true;
+  for (const ScheduleGame* g : games) {
+    if (!g->has_matchup()) return true;
+    if (g->home_team == team || g->away_team == team) return true;
+  }
+  return false;
+}
+
+std::string_view TextCell(const Row& row, int col) {
+  if (col < 0) return {};
+  if (auto p = std::get_if<std::string>(&row[static_cast<size_t>(col)])) return *p;
+  return {};
+}
+
+}  // namespace
+
+bool PlayedGame(const Row& row) {
+  static const int active = PlayerGameSummarySchema().ColumnIndex("is_active");
+  static const int minutes = PlayerGameSummarySchema().ColumnIndex("minutes_played");
+  static const int fga = PlayerGameSummarySchema().ColumnIndex("fg_attempts");
+  if (active >= 0) {
+    auto a = AsInt(row[static_cast<size_t>(active)]);
+    if (a && *a == 0) return false;
+  }
+  if (minutes >= 0) {
+    auto m = AsReal(row[static_cast<size_t>(minutes)]);
+    if (m && *m > 0) return true;
+  }
+  if (fga >= 0) {
+    auto f = AsInt(row[static_cast<size_t>(fga)]);
+    if (f && *f > 0) return true;
+  }
+  return false;
+}
+
+// ------------------------------------------------------------- SeasonTable
+
+const SeasonTable::Range* SeasonTable::Find(std::string_view entity) const {
+  auto it = entity_index_.find(entity);
+  if (it == entity_index_.end()) return nullptr;
+  return &ranges_[it->second];
+}
+
+SeasonTable::Rows SeasonTable::EntityRows(std::string_view entity) const {
+  const Range* r = Find(entity);
+  if (!r) return {};
+  return Slice(r->begin, r->end);
+}
+
+SeasonTable::Rows SeasonTable::Before(std::string_view entity, Date d) const {
+  const Range* r = Find(entity);
+  if (!r) return {};
+  auto first = dates_.begin() + r->begin;
+  auto last = dates_.begin() + r->end;
+  auto cut = std::lower_bound(first, last, d);
+  return Slice(r->begin, static_cast<uint32_t>(cut - dates_.begin()));
+}
+
+SeasonTable::Rows SeasonTable::LastN(std::string_view entity, Date d, size_t n) const {
+  Rows all = Before(entity, d);
+  if (all.size() <= n) return all;
+  return all.subspan(all.size() - n);
+}
+
+SeasonTable::Rows SeasonTable::Between(std::string_view entity, Date from, Date to) const {
+  const Range* r = Find(entity);
+  if (!r || !(from < to)) return {};
+  auto first = dates_.begin() + r->begin;
+  auto last = dates_.begin() + r->end;
+  auto lo = std::lower_bound(first, last, from);
+  auto hi = std::lower_bound(lo, last, to);
+  return Slice(static_cast<uint32_t>(lo - dates_.begin()),
+               static_cast<uint32_t>(hi - dates_.begin()));
+}
+
+Date SeasonTable::DateOf(const Row& row) const {
+  return dates_[static_cast<size_t>(&row - rows_.data())];
+}
+
+const SeasonTable::IntColumn& SeasonTable::Ints(int col) const {
+  const IntColumn& c = ints_.at(static_cast<size_t>(col));
+  if (c.value.size() != rows_.size()) {
+    std::fprintf(stderr, "SeasonTable: column %d of %s is not an integer column\n", col,
+                 schema_->FullName().c_str());
+    std::abort();
+  }
+  return c;
+}
+
+const SeasonTable::RealColumn& SeasonTable::Reals(int col) const {
+  const RealColumn& c = reals_.at(static_cast<size_t>(col));
+  if (c.value.size() != rows_.size()) {
+    std::fprintf(stderr, "SeasonTable: column %d of %s is not a real column\n", col,
+                 schema_->FullName().c_str());
+    std::abort();
+  }
+  return c;
+}
+
+std::string_view SeasonTable::LatestProcessedAt(size_t b, size_t e) const {
+  if (processed_rank_.empty()) return {};
+  uint32_t best = 0;
+  for (size_t i = b; i < e; ++i) best = std::max(best, processed_rank_[i]);
+  return processed_at_[best];
+}
+
+const std::vector<std::string_view>& SeasonTable::Texts(int col) const {
+  const auto& c = texts_.at(static_cast<size_t>(col));
+  if (c.size() != rows_.size()) {
+    std::fprintf(stderr, "SeasonTable: column %d of %s is not a text column\n", col,
+                 schema_->FullName().c_str());
+    std::abort();
+  }
+  return c;
+}
+
+const std::array<uint8_t, 32>& SeasonTable::Digest(const Row& row) const {
+  return digests_[static_cast<size_t>(&row - rows_.data())];
+}
+
+std::vector<const Row*> SeasonTable::RowsOn(Date d) const {
+  auto lo = std::lower_bound(by_date_.begin(), by_date_.end(), d,
+                             [&](uint32_t i, Date x) { return dates_[i] < x; });
+  std::vector<const Row*> out;
+  for (auto it = lo; it != by_date_.end() && dates_[*it] == d; ++it) out.push_back(&rows_[*it]);
+  return out;
+}
+
+// ------------------------------------------------------------ SeasonInputs
+
+SeasonInputs::SeasonInputs(int season_year, const SeasonCalendar& calendar)
+    : season_year_(season_year), calendar_(&calendar) {
+  for (const ScheduleGame& g : calendar.games()) {
+    if (!CountsAsGameDate(g.game_type) || g.game_status != 3 || !g.has_matchup()) continue;
+    if (SeasonYearOf(g.game_date) != season_year) continue;
+    team_schedule_[g.home_team].push_back(g.game_date);
+    team_schedule_[g.away_team].push_back(g.game_date);
+  }
+  for (auto& [team, dates] : team_schedule_) {
+    std::sort(dates.begin(), dates.end());
+    dates.erase(std::unique(dates.begin(), dates.end()), dates.end());
+  }
+}
+
+Date SeasonInputs::first_day() const { return MakeDate(season_year_, 10, 1); }
+Date SeasonInputs::last_day() const { return MakeDate(season_year_ + 1, 9, 30); }
+
+bool SeasonInputs::HasTable(std::string_view full_name) const {
+  return Table(full_name) != nullptr;
+}
+
+const SeasonTable* SeasonInputs::Table(std::string_view full_name) const {
+  const TableSpec* spec = FindSpec(full_name);
+  if (!spec) return nullptr;
+  auto it = tables_.find(spec->name);
+  return it == tables_.end() ? nullptr : it->second.get();
+}
+
+Status SeasonInputs::AddTable(std::string_view full_name, std::vector<Row> rows) {
+  const TableSpec* spec = FindSpec(full_name);
+  if (!spec) return Status::InvalidInput(fmt::format("not a Phase 3 input table: {}", full_name));
+  const TableSchema& schema = spec->schema();
+  auto t = std::make_unique<SeasonTable>();
+  t->schema_ = &schema;
+  t->entity_column_ = spec->entity_column;
+  t->date_col_ = schema.ColumnIndex(schema.date_column);
+  t->rows_read_ = rows.size();
+  const int entity_col = schema.ColumnIndex(spec->entity_column);
+  const bool is_pgs = spec->name == kPlayerGameSummary;
+  const Date first = first_day(), last = last_day();
+
+  // Filter, parse dates, then order by (entity, date, primary key as read).
+  struct Keyed {
+    std::string_view entity;
+    Date date;
+    uint32_t index;
+  };
+  std::vector<Keyed> keep;
+  keep.reserve(rows.size());
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const Row& r = rows[i];
+    if (r.size() != schema.size())
+      return Status::Corruption(fmt::format("{}: row {} has {} cells, expected {}", spec->name, i,
+                                            r.size(), schema.size()));
+    std::string_view ds = TextCell(r, t->date_col_);
+    auto d = ParseDate(ds);
+    if (!d) return Status::Corruption(fmt::format("{}: bad game_date '{}'", spec->name, ds));
+    if (*d < first || *d > last) continue;
+    std::string_view entity = TextCell(r, entity_col);
+    if (entity.empty()) continue;
+    if (spec->windowed) {
+      std::string_view team =
+          spec->name == kPlayerGameSummary ? TextCell(r, schema.ColumnIndex("team_abbr")) : entity;
+      if (!CountedGame(*calendar_, *d, team)) continue;
+    }
+    if (is_pgs && !PlayedGame(r)) continue;
+    keep.push_back({entity, *d, static_cast<uint32_t>(i)});
+  }
+  std::stable_sort(keep.begin(), keep.end(), [](const Keyed& a, const Keyed& b) {
+    if (a.entity != b.entity) return a.entity < b.entity;
+    return a.date < b.date;
+  });
+  // Entities first (their strings must not move once the index views them).
+  for (const Keyed& k : keep)
+    if (t->entities_.empty() || t->entities_.back() != k.entity)
+      t->entities_.emplace_back(k.entity);
+  t->ranges_.resize(t->entities_.size());
+  size_t e = 0;
+  for (size_t i = 1; i < keep.size(); ++i) {
+    if (keep[i].entity != keep[i - 1].entity) {
+      t->ranges_[e].end = static_cast<uint32_t>(i);
+      t->ranges_[++e].begin = static_cast<uint32_t>(i);
+    }
+  }
+  if (!keep.empty()) t->ranges_[e].end = static_cast<uint32_t>(keep.size());
+  // Only now move the rows (the keys above view their strings).
+  t->rows_.reserve(keep.size());
+  t->dates_.reserve(keep.size());
+  for (const Keyed& k : keep) {
+    t->dates_.push_back(k.date);
+    t->rows_.push_back(std::move(rows[k.index]));
+  }
+  for (uint32_t i = 0; i < t->entities_.size(); ++i) t->entity_index_.emplace(t->entities_[i], i);
+  // Columnar copies.
+  const size_t n = t->rows_.size();
+  t->ints_.resize(schema.size());
+  t->reals_.resize(schema.size());
+  t->texts_.resize(schema.size());
+  for (size_t c = 0; c < schema.size(); ++c) {
+    const ColumnType type = schema.columns[c].type;
+    if (type == ColumnType::kInt || type == ColumnType::kBool) {
+      SeasonTable::IntColumn& col = t->ints_[c];
+      col.value.assign(n, SeasonTable::IntColumn::kNull);
+      for (size_t i = 0; i < n; ++i)
+        if (auto v = AsInt(t->rows_[i][c])) col.value[i] = *v;
+    } else if (type == ColumnType::kReal) {
+      SeasonTable::RealColumn& col = t->reals_[c];
+      col.value.assign(n, std::numeric_limits<double>::quiet_NaN());
+      for (size_t i = 0; i < n; ++i)
+        if (auto v = AsReal(t->rows_[i][c])) col.value[i] = *v;
+    } else {
+      auto& col = t->texts_[c];
+      col.resize(n);
+      for (size_t i = 0; i < n; ++i)
+        if (auto p = std::get_if<std::string>(&t->rows_[i][c])) col[i] = *p;
+    }
+  }
+  // processed_at ranks: the latest of a window is a max over integers.
+  if (const int pc = schema.ColumnIndex("processed_at"); pc >= 0) {
+    const auto& texts = t->texts_[static_cast<size_t>(pc)];
+    std::vector<std::string_view> distinct;
+    for (std::string_view v : texts)
+      if (v.data()) distinct.push_back(v);
+    std::sort(distinct.begin(), distinct.end());
+    distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
+    t->processed_at_.assign(1, std::string_view());
+    t->processed_at_.insert(t->processed_at_.end(), distinct.begin(), distinct.end());
+    t->processed_rank_.assign(n, 0);
+    for (size_t i = 0; i < n; ++i) {
+      if (!texts[i].data()) continue;
+      t->processed_rank_[i] = static_cast<uint32_t>(
+          std::lower_bound(distinct.begin(), distinct.end(), texts[i]) - distinct.begin() + 1);
+    }
+  }
+  t->digests_.reserve(t->rows_.size());
+  for (const Row& r : t->rows_) t->digests_.push_back(RowDigest(r));
+  t->by_date_.resize(t->rows_.size());
+  std::iota(t->by_date_.begin(), t->by_date_.end(), 0u);
+  std::stable_sort(t->by_date_.begin(), t->by_date_.end(),
+                   [&](uint32_t a, uint32_t b) { return t->dates_[a] < t->dates_[b]; });
+  tables_[std::string(spec->name)] = std::move(t);
+  return Status::OK();
+}
+
+std::span<const Date> SeasonInputs::TeamScheduleDates(std::string_view team) const {
+  auto it = team_schedule_.find(team);
+  if (it == team_schedule_.end()) return {};
+  return it->second;
+}
+
+std::span<const Date> SeasonInputs::TeamLastScheduled(std::string_view team, Date d,
+                                                      size_t n) const {
+  std::span<const Date> all = TeamScheduleDates(team);
+  auto cut = std::lower_bound(all.begin(), all.end(), d);
+  size_t count = static_cast<size_t>(cut - all.begin());
+  size_t start = count > n ? count - n : 0;
+  return all.subspan(start, count - start);
+}
+
+// ------------------------------------------------------------- InputReader
+
+InputReader::InputReader(Warehouse& wh, const SeasonCalendar& calendar,
+                         std::optional<Date> read_through)
+    : wh_(&wh), calendar_(&calendar), read_through_(read_through) {}
+
+Result<const SeasonInputs*> InputReader::Season(int season_year,
+                                                const std::vector<std::string>& tables) {
+  if (!current_ || current_->season_year() != season_year) {
+    current_.reset();  // free the previous season before reading the next
+    current_ = std::make_unique<SeasonInputs>(season_year, *calendar_);
+  }
+  for (const auto& name : tables) {
+    if (current_->HasTable(name)) continue;
+    const TableSpec* spec = FindSpec(name);
+    if (!spec) return Status::InvalidInput(fmt::format("not a Phase 3 input table: {}", name));
+    PHASE4_ASSIGN_OR_RETURN(
+        std::vector<Row> rows,
+        wh_->SelectRows(
+            spec->schema(), current_->first_day(),
+            read_through_ ? std::min(*read_through_, current_->last_day()) : current_->last_day()));
+    ++table_reads_;
+    PHASE4_RETURN_IF_ERROR(current_->AddTable(spec->name, std::move(rows)));
+  }
+  return static_cast<const SeasonInputs*>(current_.get());
+}
+
+Result<ProcessorInputs> InputReader::InputsFor(const ProcessorInfo& info, Date d) {
+  if (read_through_ && d > *read_through_)
+    return Status::FailedPrecondition(
+        fmt::format("inputs were read through {} only; cannot serve {}", FormatDate(*read_through_),
+                    FormatDate(d)));
+  ProcessorInputs in;
+  in.date = d;
+  in.calendar = calendar_;
+  PHASE4_ASSIGN_OR_RETURN(in.season, Season(SeasonYearOf(d), info.phase3_inputs));
+  for (const auto& up : info.phase4_upstreams) {
+    const TableSchema* schema = FindTable(up);
+    if (!schema) return Status::InvalidInput(fmt::format("unknown upstream table {}", up));
+    PHASE4_ASSIGN_OR_RETURN(std::vector<Row> rows, wh_->SelectRows(*schema, d, d));
+    in.upstream.emplace(up, std::move(rows));
+  }
+  return in;
+}
+
+const std::vector<Row>& ProcessorInputs::Upstream(std::string_view name) const {
+  static const std::vector<Row> kEmpty;
+  auto it = upstream.find(name);
+  return it == upstream.end() ? kEmpty : it->second;
+}
+
+}  // namespace phase4::processors

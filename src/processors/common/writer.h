@@ -1,0 +1,40 @@
+// The output writer: finishes computed rows (data_hash, rounding,
+// processed_at) and replaces date D of the output table with them in one
+// transaction (decisions 11-13).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "calendar/date.h"
+#include "common/status.h"
+#include "processors/common/processor.h"
+#include "warehouse/value.h"
+#include "warehouse/warehouse.h"
+
+namespace phase4::processors {
+
+// Current UTC time as ISO 8601 with microseconds: 2024-01-15T23:05:01.123456Z.
+std::string NowTimestampUtc();
+
+// Finishes rows returned by info.compute for date d, in place:
+//  1. data_hash over info.hash_fields, rendered from the values as computed
+//     (zone-processors.md §1.4);
+//  2. every NUMERIC(p, s) column rounded half-even to s decimals (decision
+//     34); non-finite reals become NULL (decision 11);
+//  3. processed_at and created_at set to `processed_at`.
+// Fails, naming the row, when a row's date is not d, its entity is empty, a
+// NOT NULL column is NULL, or two rows share an entity (decision 12).
+Status FinalizeRows(const ProcessorInfo& info, Date d, std::vector<Row>& rows,
+                    const std::string& processed_at);
+
+// FinalizeRows, then Warehouse::ReplaceDate: afterwards the table holds
+// exactly these rows for d; on any failure the previous rows of d are
+// intact. Returns the number of rows written.
+// `also`: rows of other tables (in the same dataset file) committed in the
+// same transaction, e.g. the completion message of a live run.
+Result<int64_t> WriteDate(Warehouse& wh, const ProcessorInfo& info, Date d, std::vector<Row> rows,
+                          const std::string& processed_at,
+                          const std::vector<Warehouse::ExtraRow>& also = {});
+
+}  // namespace phase4::processors

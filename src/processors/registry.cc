@@ -1,0 +1,42 @@
+#include "processors/registry.h"
+
+#include <algorithm>
+#include <string>
+
+#include "processors/player_shot_zone_analysis/player_shot_zone_analysis.h"
+#include "processors/team_defense_zone_analysis/team_defense_zone_analysis.h"
+
+namespace phase4::processors {
+
+const std::vector<const ProcessorInfo*>& AllProcessors() {
+  static const std::vector<const ProcessorInfo*> all = [] {
+    std::vector<const ProcessorInfo*> v{
+        &TeamDefenseZoneAnalysisInfo(), &PlayerShotZoneAnalysisInfo(),
+        // #3 player_composite_factors, #4 player_daily_cache and
+        // #5 ml_feature_store register here.
+    };
+    std::stable_sort(v.begin(), v.end(), [](const ProcessorInfo* a, const ProcessorInfo* b) {
+      return a->order < b->order;
+    });
+    return v;
+  }();
+  return all;
+}
+
+const ProcessorInfo* FindProcessor(std::string_view name) {
+  for (const ProcessorInfo* p : AllProcessors()) {
+    if (p->name == name || p->output->FullName() == name) return p;
+  }
+  return nullptr;
+}
+
+std::string ProcessorNames() {
+  std::string out;
+  for (const ProcessorInfo* p : AllProcessors()) {
+    if (!out.empty()) out += ", ";
+    out += p->name;
+  }
+  return out;
+}
+
+}  // namespace phase4::processors

@@ -1,0 +1,32 @@
+#include "processors/run.h"
+
+#include <fmt/format.h>
+
+#include "processors/common/writer.h"
+
+namespace phase4::processors {
+
+Result<std::vector<Row>> ComputeDate(InputReader& reader, const ProcessorInfo& info, Date d) {
+  if (reader.calendar().IsBootstrap(d)) return std::vector<Row>{};
+  PHASE4_ASSIGN_OR_RETURN(ProcessorInputs inputs, reader.InputsFor(info, d));
+  return info.compute(d, inputs);
+}
+
+Result<DateOutcome> RunProcessorDate(InputReader& reader, const ProcessorInfo& info, Date d,
+                                     const RunOptions& options) {
+  DateOutcome out;
+  if (reader.calendar().IsBootstrap(d)) {
+    out.bootstrap = true;
+    return out;
+  }
+  PHASE4_ASSIGN_OR_RETURN(ProcessorInputs inputs, reader.InputsFor(info, d));
+  auto rows = info.compute(d, inputs);
+  if (!rows.ok()) return rows.status().WithContext(fmt::format("{} {}", info.name, FormatDate(d)));
+  std::string processed_at =
+      options.processed_at.empty() ? NowTimestampUtc() : options.processed_at;
+  PHASE4_ASSIGN_OR_RETURN(out.rows_written, WriteDate(reader.warehouse(), info, d,
+                                                      std::move(rows).value(), processed_at));
+  return out;
+}
+
+}  // namespace phase4::processors

@@ -1,0 +1,45 @@
+// Running one processor for one date against a warehouse: the shared path of
+// `phase4 process` and the backfill jobs. Bootstrap dates (decision 3) write
+// nothing; any other date is computed from season inputs (read once per
+// season by the InputReader) and written in one transaction.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "calendar/date.h"
+#include "common/status.h"
+#include "processors/common/processor.h"
+#include "processors/common/season_inputs.h"
+#include "warehouse/warehouse.h"
+
+namespace phase4::processors {
+
+struct RunOptions {
+  bool backfill_mode = false;
+  bool skip_downstream_trigger = false;
+  bool strict_mode = true;
+  // processed_at of the written rows; now (UTC) when empty.
+  std::string processed_at;
+  // When set, called with the number of rows about to be written; the rows
+  // it returns (e.g. the completion message, decision 23) commit in the same
+  // transaction as the date's rows.
+  std::function<std::vector<Warehouse::ExtraRow>(int64_t rows)> extra_rows;
+};
+
+struct DateOutcome {
+  bool bootstrap = false;  // a bootstrap date: nothing computed or written
+  int64_t rows_written = 0;
+};
+
+// Computes the rows of `info` for d without writing them (bootstrap dates
+// give no rows). The reader's calendar decides bootstrap dates.
+Result<std::vector<Row>> ComputeDate(InputReader& reader, const ProcessorInfo& info, Date d);
+
+// Computes and writes date d of `info`'s table.
+Result<DateOutcome> RunProcessorDate(InputReader& reader, const ProcessorInfo& info, Date d,
+                                     const RunOptions& options = {});
+
+}  // namespace phase4::processors

@@ -1,0 +1,363 @@
+// The backfill engine through the real binary: checkpoints, resume after
+// SIGKILL, lock contention, corrupt checkpoints, --dates, --dry-run, exit
+// codes, run-all ordering, stop on failure and SIGTERM.
+#include <fcntl.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <chrono>
+#include <map>
+#include <sstream>
+#include <thread>
+
+#include "backfill/dependency_check.h"
+#include "backfill/orchestrator.h"
+#include "phase3/schedule_store.h"
+#include "processors/registry.h"
+#include "test_support.h"
+
+namespace phase4 {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::RunPhase4;
+using testing::TempDir;
+
+// A 2023-24 league generated once per test binary; each test copies it.
+const fs::path& GeneratedWarehouse() {
+  static TempDir* dir = new TempDir();  // lives as long as the test binary
+  static const fs::path path = [] {
+    fs::path p = dir->path() / "wh";
+    auto r = RunPhase4({"--warehouse", p.string(), "generate", "--seasons", "2023-2023"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return p;
+  }();
+  return path;
+}
+
+// A CSV export without the columns that hold write times.
+std::string StripTimestamps(const std::string& csv) {
+  std::istringstream in(csv);
+  std::string header, line, result;
+  std::getline(in, header);
+  std::vector<int> drop;
+  std::istringstream h(header);
+  std::string col;
+  for (int i = 0; std::getline(h, col, ','); ++i)
+    if (col == "processed_at" || col == "created_at" || col == "updated_at") drop.push_back(i);
+  while (std::getline(in, line)) {
+    // Timestamps hold no commas or quotes, so splitting on commas finds them.
+    std::istringstream l(line);
+    std::string cell, kept;
+    for (int i = 0; std::getline(l, cell, ','); ++i)
+      if (std::find(drop.begin(), drop.end(), i) == drop.end()) kept += cell + ",";
+    result += kept + "\n";
+  }
+  return result;
+}
+
+pid_t Spawn(const std::vector<std::string>& args, const std::string& out_file = "/dev/null") {
+  pid_t pid = fork();
+  if (pid == 0) {
+    int fd = open(out_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    dup2(fd, 1);
+    dup2(fd, 2);
+    std::vector<char*> argv{const_cast<char*>(PHASE4_BINARY)};
+    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    execv(PHASE4_BINARY, argv.data());
+    _exit(127);
+  }
+  return pid;
+}
+
+int Wait(pid_t pid) {
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+class BackfillCliTest : public ::testing::Test {
+ protected:
+  void SetUp() override { fs::copy(GeneratedWarehouse(), wh(), fs::copy_options::recursive); }
+
+  std::string wh() const { return (dir_.path() / "wh").string(); }
+  std::string ckdir() const { return (dir_.path() / "ck").string(); }
+  std::vector<std::string> Backfill(const std::string& job, std::vector<std::string> extra) const {
+    std::vector<std::string> a{"--warehouse", wh(), "backfill", job, "--checkpoint-dir", ckdir()};
+    a.insert(a.end(), extra.begin(), extra.end());
+    return a;
+  }
+  std::vector<std::string> RunAll(std::vector<std::string> extra) const {
+    std::vector<std::string> a{"--warehouse", wh(), "run-all", "--checkpoint-dir", ckdir()};
+    a.insert(a.end(), extra.begin(), extra.end());
+    return a;
+  }
+  std::string Export(const std::string& table) const {
+    auto r = RunPhase4({"--warehouse", wh(), "export", table});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return r.out;
+  }
+  void Sql(const std::string& db, const std::string& sql) const {
+    sqlite3* h = nullptr;
+    ASSERT_EQ(sqlite3_open((dir_.path() / "wh" / (db + ".db")).c_str(), &h), SQLITE_OK);
+    char* err = nullptr;
+    EXPECT_EQ(sqlite3_exec(h, sql.c_str(), nullptr, nullptr, &err), SQLITE_OK) << (err ? err : "");
+    sqlite3_free(err);
+    sqlite3_close(h);
+  }
+  int64_t Count(const std::string& db, const std::string& sql) const {
+    sqlite3* h = nullptr;
+    sqlite3_open((dir_.path() / "wh" / (db + ".db")).c_str(), &h);
+    sqlite3_stmt* st = nullptr;
+    sqlite3_prepare_v2(h, sql.c_str(), -1, &st, nullptr);
+    int64_t n = st && sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+    sqlite3_finalize(st);
+    sqlite3_close(h);
+    return n;
+  }
+  std::string CheckpointFile(const std::string& job, const std::string& s, const std::string& e) const {
+    return ckdir() + "/" + job + "_" + s + "_" + e + ".json";
+  }
+
+  TempDir dir_;
+};
+
+TEST_F(BackfillCliTest, RunsARangeWritesCheckpointAndRunHistory) {
+  auto r = RunPhase4(Backfill("team_defense_zone_analysis",
+                              {"--start-date", "2023-10-24", "--end-date", "2023-11-20"}));
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("Bootstrap period skipped: 2023-10-24"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("Progress: 10/"), std::string::npos);
+  EXPECT_NE(r.out.find("PHASE 4 BACKFILL SUMMARY - team_defense_zone_analysis"), std::string::npos);
+  auto json = testing::ReadFile(CheckpointFile("team_defense_zone_analysis", "2023-10-24", "2023-11-20"));
+  EXPECT_NE(json.find("\"job_name\": \"team_defense_zone_analysis\""), std::string::npos) << json;
+  EXPECT_NE(json.find("\"last_successful_date\": \"2023-11-20\""), std::string::npos) << json;
+  EXPECT_NE(json.find("\"skipped\": 7"), std::string::npos) << json;
+  // Every non-bootstrap date: 30 rows, one start and one final run-history row.
+  int64_t dates = Count("nba_precompute", "SELECT COUNT(DISTINCT analysis_date) FROM team_defense_zone_analysis");
+  EXPECT_GT(dates, 15);
+  EXPECT_EQ(Count("nba_precompute", "SELECT COUNT(*) FROM team_defense_zone_analysis"), dates * 30);
+  EXPECT_EQ(Count("nba_reference",
+                  "SELECT COUNT(*) FROM processor_run_history WHERE processor_name = 'team_defense_zone_analysis' "
+                  "AND mode = 'backfill' AND row_kind = 'final' AND status = 'success'"),
+            dates);
+  EXPECT_EQ(Count("nba_reference",
+                  "SELECT COUNT(*) FROM processor_run_history WHERE processor_name = 'team_defense_zone_analysis' "
+                  "AND row_kind = 'start'"),
+            dates);
+  // Backfill mode publishes nothing.
+  EXPECT_EQ(Count("nba_precompute", "SELECT COUNT(*) FROM outbox"), 0);
+
+  auto s = RunPhase4(Backfill("team_defense_zone_analysis",
+                              {"--start-date", "2023-10-24", "--end-date", "2023-11-20", "--status"}));
+  ASSERT_EQ(s.exit_code, 0);
+  EXPECT_NE(s.out.find("CHECKPOINT STATUS: team_defense_zone_analysis"), std::string::npos) << s.out;
+  EXPECT_NE(s.out.find("  Date range: 2023-10-24 to 2023-11-20"), std::string::npos) << s.out;
+  EXPECT_NE(s.out.find("    - Skipped:    7"), std::string::npos) << s.out;
+  EXPECT_NE(s.out.find("COMPLETE"), std::string::npos) << s.out;
+}
+
+TEST_F(BackfillCliTest, CompleteRangeReRunIsANoOp) {
+  std::vector<std::string> range{"--start-date", "2023-11-01", "--end-date", "2023-11-10"};
+  ASSERT_EQ(RunPhase4(Backfill("player_shot_zone_analysis", range)).exit_code, 0);
+  std::string before = Export("nba_precompute.player_shot_zone_analysis");  // processed_at included
+  auto again = RunPhase4(Backfill("player_shot_zone_analysis", range));
+  EXPECT_EQ(again.exit_code, 0);
+  EXPECT_NE(again.out.find("COMPLETE"), std::string::npos) << again.out;
+  EXPECT_EQ(again.out.find("Processing day"), std::string::npos) << again.out;
+  EXPECT_EQ(Export("nba_precompute.player_shot_zone_analysis"), before);
+}
+
+TEST_F(BackfillCliTest, ResumeAfterSigkillEndsWithTheRowsOfAnUninterruptedRun) {
+  std::vector<std::string> range{"--start-date", "2023-11-01", "--end-date", "2024-01-31"};
+  TempDir ref;
+  std::string ref_wh = (ref.path() / "wh").string();
+  fs::copy(GeneratedWarehouse(), ref_wh, fs::copy_options::recursive);
+  std::vector<std::string> ref_args{"--warehouse", ref_wh, "backfill", "player_shot_zone_analysis",
+                                    "--checkpoint-dir", (ref.path() / "ck").string()};
+  ref_args.insert(ref_args.end(), range.begin(), range.end());
+  ASSERT_EQ(RunPhase4(ref_args).exit_code, 0);
+
+  // Kill the run at several moments (SIGKILL: no cleanup at all), resume each time.
+  for (int kill_ms : {150, 400, 700}) {
+    pid_t pid = Spawn(Backfill("player_shot_zone_analysis", range));
+    std::this_thread::sleep_for(std::chrono::milliseconds(kill_ms));
+    kill(pid, SIGKILL);
+    Wait(pid);
+  }
+  auto r = RunPhase4(Backfill("player_shot_zone_analysis", range));
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  auto ref_export = RunPhase4({"--warehouse", ref_wh, "export", "nba_precompute.player_shot_zone_analysis"});
+  EXPECT_EQ(StripTimestamps(Export("nba_precompute.player_shot_zone_analysis")), StripTimestamps(ref_export.out));
+  auto status = RunPhase4(Backfill("player_shot_zone_analysis", {range[0], range[1], range[2], range[3], "--status"}));
+  EXPECT_NE(status.out.find("COMPLETE"), std::string::npos) << status.out;
+}
+
+TEST_F(BackfillCliTest, SecondRunOfTheSameJobAndRangeExitsOneNamingTheHolder) {
+  std::vector<std::string> range{"--start-date", "2023-10-24", "--end-date", "2024-04-14"};
+  std::string log = (dir_.path() / "first.log").string();
+  pid_t first = Spawn(Backfill("player_shot_zone_analysis", range), log);
+  // Wait until the first run holds the lock (its checkpoint directory has a lock file).
+  fs::path lock = CheckpointFile("player_shot_zone_analysis", "2023-10-24", "2024-04-14") + ".lock";
+  for (int i = 0; i < 200 && !fs::exists(lock); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  ASSERT_TRUE(fs::exists(lock));
+  auto second = RunPhase4(Backfill("player_shot_zone_analysis", range));
+  EXPECT_EQ(second.exit_code, 1);
+  EXPECT_NE(second.err.find("locked by pid " + std::to_string(first)), std::string::npos) << second.err;
+  kill(first, SIGKILL);
+  Wait(first);
+  // The stale lock of the killed run is recovered at once.
+  auto third = RunPhase4(Backfill("player_shot_zone_analysis", {"--start-date", "2023-10-24", "--end-date", "2024-04-14"}));
+  EXPECT_EQ(third.exit_code, 0) << third.err;
+}
+
+TEST_F(BackfillCliTest, CorruptCheckpointIsMovedAsideWithAWarning) {
+  fs::create_directories(ckdir());
+  std::string file = CheckpointFile("team_defense_zone_analysis", "2023-11-01", "2023-11-05");
+  testing::WriteFile(file, "{\"job_name\": \"team_defense_zone_analysis\", \"start_da");
+  auto r = RunPhase4(Backfill("team_defense_zone_analysis", {"--start-date", "2023-11-01", "--end-date", "2023-11-05"}));
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("warning"), std::string::npos) << r.err;
+  bool moved = false;
+  for (const auto& e : fs::directory_iterator(ckdir()))
+    moved |= e.path().filename().string().find(".corrupt-") != std::string::npos;
+  EXPECT_TRUE(moved);
+  EXPECT_NE(testing::ReadFile(file).find("\"last_successful_date\": \"2023-11-05\""), std::string::npos);
+}
+
+TEST_F(BackfillCliTest, DatesAndDryRunLeaveTheCheckpointUntouched) {
+  auto dates = RunPhase4(Backfill("team_defense_zone_analysis", {"--dates", "2023-11-15, 2023-11-17"}));
+  ASSERT_EQ(dates.exit_code, 0) << dates.out << dates.err;
+  EXPECT_EQ(Count("nba_precompute", "SELECT COUNT(DISTINCT analysis_date) FROM team_defense_zone_analysis"), 2);
+  auto dry = RunPhase4(Backfill("team_defense_zone_analysis", {"--start-date", "2023-11-01", "--end-date", "2023-11-30", "--dry-run"}));
+  ASSERT_EQ(dry.exit_code, 0) << dry.err;
+  EXPECT_NE(dry.out.find("2023-11-20: ✓ inputs available"), std::string::npos) << dry.out;
+  EXPECT_FALSE(fs::exists(ckdir()) && !fs::is_empty(ckdir()));
+  EXPECT_EQ(Count("nba_precompute", "SELECT COUNT(DISTINCT analysis_date) FROM team_defense_zone_analysis"), 2);
+  auto bad = RunPhase4(Backfill("team_defense_zone_analysis", {"--dates", "2023-11-15,2023-11-31"}));
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_NE(bad.err.find("Invalid date format: '2023-11-31'"), std::string::npos) << bad.err;
+  EXPECT_NE(bad.err.find("Expected format: YYYY-MM-DD,YYYY-MM-DD,..."), std::string::npos);
+}
+
+TEST_F(BackfillCliTest, FailedDatesExitTwoAndTheRetryCommandListsThemAll) {
+  // Remove the team defense summaries of three game dates: the next game date
+  // of each has no data for its previous game date.
+  Sql("nba_analytics", "DELETE FROM team_defense_game_summary WHERE game_date IN ('2023-11-14', '2023-11-20', '2023-11-28')");
+  auto r = RunPhase4(Backfill("team_defense_zone_analysis", {"--start-date", "2023-11-10", "--end-date", "2023-12-05"}));
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_NE(r.out.find("No data for date 2023-11-15: nba_analytics.team_defense_game_summary has no rows for "
+                       "the previous game date 2023-11-14"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("backfill team_defense_zone_analysis --dates 2023-11-15,2023-11-21,2023-11-29"),
+            std::string::npos)
+      << r.out;
+  auto json = testing::ReadFile(CheckpointFile("team_defense_zone_analysis", "2023-11-10", "2023-12-05"));
+  EXPECT_NE(json.find("\"2023-11-15\": \"No data for date 2023-11-15"), std::string::npos) << json;
+  // A plain re-run does not retry them (decision 18); --dates does.
+  auto again = RunPhase4(Backfill("team_defense_zone_analysis", {"--start-date", "2023-11-10", "--end-date", "2023-12-05"}));
+  EXPECT_EQ(again.exit_code, 2);
+  EXPECT_NE(again.out.find("Processing 0 days"), std::string::npos) << again.out;
+  EXPECT_EQ(RunPhase4(Backfill("job_that_does_not_exist", {"--start-date", "2023-11-10", "--end-date", "2023-12-05"})).exit_code, 1);
+  EXPECT_EQ(RunPhase4({"--warehouse", (dir_.path() / "nowhere").string(), "backfill", "team_defense_zone_analysis",
+                       "--start-date", "2023-11-10", "--end-date", "2023-12-05"}).exit_code,
+            1);
+}
+
+TEST(DependencyCheckTest, MissingUpstreamPhase4RowsNameTheTables) {
+  TempDir dir;
+  auto wh = std::move(Warehouse::Open(dir.str(), true)).value();
+  processors::ProcessorInfo info;
+  info.name = "test_consumer";
+  info.phase4_upstreams = {"team_defense_zone_analysis", "player_shot_zone_analysis"};
+  SeasonCalendar cal({});
+  auto r = CheckDependencies(*wh, cal, info, MakeDate(2024, 1, 15));
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(r->error,
+            "Missing critical dependencies: [nba_precompute.team_defense_zone_analysis, "
+            "nba_precompute.player_shot_zone_analysis]");
+}
+
+TEST(ExecutionStagesTest, EveryProcessorRunsAfterItsUpstreams) {
+  auto stages = ExecutionStages();
+  std::map<std::string, size_t> stage_of;
+  for (size_t i = 0; i < stages.size(); ++i)
+    for (auto* p : stages[i]) stage_of[p->name] = i;
+  EXPECT_EQ(stage_of.size(), processors::AllProcessors().size());
+  for (auto* p : processors::AllProcessors())
+    for (const auto& up : p->phase4_upstreams) EXPECT_LT(stage_of.at(up), stage_of.at(p->name)) << p->name;
+  // #1 and #2 read Phase 3 only: they share the first stage and run together.
+  EXPECT_EQ(stage_of.at("team_defense_zone_analysis"), 0u);
+  EXPECT_EQ(stage_of.at("player_shot_zone_analysis"), 0u);
+}
+
+TEST_F(BackfillCliTest, RunAllRunsStagesInOrderAndEveryJobCompletes) {
+  auto r = RunPhase4(RunAll({"--start-date", "2023-11-01", "--end-date", "2023-11-30"}));
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  // A job's first output line comes after the last line of each of its upstreams.
+  std::map<std::string, std::pair<size_t, size_t>> span;  // job -> first, last line
+  std::istringstream in(r.out);
+  std::string line;
+  for (size_t i = 0; std::getline(in, line); ++i) {
+    for (auto* p : processors::AllProcessors()) {
+      if (line.rfind("[#" + std::to_string(p->order) + " " + p->name + "]", 0) == 0) {
+        auto it = span.find(p->name);
+        if (it == span.end()) span[p->name] = {i, i};
+        else it->second.second = i;
+      }
+    }
+  }
+  for (auto* p : processors::AllProcessors()) {
+    ASSERT_TRUE(span.count(p->name)) << p->name;
+    EXPECT_NE(r.out.find("✓ #" + std::to_string(p->order) + " " + p->name + " completed"), std::string::npos);
+    for (const auto& up : p->phase4_upstreams) EXPECT_GT(span[p->name].first, span[up].second) << p->name;
+  }
+  EXPECT_NE(r.out.find("PARALLEL PHASE: Running #1 team_defense_zone_analysis and #2 player_shot_zone_analysis"),
+            std::string::npos);
+  EXPECT_NE(r.out.find("Phase 4 Backfill Complete!"), std::string::npos);
+  EXPECT_EQ(RunPhase4(RunAll({"--start-date", "2023-11-01", "--end-date", "2023-11-30", "--start-from", "0"})).exit_code, 1);
+  EXPECT_EQ(RunPhase4(RunAll({"--start-date", "2023-11-01", "--end-date", "2023-11-30", "--start-from", "9"})).exit_code, 1);
+}
+
+TEST_F(BackfillCliTest, RunAllStopsTheChainWhenAJobFails) {
+  Sql("nba_analytics", "DELETE FROM player_game_summary WHERE game_date = '2023-11-14'");
+  auto r = RunPhase4(RunAll({"--start-date", "2023-11-10", "--end-date", "2023-11-20"}));
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_NE(r.out.find("✗ #2 player_shot_zone_analysis failed (exit 2)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("✓ #1 team_defense_zone_analysis completed"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("resume with: phase4 --warehouse " + wh() + " run-all --start-date 2023-11-10 "
+                       "--end-date 2023-11-20 --start-from 2"),
+            std::string::npos)
+      << r.out;
+  EXPECT_EQ(r.out.find("Phase 4 Backfill Complete!"), std::string::npos);
+}
+
+TEST_F(BackfillCliTest, SigtermStopsTheChildrenAndSaysHowToResume) {
+  std::string log = (dir_.path() / "runall.log").string();
+  pid_t pid = Spawn(RunAll({"--start-date", "2023-10-24", "--end-date", "2024-06-17"}), log);
+  // Let both jobs start, then ask the orchestrator to stop.
+  for (int i = 0; i < 300 && testing::ReadFile(log).find("Processing day 3/") == std::string::npos; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  kill(pid, SIGTERM);
+  EXPECT_EQ(Wait(pid), 1);
+  std::string out = testing::ReadFile(log);
+  EXPECT_NE(out.find("Interrupted by signal 15"), std::string::npos) << out;
+  EXPECT_NE(out.find("Resume with: phase4 --warehouse " + wh() + " run-all --start-date 2023-10-24 "
+                     "--end-date 2024-06-17 --start-from 1"),
+            std::string::npos)
+      << out;
+  // No job is left running: the checkpoint locks are free and a resume finishes the range.
+  auto resumed = RunPhase4(RunAll({"--start-date", "2023-10-24", "--end-date", "2024-06-17"}));
+  EXPECT_EQ(resumed.exit_code, 0) << resumed.out;
+  EXPECT_NE(resumed.out.find("Resuming from checkpoint"), std::string::npos) << resumed.out;
+}
+
+}  // namespace
+}  // namespace phase4

@@ -1,0 +1,120 @@
+// `phase4 process JOB --analysis-date D`, run as the real binary against a
+// small warehouse built in the test.
+#include <gtest/gtest.h>
+
+#include "common/teams.h"
+#include "phase3/schedule_store.h"
+#include "processor_test_util.h"
+#include "test_support.h"
+#include "warehouse/warehouse.h"
+
+namespace phase4::processors {
+namespace {
+
+using test::D;
+
+// 30 teams, 16 game days before 2025-01-27, one player per team.
+struct SmallWarehouse {
+  testing::TempDir dir;
+  SmallWarehouse() {
+    auto wh = std::move(Warehouse::Open(dir.str(), true)).value();
+    test::ScheduleBuilder sb;
+    sb.Game(D("2024-10-22"), "NYK", "ORL");
+    std::vector<Row> defense, players;
+    for (int i = 1; i <= 16; ++i) {
+      Date day = AddDays(D("2025-01-27"), -i);
+      for (size_t t = 0; t < 30; t += 2) {
+        const std::string home(AllTeams()[t].tricode), away(AllTeams()[t + 1].tricode);
+        sb.Game(day, home, away);
+        for (const auto& [team, opp] : {std::pair{home, away}, std::pair{away, home}}) {
+          test::DefenseGame g;
+          g.team = team;
+          g.opponent = opp;
+          g.date = day;
+          defense.push_back(test::DefenseRow(g));
+          test::PlayerGame p;
+          p.player = "star" + team;
+          p.upid = p.player + "_001";
+          p.team = team;
+          p.opponent = opp;
+          p.date = day;
+          players.push_back(test::PlayerRow(p));
+        }
+      }
+    }
+    EXPECT_TRUE(MergeSchedule(*wh, sb.games()).ok());
+    EXPECT_TRUE(wh->InsertRows(TeamDefenseGameSummarySchema(), defense).ok());
+    EXPECT_TRUE(wh->InsertRows(PlayerGameSummarySchema(), players).ok());
+  }
+  int64_t Count(const TableSchema& t) {
+    auto wh = std::move(Warehouse::Open(dir.str(), false)).value();
+    return *wh->CountRows(t);
+  }
+};
+
+TEST(ProcessorCommandTest, WritesOneDateOfEachZoneProcessor) {
+  SmallWarehouse w;
+  auto r = testing::RunPhase4({"--warehouse", w.dir.str(), "process", "team_defense_zone_analysis",
+                               "--analysis-date", "2025-01-27"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("team_defense_zone_analysis 2025-01-27: 30 rows written"), std::string::npos)
+      << r.out;
+  EXPECT_EQ(w.Count(TeamDefenseZoneAnalysisSchema()), 30);
+
+  r = testing::RunPhase4({"--warehouse", w.dir.str(), "process", "player_shot_zone_analysis",
+                          "--analysis-date", "2025-01-27", "--backfill-mode",
+                          "--skip-downstream-trigger", "--no-strict"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("player_shot_zone_analysis 2025-01-27: 30 rows written"), std::string::npos)
+      << r.out;
+  EXPECT_EQ(w.Count(PlayerShotZoneAnalysisSchema()), 30);
+
+  // A rerun replaces the date: same row count.
+  r = testing::RunPhase4({"--warehouse", w.dir.str(), "process", "team_defense_zone_analysis",
+                          "--analysis-date", "2025-01-27"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(w.Count(TeamDefenseZoneAnalysisSchema()), 30);
+}
+
+TEST(ProcessorCommandTest, BootstrapDateWritesNothing) {
+  SmallWarehouse w;
+  auto r = testing::RunPhase4({"--warehouse", w.dir.str(), "process", "team_defense_zone_analysis",
+                               "--analysis-date", "2024-10-25"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("Bootstrap period skipped"), std::string::npos) << r.out;
+  EXPECT_EQ(w.Count(TeamDefenseZoneAnalysisSchema()), 0);
+  // --bootstrap-days moves the boundary.
+  r = testing::RunPhase4({"--warehouse", w.dir.str(), "process", "team_defense_zone_analysis",
+                          "--analysis-date", "2024-10-25", "--bootstrap-days", "3"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("30 rows written"), std::string::npos) << r.out;
+}
+
+TEST(ProcessorCommandTest, BadJobOrDateExitsOne) {
+  SmallWarehouse w;
+  auto r = testing::RunPhase4(
+      {"--warehouse", w.dir.str(), "process", "no_such_job", "--analysis-date", "2025-01-27"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("unknown job 'no_such_job'"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("team_defense_zone_analysis"), std::string::npos) << r.err;
+  for (const char* bad : {"2025-02-30", "20250127", "yesterday"}) {
+    r = testing::RunPhase4({"--warehouse", w.dir.str(), "process", "team_defense_zone_analysis",
+                            "--analysis-date", bad});
+    EXPECT_EQ(r.exit_code, 1) << bad;
+    EXPECT_NE(r.err.find(bad), std::string::npos) << r.err;
+  }
+  r = testing::RunPhase4({"--warehouse", w.dir.str(), "process", "team_defense_zone_analysis"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(w.Count(TeamDefenseZoneAnalysisSchema()), 0);
+}
+
+TEST(ProcessorCommandTest, MissingWarehouseExitsOne) {
+  testing::TempDir dir;
+  auto r = testing::RunPhase4({"--warehouse", (dir.path() / "none").string(), "process",
+                               "team_defense_zone_analysis", "--analysis-date", "2025-01-27"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("init"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace phase4::processors
