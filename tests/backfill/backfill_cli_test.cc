@@ -19,6 +19,7 @@
 #include "backfill/orchestrator.h"
 #include "phase3/schedule_store.h"
 #include "processors/registry.h"
+#include "tableio/csv.h"
 #include "test_support.h"
 
 namespace phase4 {
@@ -42,21 +43,22 @@ const fs::path& GeneratedWarehouse() {
 
 // A CSV export without the columns that hold write times.
 std::string StripTimestamps(const std::string& csv) {
-  std::istringstream in(csv);
-  std::string header, line, result;
-  std::getline(in, header);
-  std::vector<int> drop;
-  std::istringstream h(header);
-  std::string col;
-  for (int i = 0; std::getline(h, col, ','); ++i)
-    if (col == "processed_at" || col == "created_at" || col == "updated_at") drop.push_back(i);
-  while (std::getline(in, line)) {
-    // Timestamps hold no commas or quotes, so splitting on commas finds them.
-    std::istringstream l(line);
-    std::string cell, kept;
-    for (int i = 0; std::getline(l, cell, ','); ++i)
-      if (std::find(drop.begin(), drop.end(), i) == drop.end()) kept += cell + ",";
-    result += kept + "\n";
+  CsvReader reader("export", csv);
+  CsvRecord rec;
+  std::vector<bool> keep;
+  std::string result;
+  while (reader.Next(&rec).ok() && !reader.done()) {
+    if (keep.empty()) {
+      for (const auto& f : rec.fields)
+        keep.push_back(f.text != "processed_at" && f.text != "created_at" && f.text != "updated_at");
+    }
+    for (size_t i = 0; i < rec.fields.size() && i < keep.size(); ++i) {
+      if (!keep[i]) continue;
+      const CsvField& f = rec.fields[i];
+      AppendCsvField(&result, f.text, !f.quoted && f.text.empty());
+      result += ',';
+    }
+    result += '\n';
   }
   return result;
 }

@@ -42,6 +42,9 @@ struct BadCase {
   std::string expect_in_message;
 };
 
+// Test names carry the case name; print only that, not the bytes.
+void PrintTo(const BadCase& c, std::ostream* os) { *os << c.name; }
+
 class MalformedCsvTest : public ::testing::TestWithParam<BadCase> {};
 
 TEST_P(MalformedCsvTest, FailsNamingFileLineAndFieldAndWritesNothing) {

@@ -14,20 +14,6 @@
 
 namespace phase4::processors {
 
-std::string NowTimestampUtc() {
-  using namespace std::chrono;
-  auto now = system_clock::now();
-  auto secs = floor<seconds>(now);
-  auto micros = duration_cast<microseconds>(now - secs).count();
-  std::time_t t = system_clock::to_time_t(secs);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%06lldZ", tm.tm_year + 1900,
-                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                static_cast<long long>(micros));
-  return buf;
-}
 
 Status FinalizeRows(const ProcessorInfo& info, Date d, std::vector<Row>& rows,
                     const std::string& processed_at) {

@@ -14,9 +14,6 @@
 
 namespace phase4::processors {
 
-// Current UTC time as ISO 8601 with microseconds: 2024-01-15T23:05:01.123456Z.
-std::string NowTimestampUtc();
-
 // Finishes rows returned by info.compute for date d, in place:
 //  1. data_hash over info.hash_fields, rendered from the values as computed
 //     (zone-processors.md §1.4);
