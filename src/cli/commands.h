@@ -28,5 +28,6 @@ void AddVerifyPhase3Command(CLI::App& app, GlobalOptions& g, Action* action);
 void AddProcessCommand(CLI::App& app, GlobalOptions& g, Action* action);
 void AddBackfillCommand(CLI::App& app, GlobalOptions& g, Action* action);
 void AddRunAllCommand(CLI::App& app, GlobalOptions& g, Action* action);
+void AddOutboxCommand(CLI::App& app, GlobalOptions& g, Action* action);
 
 }  // namespace phase4::cli

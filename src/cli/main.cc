@@ -28,6 +28,7 @@ int main(int argc, char** argv) {
   AddProcessCommand(app, g, &action);
   AddBackfillCommand(app, g, &action);
   AddRunAllCommand(app, g, &action);
+  AddOutboxCommand(app, g, &action);
 
   try {
     app.parse(argc, argv);

@@ -1,10 +1,10 @@
-// `phase4 process JOB --analysis-date D`: runs one processor for one date
-// and writes its rows (decision 23; the live-mode checks, alerts and the
-// completion message come with the live-mode issue, the flags are accepted
-// now).
+// `phase4 process JOB --analysis-date D`: runs one processor for one date in
+// live mode (decision 23, src/live/live_run.h) or, with --backfill-mode, the
+// way a backfill does.
 #include <fmt/format.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <memory>
 #include <string>
 
@@ -13,9 +13,8 @@
 #include "cli/cli_support.h"
 #include "cli/commands.h"
 #include "phase3/schedule_store.h"
-#include "processors/common/season_inputs.h"
+#include "live/live_run.h"
 #include "processors/registry.h"
-#include "processors/run.h"
 #include "warehouse/warehouse.h"
 
 namespace phase4::cli {
@@ -54,28 +53,45 @@ int RunProcess(const ProcessOptions& o, const GlobalOptions& g) {
     fmt::print(stderr, "warning: {}\n", *warning);
 
   const std::string label = fmt::format("{} {}", info->name, FormatDate(*date));
-  // One date: rows after D are never needed (windows end before D; the
-  // context tables are read for D itself).
-  processors::InputReader reader(*wh, *calendar, *date);
-  processors::RunOptions options;
+  live::LiveOptions options;
   options.backfill_mode = o.backfill_mode;
   options.skip_downstream_trigger = o.skip_downstream_trigger;
   options.strict_mode = !o.no_strict;
-  auto outcome = processors::RunProcessorDate(reader, *info, *date, options);
-  if (!outcome.ok()) {
-    ReportError(fmt::format("{}: {}", label, outcome.status().message()));
-    return 1;
+  options.today = TodayUtc();
+  // $PHASE4_TODAY replaces the clock (replays, tests).
+  if (const char* today = std::getenv("PHASE4_TODAY"); today && *today) {
+    auto t = ParseDate(today);
+    if (!t) {
+      ReportError(fmt::format("PHASE4_TODAY='{}' is not a date (YYYY-MM-DD)", today));
+      return 1;
+    }
+    options.today = *t;
   }
-  if (outcome->bootstrap) {
-    const Date opening = calendar->OpeningNight(season);
-    fmt::print(
-        "{}: Bootstrap period skipped (day {} of the first {} days from opening night {}); "
-        "nothing written\n",
-        label, DaysBetween(opening, *date), o.bootstrap_days, FormatDate(opening));
-    return 0;
+  live::LiveResult r = live::RunLive(*wh, *calendar, *info, *date, options, stdout);
+  using Outcome = live::LiveResult::Outcome;
+  switch (r.outcome) {
+    case Outcome::kSuccess:
+      fmt::print("{}: {} rows written\n", label, r.rows);
+      return 0;
+    case Outcome::kBootstrap: {
+      const Date opening = calendar->OpeningNight(season);
+      fmt::print(
+          "{}: Bootstrap period skipped (day {} of the first {} days from opening night {}); "
+          "nothing written\n",
+          label, DaysBetween(opening, *date), o.bootstrap_days, FormatDate(opening));
+      return 0;
+    }
+    case Outcome::kRejected:
+      ReportError(fmt::format("{}: {}", label, r.message));
+      return 1;
+    case Outcome::kBlocked:
+      ReportError(fmt::format("{}: BLOCKED: {}", label, r.message));
+      return 1;
+    case Outcome::kFailed:
+      break;
   }
-  fmt::print("{}: {} rows written\n", label, outcome->rows_written);
-  return 0;
+  ReportError(fmt::format("{}: {}", label, r.message));
+  return 1;
 }
 
 }  // namespace

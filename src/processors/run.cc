@@ -24,8 +24,10 @@ Result<DateOutcome> RunProcessorDate(InputReader& reader, const ProcessorInfo& i
   if (!rows.ok()) return rows.status().WithContext(fmt::format("{} {}", info.name, FormatDate(d)));
   std::string processed_at =
       options.processed_at.empty() ? NowTimestampUtc() : options.processed_at;
+  std::vector<Warehouse::ExtraRow> also;
+  if (options.extra_rows) also = options.extra_rows(static_cast<int64_t>(rows->size()));
   PHASE4_ASSIGN_OR_RETURN(out.rows_written, WriteDate(reader.warehouse(), info, d,
-                                                      std::move(rows).value(), processed_at));
+                                                      std::move(rows).value(), processed_at, also));
   return out;
 }
 

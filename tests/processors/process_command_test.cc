@@ -55,7 +55,7 @@ struct SmallWarehouse {
 TEST(ProcessorCommandTest, WritesOneDateOfEachZoneProcessor) {
   SmallWarehouse w;
   auto r = testing::RunPhase4({"--warehouse", w.dir.str(), "process", "team_defense_zone_analysis",
-                               "--analysis-date", "2025-01-27"});
+                               "--analysis-date", "2025-01-27", "--backfill-mode"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("team_defense_zone_analysis 2025-01-27: 30 rows written"), std::string::npos)
       << r.out;
@@ -71,7 +71,7 @@ TEST(ProcessorCommandTest, WritesOneDateOfEachZoneProcessor) {
 
   // A rerun replaces the date: same row count.
   r = testing::RunPhase4({"--warehouse", w.dir.str(), "process", "team_defense_zone_analysis",
-                          "--analysis-date", "2025-01-27"});
+                          "--analysis-date", "2025-01-27", "--backfill-mode"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(w.Count(TeamDefenseZoneAnalysisSchema()), 30);
 }
@@ -79,21 +79,28 @@ TEST(ProcessorCommandTest, WritesOneDateOfEachZoneProcessor) {
 TEST(ProcessorCommandTest, BootstrapDateWritesNothing) {
   SmallWarehouse w;
   auto r = testing::RunPhase4({"--warehouse", w.dir.str(), "process", "team_defense_zone_analysis",
-                               "--analysis-date", "2024-10-25"});
+                               "--analysis-date", "2024-10-25", "--backfill-mode"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("Bootstrap period skipped"), std::string::npos) << r.out;
   EXPECT_EQ(w.Count(TeamDefenseZoneAnalysisSchema()), 0);
-  // --bootstrap-days moves the boundary.
+  // --bootstrap-days moves the boundary: the date is processed now, and its
+  // dependency check (decision 16) finds no team defense rows for the
+  // previous game date 2024-10-22 in this small fixture.
   r = testing::RunPhase4({"--warehouse", w.dir.str(), "process", "team_defense_zone_analysis",
-                          "--analysis-date", "2024-10-25", "--bootstrap-days", "3"});
-  EXPECT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.out.find("30 rows written"), std::string::npos) << r.out;
+                          "--analysis-date", "2024-10-25", "--bootstrap-days", "3",
+                          "--backfill-mode"});
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_EQ(r.out.find("Bootstrap period skipped"), std::string::npos) << r.out;
+  EXPECT_NE(r.err.find("No data for date 2024-10-25: nba_analytics.team_defense_game_summary has no "
+                       "rows for the previous game date 2024-10-22"),
+            std::string::npos)
+      << r.err;
 }
 
 TEST(ProcessorCommandTest, BadJobOrDateExitsOne) {
   SmallWarehouse w;
   auto r = testing::RunPhase4(
-      {"--warehouse", w.dir.str(), "process", "no_such_job", "--analysis-date", "2025-01-27"});
+      {"--warehouse", w.dir.str(), "process", "no_such_job", "--analysis-date", "2025-01-27", "--backfill-mode"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("unknown job 'no_such_job'"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("team_defense_zone_analysis"), std::string::npos) << r.err;
@@ -111,7 +118,7 @@ TEST(ProcessorCommandTest, BadJobOrDateExitsOne) {
 TEST(ProcessorCommandTest, MissingWarehouseExitsOne) {
   testing::TempDir dir;
   auto r = testing::RunPhase4({"--warehouse", (dir.path() / "none").string(), "process",
-                               "team_defense_zone_analysis", "--analysis-date", "2025-01-27"});
+                               "team_defense_zone_analysis", "--analysis-date", "2025-01-27", "--backfill-mode"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("init"), std::string::npos) << r.err;
 }

@@ -52,15 +52,16 @@ testing::TempDir* ZoneProcessorsSeasonTest::dir_ = nullptr;
 bool ZoneProcessorsSeasonTest::generated_ = false;
 std::string ZoneProcessorsSeasonTest::generate_error_;
 
-// The integration path an operator uses.
+// The integration path an operator uses (a historical date, so backfill
+// mode: live mode refuses dates more than 90 days old).
 TEST_F(ZoneProcessorsSeasonTest, ProcessCommandOnAGeneratedSeason) {
   auto r = testing::RunPhase4({"--warehouse", dir_->str(), "process", "team_defense_zone_analysis",
-                               "--analysis-date", "2024-01-15"});
+                               "--analysis-date", "2024-01-15", "--backfill-mode"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("team_defense_zone_analysis 2024-01-15: 30 rows written"), std::string::npos)
       << r.out;
   r = testing::RunPhase4({"--warehouse", dir_->str(), "process", "player_shot_zone_analysis",
-                          "--analysis-date", "2024-01-15"});
+                          "--analysis-date", "2024-01-15", "--backfill-mode"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("player_shot_zone_analysis 2024-01-15: "), std::string::npos) << r.out;
   auto wh = Open();
@@ -77,7 +78,7 @@ TEST_F(ZoneProcessorsSeasonTest, ProcessCommandOnAGeneratedSeason) {
                             "AND is_active = 1 AND (minutes_played > 0 OR fg_attempts > 0)"));
   // A bootstrap date writes nothing.
   r = testing::RunPhase4({"--warehouse", dir_->str(), "process", "team_defense_zone_analysis",
-                          "--analysis-date", "2023-10-25"});
+                          "--analysis-date", "2023-10-25", "--backfill-mode"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("Bootstrap period skipped"), std::string::npos) << r.out;
 }
