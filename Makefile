@@ -21,7 +21,7 @@ build: deps $(BUILD_DIR)/build.ninja
 	cmake --build $(BUILD_DIR) -j $(JOBS)
 
 $(ASAN_BUILD_DIR)/build.ninja: | deps
-	cmake -S . -B $(ASAN_BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DPHASE4_SANITIZE=ON -DPHASE4_BUILD_BENCH=OFF
+	cmake -S . -B $(ASAN_BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPHASE4_SANITIZE=ON -DPHASE4_BUILD_BENCH=OFF
 
 build-asan: deps $(ASAN_BUILD_DIR)/build.ninja
 	cmake --build $(ASAN_BUILD_DIR) -j $(JOBS) --target phase4 phase4_tests
@@ -31,11 +31,11 @@ build-asan: deps $(ASAN_BUILD_DIR)/build.ninja
 demo: build
 	@bash scripts/demo.sh $(PHASE4) $(WAREHOUSE)
 
-# Unit and integration tests, then the same tests under ASan + UBSan.
+# Every test under ASan + UBSan (sharded), then every test of the release
+# build under CTest.
 test: build build-asan
+	bash scripts/run-sanitized-tests.sh $(ASAN_BUILD_DIR) $(JOBS)
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
-	cd $(ASAN_BUILD_DIR) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
-	  ctest --output-on-failure -j $(JOBS)
 
 bench: build
 	@bash bench/run_benchmarks.sh $(BUILD_DIR)

@@ -8,6 +8,7 @@
 #include "phase3/schedule_files.h"
 #include "phase3/schedule_store.h"
 #include "tableio/table_io.h"
+#include "tableio/training_export.h"
 
 namespace phase4::cli {
 
@@ -101,12 +102,16 @@ void AddExportCommand(CLI::App& app, GlobalOptions& g, Action* action) {
   auto* cmd = app.add_subcommand("export", "Write a table to stdout as CSV or JSONL");
   struct Opts {
     std::string table, start, end, format = "csv";
+    bool raw = false;
   };
   auto o = std::make_shared<Opts>();
   cmd->add_option("TABLE", o->table, "Table, e.g. nba_precompute.team_defense_zone_analysis")->required();
   cmd->add_option("--start-date", o->start, "First date (inclusive)")->check(DateValidator());
   cmd->add_option("--end-date", o->end, "Last date (inclusive)")->check(DateValidator());
   cmd->add_option("--format", o->format, "csv or jsonl")->check(CLI::IsMember({"csv", "jsonl"}));
+  cmd->add_flag("--raw", o->raw,
+                "nba_predictions.ml_feature_store_v2: export the stored table as it is (what import "
+                "reads back) instead of the training set");
   cmd->callback([&g, action, o] {
     *action = [&g, o] {
       const TableSchema* t = FindTable(o->table);
@@ -117,9 +122,14 @@ void AddExportCommand(CLI::App& app, GlobalOptions& g, Action* action) {
       auto wh = OpenWarehouseOrReport(g, /*create=*/false);
       if (!wh) return 1;
       std::ios::sync_with_stdio(false);
-      Status s = ExportTable(*wh, *t, OptionalDate(o->start), OptionalDate(o->end),
-                             o->format == "csv" ? ExportFormat::kCsv : ExportFormat::kJsonl,
-                             std::cout);
+      const ExportFormat format = o->format == "csv" ? ExportFormat::kCsv : ExportFormat::kJsonl;
+      // The feature store exports as a training set (doc/training-export.md)
+      // unless --raw asks for the stored table.
+      Status s = t == &MlFeatureStoreSchema() && !o->raw
+                     ? ExportTrainingSet(*wh, OptionalDate(o->start), OptionalDate(o->end), format,
+                                         std::cout)
+                     : ExportTable(*wh, *t, OptionalDate(o->start), OptionalDate(o->end), format,
+                                   std::cout);
       if (!s.ok()) {
         ReportError(s.message());
         return 1;

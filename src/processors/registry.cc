@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <string>
 
+#include "processors/ml_feature_store/ml_feature_store.h"
+#include "processors/player_composite_factors/player_composite_factors.h"
+#include "processors/player_daily_cache/player_daily_cache.h"
 #include "processors/player_shot_zone_analysis/player_shot_zone_analysis.h"
 #include "processors/team_defense_zone_analysis/team_defense_zone_analysis.h"
 
@@ -12,6 +15,8 @@ const std::vector<const ProcessorInfo*>& AllProcessors() {
   static const std::vector<const ProcessorInfo*> all = [] {
     std::vector<const ProcessorInfo*> v{
         &TeamDefenseZoneAnalysisInfo(), &PlayerShotZoneAnalysisInfo(),
+        &PlayerCompositeFactorsInfo(), &PlayerDailyCacheInfo(),
+        &MlFeatureStoreInfo(),
         // #3 player_composite_factors, #4 player_daily_cache and
         // #5 ml_feature_store register here.
     };

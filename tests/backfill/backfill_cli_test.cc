@@ -343,7 +343,7 @@ TEST_F(BackfillCliTest, RunAllStopsTheChainWhenAJobFails) {
 
 TEST_F(BackfillCliTest, SigtermStopsTheChildrenAndSaysHowToResume) {
   std::string log = (dir_.path() / "runall.log").string();
-  pid_t pid = Spawn(RunAll({"--start-date", "2023-10-24", "--end-date", "2024-06-17"}), log);
+  pid_t pid = Spawn(RunAll({"--start-date", "2023-10-24", "--end-date", "2024-01-31"}), log);
   // Let both jobs start, then ask the orchestrator to stop.
   for (int i = 0; i < 300 && testing::ReadFile(log).find("Processing day 3/") == std::string::npos; ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
@@ -352,11 +352,11 @@ TEST_F(BackfillCliTest, SigtermStopsTheChildrenAndSaysHowToResume) {
   std::string out = testing::ReadFile(log);
   EXPECT_NE(out.find("Interrupted by signal 15"), std::string::npos) << out;
   EXPECT_NE(out.find("Resume with: phase4 --warehouse " + wh() + " run-all --start-date 2023-10-24 "
-                     "--end-date 2024-06-17 --start-from 1"),
+                     "--end-date 2024-01-31 --start-from 1"),
             std::string::npos)
       << out;
   // No job is left running: the checkpoint locks are free and a resume finishes the range.
-  auto resumed = RunPhase4(RunAll({"--start-date", "2023-10-24", "--end-date", "2024-06-17"}));
+  auto resumed = RunPhase4(RunAll({"--start-date", "2023-10-24", "--end-date", "2024-01-31"}));
   EXPECT_EQ(resumed.exit_code, 0) << resumed.out;
   EXPECT_NE(resumed.out.find("Resuming from checkpoint"), std::string::npos) << resumed.out;
 }

@@ -260,11 +260,15 @@ TEST(ProcessorRegistryTest, ListsProcessorsInExecutionOrder) {
   EXPECT_EQ(FindProcessor("player_shot_zone_analysis"), all[1]);
   EXPECT_EQ(FindProcessor("nba_precompute.team_defense_zone_analysis"), all[0]);
   EXPECT_EQ(FindProcessor("nope"), nullptr);
+  ASSERT_EQ(all.size(), 5u);
+  EXPECT_EQ(FindProcessor("nba_predictions.ml_feature_store_v2"), FindProcessor("ml_feature_store"));
   EXPECT_NE(ProcessorNames().find("team_defense_zone_analysis, player_shot_zone_analysis"),
             std::string::npos);
   for (const ProcessorInfo* p : all) {
     const TableSchema& s = *p->output;
-    EXPECT_EQ(p->name, s.name);
+    // Job names are the output tables' names, except ml_feature_store, whose
+    // table carries the schema generation (ml_feature_store_v2).
+    EXPECT_EQ(p->name == "ml_feature_store" ? "ml_feature_store_v2" : p->name, s.name);
     EXPECT_EQ(s.date_column, p->date_column) << p->name;
     EXPECT_GE(s.ColumnIndex(p->entity_column), 0) << p->name;
     for (const auto& f : p->hash_fields) EXPECT_GE(s.ColumnIndex(f), 0) << p->name << " " << f;
