@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The demo behind `make demo` (make has built the binary): creates the
 # warehouse, generates four seasons on the built-in real calendar, checks
-# that Phase 3 is ready, runs every Phase 4 job over the full default range
-# and prints each job's summary. The full run-all log is kept beside the
+# that Phase 3 is ready, runs every Phase 4 job over the full default range,
+# prints each job's summary and ends with the pipeline report. The full run-all log is kept beside the
 # warehouse; checkpoints live in the warehouse, so a fresh warehouse never
 # meets an old checkpoint.
 set -euo pipefail
@@ -35,4 +35,8 @@ awk '
   inside { print; next }
   /^(✓|✗|===|Phase 4 Backfill|Interrupted|Resume|Stopping|After fixing|run-all:)/ { print }
 ' "$LOG"
+
+step "phase4 report (rows, dates per job, feature quality, signal over 2024-25)"
+"$PHASE4" --warehouse "$WAREHOUSE" report --start-date "$START" --end-date "$END" \
+  --checkpoint-dir "$WAREHOUSE/checkpoints"
 exit $status

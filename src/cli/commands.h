@@ -29,5 +29,6 @@ void AddProcessCommand(CLI::App& app, GlobalOptions& g, Action* action);
 void AddBackfillCommand(CLI::App& app, GlobalOptions& g, Action* action);
 void AddRunAllCommand(CLI::App& app, GlobalOptions& g, Action* action);
 void AddOutboxCommand(CLI::App& app, GlobalOptions& g, Action* action);
+void AddReportCommand(CLI::App& app, GlobalOptions& g, Action* action);
 
 }  // namespace phase4::cli

@@ -29,6 +29,7 @@ int main(int argc, char** argv) {
   AddBackfillCommand(app, g, &action);
   AddRunAllCommand(app, g, &action);
   AddOutboxCommand(app, g, &action);
+  AddReportCommand(app, g, &action);
 
   try {
     app.parse(argc, argv);

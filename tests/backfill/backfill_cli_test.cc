@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -324,6 +325,17 @@ TEST_F(BackfillCliTest, RunAllRunsStagesInOrderAndEveryJobCompletes) {
   EXPECT_NE(r.out.find("PARALLEL PHASE: Running #1 team_defense_zone_analysis and #2 player_shot_zone_analysis"),
             std::string::npos);
   EXPECT_NE(r.out.find("Phase 4 Backfill Complete!"), std::string::npos);
+  // The demo's closing report reads the same checkpoints and tables.
+  auto report = RunPhase4({"--warehouse", wh(), "report", "--start-date", "2023-11-01", "--end-date",
+                           "2023-11-30", "--checkpoint-dir", ckdir(), "--signal-start", "2023-11-01",
+                           "--signal-end", "2023-11-30"});
+  ASSERT_EQ(report.exit_code, 0) << report.err;
+  const int64_t dates = Count("nba_precompute", "SELECT COUNT(DISTINCT analysis_date) FROM team_defense_zone_analysis");
+  EXPECT_NE(report.out.find(fmt::format("  {:<30} {:>10} {:>8} {:>7}", "ml_feature_store", dates, 0, 0)),
+            std::string::npos)
+      << report.out;
+  EXPECT_NE(report.out.find("Mean feature quality: "), std::string::npos);
+  EXPECT_NE(report.out.find("MAE of points_avg_last_10 as a prediction of points: "), std::string::npos);
   EXPECT_EQ(RunPhase4(RunAll({"--start-date", "2023-11-01", "--end-date", "2023-11-30", "--start-from", "0"})).exit_code, 1);
   EXPECT_EQ(RunPhase4(RunAll({"--start-date", "2023-11-01", "--end-date", "2023-11-30", "--start-from", "9"})).exit_code, 1);
 }
