@@ -81,7 +81,10 @@ PlayerName DrawUniqueName(Rng& rng, std::unordered_set<std::string>& taken) {
     } else if (u < 0.06) {
       name += " II";
     }
-    if (attempt > 50) name += " " + std::to_string(attempt);  // never in practice
+    if (attempt > 50) {  // never in practice
+      name += ' ';
+      name += std::to_string(attempt);
+    }
     std::string lookup = PlayerLookup(name);
     if (taken.insert(lookup).second) return {std::move(name), std::move(lookup)};
   }
