@@ -41,6 +41,12 @@ CommandResult RunProgram(const std::string& program, const std::vector<std::stri
 std::optional<std::filesystem::path> SharedDataDir();
 
 std::string ReadFile(const std::filesystem::path& p);
+
+// Runs SQL on one dataset file of a warehouse directly (bypassing phase4),
+// to damage or inspect it in a test; fails the test on an SQL error.
+void ExecSql(const std::filesystem::path& db_file, const std::string& sql);
+// The first column of the first row of a query, as text ("" when none).
+std::string QuerySql(const std::filesystem::path& db_file, const std::string& sql);
 void WriteFile(const std::filesystem::path& p, const std::string& content);
 
 }  // namespace phase4::testing

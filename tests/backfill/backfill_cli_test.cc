@@ -3,7 +3,6 @@
 // codes, run-all ordering, stop on failure and SIGTERM.
 #include <fcntl.h>
 #include <signal.h>
-#include <sqlite3.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -107,22 +106,11 @@ class BackfillCliTest : public ::testing::Test {
     return r.out;
   }
   void Sql(const std::string& db, const std::string& sql) const {
-    sqlite3* h = nullptr;
-    ASSERT_EQ(sqlite3_open((dir_.path() / "wh" / (db + ".db")).c_str(), &h), SQLITE_OK);
-    char* err = nullptr;
-    EXPECT_EQ(sqlite3_exec(h, sql.c_str(), nullptr, nullptr, &err), SQLITE_OK) << (err ? err : "");
-    sqlite3_free(err);
-    sqlite3_close(h);
+    testing::ExecSql(dir_.path() / "wh" / (db + ".db"), sql);
   }
   int64_t Count(const std::string& db, const std::string& sql) const {
-    sqlite3* h = nullptr;
-    sqlite3_open((dir_.path() / "wh" / (db + ".db")).c_str(), &h);
-    sqlite3_stmt* st = nullptr;
-    sqlite3_prepare_v2(h, sql.c_str(), -1, &st, nullptr);
-    int64_t n = st && sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
-    sqlite3_finalize(st);
-    sqlite3_close(h);
-    return n;
+    std::string v = testing::QuerySql(dir_.path() / "wh" / (db + ".db"), sql);
+    return v.empty() ? -1 : std::stoll(v);
   }
   std::string CheckpointFile(const std::string& job, const std::string& s, const std::string& e) const {
     return ckdir() + "/" + job + "_" + s + "_" + e + ".json";

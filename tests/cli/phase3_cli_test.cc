@@ -1,5 +1,4 @@
 // Integration tests: the real binary on a temporary warehouse.
-#include <sqlite3.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -18,15 +17,6 @@ std::vector<std::string> Args(const TempDir& wh, std::vector<std::string> rest) 
   return a;
 }
 
-void ExecSql(const std::filesystem::path& file, const std::string& sql) {
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(file.c_str(), &db), SQLITE_OK);
-  char* err = nullptr;
-  int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err);
-  EXPECT_EQ(rc, SQLITE_OK) << (err ? err : "");
-  sqlite3_free(err);
-  sqlite3_close(db);
-}
 
 TEST(CliTest, InitIsIdempotentAndUsageErrorsExitOne) {
   TempDir dir;
@@ -152,7 +142,7 @@ TEST_F(GeneratedWarehouseTest, VerifyPhase3ReadyThenNotReadyWhenDatesGoMissing) 
   // Delete a quarter of team offense's dates in January: coverage drops below 95%.
   TempDir copy;
   std::filesystem::copy(dir_->path() / "wh", copy.path() / "wh", std::filesystem::copy_options::recursive);
-  ExecSql(copy.path() / "wh" / "nba_analytics.db",
+  testing::ExecSql(copy.path() / "wh" / "nba_analytics.db",
           "DELETE FROM team_offense_game_summary WHERE game_date BETWEEN '2024-01-01' AND '2024-01-31'");
   r = RunPhase4(Args(copy, {"verify-phase3", "--start-date", "2023-10-24", "--end-date", "2024-03-31", "--verbose"}));
   EXPECT_EQ(r.exit_code, 1) << r.out;

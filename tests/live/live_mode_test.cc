@@ -1,8 +1,6 @@
 // Live mode through the real binary (decision 23): the 90-day rule, the
 // defensive checks (upstream status, gap detection in game dates), alerts to
 // a local webhook, the completion message in the outbox, and run history.
-#include <sqlite3.h>
-
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -42,24 +40,10 @@ class LiveModeTest : public ::testing::Test {
     return RunPhase4(args, "", env);
   }
   void Sql(const std::string& db, const std::string& sql) {
-    sqlite3* h = nullptr;
-    ASSERT_EQ(sqlite3_open((dir_.path() / "wh" / (db + ".db")).c_str(), &h), SQLITE_OK);
-    char* err = nullptr;
-    EXPECT_EQ(sqlite3_exec(h, sql.c_str(), nullptr, nullptr, &err), SQLITE_OK) << (err ? err : "");
-    sqlite3_free(err);
-    sqlite3_close(h);
+    testing::ExecSql(dir_.path() / "wh" / (db + ".db"), sql);
   }
   std::string Text(const std::string& db, const std::string& sql) {
-    sqlite3* h = nullptr;
-    sqlite3_open((dir_.path() / "wh" / (db + ".db")).c_str(), &h);
-    sqlite3_stmt* st = nullptr;
-    sqlite3_prepare_v2(h, sql.c_str(), -1, &st, nullptr);
-    std::string out;
-    if (st && sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
-      out = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
-    sqlite3_finalize(st);
-    sqlite3_close(h);
-    return out;
+    return testing::QuerySql(dir_.path() / "wh" / (db + ".db"), sql);
   }
   std::string Outbox(bool all = false) {
     std::vector<std::string> args{"--warehouse", wh(), "outbox", "list"};
