@@ -41,9 +41,15 @@ Warehouse& SeasonWarehouse() {
     for (const auto& g : league->schedule) dates.push_back(g.game_date);
     if (!MergeSchedule(**w, league->schedule).ok()) std::abort();
     if (!(*w)->ReplaceDates(PlayerGameSummarySchema(), dates, league->player_game_summary).ok() ||
-        !(*w)->ReplaceDates(TeamDefenseGameSummarySchema(), dates, league->team_defense_game_summary).ok() ||
-        !(*w)->ReplaceDates(TeamOffenseGameSummarySchema(), dates, league->team_offense_game_summary).ok() ||
-        !(*w)->ReplaceDates(UpcomingPlayerGameContextSchema(), dates, league->upcoming_player_game_context).ok())
+        !(*w)->ReplaceDates(TeamDefenseGameSummarySchema(), dates,
+                            league->team_defense_game_summary)
+             .ok() ||
+        !(*w)->ReplaceDates(TeamOffenseGameSummarySchema(), dates,
+                            league->team_offense_game_summary)
+             .ok() ||
+        !(*w)->ReplaceDates(UpcomingPlayerGameContextSchema(), dates,
+                            league->upcoming_player_game_context)
+             .ok())
       std::abort();
     return std::move(w).value().release();
   }();

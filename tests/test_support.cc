@@ -2,8 +2,8 @@
 
 #include <fcntl.h>
 #include <gtest/gtest.h>
-#include <sqlite3.h>
 #include <poll.h>
+#include <sqlite3.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -21,9 +21,8 @@ namespace fs = std::filesystem;
 TempDir::TempDir() {
   static std::atomic<int> counter{0};
   std::random_device rd;
-  path_ = fs::temp_directory_path() /
-          ("phase4_test_" + std::to_string(getpid()) + "_" + std::to_string(counter++) + "_" +
-           std::to_string(rd()));
+  path_ = fs::temp_directory_path() / ("phase4_test_" + std::to_string(getpid()) + "_" +
+                                       std::to_string(counter++) + "_" + std::to_string(rd()));
   fs::create_directories(path_);
 }
 

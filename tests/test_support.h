@@ -35,7 +35,8 @@ CommandResult RunPhase4(const std::vector<std::string>& args, const std::string&
                         const std::vector<std::string>& env = {});
 // Runs any program the same way.
 CommandResult RunProgram(const std::string& program, const std::vector<std::string>& args,
-                         const std::string& stdin_text = "", const std::vector<std::string>& env = {});
+                         const std::string& stdin_text = "",
+                         const std::vector<std::string>& env = {});
 
 // `../shared/data` beside the source tree, when present.
 std::optional<std::filesystem::path> SharedDataDir();
@@ -52,7 +53,7 @@ void WriteFile(const std::filesystem::path& p, const std::string& content);
 }  // namespace phase4::testing
 
 // Skips the current test when the shared real-data folder is absent.
-#define PHASE4_REQUIRE_SHARED_DATA(var)                                              \
-  auto var##_opt = ::phase4::testing::SharedDataDir();                               \
+#define PHASE4_REQUIRE_SHARED_DATA(var)                                               \
+  auto var##_opt = ::phase4::testing::SharedDataDir();                                \
   if (!var##_opt) GTEST_SKIP() << "../shared/data is absent; real-data test skipped"; \
   const std::filesystem::path var = *var##_opt

@@ -1,9 +1,9 @@
 #include "backfill/backfill_job.h"
 
+#include <fmt/format.h>
+
 #include <chrono>
 #include <map>
-
-#include <fmt/format.h>
 
 #include "backfill/checkpoint.h"
 #include "backfill/dependency_check.h"
@@ -39,19 +39,25 @@ class BackfillRun {
  public:
   BackfillRun(Warehouse& wh, const BackfillOptions& o, const ProcessorInfo& info,
               const SeasonCalendar& calendar, std::FILE* out)
-      : wh_(wh), o_(o), info_(info), calendar_(calendar), out_(out), reader_(wh, calendar),
+      : wh_(wh),
+        o_(o),
+        info_(info),
+        calendar_(calendar),
+        out_(out),
+        reader_(wh, calendar),
         history_(wh) {}
 
   // Processes one date (not in dry-run mode).
   DateResult ProcessDate(Date d) {
     if (calendar_.IsBootstrap(d)) return {DateResult::kSkippedBootstrap, 0, ""};
-    live::RunInfo run{info_.name, "phase_4_precompute", d, "backfill",
-                      R"({"backfill_mode":true,"skip_downstream_trigger":true,"strict_mode":false})"};
+    live::RunInfo run{
+        info_.name, "phase_4_precompute", d, "backfill",
+        R"({"backfill_mode":true,"skip_downstream_trigger":true,"strict_mode":false})"};
     auto run_id = history_.Start(run);
     auto finish = [&](const DateResult& r) {
       if (run_id.ok())
-        (void)history_.Finish(*run_id, run,
-                              {r.kind == DateResult::kSuccess ? "success" : "failed", r.rows, r.error});
+        (void)history_.Finish(
+            *run_id, run, {r.kind == DateResult::kSuccess ? "success" : "failed", r.rows, r.error});
       return r;
     };
     if (!run_id.ok()) return {DateResult::kFailed, 0, run_id.status().message()};
@@ -81,8 +87,10 @@ class BackfillRun {
         if (tally.failures.erase(d)) --tally.failed;
     }
     if (checkpoint && checkpoint->resumed() && todo.size() < all_dates.size())
-      fmt::print(out_, "Resuming from checkpoint {} (last success: {})\n", checkpoint->path().string(),
-                 checkpoint->LastSuccessfulDate() ? FormatDate(*checkpoint->LastSuccessfulDate()) : "none");
+      fmt::print(out_, "Resuming from checkpoint {} (last success: {})\n",
+                 checkpoint->path().string(),
+                 checkpoint->LastSuccessfulDate() ? FormatDate(*checkpoint->LastSuccessfulDate())
+                                                  : "none");
     fmt::print(out_, "Processing {} days (of {} total)\n", todo.size(), all_dates.size());
     ProgressReporter progress(static_cast<int>(todo.size()), out_, o_.live_bar);
     bool interrupted = false;
@@ -125,7 +133,9 @@ class BackfillRun {
     progress.Finish();
     PrintSummary(all_dates, tally, progress.rate_per_second());
     if (interrupted) {
-      fmt::print(out_, "Interrupted before all dates were processed; run the same command again to resume.\n");
+      fmt::print(
+          out_,
+          "Interrupted before all dates were processed; run the same command again to resume.\n");
       return kExitFatal;
     }
     return tally.failed ? kExitDatesFailed : kExitOk;
@@ -143,7 +153,8 @@ class BackfillRun {
     fmt::print(out_, "  Skipped (bootstrap): {}\n", t.skipped);
     fmt::print(out_, "  Failed: {}\n", t.failed);
     int attempted = t.successful + t.failed;
-    if (attempted > 0) fmt::print(out_, "  Success rate: {:.1f}%\n", 100.0 * t.successful / attempted);
+    if (attempted > 0)
+      fmt::print(out_, "  Success rate: {:.1f}%\n", 100.0 * t.successful / attempted);
     fmt::print(out_, "  Rows written this run: {}\n", t.rows_written);
     fmt::print(out_, "  Rate: {:.1f} dates/s\n", rate);
     if (!t.failures.empty()) {
@@ -154,7 +165,8 @@ class BackfillRun {
         list.push_back(FormatDate(d));
       }
       fmt::print(out_, "To retry failed days, use --dates parameter:\n");
-      fmt::print(out_, "  {} backfill {} --dates {}\n", o_.command_prefix, info_.name, fmt::join(list, ","));
+      fmt::print(out_, "  {} backfill {} --dates {}\n", o_.command_prefix, info_.name,
+                 fmt::join(list, ","));
     }
     fmt::print(out_, "{}\n", kRule80);
   }
@@ -182,7 +194,8 @@ class BackfillRun {
         fmt::print(out_, "  {}: ✗ {}\n", FormatDate(d), deps->error);
       }
     }
-    fmt::print(out_, "Dry run: {} dates ready, {} missing inputs, {} bootstrap\n", ready, missing, bootstrap);
+    fmt::print(out_, "Dry run: {} dates ready, {} missing inputs, {} bootstrap\n", ready, missing,
+               bootstrap);
     return kExitOk;
   }
 
@@ -228,8 +241,10 @@ int RunBackfill(Warehouse& wh, const BackfillOptions& o, std::FILE* out) {
       fmt::print(stderr, "error: {}\n", state.status().message());
       return kExitFatal;
     }
-    fmt::print(out, "{}", FormatCheckpointStatus(Checkpoint::PathFor(o.checkpoint_dir, info->name, o.start, o.end),
-                                                 info->name, o.start, o.end, *state, dates));
+    fmt::print(
+        out, "{}",
+        FormatCheckpointStatus(Checkpoint::PathFor(o.checkpoint_dir, info->name, o.start, o.end),
+                               info->name, o.start, o.end, *state, dates));
     return kExitOk;
   }
   if (o.dry_run) return run.DryRun(dates);
@@ -244,8 +259,8 @@ int RunBackfill(Warehouse& wh, const BackfillOptions& o, std::FILE* out) {
   }
   for (const auto& w : checkpoint->warnings()) fmt::print(stderr, "warning: {}\n", w);
   fmt::print(out, "Phase 4 precompute backfill: {} ({}/{}), {} to {}, {} game dates\n", info->name,
-             info->order, processors::AllProcessors().size(), FormatDate(o.start), FormatDate(o.end),
-             dates.size());
+             info->order, processors::AllProcessors().size(), FormatDate(o.start),
+             FormatDate(o.end), dates.size());
   fmt::print(out, "Checkpoint: {}\n", checkpoint->path().string());
   if (checkpoint->IsComplete(dates)) {
     fmt::print(out, "COMPLETE: every game date of {} to {} is already processed; nothing to do.\n",

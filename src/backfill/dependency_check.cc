@@ -7,9 +7,9 @@
 namespace phase4 {
 
 Result<bool> HasRowsOn(Warehouse& wh, const TableSchema& table, Date d) {
-  PHASE4_ASSIGN_OR_RETURN(
-      Statement st, wh.Prepare(fmt::format("SELECT EXISTS (SELECT 1 FROM {} WHERE {} = ?)",
-                                           table.FullName(), table.date_column)));
+  PHASE4_ASSIGN_OR_RETURN(Statement st,
+                          wh.Prepare(fmt::format("SELECT EXISTS (SELECT 1 FROM {} WHERE {} = ?)",
+                                                 table.FullName(), table.date_column)));
   st.BindText(1, FormatDate(d));
   if (!st.Step()) return st.status().ok() ? Status::IoError("EXISTS returned no row") : st.status();
   return st.ColumnInt(0) != 0;
@@ -20,7 +20,8 @@ Result<DependencyReport> CheckDependencies(Warehouse& wh, const SeasonCalendar& 
   DependencyReport r;
   for (const auto& up : info.phase4_upstreams) {
     const processors::ProcessorInfo* upstream = processors::FindProcessor(up);
-    if (!upstream) return Status::FailedPrecondition(fmt::format("unknown upstream processor {}", up));
+    if (!upstream)
+      return Status::FailedPrecondition(fmt::format("unknown upstream processor {}", up));
     PHASE4_ASSIGN_OR_RETURN(bool present, HasRowsOn(wh, *upstream->output, d));
     if (!present) r.missing_phase4.push_back(upstream->output->FullName());
   }
@@ -45,10 +46,12 @@ Result<DependencyReport> CheckDependencies(Warehouse& wh, const SeasonCalendar& 
     const TableSchema* t = FindTable(name);
     if (!t) return Status::FailedPrecondition(fmt::format("unknown table {}", name));
     PHASE4_ASSIGN_OR_RETURN(bool present, HasRowsOn(wh, *t, d));
-    if (!present) r.missing_phase3.push_back(fmt::format("{} has no rows for {}", name, FormatDate(d)));
+    if (!present)
+      r.missing_phase3.push_back(fmt::format("{} has no rows for {}", name, FormatDate(d)));
   }
   if (!r.missing_phase3.empty())
-    r.error = fmt::format("No data for date {}: {}", FormatDate(d), fmt::join(r.missing_phase3, "; "));
+    r.error =
+        fmt::format("No data for date {}: {}", FormatDate(d), fmt::join(r.missing_phase3, "; "));
   return r;
 }
 

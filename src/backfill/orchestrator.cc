@@ -1,5 +1,6 @@
 #include "backfill/orchestrator.h"
 
+#include <fmt/format.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -8,8 +9,6 @@
 #include <algorithm>
 #include <cerrno>
 #include <map>
-
-#include <fmt/format.h>
 
 #include "backfill/backfill_job.h"
 #include "processors/registry.h"
@@ -25,7 +24,8 @@ std::vector<std::vector<const ProcessorInfo*>> ExecutionStages() {
   for (const ProcessorInfo* p : processors::AllProcessors()) {
     int stage = 0;
     for (const auto& up : p->phase4_upstreams)
-      if (auto it = stage_of.find(up); it != stage_of.end()) stage = std::max(stage, it->second + 1);
+      if (auto it = stage_of.find(up); it != stage_of.end())
+        stage = std::max(stage, it->second + 1);
     stage_of[p->name] = stage;
     if (static_cast<int>(stages.size()) <= stage) stages.resize(static_cast<size_t>(stage) + 1);
     stages[static_cast<size_t>(stage)].push_back(p);
@@ -38,7 +38,7 @@ namespace {
 struct Child {
   const ProcessorInfo* info;
   pid_t pid = -1;
-  int fd = -1;  // read end of the child's stdout+stderr
+  int fd = -1;          // read end of the child's stdout+stderr
   std::string pending;  // partial line
   int exit_code = -1;
 };
@@ -103,7 +103,8 @@ int PumpChildren(std::vector<Child>& children, const RunAllOptions& o, std::FILE
       char buf[8192];
       ssize_t got = read(c.fd, buf, sizeof buf);
       if (got <= 0) {
-        if (!c.pending.empty()) fmt::print(out, "[#{} {}] {}\n", c.info->order, c.info->name, c.pending);
+        if (!c.pending.empty())
+          fmt::print(out, "[#{} {}] {}\n", c.info->order, c.info->name, c.pending);
         close(c.fd);
         c.fd = -1;
         continue;
@@ -140,7 +141,8 @@ std::string ResumeCommand(const RunAllOptions& o, int from) {
 int RunAll(const RunAllOptions& o, std::FILE* out) {
   int count = static_cast<int>(processors::AllProcessors().size());
   if (o.start_from < 1 || o.start_from > count) {
-    fmt::print(stderr, "error: --start-from must be between 1 and {} (the processor numbers)\n", count);
+    fmt::print(stderr, "error: --start-from must be between 1 and {} (the processor numbers)\n",
+               count);
     return kExitFatal;
   }
   if (o.start > o.end) {
@@ -165,7 +167,8 @@ int RunAll(const RunAllOptions& o, std::FILE* out) {
     std::vector<std::string> labels;
     for (auto& c : children) labels.push_back(fmt::format("#{} {}", c.info->order, c.info->name));
     if (children.size() > 1)
-      fmt::print(out, "=== PARALLEL PHASE: Running {} concurrently ===\n", fmt::join(labels, " and "));
+      fmt::print(out, "=== PARALLEL PHASE: Running {} concurrently ===\n",
+                 fmt::join(labels, " and "));
     else
       fmt::print(out, "=== Running {} ===\n", labels[0]);
     std::fflush(out);
@@ -193,13 +196,15 @@ int RunAll(const RunAllOptions& o, std::FILE* out) {
     }
     if (sig) {
       int from = first_unfinished ? first_unfinished : children.front().info->order;
-      fmt::print(out, "Interrupted by signal {}; the jobs stopped after their current date.\n", sig);
+      fmt::print(out, "Interrupted by signal {}; the jobs stopped after their current date.\n",
+                 sig);
       fmt::print(out, "Resume with: {}\n", ResumeCommand(o, from));
       return kExitFatal;
     }
     if (worst != 0) {
       fmt::print(out, "Stopping: a job failed, so the jobs that depend on it were not run.\n");
-      fmt::print(out, "After fixing the failures, resume with: {}\n", ResumeCommand(o, first_unfinished));
+      fmt::print(out, "After fixing the failures, resume with: {}\n",
+                 ResumeCommand(o, first_unfinished));
       return worst == kExitDatesFailed ? kExitDatesFailed : kExitFatal;
     }
   }

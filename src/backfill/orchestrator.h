@@ -27,8 +27,8 @@ struct RunAllOptions {
   int start_from = 1;  // processor number (execution order) to start from
   int bootstrap_days = 7;
   std::string checkpoint_dir;
-  std::string warehouse;  // passed to the children as --warehouse
-  std::string self_exe;   // the phase4 binary to run the jobs with
+  std::string warehouse;                              // passed to the children as --warehouse
+  std::string self_exe;                               // the phase4 binary to run the jobs with
   const std::atomic<int>* signal_received = nullptr;  // set by the caller's signal handler
 };
 

@@ -1,9 +1,9 @@
 #include "backfill/phase3_verifier.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <set>
-
-#include <fmt/format.h>
 
 namespace phase4 {
 
@@ -45,8 +45,10 @@ Result<Phase3Coverage> VerifyPhase3(Warehouse& wh, const SeasonCalendar& calenda
     tc.required_by = RequiredBy(*t);
     tc.expected_dates = c.non_bootstrap_dates;
     for (Date d : non_bootstrap) {
-      if (actual.count(d)) ++tc.dates_with_data;
-      else tc.missing_dates.push_back(d);
+      if (actual.count(d))
+        ++tc.dates_with_data;
+      else
+        tc.missing_dates.push_back(d);
     }
     // Later fix ba79892d: a range of bootstrap dates only needs nothing, so it is ready.
     tc.coverage_pct = tc.expected_dates ? 100.0 * tc.dates_with_data / tc.expected_dates : 100.0;

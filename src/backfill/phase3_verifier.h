@@ -35,7 +35,8 @@ struct Phase3Coverage {
 
 // Measures coverage of the five Phase 3 tables over the non-bootstrap game
 // dates of [start, end]. A query error is returned as an error, never as 0%.
-Result<Phase3Coverage> VerifyPhase3(Warehouse& wh, const SeasonCalendar& calendar, Date start, Date end);
+Result<Phase3Coverage> VerifyPhase3(Warehouse& wh, const SeasonCalendar& calendar, Date start,
+                                    Date end);
 
 // The report of §3.2 (70-character rules, one block per table, SUMMARY).
 std::string FormatPhase3Report(const Phase3Coverage& c, bool verbose);

@@ -1,8 +1,8 @@
 #include "backfill/pipeline_report.h"
 
-#include <cmath>
-
 #include <fmt/format.h>
+
+#include <cmath>
 
 #include "backfill/checkpoint.h"
 #include "processors/registry.h"
@@ -35,8 +35,9 @@ Result<PipelineReport> BuildPipelineReport(Warehouse& wh, const std::string& che
   }
   {
     PHASE4_ASSIGN_OR_RETURN(
-        Statement st, wh.Prepare("SELECT COUNT(*), AVG(feature_quality_score) FROM "
-                                 "nba_predictions.ml_feature_store_v2 WHERE game_date BETWEEN ? AND ?"));
+        Statement st,
+        wh.Prepare("SELECT COUNT(*), AVG(feature_quality_score) FROM "
+                   "nba_predictions.ml_feature_store_v2 WHERE game_date BETWEEN ? AND ?"));
     st.BindText(1, FormatDate(start));
     st.BindText(2, FormatDate(end));
     if (st.Step()) {
@@ -87,8 +88,10 @@ std::string FormatPipelineReport(const PipelineReport& r) {
   const auto& s = r.signal;
   out += fmt::format("Signal check, {} to {} ({} player-games):\n", FormatDate(s.start),
                      FormatDate(s.end), s.samples);
-  out += fmt::format("  MAE of points_avg_last_10 as a prediction of points: {:.3f}\n", s.mae_last_10);
-  out += fmt::format("  MAE of points_avg_season  as a prediction of points: {:.3f}\n", s.mae_season);
+  out +=
+      fmt::format("  MAE of points_avg_last_10 as a prediction of points: {:.3f}\n", s.mae_last_10);
+  out +=
+      fmt::format("  MAE of points_avg_season  as a prediction of points: {:.3f}\n", s.mae_season);
   if (s.samples > 0 && s.mae_season > 0)
     out += fmt::format("  points_avg_last_10 is {:.1f}% {} than the season average\n",
                        100.0 * std::abs(s.mae_season - s.mae_last_10) / s.mae_season,

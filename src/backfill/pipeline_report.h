@@ -21,9 +21,9 @@ struct JobDates {
 
 struct SignalCheck {
   Date start{}, end{};
-  int64_t samples = 0;        // feature rows of players who played that day
-  double mae_last_10 = 0;     // |points_avg_last_10 - actual points|
-  double mae_season = 0;      // |points_avg_season - actual points|
+  int64_t samples = 0;     // feature rows of players who played that day
+  double mae_last_10 = 0;  // |points_avg_last_10 - actual points|
+  double mae_season = 0;   // |points_avg_season - actual points|
 };
 
 struct PipelineReport {

@@ -14,8 +14,7 @@ ProgressReporter::ProgressReporter(int total, std::FILE* out, bool live_bar)
     : total_(total), out_(out), live_bar_(live_bar), start_(std::chrono::steady_clock::now()) {}
 
 double ProgressReporter::rate_per_second() const {
-  double elapsed =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   return elapsed > 0 ? done_ / elapsed : 0;
 }
 
@@ -48,10 +47,11 @@ void ProgressReporter::DateDone(int successful, int failed, int skipped) {
     int attempted = successful + failed;
     double pct = attempted ? 100.0 * successful / attempted : 100.0;
     double rate = rate_per_second();
-    Line(fmt::format("Progress: {}/{} days ({:.1f}% success) - {} successful, {} failed, {} skipped - "
-                     "{:.1f} dates/s, ETA {}",
-                     done_, total_, pct, successful, failed, skipped, rate,
-                     rate > 0 ? FormatDuration((total_ - done_) / rate) : "--:--"));
+    Line(fmt::format(
+        "Progress: {}/{} days ({:.1f}% success) - {} successful, {} failed, {} skipped - "
+        "{:.1f} dates/s, ETA {}",
+        done_, total_, pct, successful, failed, skipped, rate,
+        rate > 0 ? FormatDuration((total_ - done_) / rate) : "--:--"));
   } else if (live_bar_) {
     DrawBar();
   }

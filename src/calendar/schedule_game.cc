@@ -13,12 +13,18 @@ std::optional<GameType> GameTypeFromId(std::string_view id) {
 
 std::string_view GameTypeName(GameType t) {
   switch (t) {
-    case GameType::kPreseason: return "preseason";
-    case GameType::kRegularSeason: return "regular_season";
-    case GameType::kAllStar: return "all_star";
-    case GameType::kPlayoffs: return "playoffs";
-    case GameType::kPlayIn: return "play_in";
-    case GameType::kCupFinal: return "cup_final";
+    case GameType::kPreseason:
+      return "preseason";
+    case GameType::kRegularSeason:
+      return "regular_season";
+    case GameType::kAllStar:
+      return "all_star";
+    case GameType::kPlayoffs:
+      return "playoffs";
+    case GameType::kPlayIn:
+      return "play_in";
+    case GameType::kCupFinal:
+      return "cup_final";
   }
   return "regular_season";
 }

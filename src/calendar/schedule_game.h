@@ -10,7 +10,14 @@
 namespace phase4 {
 
 // The type digit of a 10-digit NBA game id (`00` + T + YY + NNNNN).
-enum class GameType { kPreseason = 1, kRegularSeason = 2, kAllStar = 3, kPlayoffs = 4, kPlayIn = 5, kCupFinal = 6 };
+enum class GameType {
+  kPreseason = 1,
+  kRegularSeason = 2,
+  kAllStar = 3,
+  kPlayoffs = 4,
+  kPlayIn = 5,
+  kCupFinal = 6
+};
 
 // Type from a 10-digit NBA game id; nullopt when the id is malformed.
 std::optional<GameType> GameTypeFromId(std::string_view nba_game_id);

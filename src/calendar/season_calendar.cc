@@ -1,19 +1,25 @@
 #include "calendar/season_calendar.h"
 
-#include <algorithm>
-
 #include <fmt/format.h>
+
+#include <algorithm>
 
 namespace phase4 {
 
 std::optional<Date> FallbackOpeningNight(int season_year) {
   switch (season_year) {
-    case 2021: return MakeDate(2021, 10, 19);
-    case 2022: return MakeDate(2022, 10, 18);
-    case 2023: return MakeDate(2023, 10, 24);
-    case 2024: return MakeDate(2024, 10, 22);
-    case 2025: return MakeDate(2025, 10, 21);
-    default: return std::nullopt;
+    case 2021:
+      return MakeDate(2021, 10, 19);
+    case 2022:
+      return MakeDate(2022, 10, 18);
+    case 2023:
+      return MakeDate(2023, 10, 24);
+    case 2024:
+      return MakeDate(2024, 10, 22);
+    case 2025:
+      return MakeDate(2025, 10, 21);
+    default:
+      return std::nullopt;
   }
 }
 

@@ -21,7 +21,8 @@ std::optional<Date> FallbackOpeningNight(int season_year);
 class SeasonCalendar {
  public:
   // `games` is the whole schedule (any order, any game types).
-  explicit SeasonCalendar(std::vector<ScheduleGame> games, int bootstrap_days = kDefaultBootstrapDays);
+  explicit SeasonCalendar(std::vector<ScheduleGame> games,
+                          int bootstrap_days = kDefaultBootstrapDays);
   // Moves keep the games' addresses (the index points into them); copies would not.
   SeasonCalendar(SeasonCalendar&&) = default;
   SeasonCalendar& operator=(SeasonCalendar&&) = default;

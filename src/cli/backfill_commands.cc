@@ -1,11 +1,10 @@
 // backfill and run-all: the date-range jobs (decisions 14-21).
+#include <fmt/format.h>
 #include <signal.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <climits>
-
-#include <fmt/format.h>
 
 #include "backfill/backfill_job.h"
 #include "backfill/orchestrator.h"
@@ -38,7 +37,8 @@ bool ParseDateList(const std::string& text, std::vector<Date>* out) {
   size_t pos = 0;
   while (pos <= text.size()) {
     size_t comma = text.find(',', pos);
-    std::string item = text.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
+    std::string item =
+        text.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
     size_t b = item.find_first_not_of(" \t"), e = item.find_last_not_of(" \t");
     item = b == std::string::npos ? "" : item.substr(b, e - b + 1);
     auto d = ParseDate(item);
@@ -63,7 +63,8 @@ std::string SelfExe() {
 }  // namespace
 
 void AddBackfillCommand(CLI::App& app, GlobalOptions& g, Action* action) {
-  auto* cmd = app.add_subcommand("backfill", "Run one Phase 4 job over a date range, with checkpoints");
+  auto* cmd =
+      app.add_subcommand("backfill", "Run one Phase 4 job over a date range, with checkpoints");
   struct Opts {
     std::string job, start, end, dates;
     BackfillOptions b;
@@ -72,7 +73,8 @@ void AddBackfillCommand(CLI::App& app, GlobalOptions& g, Action* action) {
   cmd->add_option("JOB", o->job, "Job: " + processors::ProcessorNames())->required();
   cmd->add_option("--start-date", o->start, "First date of the range")->check(DateValidator());
   cmd->add_option("--end-date", o->end, "Last date of the range")->check(DateValidator());
-  cmd->add_option("--dates", o->dates, "Process exactly these dates (comma-separated); no checkpoint");
+  cmd->add_option("--dates", o->dates,
+                  "Process exactly these dates (comma-separated); no checkpoint");
   cmd->add_flag("--dry-run", o->b.dry_run, "Check each date's inputs; write nothing");
   cmd->add_flag("--status", o->b.status, "Print the checkpoint status and exit");
   cmd->add_flag("--no-resume", o->b.no_resume, "Ignore the checkpoint and start the range over");
@@ -94,7 +96,8 @@ void AddBackfillCommand(CLI::App& app, GlobalOptions& g, Action* action) {
         b.end = *ParseDate(o->end);
       }
       if (!processors::FindProcessor(b.job)) {
-        ReportError(fmt::format("unknown job '{}' (jobs: {})", b.job, processors::ProcessorNames()));
+        ReportError(
+            fmt::format("unknown job '{}' (jobs: {})", b.job, processors::ProcessorNames()));
         return kExitFatal;
       }
       auto wh = OpenWarehouseOrReport(g, /*create=*/false);
@@ -122,10 +125,12 @@ void AddRunAllCommand(CLI::App& app, GlobalOptions& g, Action* action) {
   cmd->add_flag("--dry-run", o->r.dry_run, "Check inputs only");
   cmd->add_option("--start-from", o->r.start_from, "Start from processor N (1-5)");
   cmd->add_flag("--no-resume", o->r.no_resume, "Ignore checkpoints");
-  cmd->add_option("--bootstrap-days", o->r.bootstrap_days, "Bootstrap period in days")->check(CLI::Range(0, 60));
+  cmd->add_option("--bootstrap-days", o->r.bootstrap_days, "Bootstrap period in days")
+      ->check(CLI::Range(0, 60));
   cmd->add_option("--checkpoint-dir", o->r.checkpoint_dir, "Checkpoint directory");
-  cmd->footer("Execution order: stages derived from each processor's upstreams; jobs of one stage run "
-              "concurrently (#1 and #2), later stages in order (#3, #4, #5).");
+  cmd->footer(
+      "Execution order: stages derived from each processor's upstreams; jobs of one stage run "
+      "concurrently (#1 and #2), later stages in order (#3, #4, #5).");
   cmd->callback([&g, action, o] {
     *action = [&g, o] {
       RunAllOptions r = o->r;

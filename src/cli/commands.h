@@ -10,7 +10,7 @@ namespace phase4::cli {
 
 // Options shared by every command.
 struct GlobalOptions {
-  std::string warehouse;   // --warehouse; resolved by ResolveWarehouseDir
+  std::string warehouse;  // --warehouse; resolved by ResolveWarehouseDir
   std::string log_level = "info";
 };
 

@@ -9,7 +9,8 @@
 namespace phase4::cli {
 
 void AddOutboxCommand(CLI::App& app, GlobalOptions& g, Action* action) {
-  auto* cmd = app.add_subcommand("outbox", "Completion messages of live runs (topic nba-phase4-precompute-complete)");
+  auto* cmd = app.add_subcommand(
+      "outbox", "Completion messages of live runs (topic nba-phase4-precompute-complete)");
   cmd->require_subcommand(1);
   auto* list = cmd->add_subcommand("list", "Print messages as JSON lines, oldest first");
   auto all = std::make_shared<bool>(false);
@@ -24,13 +25,15 @@ void AddOutboxCommand(CLI::App& app, GlobalOptions& g, Action* action) {
         return 1;
       }
       for (const auto& m : *msgs) {
-        nlohmann::ordered_json j{{"id", fmt::format("{}:{}", m.dataset, m.message_id)},
-                                 {"topic", m.topic},
-                                 {"source_table", m.source_table},
-                                 {"data_date", m.data_date},
-                                 {"created_at", m.created_at},
-                                 {"acked_at", m.acked_at.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(m.acked_at)},
-                                 {"payload", nlohmann::ordered_json::parse(m.payload, nullptr, false)}};
+        nlohmann::ordered_json j{
+            {"id", fmt::format("{}:{}", m.dataset, m.message_id)},
+            {"topic", m.topic},
+            {"source_table", m.source_table},
+            {"data_date", m.data_date},
+            {"created_at", m.created_at},
+            {"acked_at",
+             m.acked_at.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(m.acked_at)},
+            {"payload", nlohmann::ordered_json::parse(m.payload, nullptr, false)}};
         fmt::print("{}\n", j.dump());
       }
       return 0;

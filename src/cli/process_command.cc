@@ -12,8 +12,8 @@
 #include "calendar/season_calendar.h"
 #include "cli/cli_support.h"
 #include "cli/commands.h"
-#include "phase3/schedule_store.h"
 #include "live/live_run.h"
+#include "phase3/schedule_store.h"
 #include "processors/registry.h"
 #include "warehouse/warehouse.h"
 

@@ -8,16 +8,20 @@
 namespace phase4::cli {
 
 void AddReportCommand(CLI::App& app, GlobalOptions& g, Action* action) {
-  auto* cmd = app.add_subcommand("report", "Rows per table, dates per job, feature quality and signal");
+  auto* cmd =
+      app.add_subcommand("report", "Rows per table, dates per job, feature quality and signal");
   struct Opts {
     std::string start, end, signal_start = "2024-10-22", signal_end = "2025-06-22";
     std::string checkpoint_dir = kDefaultCheckpointDirectory;
   };
   auto o = std::make_shared<Opts>();
-  cmd->add_option("--start-date", o->start, "Backfill range start")->required()->check(DateValidator());
+  cmd->add_option("--start-date", o->start, "Backfill range start")
+      ->required()
+      ->check(DateValidator());
   cmd->add_option("--end-date", o->end, "Backfill range end")->required()->check(DateValidator());
   cmd->add_option("--checkpoint-dir", o->checkpoint_dir, "Where the backfill checkpoints are");
-  cmd->add_option("--signal-start", o->signal_start, "First date of the MAE check (default 2024-10-22)")
+  cmd->add_option("--signal-start", o->signal_start,
+                  "First date of the MAE check (default 2024-10-22)")
       ->check(DateValidator());
   cmd->add_option("--signal-end", o->signal_end, "Last date of the MAE check (default 2025-06-22)")
       ->check(DateValidator());

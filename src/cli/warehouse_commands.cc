@@ -18,8 +18,8 @@ void AddInitCommand(CLI::App& app, GlobalOptions& g, Action* action) {
     *action = [&g] {
       auto wh = OpenWarehouseOrReport(g, /*create=*/true);
       if (!wh) return 1;
-      fmt::print("warehouse ready at {} (schema version {}, {} tables in {} datasets)\n",
-                 wh->dir(), kSchemaVersion, AllTables().size(), AllDatasets().size());
+      fmt::print("warehouse ready at {} (schema version {}, {} tables in {} datasets)\n", wh->dir(),
+                 kSchemaVersion, AllTables().size(), AllDatasets().size());
       return 0;
     };
   });
@@ -27,7 +27,8 @@ void AddInitCommand(CLI::App& app, GlobalOptions& g, Action* action) {
 
 void AddLoadScheduleCommand(CLI::App& app, GlobalOptions& g, Action* action) {
   auto* cmd = app.add_subcommand(
-      "load-schedule", "Load schedule files (game-id CSV or NBA schedule JSON) into nba_raw.nbac_schedule");
+      "load-schedule",
+      "Load schedule files (game-id CSV or NBA schedule JSON) into nba_raw.nbac_schedule");
   auto files = std::make_shared<std::vector<std::string>>();
   cmd->add_option("FILE", *files, "Schedule files")->required()->check(CLI::ExistingFile);
   cmd->callback([&g, action, files] {
@@ -88,7 +89,8 @@ void AddImportCommand(CLI::App& app, GlobalOptions& g, Action* action) {
         std::vector<live::RunInfo> runs;
         for (Date d : report->date_list)
           runs.push_back({t->name, "phase_3_analytics", d, "import", "{}"});
-        if (Status s = live::RunHistory(*wh).RecordFinished(runs, {"success", report->rows, ""}); !s.ok()) {
+        if (Status s = live::RunHistory(*wh).RecordFinished(runs, {"success", report->rows, ""});
+            !s.ok()) {
           ReportError(s.message());
           return 1;
         }
@@ -105,13 +107,15 @@ void AddExportCommand(CLI::App& app, GlobalOptions& g, Action* action) {
     bool raw = false;
   };
   auto o = std::make_shared<Opts>();
-  cmd->add_option("TABLE", o->table, "Table, e.g. nba_precompute.team_defense_zone_analysis")->required();
+  cmd->add_option("TABLE", o->table, "Table, e.g. nba_precompute.team_defense_zone_analysis")
+      ->required();
   cmd->add_option("--start-date", o->start, "First date (inclusive)")->check(DateValidator());
   cmd->add_option("--end-date", o->end, "Last date (inclusive)")->check(DateValidator());
   cmd->add_option("--format", o->format, "csv or jsonl")->check(CLI::IsMember({"csv", "jsonl"}));
-  cmd->add_flag("--raw", o->raw,
-                "nba_predictions.ml_feature_store_v2: export the stored table as it is (what import "
-                "reads back) instead of the training set");
+  cmd->add_flag(
+      "--raw", o->raw,
+      "nba_predictions.ml_feature_store_v2: export the stored table as it is (what import "
+      "reads back) instead of the training set");
   cmd->callback([&g, action, o] {
     *action = [&g, o] {
       const TableSchema* t = FindTable(o->table);

@@ -18,7 +18,9 @@ class [[nodiscard]] Status {
 
   Status() = default;
   static Status OK() { return Status(); }
-  static Status InvalidInput(std::string msg) { return Status(Code::kInvalidInput, std::move(msg)); }
+  static Status InvalidInput(std::string msg) {
+    return Status(Code::kInvalidInput, std::move(msg));
+  }
   static Status NotFound(std::string msg) { return Status(Code::kNotFound, std::move(msg)); }
   static Status IoError(std::string msg) { return Status(Code::kIo, std::move(msg)); }
   static Status Busy(std::string msg) { return Status(Code::kBusy, std::move(msg)); }
@@ -46,7 +48,7 @@ class [[nodiscard]] Status {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : value_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : value_(std::move(value)) {}         // NOLINT: implicit by design
   Result(Status status) : status_(std::move(status)) {  // NOLINT
     assert(!status_.ok());
   }
@@ -68,10 +70,10 @@ class [[nodiscard]] Result {
 
 }  // namespace phase4
 
-#define PHASE4_RETURN_IF_ERROR(expr)        \
-  do {                                      \
-    ::phase4::Status _st = (expr);          \
-    if (!_st.ok()) return _st;              \
+#define PHASE4_RETURN_IF_ERROR(expr) \
+  do {                               \
+    ::phase4::Status _st = (expr);   \
+    if (!_st.ok()) return _st;       \
   } while (0)
 
 #define PHASE4_CONCAT_INNER(a, b) a##b

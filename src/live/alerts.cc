@@ -4,14 +4,14 @@
 #include <spdlog/spdlog.h>
 
 #include <cstdlib>
-
 #include <nlohmann/json.hpp>
 
 namespace phase4::live {
 
 std::string AlertPayload(const Alert& a) {
   nlohmann::ordered_json j;
-  j["text"] = (a.level == "error" ? ":rotating_light: " : ":warning: ") + a.title + "\n" + a.message;
+  j["text"] =
+      (a.level == "error" ? ":rotating_light: " : ":warning: ") + a.title + "\n" + a.message;
   j["level"] = a.level;
   j["title"] = a.title;
   j["message"] = a.message;
@@ -51,8 +51,9 @@ bool SendAlert(const Alert& a, const std::string& url, long timeout_ms) {
   curl_slist_free_all(headers);
   curl_easy_cleanup(curl);
   if (rc != CURLE_OK || http < 200 || http >= 300) {
-    spdlog::warn("alert webhook failed ({}); the run goes on",
-                 rc != CURLE_OK ? curl_easy_strerror(rc) : ("HTTP " + std::to_string(http)).c_str());
+    spdlog::warn(
+        "alert webhook failed ({}); the run goes on",
+        rc != CURLE_OK ? curl_easy_strerror(rc) : ("HTTP " + std::to_string(http)).c_str());
     return false;
   }
   return true;

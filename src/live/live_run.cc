@@ -1,8 +1,8 @@
 #include "live/live_run.h"
 
-#include <chrono>
-
 #include <fmt/format.h>
+
+#include <chrono>
 #include <nlohmann/json.hpp>
 
 #include "backfill/dependency_check.h"
@@ -39,24 +39,26 @@ Result<std::optional<Block>> DefensiveChecks(Warehouse& wh, const SeasonCalendar
     PHASE4_ASSIGN_OR_RETURN(auto status, RunHistory(wh).LatestStatus(proc, *previous));
     if (!status || *status != "success") {
       std::string seen = status ? *status : "not_found";
-      nlohmann::ordered_json details{{"blocked_date", FormatDate(d)},
-                                     {"missing_upstream_date", FormatDate(*previous)},
-                                     {"upstream_processor", proc},
-                                     {"upstream_status", seen},
-                                     {"resolution", fmt::format("Fix {} for {} first", proc, FormatDate(*previous))},
-                                     {"table", info.output->FullName()}};
-      return std::optional<Block>(Block{
-          fmt::format("Precompute BLOCKED: Upstream Failure - {}", info.name),
-          fmt::format("Upstream {} failed for {}. Error: latest run status is {}", proc,
-                      FormatDate(*previous), seen),
-          details.dump()});
+      nlohmann::ordered_json details{
+          {"blocked_date", FormatDate(d)},
+          {"missing_upstream_date", FormatDate(*previous)},
+          {"upstream_processor", proc},
+          {"upstream_status", seen},
+          {"resolution", fmt::format("Fix {} for {} first", proc, FormatDate(*previous))},
+          {"table", info.output->FullName()}};
+      return std::optional<Block>(
+          Block{fmt::format("Precompute BLOCKED: Upstream Failure - {}", info.name),
+                fmt::format("Upstream {} failed for {}. Error: latest run status is {}", proc,
+                            FormatDate(*previous), seen),
+                details.dump()});
     }
   }
 
   // Defense 2: every game date of the lookback window (game dates, so an
   // All-Star break is no gap) has rows upstream.
   std::vector<Date> window;
-  for (std::optional<Date> p = previous; p && static_cast<int>(window.size()) < info.lookback_game_dates;
+  for (std::optional<Date> p = previous;
+       p && static_cast<int>(window.size()) < info.lookback_game_dates;
        p = calendar.PreviousGameDate(*p))
     window.insert(window.begin(), *p);
   std::vector<std::string> missing;
@@ -65,21 +67,25 @@ Result<std::optional<Block>> DefensiveChecks(Warehouse& wh, const SeasonCalendar
     if (!present) missing.push_back(FormatDate(gd));
   }
   if (!missing.empty()) {
-    std::vector<std::string> first(missing.begin(), missing.begin() + std::min<size_t>(5, missing.size()));
+    std::vector<std::string> first(missing.begin(),
+                                   missing.begin() + std::min<size_t>(5, missing.size()));
     double coverage = 100.0 * static_cast<double>(window.size() - missing.size()) / window.size();
     nlohmann::ordered_json details{
         {"blocked_date", FormatDate(d)},
-        {"missing_dates", std::vector<std::string>(missing.begin(), missing.begin() + std::min<size_t>(10, missing.size()))},
+        {"missing_dates",
+         std::vector<std::string>(missing.begin(),
+                                  missing.begin() + std::min<size_t>(10, missing.size()))},
         {"gap_count", missing.size()},
         {"coverage_pct", coverage},
         {"lookback_game_dates", info.lookback_game_dates},
         {"resolution", "Backfill missing dates in upstream table before proceeding"},
         {"table", info.upstream_table}};
-    return std::optional<Block>(Block{
-        fmt::format("Precompute BLOCKED: Data Gaps - {}", info.name),
-        fmt::format("{} gaps detected in historical data ({} to {}). Missing dates: {}", missing.size(),
-                    FormatDate(window.front()), FormatDate(window.back()), fmt::join(first, ", ")),
-        details.dump()});
+    return std::optional<Block>(
+        Block{fmt::format("Precompute BLOCKED: Data Gaps - {}", info.name),
+              fmt::format("{} gaps detected in historical data ({} to {}). Missing dates: {}",
+                          missing.size(), FormatDate(window.front()), FormatDate(window.back()),
+                          fmt::join(first, ", ")),
+              details.dump()});
   }
   return std::optional<Block>();
 }
@@ -95,7 +101,8 @@ LiveResult RunLive(Warehouse& wh, const SeasonCalendar& calendar, const Processo
                               {"skip_downstream_trigger", o.skip_downstream_trigger},
                               {"strict_mode", o.strict_mode}};
   RunHistory history(wh);
-  RunInfo run{info.name, "phase_4_precompute", d, o.backfill_mode ? "backfill" : "live", opts.dump()};
+  RunInfo run{info.name, "phase_4_precompute", d, o.backfill_mode ? "backfill" : "live",
+              opts.dump()};
   LiveResult result{LiveResult::Outcome::kFailed, 0, "", ""};
   auto run_id = history.Start(run);
   if (!run_id.ok()) {

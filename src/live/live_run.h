@@ -38,7 +38,7 @@ LiveResult RunLive(Warehouse& wh, const SeasonCalendar& calendar,
 // previous game date, then gaps over the processor's lookback in game dates.
 // Returns the alert to send when the date is blocked, or nullopt.
 struct Block {
-  std::string title;    // "Precompute BLOCKED: Upstream Failure - <job>" / "... Data Gaps - <job>"
+  std::string title;  // "Precompute BLOCKED: Upstream Failure - <job>" / "... Data Gaps - <job>"
   std::string message;
   std::string details_json;
 };

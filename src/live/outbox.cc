@@ -1,9 +1,8 @@
 #include "live/outbox.h"
 
-#include <algorithm>
-
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 namespace phase4::live {
@@ -58,9 +57,8 @@ Result<std::vector<OutboxMessage>> ListOutbox(Warehouse& wh, bool all) {
     }
     if (!st.status().ok()) return st.status();
   }
-  std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
-    return a.created_at < b.created_at;
-  });
+  std::stable_sort(out.begin(), out.end(),
+                   [](const auto& a, const auto& b) { return a.created_at < b.created_at; });
   return out;
 }
 
@@ -77,14 +75,16 @@ Status AckOutbox(Warehouse& wh, const std::string& ref) {
     id = std::stoll(id_text, &used);
     if (used != id_text.size()) throw std::invalid_argument(id_text);
   } catch (const std::exception&) {
-    return Status::InvalidInput(fmt::format("'{}' is not a message id (<dataset>:<id> or <id>)", ref));
+    return Status::InvalidInput(
+        fmt::format("'{}' is not a message id (<dataset>:<id> or <id>)", ref));
   }
   int matches = 0;
   const TableSchema* target = nullptr;
   for (const TableSchema* t : {&PrecomputeOutboxSchema(), &PredictionsOutboxSchema()}) {
     if (!dataset.empty() && t->dataset != dataset) continue;
-    PHASE4_ASSIGN_OR_RETURN(Statement st, wh.Prepare(fmt::format(
-                                              "SELECT 1 FROM {} WHERE message_id = ?", t->FullName())));
+    PHASE4_ASSIGN_OR_RETURN(
+        Statement st,
+        wh.Prepare(fmt::format("SELECT 1 FROM {} WHERE message_id = ?", t->FullName())));
     st.BindInt(1, id);
     if (st.Step()) {
       ++matches;

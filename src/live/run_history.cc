@@ -1,11 +1,10 @@
 #include "live/run_history.h"
 
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <random>
-
-#include <fmt/format.h>
 
 namespace phase4::live {
 
@@ -31,7 +30,8 @@ double SecondsBetween(const std::string& from_iso, const std::string& to_iso) {
     auto d = ParseDate(s.substr(0, 10)).value_or(Date{});
     int h = std::stoi(s.substr(11, 2)), m = std::stoi(s.substr(14, 2));
     double sec = std::stod(s.substr(17, 9));
-    return static_cast<double>(d.time_since_epoch().count()) * 86400.0 + h * 3600.0 + m * 60.0 + sec;
+    return static_cast<double>(d.time_since_epoch().count()) * 86400.0 + h * 3600.0 + m * 60.0 +
+           sec;
   };
   return parse(to_iso) - parse(from_iso);
 }
@@ -39,8 +39,7 @@ double SecondsBetween(const std::string& from_iso, const std::string& to_iso) {
 }  // namespace
 
 Row RunHistory::MakeRow(const std::string& run_id, std::string_view kind, const RunInfo& info,
-                        const std::string& started_at, const RunOutcome* outcome,
-                        double duration) {
+                        const std::string& started_at, const RunOutcome* outcome, double duration) {
   RowBuilder b(ProcessorRunHistorySchema());
   b.Set("run_id", run_id)
       .Set("row_kind", std::string(kind))
@@ -57,7 +56,8 @@ Row RunHistory::MakeRow(const std::string& run_id, std::string_view kind, const 
     b.Set("finished_at", NowTimestampUtc())
         .Set("duration_seconds", duration)
         .Set("records_processed", outcome->records_processed)
-        .Set("error_message", outcome->error_message.empty() ? Value() : Value(outcome->error_message));
+        .Set("error_message",
+             outcome->error_message.empty() ? Value() : Value(outcome->error_message));
   }
   return b.Build();
 }
@@ -66,7 +66,8 @@ Result<std::string> RunHistory::Start(const RunInfo& info) {
   std::string id = NewRunId(info.processor_name);
   std::string started = NowTimestampUtc();
   PHASE4_RETURN_IF_ERROR(wh_.Begin());
-  Status s = wh_.InsertRows(ProcessorRunHistorySchema(), {MakeRow(id, "start", info, started, nullptr, 0)});
+  Status s = wh_.InsertRows(ProcessorRunHistorySchema(),
+                            {MakeRow(id, "start", info, started, nullptr, 0)});
   if (s.ok()) s = wh_.Commit();
   if (!s.ok()) {
     wh_.Rollback();
@@ -76,7 +77,8 @@ Result<std::string> RunHistory::Start(const RunInfo& info) {
   return id;
 }
 
-Status RunHistory::Finish(const std::string& run_id, const RunInfo& info, const RunOutcome& outcome) {
+Status RunHistory::Finish(const std::string& run_id, const RunInfo& info,
+                          const RunOutcome& outcome) {
   std::string started = NowTimestampUtc();
   for (const auto& [id, at] : started_)
     if (id == run_id) started = at;
@@ -109,10 +111,9 @@ Result<std::optional<std::string>> RunHistory::LatestStatus(std::string_view pro
   // Latest run by start time; within it the final row (row_kind 'final'
   // sorts before 'start' descending).
   PHASE4_ASSIGN_OR_RETURN(
-      Statement st,
-      wh_.Prepare("SELECT status FROM nba_reference.processor_run_history "
-                  "WHERE processor_name = ? AND data_date = ? "
-                  "ORDER BY started_at DESC, run_id DESC, row_kind ASC LIMIT 1"));
+      Statement st, wh_.Prepare("SELECT status FROM nba_reference.processor_run_history "
+                                "WHERE processor_name = ? AND data_date = ? "
+                                "ORDER BY started_at DESC, run_id DESC, row_kind ASC LIMIT 1"));
   st.BindText(1, processor);
   st.BindText(2, FormatDate(date));
   if (st.Step()) return std::optional<std::string>(st.ColumnText(0));

@@ -22,7 +22,7 @@ struct RunInfo {
   std::string processor_name;  // Phase 4 job name, or the Phase 3 table name for loads
   std::string phase;           // phase_3_analytics, phase_4_precompute
   std::optional<Date> data_date;
-  std::string mode;            // live, backfill, import, generate
+  std::string mode;  // live, backfill, import, generate
   std::string options_json = "{}";
 };
 

@@ -1,10 +1,10 @@
 #include "phase3/schedule_files.h"
 
-#include <fstream>
-#include <sstream>
-
 #include <fmt/format.h>
+
+#include <fstream>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "common/teams.h"
 #include "tableio/csv.h"
@@ -27,11 +27,16 @@ std::string PlayoffRoundFromId(const std::string& id, GameType t) {
   if (t == GameType::kPlayIn) return "play_in";
   if (t != GameType::kPlayoffs) return {};
   switch (id[7]) {
-    case '1': return "first_round";
-    case '2': return "conf_semifinals";
-    case '3': return "conf_finals";
-    case '4': return "nba_finals";
-    default: return {};
+    case '1':
+      return "first_round";
+    case '2':
+      return "conf_semifinals";
+    case '3':
+      return "conf_finals";
+    case '4':
+      return "nba_finals";
+    default:
+      return {};
   }
 }
 
@@ -44,7 +49,8 @@ Result<ParsedSchedule> ParseScheduleFile(const std::string& path) {
   ss << in.rdbuf();
   std::string content = ss.str();
   size_t first = content.find_first_not_of(" \t\r\n");
-  if (first == std::string::npos) return Status::InvalidInput(fmt::format("{}: line 1: empty file", path));
+  if (first == std::string::npos)
+    return Status::InvalidInput(fmt::format("{}: line 1: empty file", path));
   if (content[first] == '{' || content[first] == '[') return ParseScheduleJson(path, content);
   return ParseGameIdCsv(path, content);
 }
@@ -60,8 +66,8 @@ Result<ParsedSchedule> ParseGameIdCsv(const std::string& path, const std::string
     if (rec.fields[i].text == "game_date") date_col = static_cast<int>(i);
   }
   if (id_col < 0 || date_col < 0)
-    return Status::InvalidInput(fmt::format(
-        "{}: line 1: header must name the columns game_id and game_date", path));
+    return Status::InvalidInput(
+        fmt::format("{}: line 1: header must name the columns game_id and game_date", path));
   ParsedSchedule out;
   while (true) {
     PHASE4_RETURN_IF_ERROR(reader.Next(&rec));
@@ -78,9 +84,9 @@ Result<ParsedSchedule> ParseGameIdCsv(const std::string& path, const std::string
           "{}: line {}: field game_id: '{}' is not a 10-digit NBA game id", path, rec.line, id));
     auto date = ParseDate(date_text);
     if (!date)
-      return Status::InvalidInput(fmt::format(
-          "{}: line {}: field game_date: '{}' is not a date (YYYY-MM-DD)", path, rec.line,
-          date_text));
+      return Status::InvalidInput(
+          fmt::format("{}: line {}: field game_date: '{}' is not a date (YYYY-MM-DD)", path,
+                      rec.line, date_text));
     if (!CountsAsGameDate(*type)) {
       ++out.skipped;
       continue;
@@ -107,7 +113,8 @@ Result<ParsedSchedule> ParseScheduleJson(const std::string& path, const std::str
                                             LineOfOffset(content, e.byte), e.what()));
   }
   if (!doc.is_object() || !doc.contains("games") || !doc["games"].is_array())
-    return Status::InvalidInput(fmt::format("{}: line 1: field games: expected an array of games", path));
+    return Status::InvalidInput(
+        fmt::format("{}: line 1: field games: expected an array of games", path));
   ParsedSchedule out;
   const auto& games = doc["games"];
   for (size_t i = 0; i < games.size(); ++i) {
@@ -163,7 +170,8 @@ Result<ParsedSchedule> ParseScheduleJson(const std::string& path, const std::str
         sg.away_score = score;
       }
     }
-    if (sg.home_team == sg.away_team) return fail("awayTeam.teamTricode", "a team cannot play itself");
+    if (sg.home_team == sg.away_team)
+      return fail("awayTeam.teamTricode", "a team cannot play itself");
     if (g.contains("playoffRound") && g["playoffRound"].is_string())
       sg.playoff_round = g["playoffRound"].get<std::string>();
     else

@@ -1,8 +1,8 @@
 #include "phase3/schedule_store.h"
 
-#include <unordered_map>
-
 #include <fmt/format.h>
+
+#include <unordered_map>
 
 namespace phase4 {
 
@@ -54,7 +54,9 @@ Row ScheduleGameToRow(const ScheduleGame& g, const std::string& processed_at) {
 
 ScheduleGame ScheduleGameFromRow(const Row& row) {
   const TableSchema& s = ScheduleSchema();
-  auto at = [&](const char* c) -> const Value& { return row[static_cast<size_t>(s.ColumnIndex(c))]; };
+  auto at = [&](const char* c) -> const Value& {
+    return row[static_cast<size_t>(s.ColumnIndex(c))];
+  };
   auto text = [&](const char* c) { return AsText(at(c)).value_or(""); };
   auto opt_int = [&](const char* c) -> std::optional<int> {
     if (auto v = AsInt(at(c))) return static_cast<int>(*v);
@@ -99,8 +101,10 @@ Result<int64_t> MergeSchedule(Warehouse& wh, const std::vector<ScheduleGame>& ga
   std::vector<std::string> order;
   for (const auto& g : games) {
     auto [it, inserted] = best.emplace(g.game_id, &g);
-    if (inserted) order.push_back(g.game_id);
-    else if (Richness(g) >= Richness(*it->second)) it->second = &g;
+    if (inserted)
+      order.push_back(g.game_id);
+    else if (Richness(g) >= Richness(*it->second))
+      it->second = &g;
   }
   std::string now = NowTimestampUtc();
   std::vector<Row> rows;

@@ -15,7 +15,7 @@ const std::vector<const ProcessorInfo*>& AllProcessors() {
   static const std::vector<const ProcessorInfo*> all = [] {
     std::vector<const ProcessorInfo*> v{
         &TeamDefenseZoneAnalysisInfo(), &PlayerShotZoneAnalysisInfo(),
-        &PlayerCompositeFactorsInfo(), &PlayerDailyCacheInfo(),
+        &PlayerCompositeFactorsInfo(),  &PlayerDailyCacheInfo(),
         &MlFeatureStoreInfo(),
         // #3 player_composite_factors, #4 player_daily_cache and
         // #5 ml_feature_store register here.

@@ -23,9 +23,9 @@ Status CsvReader::Next(CsvRecord* rec) {
       ++pos_;
       while (true) {
         if (pos_ >= in_.size())
-          return Status::InvalidInput(fmt::format(
-              "{}: line {}: field {}: unterminated quoted field", name_, rec->line,
-              rec->fields.size() + 1));
+          return Status::InvalidInput(
+              fmt::format("{}: line {}: field {}: unterminated quoted field", name_, rec->line,
+                          rec->fields.size() + 1));
         char c = in_[pos_++];
         if (c == '"') {
           if (pos_ < in_.size() && in_[pos_] == '"') {
@@ -40,9 +40,8 @@ Status CsvReader::Next(CsvRecord* rec) {
         if (field.text.size() > kMaxFieldBytes) return too_long();
       }
       if (pos_ < in_.size() && in_[pos_] != ',' && in_[pos_] != '\n' && in_[pos_] != '\r')
-        return Status::InvalidInput(fmt::format(
-            "{}: line {}: field {}: text after a closing quote", name_, line_,
-            rec->fields.size() + 1));
+        return Status::InvalidInput(fmt::format("{}: line {}: field {}: text after a closing quote",
+                                                name_, line_, rec->fields.size() + 1));
     }
     if (pos_ >= in_.size()) {
       rec->fields.push_back(std::move(field));

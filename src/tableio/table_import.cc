@@ -1,14 +1,14 @@
+#include <fmt/format.h>
+
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
 #include <unordered_map>
-
-#include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include "common/teams.h"
 #include "tableio/csv.h"
@@ -30,9 +30,10 @@ bool IsTeamColumn(std::string_view name) {
 // Counts and minutes can never be negative.
 bool IsNonNegative(std::string_view name) {
   static constexpr std::string_view kSuffixes[] = {
-      "_attempts", "_makes", "minutes_played", "_days", "points", "points_scored",
-      "points_allowed", "assists", "steals", "blocks", "turnovers", "rebounds", "possessions",
-      "personal_fouls", "blocks_paint", "blocks_mid_range", "blocks_three_pt"};
+      "_attempts",        "_makes",         "minutes_played", "_days",          "points",
+      "points_scored",    "points_allowed", "assists",        "steals",         "blocks",
+      "turnovers",        "rebounds",       "possessions",    "personal_fouls", "blocks_paint",
+      "blocks_mid_range", "blocks_three_pt"};
   for (auto s : kSuffixes)
     if (EndsWith(name, s)) return true;
   return false;
@@ -80,13 +81,17 @@ struct Parser {
         return Status::OK();
       }
       case ColumnType::kBool: {
-        if (t == "true" || t == "TRUE" || t == "True" || t == "1") *out = int64_t{1};
-        else if (t == "false" || t == "FALSE" || t == "False" || t == "0") *out = int64_t{0};
-        else return Error(line, c.name, fmt::format("'{}' is not true or false", Clip(t)));
+        if (t == "true" || t == "TRUE" || t == "True" || t == "1")
+          *out = int64_t{1};
+        else if (t == "false" || t == "FALSE" || t == "False" || t == "0")
+          *out = int64_t{0};
+        else
+          return Error(line, c.name, fmt::format("'{}' is not true or false", Clip(t)));
         return Status::OK();
       }
       case ColumnType::kDate: {
-        if (!ParseDate(t)) return Error(line, c.name, fmt::format("'{}' is not a date (YYYY-MM-DD)", Clip(t)));
+        if (!ParseDate(t))
+          return Error(line, c.name, fmt::format("'{}' is not a date (YYYY-MM-DD)", Clip(t)));
         *out = t;
         return Status::OK();
       }
@@ -116,7 +121,9 @@ Result<std::vector<Row>> ParseCsvRows(const TableSchema& table, const std::strin
   CsvRecord rec;
   PHASE4_RETURN_IF_ERROR(reader.Next(&rec));
   if (reader.done() || (rec.fields.size() == 1 && rec.fields[0].text.empty()))
-    return Status::InvalidInput(fmt::format("{}: line 1: empty file (expected a header naming the columns of {})", name, table.FullName()));
+    return Status::InvalidInput(
+        fmt::format("{}: line 1: empty file (expected a header naming the columns of {})", name,
+                    table.FullName()));
 
   // Header: every name a column of the table, each once, every NOT NULL
   // column present.
@@ -128,12 +135,14 @@ Result<std::vector<Row>> ParseCsvRows(const TableSchema& table, const std::strin
       return Status::InvalidInput(fmt::format("{}: line 1: field {}: not a column of {}", name,
                                               Parser::Clip(f.text), table.FullName()));
     if (!seen.insert(f.text).second)
-      return Status::InvalidInput(fmt::format("{}: line 1: field {}: named twice in the header", name, f.text));
+      return Status::InvalidInput(
+          fmt::format("{}: line 1: field {}: named twice in the header", name, f.text));
     target.push_back(idx);
   }
   for (const auto& c : table.columns)
     if (c.not_null && !seen.count(c.name) && c.name != "processed_at")
-      return Status::InvalidInput(fmt::format("{}: line 1: field {}: required column missing from the header", name, c.name));
+      return Status::InvalidInput(fmt::format(
+          "{}: line 1: field {}: required column missing from the header", name, c.name));
 
   // Validation pairs: makes never above attempts.
   std::vector<std::pair<int, int>> makes_attempts;
@@ -161,11 +170,14 @@ Result<std::vector<Row>> ParseCsvRows(const TableSchema& table, const std::strin
     Row row(table.size());
     for (size_t i = 0; i < target.size(); ++i) {
       const Column& c = table.column(target[i]);
-      PHASE4_RETURN_IF_ERROR(parser.ParseCell(rec.line, c, rec.fields[i], &row[static_cast<size_t>(target[i])]));
+      PHASE4_RETURN_IF_ERROR(
+          parser.ParseCell(rec.line, c, rec.fields[i], &row[static_cast<size_t>(target[i])]));
       const Value& v = row[static_cast<size_t>(target[i])];
       if (IsNull(v)) continue;
       if (IsTeamColumn(c.name) && !IsKnownTeam(std::get<std::string>(v)))
-        return parser.Error(rec.line, c.name, fmt::format("unknown team '{}'", Parser::Clip(std::get<std::string>(v))));
+        return parser.Error(
+            rec.line, c.name,
+            fmt::format("unknown team '{}'", Parser::Clip(std::get<std::string>(v))));
       if ((c.type == ColumnType::kInt || c.type == ColumnType::kReal) && IsNonNegative(c.name) &&
           AsReal(v).value_or(0) < 0)
         return parser.Error(rec.line, c.name, fmt::format("negative value {}", FormatCell(c, v)));
@@ -173,29 +185,35 @@ Result<std::vector<Row>> ParseCsvRows(const TableSchema& table, const std::strin
     for (auto [m, a] : makes_attempts) {
       auto makes = AsInt(row[static_cast<size_t>(m)]), att = AsInt(row[static_cast<size_t>(a)]);
       if (makes && att && *makes > *att)
-        return parser.Error(rec.line, table.column(m).name,
-                            fmt::format("{} makes exceed {} attempts ({})", *makes, *att, table.column(a).name));
+        return parser.Error(
+            rec.line, table.column(m).name,
+            fmt::format("{} makes exceed {} attempts ({})", *makes, *att, table.column(a).name));
     }
     if (three_att >= 0 && fg_att >= 0) {
-      auto t3 = AsInt(row[static_cast<size_t>(three_att)]), fg = AsInt(row[static_cast<size_t>(fg_att)]);
+      auto t3 = AsInt(row[static_cast<size_t>(three_att)]),
+           fg = AsInt(row[static_cast<size_t>(fg_att)]);
       if (t3 && fg && *t3 > *fg)
-        return parser.Error(rec.line, "three_pt_attempts",
-                            fmt::format("{} three-point attempts exceed {} field-goal attempts", *t3, *fg));
+        return parser.Error(
+            rec.line, "three_pt_attempts",
+            fmt::format("{} three-point attempts exceed {} field-goal attempts", *t3, *fg));
     }
     std::string key;
     for (int k : key_cols) key += FormatCell(table.column(k), row[static_cast<size_t>(k)]) + '\x1f';
     auto [it, fresh] = key_lines.emplace(key, rec.line);
     if (!fresh)
       return parser.Error(rec.line, table.primary_key.front(),
-                          fmt::format("duplicate key ({}) already on line {}", fmt::join(table.primary_key, ", "), it->second));
+                          fmt::format("duplicate key ({}) already on line {}",
+                                      fmt::join(table.primary_key, ", "), it->second));
     rows.push_back(std::move(row));
   }
   return rows;
 }
 
-Result<ImportReport> ImportCsvFile(Warehouse& wh, const TableSchema& table, const std::string& path) {
+Result<ImportReport> ImportCsvFile(Warehouse& wh, const TableSchema& table,
+                                   const std::string& path) {
   if (table.date_column.empty())
-    return Status::InvalidInput(fmt::format("{} cannot be imported (no date column)", table.FullName()));
+    return Status::InvalidInput(
+        fmt::format("{} cannot be imported (no date column)", table.FullName()));
   std::ifstream in(path, std::ios::binary);
   if (!in) return Status::IoError(fmt::format("{}: cannot open file", path));
   std::stringstream ss;
@@ -206,7 +224,8 @@ Result<ImportReport> ImportCsvFile(Warehouse& wh, const TableSchema& table, cons
   for (const auto& r : rows)
     if (auto t = AsText(r[static_cast<size_t>(date_col)])) dates.insert(*ParseDate(*t));
   PHASE4_RETURN_IF_ERROR(wh.ReplaceDates(table, {dates.begin(), dates.end()}, rows));
-  return ImportReport{static_cast<int64_t>(rows.size()), static_cast<int64_t>(dates.size()),
+  return ImportReport{static_cast<int64_t>(rows.size()),
+                      static_cast<int64_t>(dates.size()),
                       {dates.begin(), dates.end()}};
 }
 

@@ -36,7 +36,8 @@ struct ImportReport {
 // the first problem is reported with file, line and field), then replaces
 // the rows of the dates the file covers in one transaction. Nothing is
 // written when any row is bad.
-Result<ImportReport> ImportCsvFile(Warehouse& wh, const TableSchema& table, const std::string& path);
+Result<ImportReport> ImportCsvFile(Warehouse& wh, const TableSchema& table,
+                                   const std::string& path);
 // The same over content already in memory (`name` is used in messages).
 Result<std::vector<Row>> ParseCsvRows(const TableSchema& table, const std::string& name,
                                       const std::string& content);

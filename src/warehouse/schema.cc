@@ -13,8 +13,8 @@ int TableSchema::ColumnIndex(std::string_view column) const {
 }
 
 const std::vector<std::string>& AllDatasets() {
-  static const std::vector<std::string> d{"nba_raw",        "nba_analytics",   "nba_precompute",
-                                          "nba_predictions", "nba_reference",  "nba_processing",
+  static const std::vector<std::string> d{"nba_raw",          "nba_analytics", "nba_precompute",
+                                          "nba_predictions",  "nba_reference", "nba_processing",
                                           "nba_orchestration"};
   return d;
 }

@@ -25,13 +25,13 @@ enum class ColumnType {
 struct Column {
   std::string name;
   ColumnType type;
-  int scale = -1;          // decimals for kReal columns declared NUMERIC(p, scale)
+  int scale = -1;  // decimals for kReal columns declared NUMERIC(p, scale)
   bool not_null = false;
 };
 
 struct TableSchema {
-  std::string dataset;                   // e.g. nba_analytics
-  std::string name;                      // e.g. player_game_summary
+  std::string dataset;  // e.g. nba_analytics
+  std::string name;     // e.g. player_game_summary
   std::vector<Column> columns;
   std::vector<std::string> primary_key;  // column names; a second row with the same key is refused
   std::string date_column;               // partition-like date key, empty if none
@@ -65,8 +65,8 @@ const std::vector<const TableSchema*>& Phase3Tables();
 // Operational tables (schema_ops.cc).
 const TableSchema& ProcessorRunHistorySchema();  // nba_reference.processor_run_history
 // Completion-message outboxes, one beside each output dataset's tables.
-const TableSchema& PrecomputeOutboxSchema();     // nba_precompute.outbox
-const TableSchema& PredictionsOutboxSchema();    // nba_predictions.outbox
+const TableSchema& PrecomputeOutboxSchema();   // nba_precompute.outbox
+const TableSchema& PredictionsOutboxSchema();  // nba_predictions.outbox
 
 // Phase 4 outputs (schema_phase4.cc).
 const TableSchema& TeamDefenseZoneAnalysisSchema();  // nba_precompute.team_defense_zone_analysis

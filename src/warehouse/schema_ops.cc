@@ -27,15 +27,14 @@ namespace {
 // completion it announces, so the message commits atomically with the rows
 // (SQLite commits atomically per file in WAL mode).
 TableSchema MakeOutbox(const char* dataset) {
-  return TableSchema{
-      dataset,
-      "outbox",
-      {IntNN("message_id"),  // INTEGER PRIMARY KEY: assigned on insert
-       TextNN("topic"), TextNN("source_table"), DateCol("data_date"),
-       JsonNN("payload"), TimestampNN("created_at"), Timestamp("acked_at")},
-      {"message_id"},
-      "data_date",
-      "Completion messages waiting for their consumers"};
+  return TableSchema{dataset,
+                     "outbox",
+                     {IntNN("message_id"),  // INTEGER PRIMARY KEY: assigned on insert
+                      TextNN("topic"), TextNN("source_table"), DateCol("data_date"),
+                      JsonNN("payload"), TimestampNN("created_at"), Timestamp("acked_at")},
+                     {"message_id"},
+                     "data_date",
+                     "Completion messages waiting for their consumers"};
 }
 }  // namespace
 

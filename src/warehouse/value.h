@@ -36,10 +36,14 @@ inline std::optional<std::string> AsText(const Value& v) {
 template <typename T>
 Value ToValue(const std::optional<T>& v) {
   if (!v) return std::monostate{};
-  if constexpr (std::is_same_v<T, bool>) return static_cast<int64_t>(*v ? 1 : 0);
-  else if constexpr (std::is_integral_v<T>) return static_cast<int64_t>(*v);
-  else if constexpr (std::is_floating_point_v<T>) return static_cast<double>(*v);
-  else return std::string(*v);
+  if constexpr (std::is_same_v<T, bool>)
+    return static_cast<int64_t>(*v ? 1 : 0);
+  else if constexpr (std::is_integral_v<T>)
+    return static_cast<int64_t>(*v);
+  else if constexpr (std::is_floating_point_v<T>)
+    return static_cast<double>(*v);
+  else
+    return std::string(*v);
 }
 
 }  // namespace phase4

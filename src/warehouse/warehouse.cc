@@ -1,13 +1,12 @@
 #include "warehouse/warehouse.h"
 
+#include <fmt/format.h>
 #include <sqlite3.h>
 
 #include <cstdlib>
 #include <filesystem>
 #include <map>
 #include <set>
-
-#include <fmt/format.h>
 
 namespace phase4 {
 
@@ -175,15 +174,17 @@ Result<std::unique_ptr<Warehouse>> Warehouse::Open(const std::string& dir, bool 
   std::error_code ec;
   if (create) {
     fs::create_directories(dir, ec);
-    if (ec) return Status::IoError(fmt::format("cannot create warehouse directory {}: {}", dir, ec.message()));
+    if (ec)
+      return Status::IoError(
+          fmt::format("cannot create warehouse directory {}: {}", dir, ec.message()));
   } else if (!fs::exists(DatasetFile(dir, "nba_analytics"), ec)) {
-    return Status::NotFound(fmt::format(
-        "no warehouse at {} (run `phase4 --warehouse {} init` first)", dir, dir));
+    return Status::NotFound(
+        fmt::format("no warehouse at {} (run `phase4 --warehouse {} init` first)", dir, dir));
   }
   sqlite3* db = nullptr;
   // NOMUTEX: a Warehouse (one connection) is used by one thread at a time.
-  int rc = sqlite3_open_v2(":memory:", &db,
-                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+  int rc = sqlite3_open_v2(
+      ":memory:", &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     sqlite3_close(db);
     return Status::IoError("cannot open SQLite");
@@ -194,9 +195,8 @@ Result<std::unique_ptr<Warehouse>> Warehouse::Open(const std::string& dir, bool 
     std::string file = DatasetFile(dir, ds);
     if (!create && !fs::exists(file, ec))
       return Status::NotFound(fmt::format("warehouse {} lacks {} (run `phase4 init`)", dir, file));
-    PHASE4_RETURN_IF_ERROR(
-        wh->Exec(fmt::format("ATTACH DATABASE {} AS {}", QuoteLiteral(file), ds))
-            .WithContext(fmt::format("cannot open {}", file)));
+    PHASE4_RETURN_IF_ERROR(wh->Exec(fmt::format("ATTACH DATABASE {} AS {}", QuoteLiteral(file), ds))
+                               .WithContext(fmt::format("cannot open {}", file)));
     // WAL lets readers run beside one writer per file; NORMAL sync is safe
     // against process crashes (a power loss may lose the last commit, never
     // corrupt the file).
@@ -272,8 +272,8 @@ Status Warehouse::Init() {
     while (info->Step()) existing.insert(info->ColumnText(1));
     for (const auto& c : t->columns) {
       if (existing.count(c.name)) continue;
-      s = Exec(fmt::format("ALTER TABLE {} ADD COLUMN {} {}", t->FullName(), c.name,
-                           SqlType(c.type)));
+      s = Exec(
+          fmt::format("ALTER TABLE {} ADD COLUMN {} {}", t->FullName(), c.name, SqlType(c.type)));
       if (!s.ok()) return fail(s.WithContext("migrating " + t->FullName()));
     }
     if (!t->date_column.empty() && t->primary_key.front() != t->date_column) {
@@ -334,8 +334,9 @@ Status Warehouse::ReplaceDates(const TableSchema& t, const std::vector<Date>& da
     return Status::InvalidInput(t.FullName() + " has no date column to replace by");
   for (const auto& extra : also)
     if (extra.table->dataset != t.dataset)
-      return Status::InvalidInput(fmt::format("{} is not in the dataset of {}; it cannot commit with it",
-                                              extra.table->FullName(), t.FullName()));
+      return Status::InvalidInput(
+          fmt::format("{} is not in the dataset of {}; it cannot commit with it",
+                      extra.table->FullName(), t.FullName()));
   PHASE4_RETURN_IF_ERROR(Begin());
   auto del = Prepare(fmt::format("DELETE FROM {} WHERE {} = ?", t.FullName(), t.date_column));
   if (!del.ok()) {
@@ -353,7 +354,8 @@ Status Warehouse::ReplaceDates(const TableSchema& t, const std::vector<Date>& da
     del->Reset();
   }
   Status s = InsertRowsLocked(t, rows);
-  for (size_t i = 0; s.ok() && i < also.size(); ++i) s = InsertRowsLocked(*also[i].table, {also[i].row});
+  for (size_t i = 0; s.ok() && i < also.size(); ++i)
+    s = InsertRowsLocked(*also[i].table, {also[i].row});
   if (!s.ok()) {
     Rollback();
     return s;
@@ -408,7 +410,8 @@ Result<std::vector<Date>> Warehouse::DistinctDates(const TableSchema& t, Date st
   std::vector<Date> dates;
   while (st.Step()) {
     auto d = ParseDate(st.ColumnText(0));
-    if (!d) return Status::Corruption(fmt::format("bad date '{}' in {}", st.ColumnText(0), t.FullName()));
+    if (!d)
+      return Status::Corruption(fmt::format("bad date '{}' in {}", st.ColumnText(0), t.FullName()));
     dates.push_back(*d);
   }
   if (!st.status().ok()) return st.status();

@@ -2,12 +2,11 @@
 // SIGKILL, lock contention, corrupt checkpoints, --dates, --dry-run, exit
 // codes, run-all ordering, stop on failure and SIGTERM.
 #include <fcntl.h>
+#include <fmt/format.h>
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <fmt/format.h>
-#include <gtest/gtest.h>
 
 #include <algorithm>
 #include <chrono>
@@ -50,7 +49,8 @@ std::string StripTimestamps(const std::string& csv) {
   while (reader.Next(&rec).ok() && !reader.done()) {
     if (keep.empty()) {
       for (const auto& f : rec.fields)
-        keep.push_back(f.text != "processed_at" && f.text != "created_at" && f.text != "updated_at");
+        keep.push_back(f.text != "processed_at" && f.text != "created_at" &&
+                       f.text != "updated_at");
     }
     for (size_t i = 0; i < rec.fields.size() && i < keep.size(); ++i) {
       if (!keep[i]) continue;
@@ -112,7 +112,8 @@ class BackfillCliTest : public ::testing::Test {
     std::string v = testing::QuerySql(dir_.path() / "wh" / (db + ".db"), sql);
     return v.empty() ? -1 : std::stoll(v);
   }
-  std::string CheckpointFile(const std::string& job, const std::string& s, const std::string& e) const {
+  std::string CheckpointFile(const std::string& job, const std::string& s,
+                             const std::string& e) const {
     return ckdir() + "/" + job + "_" + s + "_" + e + ".json";
   }
 
@@ -126,29 +127,35 @@ TEST_F(BackfillCliTest, RunsARangeWritesCheckpointAndRunHistory) {
   EXPECT_NE(r.out.find("Bootstrap period skipped: 2023-10-24"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("Progress: 10/"), std::string::npos);
   EXPECT_NE(r.out.find("PHASE 4 BACKFILL SUMMARY - team_defense_zone_analysis"), std::string::npos);
-  auto json = testing::ReadFile(CheckpointFile("team_defense_zone_analysis", "2023-10-24", "2023-11-20"));
+  auto json =
+      testing::ReadFile(CheckpointFile("team_defense_zone_analysis", "2023-10-24", "2023-11-20"));
   EXPECT_NE(json.find("\"job_name\": \"team_defense_zone_analysis\""), std::string::npos) << json;
   EXPECT_NE(json.find("\"last_successful_date\": \"2023-11-20\""), std::string::npos) << json;
   EXPECT_NE(json.find("\"skipped\": 7"), std::string::npos) << json;
   // Every non-bootstrap date: 30 rows, one start and one final run-history row.
-  int64_t dates = Count("nba_precompute", "SELECT COUNT(DISTINCT analysis_date) FROM team_defense_zone_analysis");
+  int64_t dates = Count("nba_precompute",
+                        "SELECT COUNT(DISTINCT analysis_date) FROM team_defense_zone_analysis");
   EXPECT_GT(dates, 15);
   EXPECT_EQ(Count("nba_precompute", "SELECT COUNT(*) FROM team_defense_zone_analysis"), dates * 30);
   EXPECT_EQ(Count("nba_reference",
-                  "SELECT COUNT(*) FROM processor_run_history WHERE processor_name = 'team_defense_zone_analysis' "
+                  "SELECT COUNT(*) FROM processor_run_history WHERE processor_name = "
+                  "'team_defense_zone_analysis' "
                   "AND mode = 'backfill' AND row_kind = 'final' AND status = 'success'"),
             dates);
   EXPECT_EQ(Count("nba_reference",
-                  "SELECT COUNT(*) FROM processor_run_history WHERE processor_name = 'team_defense_zone_analysis' "
+                  "SELECT COUNT(*) FROM processor_run_history WHERE processor_name = "
+                  "'team_defense_zone_analysis' "
                   "AND row_kind = 'start'"),
             dates);
   // Backfill mode publishes nothing.
   EXPECT_EQ(Count("nba_precompute", "SELECT COUNT(*) FROM outbox"), 0);
 
-  auto s = RunPhase4(Backfill("team_defense_zone_analysis",
-                              {"--start-date", "2023-10-24", "--end-date", "2023-11-20", "--status"}));
+  auto s =
+      RunPhase4(Backfill("team_defense_zone_analysis",
+                         {"--start-date", "2023-10-24", "--end-date", "2023-11-20", "--status"}));
   ASSERT_EQ(s.exit_code, 0);
-  EXPECT_NE(s.out.find("CHECKPOINT STATUS: team_defense_zone_analysis"), std::string::npos) << s.out;
+  EXPECT_NE(s.out.find("CHECKPOINT STATUS: team_defense_zone_analysis"), std::string::npos)
+      << s.out;
   EXPECT_NE(s.out.find("  Date range: 2023-10-24 to 2023-11-20"), std::string::npos) << s.out;
   EXPECT_NE(s.out.find("    - Skipped:    7"), std::string::npos) << s.out;
   EXPECT_NE(s.out.find("COMPLETE"), std::string::npos) << s.out;
@@ -170,7 +177,8 @@ TEST_F(BackfillCliTest, ResumeAfterSigkillEndsWithTheRowsOfAnUninterruptedRun) {
   TempDir ref;
   std::string ref_wh = (ref.path() / "wh").string();
   fs::copy(GeneratedWarehouse(), ref_wh, fs::copy_options::recursive);
-  std::vector<std::string> ref_args{"--warehouse", ref_wh, "backfill", "player_shot_zone_analysis",
+  std::vector<std::string> ref_args{"--warehouse",      ref_wh,
+                                    "backfill",         "player_shot_zone_analysis",
                                     "--checkpoint-dir", (ref.path() / "ck").string()};
   ref_args.insert(ref_args.end(), range.begin(), range.end());
   ASSERT_EQ(RunPhase4(ref_args).exit_code, 0);
@@ -184,9 +192,12 @@ TEST_F(BackfillCliTest, ResumeAfterSigkillEndsWithTheRowsOfAnUninterruptedRun) {
   }
   auto r = RunPhase4(Backfill("player_shot_zone_analysis", range));
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
-  auto ref_export = RunPhase4({"--warehouse", ref_wh, "export", "nba_precompute.player_shot_zone_analysis"});
-  EXPECT_EQ(StripTimestamps(Export("nba_precompute.player_shot_zone_analysis")), StripTimestamps(ref_export.out));
-  auto status = RunPhase4(Backfill("player_shot_zone_analysis", {range[0], range[1], range[2], range[3], "--status"}));
+  auto ref_export =
+      RunPhase4({"--warehouse", ref_wh, "export", "nba_precompute.player_shot_zone_analysis"});
+  EXPECT_EQ(StripTimestamps(Export("nba_precompute.player_shot_zone_analysis")),
+            StripTimestamps(ref_export.out));
+  auto status = RunPhase4(
+      Backfill("player_shot_zone_analysis", {range[0], range[1], range[2], range[3], "--status"}));
   EXPECT_NE(status.out.find("COMPLETE"), std::string::npos) << status.out;
 }
 
@@ -196,15 +207,18 @@ TEST_F(BackfillCliTest, SecondRunOfTheSameJobAndRangeExitsOneNamingTheHolder) {
   pid_t first = Spawn(Backfill("player_shot_zone_analysis", range), log);
   // Wait until the first run holds the lock (its checkpoint directory has a lock file).
   fs::path lock = CheckpointFile("player_shot_zone_analysis", "2023-10-24", "2024-04-14") + ".lock";
-  for (int i = 0; i < 200 && !fs::exists(lock); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  for (int i = 0; i < 200 && !fs::exists(lock); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
   ASSERT_TRUE(fs::exists(lock));
   auto second = RunPhase4(Backfill("player_shot_zone_analysis", range));
   EXPECT_EQ(second.exit_code, 1);
-  EXPECT_NE(second.err.find("locked by pid " + std::to_string(first)), std::string::npos) << second.err;
+  EXPECT_NE(second.err.find("locked by pid " + std::to_string(first)), std::string::npos)
+      << second.err;
   kill(first, SIGKILL);
   Wait(first);
   // The stale lock of the killed run is recovered at once.
-  auto third = RunPhase4(Backfill("player_shot_zone_analysis", {"--start-date", "2023-10-24", "--end-date", "2024-04-14"}));
+  auto third = RunPhase4(Backfill("player_shot_zone_analysis",
+                                  {"--start-date", "2023-10-24", "--end-date", "2024-04-14"}));
   EXPECT_EQ(third.exit_code, 0) << third.err;
 }
 
@@ -212,26 +226,36 @@ TEST_F(BackfillCliTest, CorruptCheckpointIsMovedAsideWithAWarning) {
   fs::create_directories(ckdir());
   std::string file = CheckpointFile("team_defense_zone_analysis", "2023-11-01", "2023-11-05");
   testing::WriteFile(file, "{\"job_name\": \"team_defense_zone_analysis\", \"start_da");
-  auto r = RunPhase4(Backfill("team_defense_zone_analysis", {"--start-date", "2023-11-01", "--end-date", "2023-11-05"}));
+  auto r = RunPhase4(Backfill("team_defense_zone_analysis",
+                              {"--start-date", "2023-11-01", "--end-date", "2023-11-05"}));
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.err.find("warning"), std::string::npos) << r.err;
   bool moved = false;
   for (const auto& e : fs::directory_iterator(ckdir()))
     moved |= e.path().filename().string().find(".corrupt-") != std::string::npos;
   EXPECT_TRUE(moved);
-  EXPECT_NE(testing::ReadFile(file).find("\"last_successful_date\": \"2023-11-05\""), std::string::npos);
+  EXPECT_NE(testing::ReadFile(file).find("\"last_successful_date\": \"2023-11-05\""),
+            std::string::npos);
 }
 
 TEST_F(BackfillCliTest, DatesAndDryRunLeaveTheCheckpointUntouched) {
-  auto dates = RunPhase4(Backfill("team_defense_zone_analysis", {"--dates", "2023-11-15, 2023-11-17"}));
+  auto dates =
+      RunPhase4(Backfill("team_defense_zone_analysis", {"--dates", "2023-11-15, 2023-11-17"}));
   ASSERT_EQ(dates.exit_code, 0) << dates.out << dates.err;
-  EXPECT_EQ(Count("nba_precompute", "SELECT COUNT(DISTINCT analysis_date) FROM team_defense_zone_analysis"), 2);
-  auto dry = RunPhase4(Backfill("team_defense_zone_analysis", {"--start-date", "2023-11-01", "--end-date", "2023-11-30", "--dry-run"}));
+  EXPECT_EQ(Count("nba_precompute",
+                  "SELECT COUNT(DISTINCT analysis_date) FROM team_defense_zone_analysis"),
+            2);
+  auto dry =
+      RunPhase4(Backfill("team_defense_zone_analysis",
+                         {"--start-date", "2023-11-01", "--end-date", "2023-11-30", "--dry-run"}));
   ASSERT_EQ(dry.exit_code, 0) << dry.err;
   EXPECT_NE(dry.out.find("2023-11-20: ✓ inputs available"), std::string::npos) << dry.out;
   EXPECT_FALSE(fs::exists(ckdir()) && !fs::is_empty(ckdir()));
-  EXPECT_EQ(Count("nba_precompute", "SELECT COUNT(DISTINCT analysis_date) FROM team_defense_zone_analysis"), 2);
-  auto bad = RunPhase4(Backfill("team_defense_zone_analysis", {"--dates", "2023-11-15,2023-11-31"}));
+  EXPECT_EQ(Count("nba_precompute",
+                  "SELECT COUNT(DISTINCT analysis_date) FROM team_defense_zone_analysis"),
+            2);
+  auto bad =
+      RunPhase4(Backfill("team_defense_zone_analysis", {"--dates", "2023-11-15,2023-11-31"}));
   EXPECT_EQ(bad.exit_code, 1);
   EXPECT_NE(bad.err.find("Invalid date format: '2023-11-31'"), std::string::npos) << bad.err;
   EXPECT_NE(bad.err.find("Expected format: YYYY-MM-DD,YYYY-MM-DD,..."), std::string::npos);
@@ -240,25 +264,38 @@ TEST_F(BackfillCliTest, DatesAndDryRunLeaveTheCheckpointUntouched) {
 TEST_F(BackfillCliTest, FailedDatesExitTwoAndTheRetryCommandListsThemAll) {
   // Remove the team defense summaries of three game dates: the next game date
   // of each has no data for its previous game date.
-  Sql("nba_analytics", "DELETE FROM team_defense_game_summary WHERE game_date IN ('2023-11-14', '2023-11-20', '2023-11-28')");
-  auto r = RunPhase4(Backfill("team_defense_zone_analysis", {"--start-date", "2023-11-10", "--end-date", "2023-12-05"}));
+  Sql("nba_analytics",
+      "DELETE FROM team_defense_game_summary WHERE game_date IN ('2023-11-14', '2023-11-20', "
+      "'2023-11-28')");
+  auto r = RunPhase4(Backfill("team_defense_zone_analysis",
+                              {"--start-date", "2023-11-10", "--end-date", "2023-12-05"}));
   EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
-  EXPECT_NE(r.out.find("No data for date 2023-11-15: nba_analytics.team_defense_game_summary has no rows for "
-                       "the previous game date 2023-11-14"),
-            std::string::npos)
+  EXPECT_NE(
+      r.out.find(
+          "No data for date 2023-11-15: nba_analytics.team_defense_game_summary has no rows for "
+          "the previous game date 2023-11-14"),
+      std::string::npos)
       << r.out;
-  EXPECT_NE(r.out.find("backfill team_defense_zone_analysis --dates 2023-11-15,2023-11-21,2023-11-29"),
-            std::string::npos)
+  EXPECT_NE(
+      r.out.find("backfill team_defense_zone_analysis --dates 2023-11-15,2023-11-21,2023-11-29"),
+      std::string::npos)
       << r.out;
-  auto json = testing::ReadFile(CheckpointFile("team_defense_zone_analysis", "2023-11-10", "2023-12-05"));
+  auto json =
+      testing::ReadFile(CheckpointFile("team_defense_zone_analysis", "2023-11-10", "2023-12-05"));
   EXPECT_NE(json.find("\"2023-11-15\": \"No data for date 2023-11-15"), std::string::npos) << json;
   // A plain re-run does not retry them (decision 18); --dates does.
-  auto again = RunPhase4(Backfill("team_defense_zone_analysis", {"--start-date", "2023-11-10", "--end-date", "2023-12-05"}));
+  auto again = RunPhase4(Backfill("team_defense_zone_analysis",
+                                  {"--start-date", "2023-11-10", "--end-date", "2023-12-05"}));
   EXPECT_EQ(again.exit_code, 2);
   EXPECT_NE(again.out.find("Processing 0 days"), std::string::npos) << again.out;
-  EXPECT_EQ(RunPhase4(Backfill("job_that_does_not_exist", {"--start-date", "2023-11-10", "--end-date", "2023-12-05"})).exit_code, 1);
-  EXPECT_EQ(RunPhase4({"--warehouse", (dir_.path() / "nowhere").string(), "backfill", "team_defense_zone_analysis",
-                       "--start-date", "2023-11-10", "--end-date", "2023-12-05"}).exit_code,
+  EXPECT_EQ(RunPhase4(Backfill("job_that_does_not_exist",
+                               {"--start-date", "2023-11-10", "--end-date", "2023-12-05"}))
+                .exit_code,
+            1);
+  EXPECT_EQ(RunPhase4({"--warehouse", (dir_.path() / "nowhere").string(), "backfill",
+                       "team_defense_zone_analysis", "--start-date", "2023-11-10", "--end-date",
+                       "2023-12-05"})
+                .exit_code,
             1);
 }
 
@@ -283,7 +320,8 @@ TEST(ExecutionStagesTest, EveryProcessorRunsAfterItsUpstreams) {
     for (auto* p : stages[i]) stage_of[p->name] = i;
   EXPECT_EQ(stage_of.size(), processors::AllProcessors().size());
   for (auto* p : processors::AllProcessors())
-    for (const auto& up : p->phase4_upstreams) EXPECT_LT(stage_of.at(up), stage_of.at(p->name)) << p->name;
+    for (const auto& up : p->phase4_upstreams)
+      EXPECT_LT(stage_of.at(up), stage_of.at(p->name)) << p->name;
   // #1 and #2 read Phase 3 only: they share the first stage and run together.
   EXPECT_EQ(stage_of.at("team_defense_zone_analysis"), 0u);
   EXPECT_EQ(stage_of.at("player_shot_zone_analysis"), 0u);
@@ -300,41 +338,58 @@ TEST_F(BackfillCliTest, RunAllRunsStagesInOrderAndEveryJobCompletes) {
     for (auto* p : processors::AllProcessors()) {
       if (line.rfind("[#" + std::to_string(p->order) + " " + p->name + "]", 0) == 0) {
         auto it = span.find(p->name);
-        if (it == span.end()) span[p->name] = {i, i};
-        else it->second.second = i;
+        if (it == span.end())
+          span[p->name] = {i, i};
+        else
+          it->second.second = i;
       }
     }
   }
   for (auto* p : processors::AllProcessors()) {
     ASSERT_TRUE(span.count(p->name)) << p->name;
-    EXPECT_NE(r.out.find("✓ #" + std::to_string(p->order) + " " + p->name + " completed"), std::string::npos);
-    for (const auto& up : p->phase4_upstreams) EXPECT_GT(span[p->name].first, span[up].second) << p->name;
+    EXPECT_NE(r.out.find("✓ #" + std::to_string(p->order) + " " + p->name + " completed"),
+              std::string::npos);
+    for (const auto& up : p->phase4_upstreams)
+      EXPECT_GT(span[p->name].first, span[up].second) << p->name;
   }
-  EXPECT_NE(r.out.find("PARALLEL PHASE: Running #1 team_defense_zone_analysis and #2 player_shot_zone_analysis"),
-            std::string::npos);
+  EXPECT_NE(
+      r.out.find(
+          "PARALLEL PHASE: Running #1 team_defense_zone_analysis and #2 player_shot_zone_analysis"),
+      std::string::npos);
   EXPECT_NE(r.out.find("Phase 4 Backfill Complete!"), std::string::npos);
   // The demo's closing report reads the same checkpoints and tables.
-  auto report = RunPhase4({"--warehouse", wh(), "report", "--start-date", "2023-11-01", "--end-date",
-                           "2023-11-30", "--checkpoint-dir", ckdir(), "--signal-start", "2023-11-01",
-                           "--signal-end", "2023-11-30"});
+  auto report = RunPhase4({"--warehouse", wh(), "report", "--start-date", "2023-11-01",
+                           "--end-date", "2023-11-30", "--checkpoint-dir", ckdir(),
+                           "--signal-start", "2023-11-01", "--signal-end", "2023-11-30"});
   ASSERT_EQ(report.exit_code, 0) << report.err;
-  const int64_t dates = Count("nba_precompute", "SELECT COUNT(DISTINCT analysis_date) FROM team_defense_zone_analysis");
-  EXPECT_NE(report.out.find(fmt::format("  {:<30} {:>10} {:>8} {:>7}", "ml_feature_store", dates, 0, 0)),
-            std::string::npos)
+  const int64_t dates = Count(
+      "nba_precompute", "SELECT COUNT(DISTINCT analysis_date) FROM team_defense_zone_analysis");
+  EXPECT_NE(
+      report.out.find(fmt::format("  {:<30} {:>10} {:>8} {:>7}", "ml_feature_store", dates, 0, 0)),
+      std::string::npos)
       << report.out;
   EXPECT_NE(report.out.find("Mean feature quality: "), std::string::npos);
-  EXPECT_NE(report.out.find("MAE of points_avg_last_10 as a prediction of points: "), std::string::npos);
-  EXPECT_EQ(RunPhase4(RunAll({"--start-date", "2023-11-01", "--end-date", "2023-11-30", "--start-from", "0"})).exit_code, 1);
-  EXPECT_EQ(RunPhase4(RunAll({"--start-date", "2023-11-01", "--end-date", "2023-11-30", "--start-from", "9"})).exit_code, 1);
+  EXPECT_NE(report.out.find("MAE of points_avg_last_10 as a prediction of points: "),
+            std::string::npos);
+  EXPECT_EQ(RunPhase4(RunAll({"--start-date", "2023-11-01", "--end-date", "2023-11-30",
+                              "--start-from", "0"}))
+                .exit_code,
+            1);
+  EXPECT_EQ(RunPhase4(RunAll({"--start-date", "2023-11-01", "--end-date", "2023-11-30",
+                              "--start-from", "9"}))
+                .exit_code,
+            1);
 }
 
 TEST_F(BackfillCliTest, RunAllStopsTheChainWhenAJobFails) {
   Sql("nba_analytics", "DELETE FROM player_game_summary WHERE game_date = '2023-11-14'");
   auto r = RunPhase4(RunAll({"--start-date", "2023-11-10", "--end-date", "2023-11-20"}));
   EXPECT_EQ(r.exit_code, 2) << r.out;
-  EXPECT_NE(r.out.find("✗ #2 player_shot_zone_analysis failed (exit 2)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("✗ #2 player_shot_zone_analysis failed (exit 2)"), std::string::npos)
+      << r.out;
   EXPECT_NE(r.out.find("✓ #1 team_defense_zone_analysis completed"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("resume with: phase4 --warehouse " + wh() + " run-all --start-date 2023-11-10 "
+  EXPECT_NE(r.out.find("resume with: phase4 --warehouse " + wh() +
+                       " run-all --start-date 2023-11-10 "
                        "--end-date 2023-11-20 --start-from 2"),
             std::string::npos)
       << r.out;
@@ -345,13 +400,15 @@ TEST_F(BackfillCliTest, SigtermStopsTheChildrenAndSaysHowToResume) {
   std::string log = (dir_.path() / "runall.log").string();
   pid_t pid = Spawn(RunAll({"--start-date", "2023-10-24", "--end-date", "2024-01-31"}), log);
   // Let both jobs start, then ask the orchestrator to stop.
-  for (int i = 0; i < 300 && testing::ReadFile(log).find("Processing day 3/") == std::string::npos; ++i)
+  for (int i = 0; i < 300 && testing::ReadFile(log).find("Processing day 3/") == std::string::npos;
+       ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   kill(pid, SIGTERM);
   EXPECT_EQ(Wait(pid), 1);
   std::string out = testing::ReadFile(log);
   EXPECT_NE(out.find("Interrupted by signal 15"), std::string::npos) << out;
-  EXPECT_NE(out.find("Resume with: phase4 --warehouse " + wh() + " run-all --start-date 2023-10-24 "
+  EXPECT_NE(out.find("Resume with: phase4 --warehouse " + wh() +
+                     " run-all --start-date 2023-10-24 "
                      "--end-date 2024-01-31 --start-from 1"),
             std::string::npos)
       << out;

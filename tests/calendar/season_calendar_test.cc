@@ -36,7 +36,7 @@ ScheduleGame Game(const char* id, Date d, int status = 3) {
 }
 
 TEST(SeasonCalendarTest, OpeningNightIsEarliestFinalRegularSeasonGame) {
-  SeasonCalendar cal({Game("0012400001", MakeDate(2024, 10, 4)),     // preseason: ignored
+  SeasonCalendar cal({Game("0012400001", MakeDate(2024, 10, 4)),  // preseason: ignored
                       Game("0022400002", MakeDate(2024, 10, 23)),
                       Game("0022400001", MakeDate(2024, 10, 22), 1),  // not final: ignored
                       Game("0022400003", MakeDate(2024, 10, 25))});
@@ -78,8 +78,8 @@ TEST(SeasonCalendarTest, GameDatesExcludeAllStarAndPreseason) {
 TEST(SeasonCalendarRealDataTest, RealScheduleFacts) {
   PHASE4_REQUIRE_SHARED_DATA(data);
   std::vector<ScheduleGame> games;
-  for (const char* f : {"schedule/nba_game_ids_2021-22_to_2024-25.csv",
-                        "schedule/nbac_schedule_2024-25.json"}) {
+  for (const char* f :
+       {"schedule/nba_game_ids_2021-22_to_2024-25.csv", "schedule/nbac_schedule_2024-25.json"}) {
     auto parsed = ParseScheduleFile((data / f).string());
     ASSERT_TRUE(parsed.ok()) << parsed.status().message();
     games.insert(games.end(), parsed->games.begin(), parsed->games.end());

@@ -17,7 +17,6 @@ std::vector<std::string> Args(const TempDir& wh, std::vector<std::string> rest) 
   return a;
 }
 
-
 TEST(CliTest, InitIsIdempotentAndUsageErrorsExitOne) {
   TempDir dir;
   auto r = RunPhase4(Args(dir, {"init"}));
@@ -25,17 +24,20 @@ TEST(CliTest, InitIsIdempotentAndUsageErrorsExitOne) {
   EXPECT_NE(r.out.find("warehouse ready"), std::string::npos);
   EXPECT_EQ(RunPhase4(Args(dir, {"init"})).exit_code, 0);
   EXPECT_EQ(RunPhase4(Args(dir, {"no-such-command"})).exit_code, 1);
-  auto bad = RunPhase4(Args(dir, {"verify-phase3", "--start-date", "2024-13-01", "--end-date", "2024-12-01"}));
+  auto bad = RunPhase4(
+      Args(dir, {"verify-phase3", "--start-date", "2024-13-01", "--end-date", "2024-12-01"}));
   EXPECT_EQ(bad.exit_code, 1);
   EXPECT_NE(bad.err.find("Invalid date format"), std::string::npos) << bad.err;
-  auto order = RunPhase4(Args(dir, {"verify-phase3", "--start-date", "2024-12-02", "--end-date", "2024-12-01"}));
+  auto order = RunPhase4(
+      Args(dir, {"verify-phase3", "--start-date", "2024-12-02", "--end-date", "2024-12-01"}));
   EXPECT_EQ(order.exit_code, 1);
   EXPECT_NE(order.err.find("Start date must be before end date"), std::string::npos);
 }
 
 TEST(CliTest, WarehouseComesFromTheEnvironmentWhenNoFlag) {
   TempDir dir;
-  auto r = testing::RunPhase4({"init"}, "", {"PHASE4_WAREHOUSE=" + (dir.path() / "envwh").string()});
+  auto r =
+      testing::RunPhase4({"init"}, "", {"PHASE4_WAREHOUSE=" + (dir.path() / "envwh").string()});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_TRUE(std::filesystem::exists(dir.path() / "envwh" / "nba_analytics.db"));
 }
@@ -68,25 +70,33 @@ TEST(CliTest, BadScheduleFileNamesFileLineAndFieldAndLoadsNothing) {
   auto r = RunPhase4(Args(dir, {"load-schedule", f.string()}));
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find(f.string() + ": line 3: field game_date"), std::string::npos) << r.err;
-  testing::WriteFile(f, "{\"games\": [\n{\"gameId\": \"0022400001\", \"gameDateEst\": \"2024-10-22T00:00:00Z\",\n"
-                        "\"homeTeam\": {\"teamTricode\": \"BOS\"}, \"awayTeam\": {\"teamTricode\": \"QQQ\"}}]}");
+  testing::WriteFile(
+      f,
+      "{\"games\": [\n{\"gameId\": \"0022400001\", \"gameDateEst\": \"2024-10-22T00:00:00Z\",\n"
+      "\"homeTeam\": {\"teamTricode\": \"BOS\"}, \"awayTeam\": {\"teamTricode\": \"QQQ\"}}]}");
   r = RunPhase4(Args(dir, {"load-schedule", f.string()}));
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_NE(r.err.find("line 2: games[0].awayTeam.teamTricode: unknown team 'QQQ'"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("line 2: games[0].awayTeam.teamTricode: unknown team 'QQQ'"),
+            std::string::npos)
+      << r.err;
 }
 
 TEST(CliTest, ImportRejectsABadFileAndLeavesTheTableUnchanged) {
   TempDir dir;
   auto good = dir.path() / "good.csv";
-  testing::WriteFile(good,
-                     "team_abbr,game_id,game_date,season_year,opponent_team_abbr,home_game,is_back_to_back,"
-                     "games_in_last_7_days,games_in_last_14_days,starters_out_count,questionable_players_count,"
-                     "team_win_streak_entering,team_loss_streak_entering,travel_miles\n"
-                     "BOS,0022300001,2023-10-25,2023,NYK,true,false,0,0,0,0,0,0,0\n");
-  ASSERT_EQ(RunPhase4(Args(dir, {"import", "upcoming_team_game_context", good.string()})).exit_code, 0);
+  testing::WriteFile(
+      good,
+      "team_abbr,game_id,game_date,season_year,opponent_team_abbr,home_game,is_back_to_back,"
+      "games_in_last_7_days,games_in_last_14_days,starters_out_count,questionable_players_count,"
+      "team_win_streak_entering,team_loss_streak_entering,travel_miles\n"
+      "BOS,0022300001,2023-10-25,2023,NYK,true,false,0,0,0,0,0,0,0\n");
+  ASSERT_EQ(RunPhase4(Args(dir, {"import", "upcoming_team_game_context", good.string()})).exit_code,
+            0);
   auto bad = dir.path() / "bad.csv";
-  testing::WriteFile(bad, testing::ReadFile(good) + "NYK,0022300001,2023-10-25,2023,BOS,maybe,false,0,0,0,0,0,0,0\n");
-  auto r = RunPhase4(Args(dir, {"import", "nba_analytics.upcoming_team_game_context", bad.string()}));
+  testing::WriteFile(bad, testing::ReadFile(good) +
+                              "NYK,0022300001,2023-10-25,2023,BOS,maybe,false,0,0,0,0,0,0,0\n");
+  auto r =
+      RunPhase4(Args(dir, {"import", "nba_analytics.upcoming_team_game_context", bad.string()}));
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find(bad.string() + ": line 3: field home_game: 'maybe' is not true or false"),
             std::string::npos)
@@ -112,10 +122,10 @@ class GeneratedWarehouseTest : public ::testing::Test {
 TempDir* GeneratedWarehouseTest::dir_ = nullptr;
 
 TEST_F(GeneratedWarehouseTest, ExportImportRoundTripIsExact) {
-  for (const char* table : {"nba_analytics.player_game_summary", "nba_analytics.team_offense_game_summary",
-                            "nba_analytics.team_defense_game_summary",
-                            "nba_analytics.upcoming_player_game_context",
-                            "nba_analytics.upcoming_team_game_context"}) {
+  for (const char* table :
+       {"nba_analytics.player_game_summary", "nba_analytics.team_offense_game_summary",
+        "nba_analytics.team_defense_game_summary", "nba_analytics.upcoming_player_game_context",
+        "nba_analytics.upcoming_team_game_context"}) {
     auto first = RunPhase4(Args(*dir_, {"export", table}));
     ASSERT_EQ(first.exit_code, 0) << first.err;
     TempDir other;
@@ -129,22 +139,28 @@ TEST_F(GeneratedWarehouseTest, ExportImportRoundTripIsExact) {
 }
 
 TEST_F(GeneratedWarehouseTest, VerifyPhase3ReadyThenNotReadyWhenDatesGoMissing) {
-  auto r = RunPhase4(Args(*dir_, {"verify-phase3", "--start-date", "2023-10-24", "--end-date", "2024-06-17"}));
+  auto r = RunPhase4(
+      Args(*dir_, {"verify-phase3", "--start-date", "2023-10-24", "--end-date", "2024-06-17"}));
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_NE(r.out.find("PHASE 3 IS READY for Phase 4 backfill"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("Bootstrap dates (skipped): 7"), std::string::npos) << r.out;
 
   // A bootstrap-only range is ready.
-  r = RunPhase4(Args(*dir_, {"verify-phase3", "--start-date", "2023-10-24", "--end-date", "2023-10-30"}));
+  r = RunPhase4(
+      Args(*dir_, {"verify-phase3", "--start-date", "2023-10-24", "--end-date", "2023-10-30"}));
   EXPECT_EQ(r.exit_code, 0);
-  EXPECT_NE(r.out.find("BOOTSTRAP PERIOD - NO PHASE 4 PROCESSING NEEDED"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("BOOTSTRAP PERIOD - NO PHASE 4 PROCESSING NEEDED"), std::string::npos)
+      << r.out;
 
   // Delete a quarter of team offense's dates in January: coverage drops below 95%.
   TempDir copy;
-  std::filesystem::copy(dir_->path() / "wh", copy.path() / "wh", std::filesystem::copy_options::recursive);
+  std::filesystem::copy(dir_->path() / "wh", copy.path() / "wh",
+                        std::filesystem::copy_options::recursive);
   testing::ExecSql(copy.path() / "wh" / "nba_analytics.db",
-          "DELETE FROM team_offense_game_summary WHERE game_date BETWEEN '2024-01-01' AND '2024-01-31'");
-  r = RunPhase4(Args(copy, {"verify-phase3", "--start-date", "2023-10-24", "--end-date", "2024-03-31", "--verbose"}));
+                   "DELETE FROM team_offense_game_summary WHERE game_date BETWEEN '2024-01-01' AND "
+                   "'2024-01-31'");
+  r = RunPhase4(Args(copy, {"verify-phase3", "--start-date", "2023-10-24", "--end-date",
+                            "2024-03-31", "--verbose"}));
   EXPECT_EQ(r.exit_code, 1) << r.out;
   EXPECT_NE(r.out.find("PHASE 3 HAS GAPS"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("⚠️ team_offense_game_summary"), std::string::npos) << r.out;

@@ -1,9 +1,8 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
-#include <set>
-
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "live/alerts.h"
 #include "live/local_http_server.h"
@@ -31,7 +30,8 @@ TEST(RunHistoryTest, StartAndFinalRowsTerminalStatusWins) {
   ASSERT_EQ(rows->size(), 2u);
   int kind = ProcessorRunHistorySchema().ColumnIndex("row_kind");
   int records = ProcessorRunHistorySchema().ColumnIndex("records_processed");
-  std::set<std::string> kinds{std::get<std::string>((*rows)[0][kind]), std::get<std::string>((*rows)[1][kind])};
+  std::set<std::string> kinds{std::get<std::string>((*rows)[0][kind]),
+                              std::get<std::string>((*rows)[1][kind])};
   EXPECT_EQ(kinds, (std::set<std::string>{"start", "final"}));
   bool saw_records = false;
   for (const auto& r : *rows) saw_records |= AsInt(r[records]).value_or(0) == 30;
@@ -83,21 +83,26 @@ TEST(AlertTest, WebhookFailureAndTimeoutNeverThrowAndAreBounded) {
 TEST(OutboxTest, MessageCommitsWithTheRowsAndCanBeAcked) {
   testing::TempDir dir;
   auto wh = std::move(Warehouse::Open(dir.str(), true)).value();
-  CompletionInfo c{"team_defense_zone_analysis", "run1", "", MakeDate(2024, 1, 15),
-                   &TeamDefenseZoneAnalysisSchema(), 30, 0.5};
+  CompletionInfo c{"team_defense_zone_analysis",     "run1", "", MakeDate(2024, 1, 15),
+                   &TeamDefenseZoneAnalysisSchema(), 30,     0.5};
   // A failed write leaves neither rows nor message.
   wh->InjectWriteFailureForTest(0, "injected");
-  EXPECT_FALSE(wh->ReplaceDate(TeamDefenseZoneAnalysisSchema(), c.game_date, {}, {CompletionOutboxRow(c)}).ok());
+  EXPECT_FALSE(
+      wh->ReplaceDate(TeamDefenseZoneAnalysisSchema(), c.game_date, {}, {CompletionOutboxRow(c)})
+          .ok());
   EXPECT_TRUE(ListOutbox(*wh, true)->empty());
-  ASSERT_TRUE(wh->ReplaceDate(TeamDefenseZoneAnalysisSchema(), c.game_date, {}, {CompletionOutboxRow(c)}).ok());
+  ASSERT_TRUE(
+      wh->ReplaceDate(TeamDefenseZoneAnalysisSchema(), c.game_date, {}, {CompletionOutboxRow(c)})
+          .ok());
   auto msgs = ListOutbox(*wh, false);
   ASSERT_EQ(msgs->size(), 1u);
   const auto& m = (*msgs)[0];
   EXPECT_EQ(m.topic, "nba-phase4-precompute-complete");
   EXPECT_EQ(m.source_table, "nba_precompute.team_defense_zone_analysis");
   auto j = nlohmann::json::parse(m.payload);
-  for (const char* field : {"processor_name", "phase", "execution_id", "correlation_id", "game_date",
-                            "status", "timestamp", "output_table", "output_dataset", "record_count"})
+  for (const char* field :
+       {"processor_name", "phase", "execution_id", "correlation_id", "game_date", "status",
+        "timestamp", "output_table", "output_dataset", "record_count"})
     EXPECT_TRUE(j.contains(field)) << field;
   EXPECT_EQ(j["phase"], "phase_4_precompute");
   EXPECT_EQ(j["game_date"], "2024-01-15");
@@ -114,7 +119,8 @@ TEST(OutboxTest, MessageCommitsWithTheRowsAndCanBeAcked) {
 TEST(OutboxTest, ExtraRowsMustShareTheDatasetFile) {
   testing::TempDir dir;
   auto wh = std::move(Warehouse::Open(dir.str(), true)).value();
-  CompletionInfo c{"ml_feature_store", "run1", "", MakeDate(2024, 1, 15), &MlFeatureStoreSchema(), 0, 0};
+  CompletionInfo c{"ml_feature_store",      "run1", "", MakeDate(2024, 1, 15),
+                   &MlFeatureStoreSchema(), 0,      0};
   auto row = CompletionOutboxRow(c);
   EXPECT_EQ(row.table->dataset, "nba_predictions");
   Status s = wh->ReplaceDate(TeamDefenseZoneAnalysisSchema(), c.game_date, {}, {row});

@@ -31,8 +31,9 @@ class LiveModeTest : public ::testing::Test {
   void SetUp() override { fs::copy(GeneratedSeason(), wh(), fs::copy_options::recursive); }
   std::string wh() const { return (dir_.path() / "wh").string(); }
 
-  testing::CommandResult Process(const std::string& job, const std::string& date, const std::string& today,
-                                 std::vector<std::string> extra = {}, const std::string& webhook = "") {
+  testing::CommandResult Process(const std::string& job, const std::string& date,
+                                 const std::string& today, std::vector<std::string> extra = {},
+                                 const std::string& webhook = "") {
     std::vector<std::string> args{"--warehouse", wh(), "process", job, "--analysis-date", date};
     args.insert(args.end(), extra.begin(), extra.end());
     std::vector<std::string> env{"PHASE4_TODAY=" + today};
@@ -59,10 +60,12 @@ class LiveModeTest : public ::testing::Test {
 TEST_F(LiveModeTest, RejectsDatesMoreThanNinetyDaysOldUnlessBackfillMode) {
   auto r = Process("team_defense_zone_analysis", "2024-01-15", "2024-06-01");
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_NE(r.err.find("is 138 days old (more than 90); use --backfill-mode"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("is 138 days old (more than 90); use --backfill-mode"), std::string::npos)
+      << r.err;
   EXPECT_EQ(Text("nba_precompute", "SELECT COUNT(*) FROM team_defense_zone_analysis"), "0");
-  EXPECT_EQ(Text("nba_reference", "SELECT status FROM processor_run_history WHERE row_kind = 'final' "
-                                  "AND processor_name = 'team_defense_zone_analysis'"),
+  EXPECT_EQ(Text("nba_reference",
+                 "SELECT status FROM processor_run_history WHERE row_kind = 'final' "
+                 "AND processor_name = 'team_defense_zone_analysis'"),
             "skipped");
   r = Process("team_defense_zone_analysis", "2024-01-15", "2024-06-01", {"--backfill-mode"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
@@ -76,7 +79,8 @@ TEST_F(LiveModeTest, SuccessAfterTheAllStarBreakPublishesTheCompletionMessage) {
   auto r = Process("team_defense_zone_analysis", "2024-02-22", "2024-03-01", {}, hook.url());
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_NE(r.out.find("Defensive checks passed"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("team_defense_zone_analysis 2024-02-22: 30 rows written"), std::string::npos);
+  EXPECT_NE(r.out.find("team_defense_zone_analysis 2024-02-22: 30 rows written"),
+            std::string::npos);
   EXPECT_TRUE(hook.bodies().empty());  // no alert on success
   std::string out = Outbox();
   ASSERT_EQ(std::count(out.begin(), out.end(), '\n'), 1) << out;
@@ -93,9 +97,11 @@ TEST_F(LiveModeTest, SuccessAfterTheAllStarBreakPublishesTheCompletionMessage) {
   EXPECT_FALSE(p["execution_id"].get<std::string>().empty());
   EXPECT_EQ(p["correlation_id"], p["execution_id"]);
   // The run's final row is the success, with the message's run id.
-  EXPECT_EQ(Text("nba_reference", "SELECT status FROM processor_run_history WHERE row_kind = 'final' AND run_id = '" +
-                                      p["execution_id"].get<std::string>() + "'"),
-            "success");
+  EXPECT_EQ(
+      Text("nba_reference",
+           "SELECT status FROM processor_run_history WHERE row_kind = 'final' AND run_id = '" +
+               p["execution_id"].get<std::string>() + "'"),
+      "success");
   // Consumers acknowledge it.
   auto ack = RunPhase4({"--warehouse", wh(), "outbox", "ack", msg["id"].get<std::string>()});
   EXPECT_EQ(ack.exit_code, 0) << ack.err;
@@ -116,14 +122,16 @@ TEST_F(LiveModeTest, AMissingGameDateInTheLookbackBlocksAndAlerts) {
   EXPECT_EQ(alert["details"]["gap_count"], 1);
   EXPECT_EQ(Text("nba_precompute", "SELECT COUNT(*) FROM team_defense_zone_analysis"), "0");
   EXPECT_EQ(Outbox(), "");
-  EXPECT_EQ(Text("nba_reference", "SELECT status FROM processor_run_history WHERE row_kind = 'final' "
-                                  "AND mode = 'live'"),
+  EXPECT_EQ(Text("nba_reference",
+                 "SELECT status FROM processor_run_history WHERE row_kind = 'final' "
+                 "AND mode = 'live'"),
             "blocked");
   // Checks are skipped for dates >= today (the day's data may not exist yet).
   r = Process("team_defense_zone_analysis", "2024-02-22", "2024-02-22", {}, hook.url());
   EXPECT_EQ(r.exit_code, 0) << r.err;
   // --no-strict skips them too; backfill mode sends no alert even when it fails.
-  r = Process("team_defense_zone_analysis", "2024-02-22", "2024-03-01", {"--no-strict"}, hook.url());
+  r = Process("team_defense_zone_analysis", "2024-02-22", "2024-03-01", {"--no-strict"},
+              hook.url());
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(hook.bodies().size(), 1u);
 }
@@ -131,22 +139,28 @@ TEST_F(LiveModeTest, AMissingGameDateInTheLookbackBlocksAndAlerts) {
 TEST_F(LiveModeTest, AFailedUpstreamRunOfThePreviousGameDateBlocks) {
   // The latest run of the team defense load for 2024-02-15 failed.
   Sql("nba_reference",
-      "INSERT INTO processor_run_history (run_id, row_kind, processor_name, phase, data_date, status, mode, "
-      "started_at) VALUES ('later_failed', 'start', 'team_defense_game_summary', 'phase_3_analytics', "
-      "'2024-02-15', 'running', 'import', '2999-01-01T00:00:00.000000Z'), ('later_failed', 'final', "
+      "INSERT INTO processor_run_history (run_id, row_kind, processor_name, phase, data_date, "
+      "status, mode, "
+      "started_at) VALUES ('later_failed', 'start', 'team_defense_game_summary', "
+      "'phase_3_analytics', "
+      "'2024-02-15', 'running', 'import', '2999-01-01T00:00:00.000000Z'), ('later_failed', "
+      "'final', "
       "'team_defense_game_summary', 'phase_3_analytics', '2024-02-15', 'failed', 'import', "
       "'2999-01-01T00:00:00.000000Z')");
   testing::LocalHttpServer hook;
   auto r = Process("team_defense_zone_analysis", "2024-02-22", "2024-03-01", {}, hook.url());
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_NE(r.err.find("Upstream team_defense_game_summary failed for 2024-02-15"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("Upstream team_defense_game_summary failed for 2024-02-15"),
+            std::string::npos)
+      << r.err;
   ASSERT_EQ(hook.bodies().size(), 1u);
   EXPECT_EQ(nlohmann::json::parse(hook.bodies()[0])["title"],
             "Precompute BLOCKED: Upstream Failure - team_defense_zone_analysis");
 }
 
 TEST_F(LiveModeTest, SkipDownstreamTriggerWritesRowsButNoMessage) {
-  auto r = Process("player_shot_zone_analysis", "2024-02-22", "2024-03-01", {"--skip-downstream-trigger"});
+  auto r = Process("player_shot_zone_analysis", "2024-02-22", "2024-03-01",
+                   {"--skip-downstream-trigger"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("rows written"), std::string::npos);
   EXPECT_EQ(Outbox(), "");
@@ -154,11 +168,13 @@ TEST_F(LiveModeTest, SkipDownstreamTriggerWritesRowsButNoMessage) {
 
 TEST_F(LiveModeTest, PhaseThreeLoadsRecordTheirRuns) {
   // generate recorded one finished run per Phase 3 table and date.
-  EXPECT_EQ(Text("nba_reference", "SELECT status FROM processor_run_history WHERE processor_name = "
-                                  "'player_game_summary' AND data_date = '2024-01-15' AND row_kind = 'final'"),
+  EXPECT_EQ(Text("nba_reference",
+                 "SELECT status FROM processor_run_history WHERE processor_name = "
+                 "'player_game_summary' AND data_date = '2024-01-15' AND row_kind = 'final'"),
             "success");
-  EXPECT_EQ(Text("nba_reference", "SELECT COUNT(DISTINCT processor_name) FROM processor_run_history WHERE "
-                                  "phase = 'phase_3_analytics'"),
+  EXPECT_EQ(Text("nba_reference",
+                 "SELECT COUNT(DISTINCT processor_name) FROM processor_run_history WHERE "
+                 "phase = 'phase_3_analytics'"),
             "5");
 }
 

@@ -79,7 +79,8 @@ void LocalHttpServer::Serve() {
       bodies_.push_back(body_start == std::string::npos ? "" : req.substr(body_start));
     }
     if (delay_ms_) std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms_));
-    std::string resp = "HTTP/1.1 " + std::to_string(status_) + " X\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok";
+    std::string resp = "HTTP/1.1 " + std::to_string(status_) +
+                       " X\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok";
     (void)!write(fd, resp.data(), resp.size());
     close(fd);
   }

@@ -91,16 +91,17 @@ TEST(ProcessorCommandTest, BootstrapDateWritesNothing) {
                           "--backfill-mode"});
   EXPECT_EQ(r.exit_code, 1) << r.out;
   EXPECT_EQ(r.out.find("Bootstrap period skipped"), std::string::npos) << r.out;
-  EXPECT_NE(r.err.find("No data for date 2024-10-25: nba_analytics.team_defense_game_summary has no "
-                       "rows for the previous game date 2024-10-22"),
-            std::string::npos)
+  EXPECT_NE(
+      r.err.find("No data for date 2024-10-25: nba_analytics.team_defense_game_summary has no "
+                 "rows for the previous game date 2024-10-22"),
+      std::string::npos)
       << r.err;
 }
 
 TEST(ProcessorCommandTest, BadJobOrDateExitsOne) {
   SmallWarehouse w;
-  auto r = testing::RunPhase4(
-      {"--warehouse", w.dir.str(), "process", "no_such_job", "--analysis-date", "2025-01-27", "--backfill-mode"});
+  auto r = testing::RunPhase4({"--warehouse", w.dir.str(), "process", "no_such_job",
+                               "--analysis-date", "2025-01-27", "--backfill-mode"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("unknown job 'no_such_job'"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("team_defense_zone_analysis"), std::string::npos) << r.err;
@@ -118,7 +119,8 @@ TEST(ProcessorCommandTest, BadJobOrDateExitsOne) {
 TEST(ProcessorCommandTest, MissingWarehouseExitsOne) {
   testing::TempDir dir;
   auto r = testing::RunPhase4({"--warehouse", (dir.path() / "none").string(), "process",
-                               "team_defense_zone_analysis", "--analysis-date", "2025-01-27", "--backfill-mode"});
+                               "team_defense_zone_analysis", "--analysis-date", "2025-01-27",
+                               "--backfill-mode"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("init"), std::string::npos) << r.err;
 }

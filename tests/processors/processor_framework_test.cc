@@ -261,7 +261,8 @@ TEST(ProcessorRegistryTest, ListsProcessorsInExecutionOrder) {
   EXPECT_EQ(FindProcessor("nba_precompute.team_defense_zone_analysis"), all[0]);
   EXPECT_EQ(FindProcessor("nope"), nullptr);
   ASSERT_EQ(all.size(), 5u);
-  EXPECT_EQ(FindProcessor("nba_predictions.ml_feature_store_v2"), FindProcessor("ml_feature_store"));
+  EXPECT_EQ(FindProcessor("nba_predictions.ml_feature_store_v2"),
+            FindProcessor("ml_feature_store"));
   EXPECT_NE(ProcessorNames().find("team_defense_zone_analysis, player_shot_zone_analysis"),
             std::string::npos);
   for (const ProcessorInfo* p : all) {

@@ -83,13 +83,14 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"makes_above_attempts",
                 std::string(kHeader) + Line("aa", "g1", "2023-10-25", "BOS", "30", "5", "7"),
                 "line 2: field fg_makes: 7 makes exceed 5 attempts"},
-        BadCase{"duplicate_key",
-                std::string(kHeader) + Line("aa", "g1", "2023-10-25") +
-                    Line("aa", "g1", "2023-10-25"),
-                "line 3: field player_lookup: duplicate key"},
+        BadCase{
+            "duplicate_key",
+            std::string(kHeader) + Line("aa", "g1", "2023-10-25") + Line("aa", "g1", "2023-10-25"),
+            "line 3: field player_lookup: duplicate key"},
         BadCase{"binary_garbage", std::string(kHeader) + std::string("aa\0\x01\x02,b\n", 8),
                 "line 2: field 1: binary data"},
-        BadCase{"not_an_integer", std::string(kHeader) + Line("aa", "g1", "2023-10-25", "BOS", "30", "x"),
+        BadCase{"not_an_integer",
+                std::string(kHeader) + Line("aa", "g1", "2023-10-25", "BOS", "30", "x"),
                 "line 2: field fg_attempts: 'x' is not an integer"},
         BadCase{"huge_line", std::string(kHeader) + std::string(10 << 20, 'a') + "\n",
                 "line 2: field 1: longer than"}),
@@ -105,7 +106,9 @@ TEST(TableIoTest, ExportThenImportReproducesTheTable) {
   ASSERT_TRUE(ImportCsvFile(*wh, PlayerGameSummarySchema(), path.string()).ok());
   for (auto format : {ExportFormat::kCsv}) {
     std::ostringstream first;
-    ASSERT_TRUE(ExportTable(*wh, PlayerGameSummarySchema(), std::nullopt, std::nullopt, format, first).ok());
+    ASSERT_TRUE(
+        ExportTable(*wh, PlayerGameSummarySchema(), std::nullopt, std::nullopt, format, first)
+            .ok());
     auto before = wh->SelectRows(PlayerGameSummarySchema(), std::nullopt, std::nullopt);
 
     testing::TempDir dir2;
@@ -116,7 +119,9 @@ TEST(TableIoTest, ExportThenImportReproducesTheTable) {
     auto after = wh2->SelectRows(PlayerGameSummarySchema(), std::nullopt, std::nullopt);
     EXPECT_EQ(*before, *after);
     std::ostringstream second;
-    ASSERT_TRUE(ExportTable(*wh2, PlayerGameSummarySchema(), std::nullopt, std::nullopt, format, second).ok());
+    ASSERT_TRUE(
+        ExportTable(*wh2, PlayerGameSummarySchema(), std::nullopt, std::nullopt, format, second)
+            .ok());
     EXPECT_EQ(first.str(), second.str());
   }
   // The name with a comma and quotes and the NULL minutes survive.
@@ -131,8 +136,8 @@ TEST(TableIoTest, ReimportReplacesTheDatesTheFileCovers) {
   testing::TempDir dir;
   auto wh = std::move(Warehouse::Open(dir.str(), true)).value();
   auto path = dir.path() / "pgs.csv";
-  testing::WriteFile(path, std::string(kHeader) + Line("aa", "g1", "2023-10-25") +
-                               Line("cc", "g2", "2023-10-27"));
+  testing::WriteFile(
+      path, std::string(kHeader) + Line("aa", "g1", "2023-10-25") + Line("cc", "g2", "2023-10-27"));
   ASSERT_TRUE(ImportCsvFile(*wh, PlayerGameSummarySchema(), path.string()).ok());
   ASSERT_TRUE(ImportCsvFile(*wh, PlayerGameSummarySchema(), path.string()).ok());
   EXPECT_EQ(*wh->CountRows(PlayerGameSummarySchema()), 2);
@@ -148,7 +153,9 @@ TEST(TableIoTest, JsonlEmbedsJsonColumnsAndBooleans) {
   testing::WriteFile(path, std::string(kHeader) + Line("aa", "g1", "2023-10-25"));
   ASSERT_TRUE(ImportCsvFile(*wh, PlayerGameSummarySchema(), path.string()).ok());
   std::ostringstream out;
-  ASSERT_TRUE(ExportTable(*wh, PlayerGameSummarySchema(), std::nullopt, std::nullopt, ExportFormat::kJsonl, out).ok());
+  ASSERT_TRUE(ExportTable(*wh, PlayerGameSummarySchema(), std::nullopt, std::nullopt,
+                          ExportFormat::kJsonl, out)
+                  .ok());
   EXPECT_NE(out.str().find("\"is_active\":true"), std::string::npos) << out.str();
   EXPECT_NE(out.str().find("\"usage_rate\":null"), std::string::npos);
   EXPECT_NE(out.str().find("\"minutes_played\":31.0"), std::string::npos);

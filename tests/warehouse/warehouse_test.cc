@@ -1,7 +1,7 @@
 #include "warehouse/warehouse.h"
 
-#include <sqlite3.h>
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include "test_support.h"
 
@@ -10,10 +10,15 @@ namespace {
 
 Row ScheduleRow(const std::string& id, const std::string& date) {
   RowBuilder b(ScheduleSchema());
-  b.Set("game_id", id).Set("season_year", int64_t{2023}).Set("game_date", date)
-      .Set("game_type", std::string("regular_season")).Set("game_status", int64_t{3})
-      .Set("is_regular_season", int64_t{1}).Set("is_playoffs", int64_t{0})
-      .Set("is_all_star", int64_t{0}).Set("data_source", std::string("test"));
+  b.Set("game_id", id)
+      .Set("season_year", int64_t{2023})
+      .Set("game_date", date)
+      .Set("game_type", std::string("regular_season"))
+      .Set("game_status", int64_t{3})
+      .Set("is_regular_season", int64_t{1})
+      .Set("is_playoffs", int64_t{0})
+      .Set("is_all_star", int64_t{0})
+      .Set("data_source", std::string("test"));
   return b.Build();
 }
 
@@ -65,10 +70,10 @@ TEST(WarehouseTest, ReplaceDateIsAllOrNothing) {
                   .ok());
   // A write that fails after one row leaves the previous rows in place.
   wh->InjectWriteFailureForTest(1, "disk on fire");
-  Status s = wh->ReplaceDate(ScheduleSchema(), d,
-                             {ScheduleRow("0022300003", "2023-10-24"),
-                              ScheduleRow("0022300004", "2023-10-24"),
-                              ScheduleRow("0022300005", "2023-10-24")});
+  Status s = wh->ReplaceDate(
+      ScheduleSchema(), d,
+      {ScheduleRow("0022300003", "2023-10-24"), ScheduleRow("0022300004", "2023-10-24"),
+       ScheduleRow("0022300005", "2023-10-24")});
   EXPECT_FALSE(s.ok());
   EXPECT_EQ(s.message(), "disk on fire");
   auto rows = wh->SelectRows(ScheduleSchema(), d, d);
@@ -87,8 +92,10 @@ TEST(WarehouseTest, RefusesANewerSchemaAndMigratesAnOlderOne) {
   std::string file = (dir.path() / "nba_raw.db").string();
   ASSERT_EQ(sqlite3_open(file.c_str(), &db), SQLITE_OK);
   // An older release's schedule table lacked arena_city and had version 0.
-  ASSERT_EQ(sqlite3_exec(db, "ALTER TABLE nbac_schedule DROP COLUMN arena_city; PRAGMA user_version = 0;",
-                         nullptr, nullptr, nullptr), SQLITE_OK);
+  ASSERT_EQ(
+      sqlite3_exec(db, "ALTER TABLE nbac_schedule DROP COLUMN arena_city; PRAGMA user_version = 0;",
+                   nullptr, nullptr, nullptr),
+      SQLITE_OK);
   sqlite3_close(db);
   {
     auto wh = Warehouse::Open(dir.str(), false);

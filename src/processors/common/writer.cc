@@ -14,7 +14,6 @@
 
 namespace phase4::processors {
 
-
 Status FinalizeRows(const ProcessorInfo& info, Date d, std::vector<Row>& rows,
                     const std::string& processed_at) {
   const TableSchema& s = *info.output;
