@@ -2,14 +2,19 @@
 
 #include <fmt/format.h>
 
+#include <atomic>
 #include <chrono>
 #include <map>
+#include <optional>
+#include <thread>
 
 #include "backfill/checkpoint.h"
 #include "backfill/dependency_check.h"
 #include "backfill/progress.h"
+#include "common/bounded_queue.h"
 #include "live/run_history.h"
 #include "phase3/schedule_store.h"
+#include "processors/common/writer.h"
 #include "processors/registry.h"
 #include "processors/run.h"
 
@@ -35,43 +40,118 @@ struct DateResult {
   std::string error;
 };
 
+// A date computed and ready to write (kSuccess), or already decided
+// (skipped, or failed with `error`).
+struct PreparedDate {
+  Date date{};
+  DateResult::Kind kind = DateResult::kFailed;
+  std::vector<Row> rows;  // finished rows, for kSuccess
+  std::string error;
+  std::string started_at;  // when the date's computation began
+};
+
 class BackfillRun {
  public:
   BackfillRun(Warehouse& wh, const BackfillOptions& o, const ProcessorInfo& info,
               const SeasonCalendar& calendar, std::FILE* out)
-      : wh_(wh),
-        o_(o),
-        info_(info),
-        calendar_(calendar),
-        out_(out),
-        reader_(wh, calendar),
-        history_(wh) {}
+      : wh_(wh), o_(o), info_(info), calendar_(calendar), out_(out), history_(wh) {}
 
-  // Processes one date (not in dry-run mode).
-  DateResult ProcessDate(Date d) {
-    if (calendar_.IsBootstrap(d)) return {DateResult::kSkippedBootstrap, 0, ""};
-    live::RunInfo run{
-        info_.name, "phase_4_precompute", d, "backfill",
-        R"({"backfill_mode":true,"skip_downstream_trigger":true,"strict_mode":false})"};
-    auto run_id = history_.Start(run);
-    auto finish = [&](const DateResult& r) {
-      if (run_id.ok())
-        (void)history_.Finish(
-            *run_id, run, {r.kind == DateResult::kSuccess ? "success" : "failed", r.rows, r.error});
-      return r;
-    };
-    if (!run_id.ok()) return {DateResult::kFailed, 0, run_id.status().message()};
-    auto deps = CheckDependencies(wh_, calendar_, info_, d);
-    if (!deps.ok()) return finish({DateResult::kFailed, 0, deps.status().message()});
-    if (!deps->ok()) return finish({DateResult::kFailed, 0, deps->error});
-    processors::RunOptions ro;
-    ro.backfill_mode = true;  // decision 15
-    ro.skip_downstream_trigger = true;
-    ro.strict_mode = false;
-    auto outcome = processors::RunProcessorDate(reader_, info_, d, ro);
-    if (!outcome.ok()) return finish({DateResult::kFailed, 0, outcome.status().message()});
-    return finish({DateResult::kSuccess, outcome->rows_written, ""});
+  // Computes one date (not in dry-run mode) on the reading connection: the
+  // dependency check, the inputs, the processor and the finishing of its
+  // rows (data_hash, rounding, processed_at). Nothing is written here.
+  PreparedDate PrepareDate(Date d, Warehouse& read_wh, processors::InputReader& reader) {
+    PreparedDate p{d, DateResult::kFailed, {}, "", NowTimestampUtc()};
+    if (calendar_.IsBootstrap(d)) {
+      p.kind = DateResult::kSkippedBootstrap;
+      return p;
+    }
+    auto deps = CheckDependencies(read_wh, calendar_, info_, d);
+    if (!deps.ok() || !deps->ok()) {
+      p.error = deps.ok() ? deps->error : deps.status().message();
+      return p;
+    }
+    auto rows = processors::ComputeDate(reader, info_, d);
+    Status s = rows.ok()
+                   ? processors::FinalizeRows(info_, d, *rows, NowTimestampUtc())
+                   : rows.status().WithContext(fmt::format("{} {}", info_.name, FormatDate(d)));
+    if (!s.ok()) {
+      p.error = s.message();
+      return p;
+    }
+    p.kind = DateResult::kSuccess;
+    p.rows = std::move(rows).value();
+    return p;
   }
+
+  // Writes a prepared date on the main connection: the run history's start
+  // row, the date's rows in one transaction (decision 12), the final row.
+  DateResult WriteDate(PreparedDate& p) {
+    if (p.kind == DateResult::kSkippedBootstrap) return {DateResult::kSkippedBootstrap, 0, ""};
+    live::RunInfo run{
+        info_.name,
+        "phase_4_precompute",
+        p.date,
+        "backfill",
+        R"({"backfill_mode":true,"skip_downstream_trigger":true,"strict_mode":false})",
+        p.started_at};
+    auto run_id = history_.Start(run);
+    if (!run_id.ok()) return {DateResult::kFailed, 0, run_id.status().message()};
+    DateResult r{p.kind, 0, p.error};
+    if (p.kind == DateResult::kSuccess) {
+      Status s = wh_.ReplaceDate(*info_.output, p.date, p.rows)
+                     .WithContext(fmt::format("writing {} for {}", info_.output->FullName(),
+                                              FormatDate(p.date)));
+      if (s.ok())
+        r.rows = static_cast<int64_t>(p.rows.size());
+      else
+        r = {DateResult::kFailed, 0, s.message()};
+    }
+    (void)history_.Finish(*run_id, run,
+                          {r.kind == DateResult::kSuccess ? "success" : "failed", r.rows, r.error});
+    return r;
+  }
+
+  // Dates are computed on a second connection by a preparing thread while
+  // this thread writes the previous ones: on two cores the compute of D+1
+  // overlaps the transaction and checkpoint fsync of D. Dates are written
+  // and checkpointed strictly in order, so a crash loses at most the dates
+  // computed but not yet written, which a resume recomputes.
+  class Pipeline {
+   public:
+    Pipeline(BackfillRun& run, std::vector<Date> dates) : queue_(kDepth) {
+      auto read_wh = Warehouse::Open(run.wh_.dir(), /*create=*/false);
+      if (!read_wh.ok()) {
+        open_error_ = read_wh.status().message();
+        queue_.Close();
+        return;
+      }
+      thread_ = std::thread(
+          [this, &run, dates = std::move(dates), wh = std::move(read_wh).value()]() mutable {
+            processors::InputReader reader(*wh, run.calendar_);
+            for (Date d : dates) {
+              if (stop_.load() || (run.o_.stop_requested && run.o_.stop_requested->load())) break;
+              if (!queue_.Push(run.PrepareDate(d, *wh, reader))) break;
+            }
+            queue_.Close();
+          });
+    }
+    ~Pipeline() {
+      stop_ = true;
+      queue_.Close();
+      if (thread_.joinable()) thread_.join();
+    }
+    // The next prepared date, in order; nullopt at the end (or on an
+    // interruption, or when the reading connection could not open).
+    std::optional<PreparedDate> Next() { return queue_.Pop(); }
+    const std::string& open_error() const { return open_error_; }
+
+   private:
+    static constexpr size_t kDepth = 2;
+    BoundedQueue<PreparedDate> queue_;
+    std::atomic<bool> stop_{false};
+    std::string open_error_;
+    std::thread thread_;
+  };
 
   int Run(const std::vector<Date>& all_dates, Checkpoint* checkpoint) {
     std::vector<Date> todo = checkpoint ? checkpoint->PendingDates(all_dates) : all_dates;
@@ -93,16 +173,14 @@ class BackfillRun {
                                                   : "none");
     fmt::print(out_, "Processing {} days (of {} total)\n", todo.size(), all_dates.size());
     ProgressReporter progress(static_cast<int>(todo.size()), out_, o_.live_bar);
-    bool interrupted = false;
+    Pipeline pipeline(*this, todo);
     int n = 0;
-    for (Date d : todo) {
-      if (o_.stop_requested && o_.stop_requested->load()) {
-        interrupted = true;
-        break;
-      }
+    while (auto prepared = pipeline.Next()) {
+      if (o_.stop_requested && o_.stop_requested->load()) break;
+      Date d = prepared->date;
       ++n;
       progress.Line(fmt::format("Processing day {}/{}: {}", n, todo.size(), FormatDate(d)));
-      DateResult r = ProcessDate(d);
+      DateResult r = WriteDate(*prepared);
       Status saved;
       switch (r.kind) {
         case DateResult::kSuccess:
@@ -131,6 +209,11 @@ class BackfillRun {
       progress.DateDone(tally.successful, tally.failed, tally.skipped);
     }
     progress.Finish();
+    if (!pipeline.open_error().empty()) {
+      fmt::print(stderr, "error: {}\n", pipeline.open_error());
+      return kExitFatal;
+    }
+    bool interrupted = n < static_cast<int>(todo.size());
     PrintSummary(all_dates, tally, progress.rate_per_second());
     if (interrupted) {
       fmt::print(
@@ -205,7 +288,6 @@ class BackfillRun {
   const ProcessorInfo& info_;
   const SeasonCalendar& calendar_;
   std::FILE* out_;
-  processors::InputReader reader_;
   live::RunHistory history_;
 };
 

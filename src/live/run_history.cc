@@ -64,7 +64,7 @@ Row RunHistory::MakeRow(const std::string& run_id, std::string_view kind, const 
 
 Result<std::string> RunHistory::Start(const RunInfo& info) {
   std::string id = NewRunId(info.processor_name);
-  std::string started = NowTimestampUtc();
+  std::string started = info.started_at.empty() ? NowTimestampUtc() : info.started_at;
   PHASE4_RETURN_IF_ERROR(wh_.Begin());
   Status s = wh_.InsertRows(ProcessorRunHistorySchema(),
                             {MakeRow(id, "start", info, started, nullptr, 0)});
@@ -80,8 +80,12 @@ Result<std::string> RunHistory::Start(const RunInfo& info) {
 Status RunHistory::Finish(const std::string& run_id, const RunInfo& info,
                           const RunOutcome& outcome) {
   std::string started = NowTimestampUtc();
-  for (const auto& [id, at] : started_)
-    if (id == run_id) started = at;
+  for (auto it = started_.begin(); it != started_.end(); ++it)
+    if (it->first == run_id) {
+      started = it->second;
+      started_.erase(it);  // a run finishes once; keep the list short
+      break;
+    }
   double duration = SecondsBetween(started, NowTimestampUtc());
   PHASE4_RETURN_IF_ERROR(wh_.Begin());
   Status s = wh_.InsertRows(ProcessorRunHistorySchema(),

@@ -24,6 +24,9 @@ struct RunInfo {
   std::optional<Date> data_date;
   std::string mode;  // live, backfill, import, generate
   std::string options_json = "{}";
+  // When the run began (NowTimestampUtc format); now when empty. A backfill
+  // computes a date before it writes it, and the run began with the compute.
+  std::string started_at = {};
 };
 
 struct RunOutcome {

@@ -12,17 +12,66 @@ namespace phase4 {
 
 namespace fs = std::filesystem;
 
+// Address space mapped per dataset file for reads (PRAGMA mmap_size).
+constexpr int64_t kMmapBytes = int64_t{1} << 30;
+
+// ---------------------------------------------------------- StatementCache
+
+// Compiled statements by SQL text. Compiling a statement against seven
+// attached files with wide tables costs more than running it on one date,
+// so the per-date statements are kept. A statement is lent to one user at a
+// time; a second user of the same text gets a fresh, owned statement.
+class StatementCache {
+ public:
+  // Beyond this many texts new statements are not kept (a bound for callers
+  // that build SQL with literals in it).
+  static constexpr size_t kCapacity = 128;
+
+  ~StatementCache() {
+    for (auto& [sql, e] : entries_) sqlite3_finalize(e.stmt);
+  }
+  // The idle cached statement for `sql`, marked in use; nullptr if none.
+  sqlite3_stmt* Borrow(const std::string& sql) {
+    auto it = entries_.find(sql);
+    if (it == entries_.end() || it->second.in_use) return nullptr;
+    it->second.in_use = true;
+    return it->second.stmt;
+  }
+  // Keeps a newly compiled statement (lent at once); false when full.
+  bool Keep(const std::string& sql, sqlite3_stmt* stmt) {
+    if (entries_.size() >= kCapacity || entries_.count(sql)) return false;
+    entries_.emplace(sql, Entry{stmt, true});
+    by_stmt_[stmt] = sql;
+    return true;
+  }
+  void Return(sqlite3_stmt* stmt) {
+    sqlite3_reset(stmt);
+    sqlite3_clear_bindings(stmt);
+    entries_[by_stmt_[stmt]].in_use = false;
+  }
+
+ private:
+  struct Entry {
+    sqlite3_stmt* stmt = nullptr;
+    bool in_use = false;
+  };
+  std::map<std::string, Entry, std::less<>> entries_;
+  std::map<sqlite3_stmt*, std::string> by_stmt_;
+};
+
 // ---------------------------------------------------------------- Statement
 
-Statement::Statement(Statement&& o) noexcept : db_(o.db_), stmt_(o.stmt_), status_(o.status_) {
+Statement::Statement(Statement&& o) noexcept
+    : db_(o.db_), stmt_(o.stmt_), cache_(o.cache_), status_(o.status_) {
   o.stmt_ = nullptr;
 }
 
 Statement& Statement::operator=(Statement&& o) noexcept {
   if (this != &o) {
-    if (stmt_) sqlite3_finalize(stmt_);
+    this->~Statement();
     db_ = o.db_;
     stmt_ = o.stmt_;
+    cache_ = o.cache_;
     status_ = o.status_;
     o.stmt_ = nullptr;
   }
@@ -30,7 +79,12 @@ Statement& Statement::operator=(Statement&& o) noexcept {
 }
 
 Statement::~Statement() {
-  if (stmt_) sqlite3_finalize(stmt_);
+  if (!stmt_) return;
+  if (cache_)
+    cache_->Return(stmt_);
+  else
+    sqlite3_finalize(stmt_);
+  stmt_ = nullptr;
 }
 
 void Statement::Bind(int index, const Value& v) {
@@ -203,6 +257,9 @@ Result<std::unique_ptr<Warehouse>> Warehouse::Open(const std::string& dir, bool 
     PHASE4_RETURN_IF_ERROR(wh->Exec(fmt::format("PRAGMA {}.journal_mode=WAL", ds)));
     PHASE4_RETURN_IF_ERROR(wh->Exec(fmt::format("PRAGMA {}.synchronous=NORMAL", ds)));
     PHASE4_RETURN_IF_ERROR(wh->Exec(fmt::format("PRAGMA {}.cache_size=-32768", ds)));  // 32 MiB
+    // Reads map the file instead of copying each page through pread: a
+    // season's inputs and a date's upstream rows are read page after page.
+    PHASE4_RETURN_IF_ERROR(wh->Exec(fmt::format("PRAGMA {}.mmap_size={}", ds, kMmapBytes)));
   }
   // Init creates what is missing, migrates an older schema and refuses a
   // newer one; it is cheap when everything is current.
@@ -210,7 +267,11 @@ Result<std::unique_ptr<Warehouse>> Warehouse::Open(const std::string& dir, bool 
   return wh;
 }
 
+Warehouse::Warehouse(std::string dir, sqlite3* db)
+    : dir_(std::move(dir)), db_(db), cache_(std::make_unique<StatementCache>()) {}
+
 Warehouse::~Warehouse() {
+  cache_.reset();  // finalizes the cached statements before the close
   if (db_) sqlite3_close_v2(db_);
 }
 
@@ -229,11 +290,15 @@ Status Warehouse::Exec(std::string_view sql) {
 }
 
 Result<Statement> Warehouse::Prepare(std::string_view sql) {
+  std::string text(sql);
+  if (sqlite3_stmt* cached = cache_->Borrow(text)) return Statement(db_, cached, cache_.get());
   sqlite3_stmt* stmt = nullptr;
-  int rc = sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr);
+  int rc = sqlite3_prepare_v3(db_, text.data(), static_cast<int>(text.size()),
+                              SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
   if (rc != SQLITE_OK) {
     return Status::IoError(fmt::format("SQL error: {} in: {}", sqlite3_errmsg(db_), sql));
   }
+  if (cache_->Keep(text, stmt)) return Statement(db_, stmt, cache_.get());
   return Statement(db_, stmt);
 }
 
@@ -366,18 +431,34 @@ Status Warehouse::ReplaceDates(const TableSchema& t, const std::vector<Date>& da
 }
 
 Result<std::vector<Row>> Warehouse::SelectRows(const TableSchema& t, std::optional<Date> start,
-                                               std::optional<Date> end) {
-  std::string sql = fmt::format("SELECT * FROM {}", t.FullName());
+                                               std::optional<Date> end,
+                                               const std::vector<int>& columns) {
+  return QueryRows(t, start, end, columns, /*ordered=*/true);
+}
+
+Result<std::vector<Row>> Warehouse::ScanRows(const TableSchema& t, Date start, Date end) {
+  return QueryRows(t, start, end, {}, /*ordered=*/false);
+}
+
+Result<std::vector<Row>> Warehouse::QueryRows(const TableSchema& t, std::optional<Date> start,
+                                              std::optional<Date> end,
+                                              const std::vector<int>& columns, bool ordered) {
+  std::string list;
+  for (int c : columns) {
+    if (c < 0 || static_cast<size_t>(c) >= t.columns.size())
+      return Status::InvalidInput(fmt::format("no column {} in {}", c, t.FullName()));
+    list += (list.empty() ? "" : ", ") + t.columns[static_cast<size_t>(c)].name;
+  }
+  std::string sql = fmt::format("SELECT {} FROM {}", list.empty() ? "*" : list, t.FullName());
   bool ranged = !t.date_column.empty() && (start || end);
   if (ranged) {
     sql += fmt::format(" WHERE {} >= ? AND {} <= ?", t.date_column, t.date_column);
   }
-  sql += " ORDER BY ";
   std::vector<std::string> order;
-  if (!t.date_column.empty()) order.push_back(t.date_column);
+  if (ordered && !t.date_column.empty()) order.push_back(t.date_column);
   for (const auto& k : t.primary_key)
-    if (k != t.date_column) order.push_back(k);
-  for (size_t i = 0; i < order.size(); ++i) sql += (i ? ", " : "") + order[i];
+    if (ordered && k != t.date_column) order.push_back(k);
+  for (size_t i = 0; i < order.size(); ++i) sql += (i ? ", " : " ORDER BY ") + order[i];
   PHASE4_ASSIGN_OR_RETURN(Statement st, Prepare(sql));
   if (ranged) {
     st.BindText(1, start ? FormatDate(*start) : std::string("0000-01-01"));
@@ -386,9 +467,16 @@ Result<std::vector<Row>> Warehouse::SelectRows(const TableSchema& t, std::option
   std::vector<Row> rows;
   int n = st.ColumnCount();
   while (st.Step()) {
-    Row r(static_cast<size_t>(n));
-    for (int i = 0; i < n; ++i) r[static_cast<size_t>(i)] = st.ColumnValue(i);
-    rows.push_back(std::move(r));
+    if (columns.empty()) {
+      Row r(static_cast<size_t>(n));
+      for (int i = 0; i < n; ++i) r[static_cast<size_t>(i)] = st.ColumnValue(i);
+      rows.push_back(std::move(r));
+    } else {
+      Row r(t.columns.size());
+      for (int i = 0; i < n; ++i)
+        r[static_cast<size_t>(columns[static_cast<size_t>(i)])] = st.ColumnValue(i);
+      rows.push_back(std::move(r));
+    }
   }
   if (!st.status().ok()) return st.status();
   return rows;

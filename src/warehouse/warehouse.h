@@ -29,12 +29,16 @@ namespace phase4 {
 
 inline constexpr int kSchemaVersion = 1;
 
+class StatementCache;
+
 // A prepared statement. Bind with 1-based indexes; Step() until it returns
-// false; read columns with 0-based indexes.
+// false; read columns with 0-based indexes. A statement lent by the
+// warehouse's cache goes back to it (reset, bindings cleared) when destroyed.
 class Statement {
  public:
   Statement() = default;
-  Statement(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
+  Statement(sqlite3* db, sqlite3_stmt* stmt, StatementCache* cache = nullptr)
+      : db_(db), stmt_(stmt), cache_(cache) {}
   Statement(Statement&& o) noexcept;
   Statement& operator=(Statement&& o) noexcept;
   Statement(const Statement&) = delete;
@@ -63,6 +67,7 @@ class Statement {
  private:
   sqlite3* db_ = nullptr;
   sqlite3_stmt* stmt_ = nullptr;
+  StatementCache* cache_ = nullptr;  // the lender, or null when owned
   Status status_;
 };
 
@@ -82,10 +87,14 @@ class Warehouse {
   Status Init();
 
   Status Exec(std::string_view sql);
+  // Prepares `sql`, or lends the cached statement for the same text when it
+  // is not in use: a date's queries and inserts are compiled once per run,
+  // not once per date.
   Result<Statement> Prepare(std::string_view sql);
 
-  // Transactions. Begin takes the write lock at once (BEGIN IMMEDIATE), so a
-  // busy database is noticed before any work is done.
+  // Transactions. Begin is deferred: the write lock is taken by the first
+  // write, and only on the files written, so jobs writing different dataset
+  // files do not wait for each other.
   Status Begin();
   Status Commit();
   void Rollback();
@@ -110,9 +119,14 @@ class Warehouse {
                       const std::vector<Row>& rows, const std::vector<ExtraRow>& also = {});
 
   // All rows (optionally within [start, end] on the date column), ordered by
-  // the date column and the primary key.
+  // the date column and the primary key. With `columns` (indexes into the
+  // schema), only those cells are read; the others are NULL.
   Result<std::vector<Row>> SelectRows(const TableSchema& table, std::optional<Date> start,
-                                      std::optional<Date> end);
+                                      std::optional<Date> end,
+                                      const std::vector<int>& columns = {});
+  // The rows within [start, end] on the date column, in no particular order
+  // (no sort): for readers that order the rows themselves.
+  Result<std::vector<Row>> ScanRows(const TableSchema& table, Date start, Date end);
   Result<int64_t> CountRows(const TableSchema& table);
   // Distinct values of the date column within [start, end].
   Result<std::vector<Date>> DistinctDates(const TableSchema& table, Date start, Date end);
@@ -122,11 +136,15 @@ class Warehouse {
   void InjectWriteFailureForTest(int64_t after_rows, std::string message);
 
  private:
-  Warehouse(std::string dir, sqlite3* db) : dir_(std::move(dir)), db_(db) {}
+  Warehouse(std::string dir, sqlite3* db);
   Status InsertRowsLocked(const TableSchema& table, const std::vector<Row>& rows);
+  Result<std::vector<Row>> QueryRows(const TableSchema& table, std::optional<Date> start,
+                                     std::optional<Date> end, const std::vector<int>& columns,
+                                     bool ordered);
 
   std::string dir_;
   sqlite3* db_ = nullptr;
+  std::unique_ptr<StatementCache> cache_;
   std::optional<std::pair<int64_t, std::string>> injected_failure_;
 };
 

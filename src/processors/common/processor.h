@@ -54,6 +54,13 @@ struct ProcessorInfo {
   std::vector<std::string> phase3_inputs;
   // Upstream Phase 4 processors (job names) whose rows for D are read.
   std::vector<std::string> phase4_upstreams;
+  // The columns of each upstream table that `compute` reads, by job name.
+  // Only these and the key columns are read from the warehouse; the other
+  // cells of the upstream rows arrive NULL (an upstream row is wide and
+  // mostly text, and reading all of it dominated a date's cost). A job not
+  // listed gets every column. tests/processors/upstream_projection_test.cc
+  // proves each list complete: projected and full rows give equal output.
+  std::map<std::string, std::vector<std::string>, std::less<>> upstream_columns = {};
   // Decision 16: Phase 3 tables that must hold rows for the previous game
   // date, and for D itself, before D can run.
   std::vector<std::string> required_previous_game_date;

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <numeric>
+#include <thread>
 
 #include "processors/common/hashing.h"
 #include "processors/common/processor.h"
@@ -207,6 +208,13 @@ const SeasonTable* SeasonInputs::Table(std::string_view full_name) const {
 }
 
 Status SeasonInputs::AddTable(std::string_view full_name, std::vector<Row> rows) {
+  PHASE4_ASSIGN_OR_RETURN(std::unique_ptr<SeasonTable> t, BuildTable(full_name, std::move(rows)));
+  tables_[std::string(FindSpec(full_name)->name)] = std::move(t);
+  return Status::OK();
+}
+
+Result<std::unique_ptr<SeasonTable>> SeasonInputs::BuildTable(std::string_view full_name,
+                                                              std::vector<Row> rows) const {
   const TableSpec* spec = FindSpec(full_name);
   if (!spec) return Status::InvalidInput(fmt::format("not a Phase 3 input table: {}", full_name));
   const TableSchema& schema = spec->schema();
@@ -219,7 +227,8 @@ Status SeasonInputs::AddTable(std::string_view full_name, std::vector<Row> rows)
   const bool is_pgs = spec->name == kPlayerGameSummary;
   const Date first = first_day(), last = last_day();
 
-  // Filter, parse dates, then order by (entity, date, primary key as read).
+  // Filter, parse dates, then order by (entity, date, primary key): the
+  // rows may come in any order.
   struct Keyed {
     std::string_view entity;
     Date date;
@@ -246,9 +255,14 @@ Status SeasonInputs::AddTable(std::string_view full_name, std::vector<Row> rows)
     if (is_pgs && !PlayedGame(r)) continue;
     keep.push_back({entity, *d, static_cast<uint32_t>(i)});
   }
-  std::stable_sort(keep.begin(), keep.end(), [](const Keyed& a, const Keyed& b) {
+  std::vector<size_t> key_cols;
+  for (const auto& k : schema.primary_key) key_cols.push_back(schema.ColumnIndex(k));
+  std::sort(keep.begin(), keep.end(), [&](const Keyed& a, const Keyed& b) {
     if (a.entity != b.entity) return a.entity < b.entity;
-    return a.date < b.date;
+    if (a.date != b.date) return a.date < b.date;
+    for (size_t c : key_cols)
+      if (rows[a.index][c] != rows[b.index][c]) return rows[a.index][c] < rows[b.index][c];
+    return a.index < b.index;
   });
   // Entities first (their strings must not move once the index views them).
   for (const Keyed& k : keep)
@@ -318,8 +332,7 @@ Status SeasonInputs::AddTable(std::string_view full_name, std::vector<Row> rows)
   std::iota(t->by_date_.begin(), t->by_date_.end(), 0u);
   std::stable_sort(t->by_date_.begin(), t->by_date_.end(),
                    [&](uint32_t a, uint32_t b) { return t->dates_[a] < t->dates_[b]; });
-  tables_[std::string(spec->name)] = std::move(t);
-  return Status::OK();
+  return t;
 }
 
 std::span<const Date> SeasonInputs::TeamScheduleDates(std::string_view team) const {
@@ -349,17 +362,48 @@ Result<const SeasonInputs*> InputReader::Season(int season_year,
     current_.reset();  // free the previous season before reading the next
     current_ = std::make_unique<SeasonInputs>(season_year, *calendar_);
   }
+  std::vector<const TableSpec*> missing;
   for (const auto& name : tables) {
     if (current_->HasTable(name)) continue;
     const TableSpec* spec = FindSpec(name);
     if (!spec) return Status::InvalidInput(fmt::format("not a Phase 3 input table: {}", name));
-    PHASE4_ASSIGN_OR_RETURN(
-        std::vector<Row> rows,
-        wh_->SelectRows(
-            spec->schema(), current_->first_day(),
-            read_through_ ? std::min(*read_through_, current_->last_day()) : current_->last_day()));
+    missing.push_back(spec);
+  }
+  // Each table is read and indexed on its own connection and thread: a
+  // season's tables are independent, and the load is the one pause of a
+  // backfill's pipeline per season.
+  const Date from = current_->first_day();
+  const Date to =
+      read_through_ ? std::min(*read_through_, current_->last_day()) : current_->last_day();
+  std::vector<std::unique_ptr<SeasonTable>> built(missing.size());
+  std::vector<Status> errors(missing.size());
+  auto load = [&](size_t i, Warehouse& wh) {
+    auto rows = wh.ScanRows(missing[i]->schema(), from, to);
+    if (!rows.ok()) {
+      errors[i] = rows.status();
+      return;
+    }
+    auto table = current_->BuildTable(missing[i]->name, std::move(rows).value());
+    if (table.ok())
+      built[i] = std::move(table).value();
+    else
+      errors[i] = table.status();
+  };
+  std::vector<std::thread> threads;
+  for (size_t i = 1; i < missing.size(); ++i)
+    threads.emplace_back([&, i] {
+      auto wh = Warehouse::Open(wh_->dir(), /*create=*/false);
+      if (wh.ok())
+        load(i, **wh);
+      else
+        errors[i] = wh.status();
+    });
+  if (!missing.empty()) load(0, *wh_);
+  for (auto& t : threads) t.join();
+  for (size_t i = 0; i < missing.size(); ++i) {
+    if (!errors[i].ok()) return errors[i];
     ++table_reads_;
-    PHASE4_RETURN_IF_ERROR(current_->AddTable(spec->name, std::move(rows)));
+    current_->tables_[std::string(missing[i]->name)] = std::move(built[i]);
   }
   return static_cast<const SeasonInputs*>(current_.get());
 }
@@ -376,10 +420,31 @@ Result<ProcessorInputs> InputReader::InputsFor(const ProcessorInfo& info, Date d
   for (const auto& up : info.phase4_upstreams) {
     const TableSchema* schema = FindTable(up);
     if (!schema) return Status::InvalidInput(fmt::format("unknown upstream table {}", up));
-    PHASE4_ASSIGN_OR_RETURN(std::vector<Row> rows, wh_->SelectRows(*schema, d, d));
+    PHASE4_ASSIGN_OR_RETURN(std::vector<int> columns, UpstreamColumnIndexes(info, *schema, up));
+    PHASE4_ASSIGN_OR_RETURN(std::vector<Row> rows, wh_->SelectRows(*schema, d, d, columns));
     in.upstream.emplace(up, std::move(rows));
   }
   return in;
+}
+
+Result<std::vector<int>> UpstreamColumnIndexes(const ProcessorInfo& info, const TableSchema& schema,
+                                               std::string_view upstream) {
+  auto listed = info.upstream_columns.find(upstream);
+  if (listed == info.upstream_columns.end()) return std::vector<int>{};
+  std::vector<std::string> names = listed->second;
+  names.push_back(schema.date_column);
+  names.insert(names.end(), schema.primary_key.begin(), schema.primary_key.end());
+  std::vector<int> columns;
+  for (const auto& name : names) {
+    int c = schema.ColumnIndex(name);
+    if (c < 0)
+      return Status::InvalidInput(
+          fmt::format("{}: upstream {} has no column {}", info.name, schema.FullName(), name));
+    columns.push_back(c);
+  }
+  std::sort(columns.begin(), columns.end());
+  columns.erase(std::unique(columns.begin(), columns.end()), columns.end());
+  return columns;
 }
 
 const std::vector<Row>& ProcessorInputs::Upstream(std::string_view name) const {

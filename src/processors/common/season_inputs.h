@@ -177,11 +177,24 @@ class SeasonInputs {
   std::span<const Date> TeamLastScheduled(std::string_view team, Date d, size_t n) const;
 
  private:
+  friend class InputReader;
+  // The indexed table from its rows (what AddTable adds); reads only the
+  // calendar, so several tables can be built at once.
+  Result<std::unique_ptr<SeasonTable>> BuildTable(std::string_view full_name,
+                                                  std::vector<Row> rows) const;
+
   int season_year_;
   const SeasonCalendar* calendar_;
   std::map<std::string, std::unique_ptr<SeasonTable>, std::less<>> tables_;
   std::map<std::string, std::vector<Date>, std::less<>> team_schedule_;
 };
+
+// The column indexes of `upstream` (a job in info.phase4_upstreams, whose
+// output is `schema`) that the run layer reads for `info`: the listed
+// info.upstream_columns plus the date and key columns, ascending; empty
+// (meaning every column) when the job lists none. Fails on an unknown name.
+Result<std::vector<int>> UpstreamColumnIndexes(const ProcessorInfo& info, const TableSchema& schema,
+                                               std::string_view upstream);
 
 // Reads season inputs from a warehouse, once per (season, table), and keeps
 // the most recent season only, so memory stays bounded by one season however

@@ -643,6 +643,23 @@ const ProcessorInfo& MlFeatureStoreInfo() {
                         std::string(kUpcomingPlayerGameContext)},
       .phase4_upstreams = {std::string(kTeamDefense), std::string(kShotZones),
                            std::string(kComposite), std::string(kDailyCache)},
+      // The features read (UpCols) and the source tracking of each
+      // upstream (Upstream: entity, processed_at, readiness, data_hash).
+      .upstream_columns =
+          {{std::string(kTeamDefense),
+            {"team_abbr", "processed_at", "is_production_ready", "data_hash",
+             "defensive_rating_last_15", "opponent_pace"}},
+           {std::string(kShotZones),
+            {"player_lookup", "processed_at", "is_production_ready", "data_hash",
+             "paint_rate_last_10", "mid_range_rate_last_10", "three_pt_rate_last_10"}},
+           {std::string(kComposite),
+            {"player_lookup", "processed_at", "is_production_ready", "data_hash", "fatigue_score",
+             "shot_zone_mismatch_score", "pace_score", "usage_spike_score"}},
+           {std::string(kDailyCache),
+            {"player_lookup", "processed_at", "is_production_ready", "data_hash",
+             "points_avg_last_5", "points_avg_last_10", "points_avg_season", "points_std_last_10",
+             "games_in_last_7_days", "paint_rate_last_10", "three_pt_rate_last_10",
+             "team_pace_last_10", "team_off_rating_last_10", "minutes_avg_last_10"}}},
       .required_previous_game_date = {std::string(kPlayerGameSummary),
                                       std::string(kTeamOffenseGameSummary)},
       .required_same_date = {std::string(kUpcomingPlayerGameContext)},

@@ -371,6 +371,12 @@ const ProcessorInfo& PlayerDailyCacheInfo() {
                         std::string(kUpcomingPlayerGameContext)},
       .phase4_upstreams = {"team_defense_zone_analysis", "player_shot_zone_analysis",
                            "player_composite_factors"},
+      // #1 and #3 are dependencies only (decision 16): their keys suffice.
+      .upstream_columns = {{"team_defense_zone_analysis", {}},
+                           {"player_shot_zone_analysis",
+                            {"player_lookup", "primary_scoring_zone", "paint_rate_last_10",
+                             "three_pt_rate_last_10", "data_hash", "processed_at"}},
+                           {"player_composite_factors", {}}},
       .required_previous_game_date = {std::string(kPlayerGameSummary),
                                       std::string(kTeamOffenseGameSummary)},
       .required_same_date = {std::string(kUpcomingPlayerGameContext)},
