@@ -1,12 +1,15 @@
 // `phase4 process JOB --analysis-date D`: runs one processor for one date in
 // live mode (decision 23, src/live/live_run.h) or, with --backfill-mode, the
-// way a backfill does.
+// way a backfill does. JOB `all` runs the five in execution order for D in
+// one process, sharing one read of the season's inputs (the nightly run),
+// and stops at the first that does not succeed.
 #include <fmt/format.h>
 
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "calendar/date.h"
 #include "calendar/season_calendar.h"
@@ -14,6 +17,7 @@
 #include "cli/commands.h"
 #include "live/live_run.h"
 #include "phase3/schedule_store.h"
+#include "processors/common/season_inputs.h"
 #include "processors/registry.h"
 #include "warehouse/warehouse.h"
 
@@ -30,10 +34,42 @@ struct ProcessOptions {
   int bootstrap_days = kDefaultBootstrapDays;
 };
 
+// Prints the outcome of one processor's run; returns its exit status.
+int ReportOutcome(const live::LiveResult& r, const std::string& label,
+                  const SeasonCalendar& calendar, Date date, int bootstrap_days) {
+  using Outcome = live::LiveResult::Outcome;
+  switch (r.outcome) {
+    case Outcome::kSuccess:
+      fmt::print("{}: {} rows written\n", label, r.rows);
+      return 0;
+    case Outcome::kBootstrap: {
+      const Date opening = calendar.OpeningNight(SeasonYearOf(date));
+      fmt::print(
+          "{}: Bootstrap period skipped (day {} of the first {} days from opening night {}); "
+          "nothing written\n",
+          label, DaysBetween(opening, date), bootstrap_days, FormatDate(opening));
+      return 0;
+    }
+    case Outcome::kBlocked:
+      ReportError(fmt::format("{}: BLOCKED: {}", label, r.message));
+      return 1;
+    case Outcome::kRejected:
+    case Outcome::kFailed:
+      break;
+  }
+  ReportError(fmt::format("{}: {}", label, r.message));
+  return 1;
+}
+
 int RunProcess(const ProcessOptions& o, const GlobalOptions& g) {
-  const processors::ProcessorInfo* info = processors::FindProcessor(o.job);
-  if (!info) {
-    ReportError(fmt::format("unknown job '{}' (jobs: {})", o.job, processors::ProcessorNames()));
+  std::vector<const processors::ProcessorInfo*> jobs;
+  if (o.job == "all") {
+    jobs = processors::AllProcessors();
+  } else if (const processors::ProcessorInfo* info = processors::FindProcessor(o.job)) {
+    jobs.push_back(info);
+  } else {
+    ReportError(
+        fmt::format("unknown job '{}' (jobs: {}, or all)", o.job, processors::ProcessorNames()));
     return 1;
   }
   std::optional<Date> date = ParseDate(o.analysis_date);
@@ -52,7 +88,6 @@ int RunProcess(const ProcessOptions& o, const GlobalOptions& g) {
   if (auto warning = calendar->OpeningNightWarning(season))
     fmt::print(stderr, "warning: {}\n", *warning);
 
-  const std::string label = fmt::format("{} {}", info->name, FormatDate(*date));
   live::LiveOptions options;
   options.backfill_mode = o.backfill_mode;
   options.skip_downstream_trigger = o.skip_downstream_trigger;
@@ -67,31 +102,14 @@ int RunProcess(const ProcessOptions& o, const GlobalOptions& g) {
     }
     options.today = *t;
   }
-  live::LiveResult r = live::RunLive(*wh, *calendar, *info, *date, options, stdout);
-  using Outcome = live::LiveResult::Outcome;
-  switch (r.outcome) {
-    case Outcome::kSuccess:
-      fmt::print("{}: {} rows written\n", label, r.rows);
-      return 0;
-    case Outcome::kBootstrap: {
-      const Date opening = calendar->OpeningNight(season);
-      fmt::print(
-          "{}: Bootstrap period skipped (day {} of the first {} days from opening night {}); "
-          "nothing written\n",
-          label, DaysBetween(opening, *date), o.bootstrap_days, FormatDate(opening));
-      return 0;
-    }
-    case Outcome::kRejected:
-      ReportError(fmt::format("{}: {}", label, r.message));
-      return 1;
-    case Outcome::kBlocked:
-      ReportError(fmt::format("{}: BLOCKED: {}", label, r.message));
-      return 1;
-    case Outcome::kFailed:
-      break;
+  processors::InputReader reader(*wh, *calendar, *date);
+  for (const processors::ProcessorInfo* info : jobs) {
+    live::LiveResult r = live::RunLive(reader, *info, *date, options, stdout);
+    const std::string label = fmt::format("{} {}", info->name, FormatDate(*date));
+    if (int status = ReportOutcome(r, label, *calendar, *date, o.bootstrap_days); status != 0)
+      return status;
   }
-  ReportError(fmt::format("{}: {}", label, r.message));
-  return 1;
+  return 0;
 }
 
 }  // namespace
@@ -99,7 +117,8 @@ int RunProcess(const ProcessOptions& o, const GlobalOptions& g) {
 void AddProcessCommand(CLI::App& app, GlobalOptions& g, Action* action) {
   auto o = std::make_shared<ProcessOptions>();
   CLI::App* cmd = app.add_subcommand("process", "Run one Phase 4 processor for one date");
-  cmd->add_option("job", o->job, "Job name (" + processors::ProcessorNames() + ")")->required();
+  cmd->add_option("job", o->job, "Job name (" + processors::ProcessorNames() + ", or all)")
+      ->required();
   cmd->add_option("--analysis-date", o->analysis_date, "Date to process, YYYY-MM-DD")->required();
   cmd->add_flag("--backfill-mode", o->backfill_mode,
                 "Backfill mode: no historical-date rejection, no alerts, no completion message");

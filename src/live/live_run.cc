@@ -92,6 +92,14 @@ Result<std::optional<Block>> DefensiveChecks(Warehouse& wh, const SeasonCalendar
 
 LiveResult RunLive(Warehouse& wh, const SeasonCalendar& calendar, const ProcessorInfo& info, Date d,
                    const LiveOptions& o, std::FILE* out) {
+  processors::InputReader reader(wh, calendar, d);
+  return RunLive(reader, info, d, o, out);
+}
+
+LiveResult RunLive(processors::InputReader& reader, const ProcessorInfo& info, Date d,
+                   const LiveOptions& o, std::FILE* out) {
+  Warehouse& wh = reader.warehouse();
+  const SeasonCalendar& calendar = reader.calendar();
   const auto started = std::chrono::steady_clock::now();
   const bool checks = !o.backfill_mode && !o.skip_downstream_trigger && o.strict_mode;
   const bool publish = !o.backfill_mode && !o.skip_downstream_trigger;
@@ -149,7 +157,6 @@ LiveResult RunLive(Warehouse& wh, const SeasonCalendar& calendar, const Processo
     return finish(LiveResult::Outcome::kFailed, "failed", deps->error,
                   fmt::format("Precompute Processor: Missing Dependencies - {}", info.name));
 
-  processors::InputReader reader(wh, calendar, d);
   processors::RunOptions ro;
   ro.backfill_mode = o.backfill_mode;
   ro.skip_downstream_trigger = o.skip_downstream_trigger;

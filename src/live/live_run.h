@@ -8,6 +8,7 @@
 
 #include "calendar/season_calendar.h"
 #include "processors/common/processor.h"
+#include "processors/common/season_inputs.h"
 #include "warehouse/warehouse.h"
 
 namespace phase4::live {
@@ -33,6 +34,10 @@ struct LiveResult {
 LiveResult RunLive(Warehouse& wh, const SeasonCalendar& calendar,
                    const processors::ProcessorInfo& info, Date d, const LiveOptions& options,
                    std::FILE* out);
+// The same with the caller's input reader (read through d at least), so that
+// several processors run for d share one read of the season's Phase 3 rows.
+LiveResult RunLive(processors::InputReader& reader, const processors::ProcessorInfo& info, Date d,
+                   const LiveOptions& options, std::FILE* out);
 
 // The defensive checks alone (for tests): upstream run status for the
 // previous game date, then gaps over the processor's lookback in game dates.

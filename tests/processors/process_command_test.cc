@@ -5,6 +5,7 @@
 #include "common/teams.h"
 #include "phase3/schedule_store.h"
 #include "processor_test_util.h"
+#include "processors/registry.h"
 #include "test_support.h"
 #include "warehouse/warehouse.h"
 
@@ -123,6 +124,53 @@ TEST(ProcessorCommandTest, MissingWarehouseExitsOne) {
                                "--backfill-mode"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("init"), std::string::npos) << r.err;
+}
+
+// `process all` runs the five processors for D in one process, in execution
+// order, sharing one read of the season; its rows equal those of five
+// separate `process JOB` runs (ignoring the timestamps of each run).
+TEST(ProcessorCommandTest, AllRunsTheFiveInOrderLikeFiveSeparateRuns) {
+  testing::TempDir together, apart;
+  for (const auto* dir : {&together, &apart}) {
+    auto gen =
+        testing::RunPhase4({"--warehouse", dir->str(), "generate", "--seasons", "2023-2023"});
+    ASSERT_EQ(gen.exit_code, 0) << gen.err;
+  }
+  const std::vector<std::string> today{"PHASE4_TODAY=2024-01-16"};
+  auto r = testing::RunPhase4(
+      {"--warehouse", together.str(), "process", "all", "--analysis-date", "2024-01-16"}, "",
+      today);
+  ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+  size_t next = 0;  // each processor's line comes after the previous one's
+  for (const ProcessorInfo* info : AllProcessors()) {
+    size_t at = r.out.find(info->name + " 2024-01-16: ");
+    ASSERT_NE(at, std::string::npos) << r.out;
+    EXPECT_GE(at, next) << info->name << " ran out of order:\n" << r.out;
+    next = at + 1;
+    auto single = testing::RunPhase4(
+        {"--warehouse", apart.str(), "process", info->name, "--analysis-date", "2024-01-16"}, "",
+        today);
+    ASSERT_EQ(single.exit_code, 0) << single.err;
+  }
+  auto a = std::move(Warehouse::Open(together.str(), false)).value();
+  auto b = std::move(Warehouse::Open(apart.str(), false)).value();
+  for (const ProcessorInfo* info : AllProcessors()) {
+    const TableSchema& t = *info->output;
+    auto ra = a->SelectRows(t, D("2024-01-16"), D("2024-01-16"));
+    auto rb = b->SelectRows(t, D("2024-01-16"), D("2024-01-16"));
+    ASSERT_TRUE(ra.ok() && rb.ok());
+    ASSERT_FALSE(ra->empty()) << t.name;
+    ASSERT_EQ(ra->size(), rb->size()) << t.name;
+    for (size_t c = 0; c < t.columns.size(); ++c) {
+      const std::string& name = t.columns[c].name;
+      // Timestamps of the run, and of the upstream rows it read.
+      if (name == "processed_at" || name == "created_at" || name == "updated_at" ||
+          name == "feature_generation_time_ms" || name.ends_with("_last_updated"))
+        continue;
+      for (size_t i = 0; i < ra->size(); ++i)
+        EXPECT_EQ((*ra)[i][c], (*rb)[i][c]) << t.name << " row " << i << " column " << name;
+    }
+  }
 }
 
 }  // namespace
