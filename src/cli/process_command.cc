@@ -5,6 +5,7 @@
 // and stops at the first that does not succeed.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
@@ -103,6 +104,18 @@ int RunProcess(const ProcessOptions& o, const GlobalOptions& g) {
     options.today = *t;
   }
   processors::InputReader reader(*wh, *calendar, *date);
+  if (jobs.size() > 1 && !calendar->IsBootstrap(*date)) {
+    // Every table any of the jobs reads, loaded at once (in parallel).
+    std::vector<std::string> tables;
+    for (const processors::ProcessorInfo* info : jobs)
+      for (const auto& t : info->phase3_inputs)
+        if (std::find(tables.begin(), tables.end(), t) == tables.end()) tables.push_back(t);
+    if (auto loaded = reader.Season(SeasonYearOf(*date), tables); !loaded.ok()) {
+      ReportError(fmt::format("reading the inputs of {}: {}", FormatDate(*date),
+                              loaded.status().message()));
+      return 1;
+    }
+  }
   for (const processors::ProcessorInfo* info : jobs) {
     live::LiveResult r = live::RunLive(reader, *info, *date, options, stdout);
     const std::string label = fmt::format("{} {}", info->name, FormatDate(*date));

@@ -12,9 +12,6 @@ namespace phase4 {
 
 namespace fs = std::filesystem;
 
-// Address space mapped per dataset file for reads (PRAGMA mmap_size).
-constexpr int64_t kMmapBytes = int64_t{1} << 30;
-
 // ---------------------------------------------------------- StatementCache
 
 // Compiled statements by SQL text. Compiling a statement against seven
@@ -257,9 +254,6 @@ Result<std::unique_ptr<Warehouse>> Warehouse::Open(const std::string& dir, bool 
     PHASE4_RETURN_IF_ERROR(wh->Exec(fmt::format("PRAGMA {}.journal_mode=WAL", ds)));
     PHASE4_RETURN_IF_ERROR(wh->Exec(fmt::format("PRAGMA {}.synchronous=NORMAL", ds)));
     PHASE4_RETURN_IF_ERROR(wh->Exec(fmt::format("PRAGMA {}.cache_size=-32768", ds)));  // 32 MiB
-    // Reads map the file instead of copying each page through pread: a
-    // season's inputs and a date's upstream rows are read page after page.
-    PHASE4_RETURN_IF_ERROR(wh->Exec(fmt::format("PRAGMA {}.mmap_size={}", ds, kMmapBytes)));
   }
   // Init creates what is missing, migrates an older schema and refuses a
   // newer one; it is cheap when everything is current.
