@@ -43,20 +43,51 @@ void Distribute(Rng& rng, int n, const std::vector<double>& weights, std::vector
   }
 }
 
+// Distribute with less chance in it: `steady` (0..1) of the units go out
+// in proportion to the weights (whole units, rounded down), the rest one by
+// one at random. Real players' shot attempts vary from game to game about
+// as much as a Poisson count, less than a pure one-by-one draw gives once
+// their minutes and role vary too.
+void DistributeSteady(Rng& rng, int n, const std::vector<double>& weights, double steady,
+                      std::vector<int>& out) {
+  double total = 0;
+  for (double w : weights) total += std::max(0.0, w);
+  std::vector<int> fixed(weights.size(), 0);
+  int left = n;
+  if (total > 0) {
+    for (size_t i = 0; i < weights.size(); ++i) {
+      fixed[i] = static_cast<int>(std::floor(steady * n * std::max(0.0, weights[i]) / total));
+      left -= fixed[i];
+    }
+  }
+  Distribute(rng, left, weights, out);
+  for (size_t i = 0; i < out.size(); ++i) out[i] += fixed[i];
+}
+
 struct Rotation {
   std::vector<int> players;  // by role, best first
   std::vector<int> minutes;
-  std::vector<int> bench;  // active, not playing
+  std::vector<double> usage;  // form's multiplier of each player's shot share
+  std::vector<int> bench;     // active, not playing
 };
 
-Rotation BuildRotation(Rng& rng, const League& league, const std::vector<int>& available,
-                       int team_minutes, int ot, int margin_abs) {
+Rotation BuildRotation(Rng& rng, const League& league, const LineupInput& in, int team_minutes,
+                       int ot, int margin_abs) {
   Rotation r;
-  // Coach's order: quality with a little game-to-game noise.
-  std::vector<std::pair<double, int>> order;
-  for (int id : available) order.push_back({league.player(id).quality + rng.Normal(0.0, 0.3), id});
-  std::sort(order.begin(), order.end(), [](const auto& a, const auto& b) {
-    return a.first > b.first || (a.first == b.first && a.second < b.second);
+  static const FormEffect kNeutral;
+  auto form = [&](size_t i) -> const FormEffect& {
+    return i < in.form.size() ? in.form[i] : kNeutral;
+  };
+  // Coach's order: quality and current role (form) with a little
+  // game-to-game noise. `second` indexes `in.available`.
+  std::vector<std::pair<double, size_t>> order;
+  for (size_t i = 0; i < in.available.size(); ++i) {
+    order.push_back(
+        {league.player(in.available[i]).quality + form(i).role + rng.Normal(0.0, 0.15), i});
+  }
+  std::sort(order.begin(), order.end(), [&](const auto& a, const auto& b) {
+    return a.first > b.first ||
+           (a.first == b.first && in.available[a.second] < in.available[b.second]);
   });
   static const double kCount[5] = {0.28, 0.32, 0.22, 0.11, 0.07};  // 9..13 players
   int n = 9 + rng.Weighted(kCount, 5);
@@ -67,9 +98,11 @@ Rotation BuildRotation(Rng& rng, const League& league, const std::vector<int>& a
   std::vector<double> base(static_cast<size_t>(n));
   double top = 0, rest = 0;
   for (int k = 0; k < n; ++k) {
-    const Player& p = league.player(order[static_cast<size_t>(k)].second);
+    const size_t i = order[static_cast<size_t>(k)].second;
+    const Player& p = league.player(in.available[i]);
     double m = (kRoleMinutes[k] + p.minutes_bias) * std::exp(rng.Normal(0.0, 0.12));
     if (margin_abs >= 20) m *= k < 5 ? 0.85 : 1.3;
+    m *= form(i).minutes;
     m = std::max(2.0, m);
     base[static_cast<size_t>(k)] = m;
     (k < 5 ? top : rest) += m;
@@ -112,17 +145,23 @@ Rotation BuildRotation(Rng& rng, const League& league, const std::vector<int>& a
     }
   }
   for (int k = 0; k < n; ++k) {
-    r.players.push_back(order[static_cast<size_t>(k)].second);
+    const size_t i = order[static_cast<size_t>(k)].second;
+    r.players.push_back(in.available[i]);
     r.minutes.push_back(mins[static_cast<size_t>(k)]);
+    r.usage.push_back(form(i).usage);
   }
-  for (size_t k = static_cast<size_t>(n); k < order.size(); ++k) r.bench.push_back(order[k].second);
+  for (size_t k = static_cast<size_t>(n); k < order.size(); ++k) {
+    r.bench.push_back(in.available[order[k].second]);
+  }
   return r;
 }
 
 // The shooting of one team: attempts, makes, free throws, then an exact fit
 // to the planned points by turning misses into makes or back.
-void Shoot(Rng& rng, const League& league, TeamBox& box, size_t played, int points_target,
-           double possessions, int turnovers, int oreb, const TeamTraits& defense) {
+// `usage`: the form's multiplier of each played line's shot share.
+void Shoot(Rng& rng, const League& league, TeamBox& box, size_t played,
+           const std::vector<double>& usage, int points_target, double possessions, int turnovers,
+           int oreb, const TeamTraits& defense) {
   const double scale = std::sqrt(std::max(0.5, points_target / kLeaguePoints));
   int fta_team = ClampInt(rng.Normal(22.5, 5.8) * scale, 4, 50);
   int fga_team = ClampInt(possessions - 0.44 * fta_team - turnovers + oreb, 55, 130);
@@ -131,13 +170,16 @@ void Shoot(Rng& rng, const League& league, TeamBox& box, size_t played, int poin
   for (size_t i = 0; i < played; ++i) {
     const Player& p = league.player(box.lines[i].player);
     // Game-to-game swings in a player's role (hot nights, foul trouble),
-    // wider for bench players than for starters.
+    // wider for bench players than for starters; what lasts longer than a
+    // game is the form's (`usage`).
     const int m = box.lines[i].minutes;
-    const double swing = Clamp(std::exp(rng.Normal(0.0, 0.5 - 0.008 * m)), 0.35, 1.6);
-    w[i] = box.lines[i].kind == LineKind::kPlayed ? p.usage * m * swing : 0.0;
+    const double swing =
+        Clamp(std::exp(rng.Normal(0.0, std::max(0.08, 0.34 - 0.0065 * m))), 0.35, 1.6);
+    const double share = i < usage.size() ? usage[i] : 1.0;
+    w[i] = box.lines[i].kind == LineKind::kPlayed ? p.usage * share * m * swing : 0.0;
   }
   std::vector<int> fga;
-  Distribute(rng, fga_team, w, fga);
+  DistributeSteady(rng, fga_team, w, 0.65, fga);
   const double form = rng.Normal(0.0, 0.02);
   for (size_t i = 0; i < played; ++i) {
     PlayerLine& l = box.lines[i];
@@ -158,7 +200,7 @@ void Shoot(Rng& rng, const League& league, TeamBox& box, size_t played, int poin
     w[i] = box.lines[i].kind == LineKind::kPlayed ? p.ft_rate * (fga[i] + 0.5) : 0.0;
   }
   std::vector<int> fta;
-  Distribute(rng, fta_team, w, fta);
+  DistributeSteady(rng, fta_team, w, 0.4, fta);
   for (size_t i = 0; i < played; ++i) {
     PlayerLine& l = box.lines[i];
     l.fta = fta[i];
@@ -266,12 +308,14 @@ void Shoot(Rng& rng, const League& league, TeamBox& box, size_t played, int poin
 }
 
 // Builds a team's lines: rotation, bench (DNP), inactive.
+// `usage_out`: the form's shot-share multipliers of the rotation's lines.
 TeamBox MakeLines(Rng& rng, const League& league, const LineupInput& in, int team_minutes, int ot,
-                  int margin_abs, size_t& played_out) {
+                  int margin_abs, size_t& played_out, std::vector<double>& usage_out) {
   TeamBox box;
   box.team = in.team;
   box.team_minutes = team_minutes;
-  Rotation rot = BuildRotation(rng, league, in.available, team_minutes, ot, margin_abs);
+  Rotation rot = BuildRotation(rng, league, in, team_minutes, ot, margin_abs);
+  usage_out = rot.usage;
   for (size_t k = 0; k < rot.players.size(); ++k) {
     PlayerLine l;
     l.player = rot.players[k];
@@ -450,8 +494,9 @@ GameBox SimulateBoxScore(Rng& rng, const League& league, const LineupInput& home
   const int team_minutes = 240 + 25 * ot;
   const int margin = score.home_points - score.away_points;
   size_t played_h = 0, played_a = 0;
-  g.home = MakeLines(rng, league, home, team_minutes, ot, std::abs(margin), played_h);
-  g.away = MakeLines(rng, league, away, team_minutes, ot, std::abs(margin), played_a);
+  std::vector<double> usage_h, usage_a;
+  g.home = MakeLines(rng, league, home, team_minutes, ot, std::abs(margin), played_h, usage_h);
+  g.away = MakeLines(rng, league, away, team_minutes, ot, std::abs(margin), played_a, usage_a);
 
   // Possessions: shared game pace, higher in high-scoring games.
   const int total = score.home_points + score.away_points;
@@ -466,8 +511,10 @@ GameBox SimulateBoxScore(Rng& rng, const League& league, const LineupInput& home
   const int oreb_h = ClampInt(rng.Normal(10.6, 3.0) * factor, 2, 24);
   const int oreb_a = ClampInt(rng.Normal(10.6, 3.0) * factor, 2, 24);
 
-  Shoot(rng, league, g.home, played_h, score.home_points, poss_h, tov_h, oreb_h, away_traits);
-  Shoot(rng, league, g.away, played_a, score.away_points, poss_a, tov_a, oreb_a, home_traits);
+  Shoot(rng, league, g.home, played_h, usage_h, score.home_points, poss_h, tov_h, oreb_h,
+        away_traits);
+  Shoot(rng, league, g.away, played_a, usage_a, score.away_points, poss_a, tov_a, oreb_a,
+        home_traits);
   const int oreb_h_real = std::min(oreb_h, SumLines(g.home.lines).fga - SumLines(g.home.lines).fgm);
   const int oreb_a_real = std::min(oreb_a, SumLines(g.away.lines).fga - SumLines(g.away.lines).fgm);
   FillOtherStats(rng, league, g.home, played_h, g.away, oreb_h, tov_h, oreb_a_real, tov_a, margin);

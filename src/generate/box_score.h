@@ -57,11 +57,19 @@ struct TeamBox {
   int team_minutes = 240;
 };
 
+// A player's current form (generate/form.h) as it bears on one game.
+struct FormEffect {
+  double role = 0.0;     // added to his quality in the coach's rotation order
+  double usage = 1.0;    // multiplies his share of the team's shots
+  double minutes = 1.0;  // multiplies the minutes of his role (restrictions)
+};
+
 // The team's players for one game.
 struct LineupInput {
   int team = -1;
-  std::vector<int> available;  // may play (healthy, or questionable and cleared)
-  std::vector<int> inactive;   // injured or resting
+  std::vector<int> available;    // may play (healthy, or questionable and cleared)
+  std::vector<FormEffect> form;  // of the available players, in order; empty: neutral
+  std::vector<int> inactive;     // injured or resting
 };
 
 struct GameBox {

@@ -5,8 +5,10 @@
 // balanced matchups and simulated scores where they lack them, or else
 // builds a realistic calendar from the season facts (season_facts.h). It
 // then plays the season date by date with 30 teams of about 15 players
-// (latent skills, injuries, rest, trades) and emits the five Phase 3
-// tables. Same options and same loaded schedule give identical rows.
+// (latent skills, injuries, rest, trades, and in-season form: role changes,
+// young players' growth, minutes restrictions after injuries, streaks; see
+// form.h) and emits the five Phase 3 tables. Same options and same loaded
+// schedule give identical rows.
 #pragma once
 
 #include <cstdint>

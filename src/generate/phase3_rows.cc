@@ -251,6 +251,105 @@ std::optional<double> TrueShooting(int points, int fga, int fta) {
   return points / d;
 }
 
+// The columns the two team tables share. A row describes one team's game
+// and reports one side's shooting: the team's own in
+// team_offense_game_summary, its opponent's in team_defense_game_summary.
+struct TeamRowSlots {
+  size_t game_id, game_date, team, opponent, season, home, win, margin, fouls, processed_at;
+  // The reported side's shooting.
+  size_t points, fga, fgm, three_att, three_made, fta, ftm, rebounds, assists, turnovers, paint_att,
+      paint_made, mid_att, mid_made, paint_points, ts;
+};
+
+constexpr TeamRowSlots kOffenseSlots{.game_id = kOGameId,
+                                     .game_date = kOGameDate,
+                                     .team = kOTeam,
+                                     .opponent = kOOpponent,
+                                     .season = kOSeason,
+                                     .home = kOHome,
+                                     .win = kOWin,
+                                     .margin = kOMargin,
+                                     .fouls = kOFouls,
+                                     .processed_at = kOProcessedAt,
+                                     .points = kOPoints,
+                                     .fga = kOFga,
+                                     .fgm = kOFgm,
+                                     .three_att = kOThreeAtt,
+                                     .three_made = kOThreeMade,
+                                     .fta = kOFta,
+                                     .ftm = kOFtm,
+                                     .rebounds = kORebounds,
+                                     .assists = kOAssists,
+                                     .turnovers = kOTurnovers,
+                                     .paint_att = kOPaintAtt,
+                                     .paint_made = kOPaintMade,
+                                     .mid_att = kOMidAtt,
+                                     .mid_made = kOMidMade,
+                                     .paint_points = kOPaintPoints,
+                                     .ts = kOTs};
+
+constexpr TeamRowSlots kDefenseSlots{.game_id = kDGameId,
+                                     .game_date = kDGameDate,
+                                     .team = kDTeam,
+                                     .opponent = kDOpponent,
+                                     .season = kDSeason,
+                                     .home = kDHome,
+                                     .win = kDWin,
+                                     .margin = kDMargin,
+                                     .fouls = kDFouls,
+                                     .processed_at = kDProcessedAt,
+                                     .points = kDPointsAllowed,
+                                     .fga = kDOppFga,
+                                     .fgm = kDOppFgm,
+                                     .three_att = kDOppThreeAtt,
+                                     .three_made = kDOppThreeMade,
+                                     .fta = kDOppFta,
+                                     .ftm = kDOppFtm,
+                                     .rebounds = kDOppRebounds,
+                                     .assists = kDOppAssists,
+                                     .turnovers = kDTurnoversForced,
+                                     .paint_att = kDOppPaintAtt,
+                                     .paint_made = kDOppPaintMade,
+                                     .mid_att = kDOppMidAtt,
+                                     .mid_made = kDOppMidMade,
+                                     .paint_points = kDPaintAllowed,
+                                     .ts = kDOppTs};
+
+// Fills the shared columns of `own`'s row; `shooting`: the reported side's
+// totals.
+void FillTeamRow(RowFill& r, const TeamRowSlots& s, const GameRowsInput& in,
+                 const std::string& date, const TeamBox& own, const TeamBox& opp, bool home,
+                 const TeamTotals& shooting) {
+  const int margin = own.totals.points - opp.totals.points;
+  r.Text(s.game_id, in.system_game_id);
+  r.Text(s.game_date, date);
+  r.Text(s.team, Tricode(own.team));
+  r.Text(s.opponent, Tricode(opp.team));
+  r.Int(s.season, in.game->season_year);
+  r.Bool(s.home, home);
+  r.Bool(s.win, margin > 0);
+  r.Int(s.margin, margin);
+  r.Int(s.fouls, own.totals.pf);
+  r.Text(s.processed_at, in.processed_at);
+  const TeamTotals& t = shooting;
+  r.Int(s.points, t.points);
+  r.Int(s.fga, t.fga);
+  r.Int(s.fgm, t.fgm);
+  r.Int(s.three_att, t.three_att);
+  r.Int(s.three_made, t.three_made);
+  r.Int(s.fta, t.fta);
+  r.Int(s.ftm, t.ftm);
+  r.Int(s.rebounds, t.oreb + t.dreb);
+  r.Int(s.assists, t.ast);
+  r.Int(s.turnovers, t.tov);
+  r.Int(s.paint_att, t.paint_att);
+  r.Int(s.paint_made, t.paint_made);
+  r.Int(s.mid_att, t.mid_att);
+  r.Int(s.mid_made, t.mid_made);
+  r.Int(s.paint_points, 2 * t.paint_made);
+  r.OptReal(s.ts, TrueShooting(t.points, t.fga, t.fta));
+}
+
 void AppendPlayerRows(const GameRowsInput& in, const TeamBox& box, const TeamBox& opp, bool won,
                       std::vector<Row>& out) {
   const ColumnSlots& s = PgsSlots();
@@ -345,68 +444,21 @@ void AppendGameRows(const GameRowsInput& in, std::vector<Row>& player_rows,
     const TeamTotals& t = own.totals;
     const TeamTotals& o = opp.totals;
     const bool home = k == 0;
-    const int margin = t.points - o.points;
-    const bool won = margin > 0;
-    AppendPlayerRows(in, own, opp, won, player_rows);
+    AppendPlayerRows(in, own, opp, t.points > o.points, player_rows);
 
     offense_rows.emplace_back();
     RowFill r(TogSlots(), offense_rows.back());
-    r.Text(kOGameId, in.system_game_id);
+    FillTeamRow(r, kOffenseSlots, in, date, own, opp, home, t);
     r.Text(kONbaGameId, in.game->game_id);
-    r.Text(kOGameDate, date);
-    r.Text(kOTeam, Tricode(own.team));
-    r.Text(kOOpponent, Tricode(opp.team));
-    r.Int(kOSeason, in.game->season_year);
-    r.Int(kOPoints, t.points);
-    r.Int(kOFga, t.fga);
-    r.Int(kOFgm, t.fgm);
-    r.Int(kOThreeAtt, t.three_att);
-    r.Int(kOThreeMade, t.three_made);
-    r.Int(kOFta, t.fta);
-    r.Int(kOFtm, t.ftm);
     r.Int(kOOreb, t.oreb);
-    r.Int(kORebounds, t.oreb + t.dreb);
-    r.Int(kOAssists, t.ast);
-    r.Int(kOTurnovers, t.tov);
-    r.Int(kOFouls, t.pf);
-    r.Int(kOPaintAtt, t.paint_att);
-    r.Int(kOPaintMade, t.paint_made);
-    r.Int(kOMidAtt, t.mid_att);
-    r.Int(kOMidMade, t.mid_made);
-    r.Int(kOPaintPoints, 2 * t.paint_made);
     r.Int(kOPossessions, static_cast<int64_t>(std::trunc(adv[k].possessions_1dp)));
     r.Real(kORating, adv[k].offensive_rating);
     r.Real(kOPace, adv[k].pace);
-    r.OptReal(kOTs, TrueShooting(t.points, t.fga, t.fta));
-    r.Bool(kOHome, home);
-    r.Bool(kOWin, won);
-    r.Int(kOMargin, margin);
     r.Int(kOOvertime, (own.team_minutes - 240) / 25);
-    r.Text(kOProcessedAt, in.processed_at);
 
     defense_rows.emplace_back();
     RowFill d(TdgsSlots(), defense_rows.back());
-    d.Text(kDGameId, in.system_game_id);
-    d.Text(kDGameDate, date);
-    d.Text(kDTeam, Tricode(own.team));
-    d.Text(kDOpponent, Tricode(opp.team));
-    d.Int(kDSeason, in.game->season_year);
-    d.Int(kDPointsAllowed, o.points);
-    d.Int(kDOppFga, o.fga);
-    d.Int(kDOppFgm, o.fgm);
-    d.Int(kDOppThreeAtt, o.three_att);
-    d.Int(kDOppThreeMade, o.three_made);
-    d.Int(kDOppFta, o.fta);
-    d.Int(kDOppFtm, o.ftm);
-    d.Int(kDOppRebounds, o.oreb + o.dreb);
-    d.Int(kDOppAssists, o.ast);
-    d.Int(kDTurnoversForced, o.tov);
-    d.Int(kDFouls, t.pf);
-    d.Int(kDOppPaintAtt, o.paint_att);
-    d.Int(kDOppPaintMade, o.paint_made);
-    d.Int(kDOppMidAtt, o.mid_att);
-    d.Int(kDOppMidMade, o.mid_made);
-    d.Int(kDPaintAllowed, 2 * o.paint_made);
+    FillTeamRow(d, kDefenseSlots, in, date, own, opp, home, o);
     d.Int(kDMidAllowed, 2 * o.mid_made);
     d.Int(kDThreeAllowed, 3 * o.three_made);
     d.Int(kDBlocksPaint, t.blk_paint);
@@ -419,11 +471,6 @@ void AppendGameRows(const GameRowsInput& in, std::vector<Row>& player_rows,
     d.Real(kDRating, adv[1 - k].offensive_rating);
     // Opponent possessions, not OT-normalised (spec/phase3-inputs.md §4).
     d.Real(kDOppPace, adv[1 - k].possessions_1dp);
-    d.OptReal(kDOppTs, TrueShooting(o.points, o.fga, o.fta));
-    d.Bool(kDHome, home);
-    d.Bool(kDWin, won);
-    d.Int(kDMargin, margin);
-    d.Text(kDProcessedAt, in.processed_at);
   }
 }
 

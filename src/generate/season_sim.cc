@@ -61,6 +61,7 @@ class SeasonSim {
         context_rng_(Rng::Derived(seed, {static_cast<uint64_t>(season), 0x636f6e74657874ULL})),
         game_rng_(Rng::Derived(seed, {static_cast<uint64_t>(season), 0x67616d6573ULL})),
         injury_rng_(Rng::Derived(seed, {static_cast<uint64_t>(season), 0x696e6a757279ULL})),
+        form_rng_(Rng::Derived(seed, {static_cast<uint64_t>(season), 0x666f726dULL})),
         seed_(seed) {
     state_.season = season;
     state_.players.resize(league.player_count());
@@ -73,8 +74,15 @@ class SeasonSim {
       ps.prior_usage = pr.usage;
       ps.prior_games = pr.games;
     }
+    age_.assign(league.player_count(), 0);
+    const Date opening = MakeDate(season, 10, 1);
     for (int t = 0; t < kTeamCount; ++t) {
       state_.teams[static_cast<size_t>(t)].roster = roster.roster[static_cast<size_t>(t)];
+      for (int id : roster.roster[static_cast<size_t>(t)]) {
+        const int age = AgeOn(league.player(id).birth_date, opening);
+        age_[static_cast<size_t>(id)] = age;
+        state_.players[static_cast<size_t>(id)].form = InitialForm(form_rng_, age);
+      }
     }
     state_.traits = roster.traits;
   }
@@ -84,7 +92,8 @@ class SeasonSim {
  private:
   void ApplyTrades(Date d);
   void SetStatuses(int team, Date d, bool postseason);
-  LineupInput Lineup(int team);
+  LateSeason LateSeasonOf(int team, const ScheduleGame& g) const;
+  LineupInput Lineup(int team, LateSeason late);
   double MissingStrength(int team) const;
   void AfterGame(const ScheduleGame& g, const GameBox& box, double home_pace, double away_pace);
   void UpdateInjuries(const TeamBox& box);
@@ -95,8 +104,10 @@ class SeasonSim {
   std::vector<PriorStats>& prior_;
   GeneratedLeague& out_;
   SeasonState state_;
-  Rng status_rng_, context_rng_, game_rng_, injury_rng_;
+  Rng status_rng_, context_rng_, game_rng_, injury_rng_, form_rng_;
   uint64_t seed_;
+  std::vector<int> age_;  // by player id, on October 1
+  Date last_regular_{};   // the last regular-season date
   size_t next_trade_ = 0;
 };
 
@@ -110,6 +121,8 @@ void SeasonSim::ApplyTrades(Date d) {
     auto ib = std::find(rb.begin(), rb.end(), tr.player_b);
     if (ia == ra.end() || ib == rb.end()) continue;
     std::swap(*ia, *ib);
+    TradeForm(form_rng_, state_.players[static_cast<size_t>(tr.player_a)].form);
+    TradeForm(form_rng_, state_.players[static_cast<size_t>(tr.player_b)].form);
   }
 }
 
@@ -157,7 +170,24 @@ double SeasonSim::MissingStrength(int team) const {
   return std::min(missing, 8.0);
 }
 
-LineupInput SeasonSim::Lineup(int team) {
+// From mid-March a team out of the race (below .400) plays its young
+// players more; in the last week a top team (.650 or better) rests its
+// best players some.
+LateSeason SeasonSim::LateSeasonOf(int team, const ScheduleGame& g) const {
+  if (g.game_type != GameType::kRegularSeason) return LateSeason::kNormal;
+  const TeamState& t = state_.teams[static_cast<size_t>(team)];
+  const int played = t.wins + t.losses;
+  if (g.game_date >= MakeDate(state_.season + 1, 3, 15) && played >= 55 &&
+      t.wins * 10 < played * 4) {
+    return LateSeason::kDevelopment;
+  }
+  if (DaysBetween(g.game_date, last_regular_) < 7 && played >= 70 && t.wins * 20 >= played * 13) {
+    return LateSeason::kResting;
+  }
+  return LateSeason::kNormal;
+}
+
+LineupInput SeasonSim::Lineup(int team, LateSeason late) {
   LineupInput in;
   in.team = team;
   std::vector<int> doubtful;  // questionable players ruled out at game time
@@ -177,6 +207,11 @@ LineupInput SeasonSim::Lineup(int team) {
     doubtful.pop_back();
   }
   in.inactive.insert(in.inactive.end(), doubtful.begin(), doubtful.end());
+  in.form.reserve(in.available.size());
+  for (int id : in.available) {
+    in.form.push_back(EffectOf(state_.players[static_cast<size_t>(id)].form,
+                               league_.player(id).quality, age_[static_cast<size_t>(id)], late));
+  }
   return in;
 }
 
@@ -201,6 +236,7 @@ void SeasonSim::UpdateInjuries(const TeamBox& box) {
     if (injury_rng_.Bernoulli(p)) {
       ps.injury_games = InjuryLength(injury_rng_);
       ps.injury = kInjuries[injury_rng_.Below(std::size(kInjuries))];
+      InjuryForm(ps.form, ps.injury_games);
       ++injured;
     }
   }
@@ -228,6 +264,9 @@ void SeasonSim::AfterGame(const ScheduleGame& g, const GameBox& box, double home
       t.point_diff += tg.points_for - tg.points_against;
     }
     for (const PlayerLine& l : own.lines) {
+      PlayerForm& form = state_.players[static_cast<size_t>(l.player)].form;
+      if (l.played()) PlayedWithForm(form);
+      AdvanceForm(form_rng_, form);
       if (!l.played()) continue;
       PlayedGame pg;
       pg.date = g.game_date;
@@ -276,6 +315,9 @@ Status SeasonSim::Run(std::vector<ScheduleGame> games) {
     real_score[i] =
         had_matchup[i] && games[i].has_score() && *games[i].home_score != *games[i].away_score;
     if (IsPostseason(games[i])) postseason.push_back(&games[i]);
+    if (games[i].game_type == GameType::kRegularSeason) {
+      last_regular_ = std::max(last_regular_, games[i].game_date);
+    }
   }
   Bracket bracket(MixSeed({seed_, static_cast<uint64_t>(state_.season)}), postseason);
   // About 30 player rows and 29 player snapshots a game.
@@ -355,7 +397,8 @@ Status SeasonSim::Run(std::vector<ScheduleGame> games) {
                              state_.traits[static_cast<size_t>(away)], -MissingStrength(home),
                              -MissingStrength(away), planned[i - begin]);
       }
-      LineupInput lh = Lineup(home), la = Lineup(away);
+      LineupInput lh = Lineup(home, LateSeasonOf(home, g));
+      LineupInput la = Lineup(away, LateSeasonOf(away, g));
       GameBox box =
           SimulateBoxScore(game_rng_, league_, lh, la, state_.traits[static_cast<size_t>(home)],
                            state_.traits[static_cast<size_t>(away)], plan);

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "calendar/date.h"
+#include "generate/form.h"
 #include "generate/roster.h"
 
 namespace phase4::gen {
@@ -29,6 +30,7 @@ struct PlayerState {
   std::string injury;                                // description of the current injury
   PreGameStatus status = PreGameStatus::kAvailable;  // for the current date
   std::string status_note;                           // injury_report text
+  PlayerForm form;                                   // role and usage within the season
   // Last season's scoring, for prop lines before a player has games.
   double prior_points = 0.0;
   double prior_minutes = 0.0;
