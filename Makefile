@@ -3,11 +3,13 @@
 BUILD_DIR      ?= build
 ASAN_BUILD_DIR ?= build-asan
 WAREHOUSE      ?= ./warehouse
+FUZZ_BUILD_DIR ?= build-fuzz
+FUZZ_SECONDS   ?= 60
 JOBS           ?= $(shell nproc)
 PHASE4         := $(BUILD_DIR)/phase4
 CMAKE_FLAGS    ?=
 
-.PHONY: all deps build build-asan demo test test-asan bench format clean
+.PHONY: all deps build build-asan demo test test-asan bench fuzz format clean
 
 all: build
 
@@ -37,11 +39,20 @@ test: build build-asan
 	bash scripts/run-sanitized-tests.sh $(ASAN_BUILD_DIR) $(JOBS)
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
 
+# Every performance figure (doc/benchmarks.md); BENCH_QUICK=1 for a short run.
 bench: build
 	@bash bench/run_benchmarks.sh $(BUILD_DIR)
+
+# libFuzzer targets (clang, ASan + UBSan), each run FUZZ_SECONDS in turn;
+# corpora and crash inputs go to fuzz/corpus/ (git-ignored). doc/fuzzing.md.
+fuzz: deps
+	cmake -S . -B $(FUZZ_BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DCMAKE_CXX_COMPILER=clang++ -DPHASE4_FUZZ=ON -DPHASE4_BUILD_BENCH=OFF
+	cmake --build $(FUZZ_BUILD_DIR) -j $(JOBS) --target fuzz_targets
+	bash scripts/run-fuzzers.sh $(FUZZ_BUILD_DIR) $(FUZZ_SECONDS)
 
 format:
 	clang-format -i $$(git ls-files '*.cc' '*.h')
 
 clean:
-	rm -rf $(BUILD_DIR) $(ASAN_BUILD_DIR)
+	rm -rf $(BUILD_DIR) $(ASAN_BUILD_DIR) $(FUZZ_BUILD_DIR)

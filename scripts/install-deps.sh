@@ -11,6 +11,7 @@ PACKAGES=(
   libssl-dev libcurl4-openssl-dev
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   clang clang-format time
+  libclang-rt-14-dev
 )
 
 missing=()

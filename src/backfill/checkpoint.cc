@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <nlohmann/json.hpp>
@@ -148,6 +149,18 @@ std::vector<Date> GameDatesInRange(std::span<const Date> game_dates, Date start,
 
 Status Corrupt(const std::string& reason) { return Status::Corruption(reason); }
 
+// File text quoted in a reason: at most `max` bytes, control and non-ASCII
+// bytes as '?', so a binary or huge file gives a short one-line warning.
+std::string Shown(std::string_view text, size_t max = 60) {
+  std::string out(text.substr(0, max));
+  for (char& c : out) {
+    auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u >= 0x7f) c = '?';
+  }
+  if (text.size() > max) out += "...";
+  return out;
+}
+
 Result<std::string> RequireString(const Json& j, const char* key) {
   auto it = j.find(key);
   if (it == j.end()) return Corrupt(std::string("field \"") + key + "\" is missing");
@@ -159,7 +172,8 @@ Result<Date> RequireDate(const Json& j, const char* key) {
   PHASE4_ASSIGN_OR_RETURN(std::string text, RequireString(j, key));
   auto d = ParseDate(text);
   if (!d)
-    return Corrupt(std::string("field \"") + key + "\" is \"" + text + "\", not a YYYY-MM-DD date");
+    return Corrupt(std::string("field \"") + key + "\" is \"" + Shown(text) +
+                   "\", not a YYYY-MM-DD date");
   return *d;
 }
 
@@ -173,7 +187,8 @@ Result<std::set<Date>> RequireDateList(const Json& j, const char* key, Date star
     std::string text = v.get<std::string>();
     auto d = ParseDate(text);
     if (!d)
-      return Corrupt(std::string("\"") + key + "\" holds \"" + text + "\", not a YYYY-MM-DD date");
+      return Corrupt(std::string("\"") + key + "\" holds \"" + Shown(text) +
+                     "\", not a YYYY-MM-DD date");
     if (*d < start || *d > end) {
       return Corrupt(std::string("\"") + key + "\" holds " + text + ", outside the range " +
                      FormatDate(start) + " to " + FormatDate(end));
@@ -188,8 +203,9 @@ Result<std::set<Date>> RequireDateList(const Json& j, const char* key, Date star
 Result<int64_t> RequireCount(const Json& obj, const char* key, const char* where) {
   auto it = obj.find(key);
   if (it == obj.end()) return Corrupt(std::string("field \"") + where + key + "\" is missing");
+  // Unsigned values above INT64_MAX would turn negative in get<int64_t>().
   if (!it->is_number_integer() ||
-      (it->is_number_integer() && !it->is_number_unsigned() && it->get<int64_t>() < 0)) {
+      (it->is_number_unsigned() ? it->get<uint64_t>() > INT64_MAX : it->get<int64_t>() < 0)) {
     return Corrupt(std::string("field \"") + where + key + "\" is not a non-negative integer");
   }
   return it->get<int64_t>();
@@ -298,18 +314,14 @@ Result<CheckpointState> CheckpointState::FromJson(std::string_view text, std::st
     j = Json::parse(text.begin(), text.end());
   } catch (const std::exception& e) {
     // The parser quotes what it last read, which may be binary garbage.
-    std::string what = e.what();
-    for (char& c : what) {
-      auto u = static_cast<unsigned char>(c);
-      if (u < 0x20 || u >= 0x7f) c = '?';
-    }
-    return Corrupt("not valid JSON: " + what);
+    return Corrupt("not valid JSON: " + Shown(e.what(), 300));
   }
   if (!j.is_object()) return Corrupt("the document is not a JSON object");
 
   PHASE4_ASSIGN_OR_RETURN(std::string file_job, RequireString(j, "job_name"));
   if (file_job != job) {
-    return Corrupt("job_name is \"" + file_job + "\", expected \"" + std::string(job) + "\"");
+    return Corrupt("job_name is \"" + Shown(file_job) + "\", expected \"" + std::string(job) +
+                   "\"");
   }
   PHASE4_ASSIGN_OR_RETURN(Date file_start, RequireDate(j, "start_date"));
   PHASE4_ASSIGN_OR_RETURN(Date file_end, RequireDate(j, "end_date"));
@@ -343,7 +355,8 @@ Result<CheckpointState> CheckpointState::FromJson(std::string_view text, std::st
     if (!it->is_object()) return Corrupt("field \"failed_errors\" is not an object");
     for (const auto& [key, value] : it->items()) {
       auto d = ParseDate(key);
-      if (!d) return Corrupt("\"failed_errors\" has key \"" + key + "\", not a YYYY-MM-DD date");
+      if (!d)
+        return Corrupt("\"failed_errors\" has key \"" + Shown(key) + "\", not a YYYY-MM-DD date");
       if (!s.failed_.count(*d)) {
         return Corrupt("\"failed_errors\" has an entry for " + key +
                        ", which is not a failed date");
@@ -363,7 +376,7 @@ Result<CheckpointState> CheckpointState::FromJson(std::string_view text, std::st
     }
     recorded_last = ParseDate(last_it->get<std::string>());
     if (!recorded_last) {
-      return Corrupt("field \"last_successful_date\" is \"" + last_it->get<std::string>() +
+      return Corrupt("field \"last_successful_date\" is \"" + Shown(last_it->get<std::string>()) +
                      "\", not a YYYY-MM-DD date");
     }
   }

@@ -22,6 +22,8 @@ struct ParsedSchedule {
 
 // Chooses the format from the content (a JSON document or a CSV header).
 Result<ParsedSchedule> ParseScheduleFile(const std::string& path);
+// The same over content already in memory (`path` is used in messages).
+Result<ParsedSchedule> ParseScheduleContent(const std::string& path, const std::string& content);
 Result<ParsedSchedule> ParseGameIdCsv(const std::string& path, const std::string& content);
 Result<ParsedSchedule> ParseScheduleJson(const std::string& path, const std::string& content);
 

@@ -16,6 +16,10 @@ Status CsvReader::Next(CsvRecord* rec) {
     return Status::InvalidInput(fmt::format("{}: line {}: field {}: longer than {} bytes", name_,
                                             line_, rec->fields.size() + 1, kMaxFieldBytes));
   };
+  auto binary = [&] {
+    return Status::InvalidInput(fmt::format("{}: line {}: field {}: binary data (NUL byte)", name_,
+                                            line_, rec->fields.size() + 1));
+  };
   while (true) {
     if (pos_ < in_.size() && in_[pos_] == '"' && field.text.empty() && !field.quoted) {
       // Quoted field: runs to the closing quote; "" is a literal quote.
@@ -36,6 +40,7 @@ Status CsvReader::Next(CsvRecord* rec) {
           break;
         }
         if (c == '\n') ++line_;
+        if (c == '\0') return binary();
         field.text += c;
         if (field.text.size() > kMaxFieldBytes) return too_long();
       }
@@ -49,6 +54,9 @@ Status CsvReader::Next(CsvRecord* rec) {
     }
     char c = in_[pos_++];
     if (c == ',') {
+      if (rec->fields.size() + 1 >= kMaxFields)
+        return Status::InvalidInput(fmt::format("{}: line {}: field {}: more than {} fields", name_,
+                                                rec->line, kMaxFields + 1, kMaxFields));
       rec->fields.push_back(std::move(field));
       field = CsvField{};
     } else if (c == '\n' || c == '\r') {
@@ -57,8 +65,7 @@ Status CsvReader::Next(CsvRecord* rec) {
       rec->fields.push_back(std::move(field));
       return Status::OK();
     } else if (c == '\0') {
-      return Status::InvalidInput(fmt::format("{}: line {}: field {}: binary data (NUL byte)",
-                                              name_, line_, rec->fields.size() + 1));
+      return binary();
     } else {
       if (field.quoted)
         return Status::InvalidInput(fmt::format("{}: line {}: field {}: text after a closing quote",
@@ -67,6 +74,19 @@ Status CsvReader::Next(CsvRecord* rec) {
       if (field.text.size() > kMaxFieldBytes) return too_long();
     }
   }
+}
+
+std::string ForMessage(std::string_view text, size_t max_bytes) {
+  std::string out;
+  for (size_t i = 0; i < text.size() && i < max_bytes; ++i) {
+    auto u = static_cast<unsigned char>(text[i]);
+    if (u < 0x20 || u >= 0x7f || u == '\\')
+      out += fmt::format("\\x{:02x}", u);
+    else
+      out += static_cast<char>(u);
+  }
+  if (text.size() > max_bytes) out += "...";
+  return out;
 }
 
 void AppendCsvField(std::string* out, std::string_view text, bool null) {

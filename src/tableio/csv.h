@@ -23,8 +23,10 @@ struct CsvRecord {
 
 class CsvReader {
  public:
-  // Longest field accepted; anything longer is malformed input, not data.
+  // Longest field and most fields per record accepted; anything beyond is
+  // malformed input, not data.
   static constexpr size_t kMaxFieldBytes = 1 << 20;
+  static constexpr size_t kMaxFields = 4096;
 
   // `name` is used in error messages (usually the file path).
   CsvReader(std::string name, std::string_view content) : name_(std::move(name)), in_(content) {}
@@ -39,6 +41,11 @@ class CsvReader {
   int line_ = 1;
   bool done_ = false;
 };
+
+// `text` for an error message: at most `max_bytes` bytes (then "..."), with
+// control characters, backslashes and non-ASCII bytes written as \xHH
+// so that binary input cannot garble the message or the terminal.
+std::string ForMessage(std::string_view text, size_t max_bytes = 40);
 
 // Appends one CSV field, quoting when needed. `null` writes an empty
 // unquoted field; an empty string is written as "".

@@ -1,5 +1,6 @@
 #include <fmt/format.h>
 
+#include <cctype>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
@@ -27,21 +28,59 @@ bool IsTeamColumn(std::string_view name) {
   return name == "team_abbr" || EndsWith(name, "_team_abbr") || EndsWith(name, "_tricode");
 }
 
-// Counts and minutes can never be negative.
+// Counts, minutes, points, distances and rest days can never be negative
+// (margins, plus-minus, spreads and differentials can).
 bool IsNonNegative(std::string_view name) {
-  static constexpr std::string_view kSuffixes[] = {
-      "_attempts",        "_makes",         "minutes_played", "_days",          "points",
-      "points_scored",    "points_allowed", "assists",        "steals",         "blocks",
-      "turnovers",        "rebounds",       "possessions",    "personal_fouls", "blocks_paint",
-      "blocks_mid_range", "blocks_three_pt"};
+  static constexpr std::string_view kSuffixes[] = {"_attempts",
+                                                   "_makes",
+                                                   "minutes_played",
+                                                   "_days",
+                                                   "points",
+                                                   "points_scored",
+                                                   "points_allowed",
+                                                   "assists",
+                                                   "steals",
+                                                   "blocks",
+                                                   "turnovers",
+                                                   "rebounds",
+                                                   "possessions",
+                                                   "personal_fouls",
+                                                   "blocks_paint",
+                                                   "blocks_mid_range",
+                                                   "blocks_three_pt",
+                                                   "_allowed",
+                                                   "_scored",
+                                                   "turnovers_forced",
+                                                   "fouls_committed",
+                                                   "_count",
+                                                   "days_rest",
+                                                   "_entering",
+                                                   "overtime_periods",
+                                                   "travel_miles",
+                                                   "star_teammates_out",
+                                                   "game_number_in_season",
+                                                   "player_age",
+                                                   "days_since_last_game"};
   for (auto s : kSuffixes)
     if (EndsWith(name, s)) return true;
   return false;
 }
 
+// Strict decimal integer: an optional '-' and digits, nothing else.
+bool IsIntegerText(const std::string& t) {
+  size_t i = !t.empty() && t[0] == '-' ? 1 : 0;
+  if (i == t.size()) return false;
+  for (; i < t.size(); ++i)
+    if (t[i] < '0' || t[i] > '9') return false;
+  return true;
+}
+
 // Rounds to `scale` decimals the way decision 34 says (printf rounding of
 // the exact binary value).
 double RoundToScale(double v, int scale) {
+  // From 2^53 on a double has no fraction: rounding changes nothing, and the
+  // printf text (up to 309 digits) would not fit the buffer.
+  if (!(std::fabs(v) < 9007199254740992.0)) return v;
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.*f", scale, v);
   return std::strtod(buf, nullptr);
@@ -67,7 +106,7 @@ struct Parser {
         char* end = nullptr;
         errno = 0;
         long long v = std::strtoll(t.c_str(), &end, 10);
-        if (t.empty() || *end != '\0' || errno == ERANGE)
+        if (!IsIntegerText(t) || *end != '\0' || errno == ERANGE)
           return Error(line, c.name, fmt::format("'{}' is not an integer", Clip(t)));
         *out = static_cast<int64_t>(v);
         return Status::OK();
@@ -75,7 +114,9 @@ struct Parser {
       case ColumnType::kReal: {
         char* end = nullptr;
         double v = std::strtod(t.c_str(), &end);
-        if (t.empty() || *end != '\0' || !std::isfinite(v))
+        // strtod also skips leading blanks and reads hex floats: not CSV numbers.
+        if (t.empty() || std::isspace(static_cast<unsigned char>(t[0])) ||
+            t.find_first_of("xX") != std::string::npos || *end != '\0' || !std::isfinite(v))
           return Error(line, c.name, fmt::format("'{}' is not a number", Clip(t)));
         *out = c.scale >= 0 ? RoundToScale(v, c.scale) : v;
         return Status::OK();
@@ -107,9 +148,7 @@ struct Parser {
     }
   }
 
-  static std::string Clip(const std::string& s) {
-    return s.size() > 40 ? s.substr(0, 40) + "..." : s;
-  }
+  static std::string Clip(const std::string& s) { return ForMessage(s); }
 };
 
 }  // namespace
@@ -135,8 +174,8 @@ Result<std::vector<Row>> ParseCsvRows(const TableSchema& table, const std::strin
       return Status::InvalidInput(fmt::format("{}: line 1: field {}: not a column of {}", name,
                                               Parser::Clip(f.text), table.FullName()));
     if (!seen.insert(f.text).second)
-      return Status::InvalidInput(
-          fmt::format("{}: line 1: field {}: named twice in the header", name, f.text));
+      return Status::InvalidInput(fmt::format("{}: line 1: field {}: named twice in the header",
+                                              name, Parser::Clip(f.text)));
     target.push_back(idx);
   }
   for (const auto& c : table.columns)
@@ -153,7 +192,19 @@ Result<std::vector<Row>> ParseCsvRows(const TableSchema& table, const std::strin
       if (a >= 0) makes_attempts.emplace_back(static_cast<int>(i), a);
     }
   }
-  int three_att = table.ColumnIndex("three_pt_attempts"), fg_att = table.ColumnIndex("fg_attempts");
+  // Three-point attempts are field-goal attempts (own or opponents').
+  std::vector<std::pair<int, int>> threes_fg;
+  for (const char* prefix : {"", "opp_"}) {
+    int t3 = table.ColumnIndex(std::string(prefix) + "three_pt_attempts");
+    int fg = table.ColumnIndex(std::string(prefix) + "fg_attempts");
+    if (t3 >= 0 && fg >= 0) threes_fg.emplace_back(t3, fg);
+  }
+  // A team never plays itself.
+  int team_col = -1, opponent_col = -1;
+  for (const char* n : {"team_abbr", "defending_team_abbr", "home_team_tricode"})
+    if (team_col < 0) team_col = table.ColumnIndex(n);
+  for (const char* n : {"opponent_team_abbr", "away_team_tricode"})
+    if (opponent_col < 0) opponent_col = table.ColumnIndex(n);
 
   std::vector<int> key_cols;
   for (const auto& k : table.primary_key) key_cols.push_back(table.ColumnIndex(k));
@@ -164,9 +215,15 @@ Result<std::vector<Row>> ParseCsvRows(const TableSchema& table, const std::strin
     PHASE4_RETURN_IF_ERROR(reader.Next(&rec));
     if (reader.done()) break;
     if (rec.fields.size() == 1 && rec.fields[0].text.empty() && !rec.fields[0].quoted) continue;
-    if (rec.fields.size() != target.size())
-      return Status::InvalidInput(fmt::format("{}: line {}: expected {} fields, found {}", name,
-                                              rec.line, target.size(), rec.fields.size()));
+    if (rec.fields.size() != target.size()) {
+      // Name the first missing field (by its header name) or the first extra one.
+      std::string field = rec.fields.size() < target.size()
+                              ? table.column(target[rec.fields.size()]).name
+                              : std::to_string(target.size() + 1);
+      return parser.Error(
+          rec.line, field,
+          fmt::format("expected {} fields, found {}", target.size(), rec.fields.size()));
+    }
     Row row(table.size());
     for (size_t i = 0; i < target.size(); ++i) {
       const Column& c = table.column(target[i]);
@@ -189,13 +246,19 @@ Result<std::vector<Row>> ParseCsvRows(const TableSchema& table, const std::strin
             rec.line, table.column(m).name,
             fmt::format("{} makes exceed {} attempts ({})", *makes, *att, table.column(a).name));
     }
-    if (three_att >= 0 && fg_att >= 0) {
-      auto t3 = AsInt(row[static_cast<size_t>(three_att)]),
-           fg = AsInt(row[static_cast<size_t>(fg_att)]);
+    for (auto [t3_col, fg_col] : threes_fg) {
+      auto t3 = AsInt(row[static_cast<size_t>(t3_col)]),
+           fg = AsInt(row[static_cast<size_t>(fg_col)]);
       if (t3 && fg && *t3 > *fg)
         return parser.Error(
-            rec.line, "three_pt_attempts",
+            rec.line, table.column(t3_col).name,
             fmt::format("{} three-point attempts exceed {} field-goal attempts", *t3, *fg));
+    }
+    if (team_col >= 0 && opponent_col >= 0) {
+      auto team = AsText(row[static_cast<size_t>(team_col)]);
+      if (team && team == AsText(row[static_cast<size_t>(opponent_col)]))
+        return parser.Error(rec.line, table.column(opponent_col).name,
+                            fmt::format("{} cannot play itself", *team));
     }
     std::string key;
     for (int k : key_cols) key += FormatCell(table.column(k), row[static_cast<size_t>(k)]) + '\x1f';

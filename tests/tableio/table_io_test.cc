@@ -72,7 +72,7 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"missing_required", "player_lookup,game_id\n", "field game_date: required"},
         BadCase{"wrong_field_count",
                 std::string(kHeader) + Line("aa", "g1", "2023-10-25") + "bb,g2,2023-10-25\n",
-                "line 3: expected 18 fields, found 3"},
+                "line 3: field team_abbr: expected 18 fields, found 3"},
         BadCase{"bad_date", std::string(kHeader) + Line("aa", "g1", "2023-02-30"),
                 "line 2: field game_date: '2023-02-30' is not a date"},
         BadCase{"unknown_team", std::string(kHeader) + Line("aa", "g1", "2023-10-25", "XYZ"),
@@ -144,6 +144,35 @@ TEST(TableIoTest, ReimportReplacesTheDatesTheFileCovers) {
   testing::WriteFile(path, std::string(kHeader) + Line("dd", "g3", "2023-10-25"));
   ASSERT_TRUE(ImportCsvFile(*wh, PlayerGameSummarySchema(), path.string()).ok());
   EXPECT_EQ(*wh->CountRows(PlayerGameSummarySchema()), 2);  // 10-25 replaced, 10-27 kept
+}
+
+TEST(TableIoTest, HugeNumericValuesKeepTheirValue) {
+  // NUMERIC(p, s) rounding once cut the printf text of values above 1e61 to
+  // 63 characters: 1e300 was stored as 1e62.
+  const TableSchema& t = PlayerGameSummarySchema();
+  std::string csv =
+      "player_lookup,game_id,game_date,team_abbr,opponent_team_abbr,season_year,"
+      "starter_flag,win_flag,is_active,usage_rate,ts_pct\n"
+      "aa,g1,2023-10-25,BOS,NYK,2023,true,false,true,1e300,12.3456\n";
+  auto rows = ParseCsvRows(t, "big.csv", csv);
+  ASSERT_TRUE(rows.ok()) << rows.status().message();
+  EXPECT_EQ(std::get<double>((*rows)[0][t.ColumnIndex("usage_rate")]), 1e300);
+  EXPECT_EQ(std::get<double>((*rows)[0][t.ColumnIndex("ts_pct")]), 12.346);  // NUMERIC(5,3)
+}
+
+TEST(TableIoTest, NumbersAreStrict) {
+  const TableSchema& t = PlayerGameSummarySchema();
+  const std::string head =
+      "player_lookup,game_id,game_date,team_abbr,opponent_team_abbr,season_year,"
+      "starter_flag,win_flag,is_active,points,usage_rate\n"
+      "aa,g1,2023-10-25,BOS,NYK,2023,true,false,true,";
+  for (const char* bad : {" 5,1", "+5,1", "5 ,1", "0x10,1", "5,0x1p3", "5, 1.5", "5,inf"}) {
+    auto rows = ParseCsvRows(t, "n.csv", head + bad + "\n");
+    EXPECT_FALSE(rows.ok()) << bad;
+  }
+  auto rows = ParseCsvRows(t, "n.csv", head + "-0,+1.5e1\n");
+  ASSERT_TRUE(rows.ok()) << rows.status().message();
+  EXPECT_EQ(std::get<double>((*rows)[0][t.ColumnIndex("usage_rate")]), 15.0);
 }
 
 TEST(TableIoTest, JsonlEmbedsJsonColumnsAndBooleans) {
