@@ -103,6 +103,14 @@ inline std::vector<CorpusCase> ReadCorpus(const std::string& kind, size_t column
 }
 
 // A gtest-safe name for a case ("too_many_fields.csv" -> "too_many_fields_csv").
+// True when `text` starts with a line number and ": " (the rest of a
+// "<file>: line N: ..." message after "line ").
+inline bool StartsWithLineNumber(const std::string& text) {
+  size_t digits = 0;
+  while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9') ++digits;
+  return digits > 0 && text.compare(digits, 2, ": ") == 0;
+}
+
 inline std::string CaseTestName(const std::string& name) {
   std::string out;
   for (char c : name) out += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';

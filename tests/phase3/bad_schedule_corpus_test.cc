@@ -8,7 +8,6 @@
 
 #include <filesystem>
 #include <functional>
-#include <regex>
 #include <sstream>
 
 #include "bad_input_corpus.h"
@@ -72,7 +71,7 @@ LoadOutcome LoadIntoCopy(const std::vector<std::string>& files) {
 void ExpectFileAndLine(const std::string& message, const fs::path& file) {
   const std::string prefix = file.string() + ": line ";
   ASSERT_EQ(message.rfind(prefix, 0), 0u) << message;
-  EXPECT_TRUE(std::regex_search(message.substr(prefix.size()), std::regex("^[0-9]+: "))) << message;
+  EXPECT_TRUE(testing::StartsWithLineNumber(message.substr(prefix.size()))) << message;
   EXPECT_LT(message.size(), 1000u) << "the message quotes too much of the input";
 }
 

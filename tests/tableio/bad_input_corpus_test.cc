@@ -11,7 +11,6 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
-#include <regex>
 #include <sstream>
 
 #include "tableio/csv.h"
@@ -92,8 +91,7 @@ ImportOutcome ImportIntoCopy(const std::string& table, const fs::path& file) {
 void ExpectFileAndLine(const std::string& message, const fs::path& file) {
   const std::string prefix = file.string() + ": line ";
   ASSERT_EQ(message.rfind(prefix, 0), 0u) << message;
-  std::string rest = message.substr(prefix.size());
-  EXPECT_TRUE(std::regex_search(rest, std::regex("^[0-9]+: "))) << message;
+  EXPECT_TRUE(testing::StartsWithLineNumber(message.substr(prefix.size()))) << message;
   EXPECT_LT(message.size(), 1000u) << "the message quotes too much of the input";
 }
 
