@@ -103,12 +103,15 @@ inline std::vector<CorpusCase> ReadCorpus(const std::string& kind, size_t column
 }
 
 // A gtest-safe name for a case ("too_many_fields.csv" -> "too_many_fields_csv").
-// True when `text` starts with a line number and ": " (the rest of a
-// "<file>: line N: ..." message after "line ").
-inline bool StartsWithLineNumber(const std::string& text) {
-  size_t digits = 0;
-  while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9') ++digits;
-  return digits > 0 && text.compare(digits, 2, ": ") == 0;
+// The message names the file and a line ("<path>: line N: ...") and quotes
+// little of the input.
+inline void ExpectFileAndLine(const std::string& message, const std::filesystem::path& file) {
+  const std::string prefix = file.string() + ": line ";
+  ASSERT_EQ(message.rfind(prefix, 0), 0u) << message;
+  size_t digits = prefix.size();
+  while (digits < message.size() && message[digits] >= '0' && message[digits] <= '9') ++digits;
+  EXPECT_TRUE(digits > prefix.size() && message.compare(digits, 2, ": ") == 0) << message;
+  EXPECT_LT(message.size(), 1000u) << "the message quotes too much of the input";
 }
 
 inline std::string CaseTestName(const std::string& name) {

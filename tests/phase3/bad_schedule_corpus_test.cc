@@ -19,6 +19,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using testing::CorpusCase;
+using testing::ExpectFileAndLine;
 using testing::RunPhase4;
 using testing::TempDir;
 
@@ -66,13 +67,6 @@ LoadOutcome LoadIntoCopy(const std::vector<std::string>& files) {
   EXPECT_TRUE(before == after) << "the failed load changed the warehouse: "
                                << testing::FirstDifference(before, after);
   return out;
-}
-
-void ExpectFileAndLine(const std::string& message, const fs::path& file) {
-  const std::string prefix = file.string() + ": line ";
-  ASSERT_EQ(message.rfind(prefix, 0), 0u) << message;
-  EXPECT_TRUE(testing::StartsWithLineNumber(message.substr(prefix.size()))) << message;
-  EXPECT_LT(message.size(), 1000u) << "the message quotes too much of the input";
 }
 
 class BadScheduleCorpusTest : public ::testing::TestWithParam<CorpusCase> {};

@@ -22,6 +22,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using testing::CorpusCase;
+using testing::ExpectFileAndLine;
 using testing::RunPhase4;
 using testing::TempDir;
 
@@ -85,14 +86,6 @@ ImportOutcome ImportIntoCopy(const std::string& table, const fs::path& file) {
                                << testing::FirstDifference(before, after);
   EXPECT_NE(r.err.find("nothing was written to " + table), std::string::npos) << r.err;
   return out;
-}
-
-// The message names the file and a line: "<path>: line N: ...".
-void ExpectFileAndLine(const std::string& message, const fs::path& file) {
-  const std::string prefix = file.string() + ": line ";
-  ASSERT_EQ(message.rfind(prefix, 0), 0u) << message;
-  EXPECT_TRUE(testing::StartsWithLineNumber(message.substr(prefix.size()))) << message;
-  EXPECT_LT(message.size(), 1000u) << "the message quotes too much of the input";
 }
 
 class BadCsvCorpusTest : public ::testing::TestWithParam<CorpusCase> {};
