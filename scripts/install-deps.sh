@@ -12,6 +12,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   clang clang-format time
   libclang-rt-14-dev
+  libjemalloc-dev
 )
 
 missing=()
