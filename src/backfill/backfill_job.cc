@@ -209,6 +209,12 @@ class BackfillRun {
       progress.DateDone(tally.successful, tally.failed, tally.skipped);
     }
     progress.Finish();
+    // The checkpoint saves in the background: the summary is printed once
+    // the last one is durable.
+    if (Status flushed = checkpoint ? checkpoint->Flush() : Status::OK(); !flushed.ok()) {
+      fmt::print(stderr, "error: cannot save the checkpoint: {}\n", flushed.message());
+      return kExitFatal;
+    }
     if (!pipeline.open_error().empty()) {
       fmt::print(stderr, "error: {}\n", pipeline.open_error());
       return kExitFatal;
@@ -333,6 +339,7 @@ int RunBackfill(Warehouse& wh, const BackfillOptions& o, std::FILE* out) {
 
   Checkpoint::Options copts;
   copts.resume = !o.no_resume;
+  copts.background_saves = true;
   auto checkpoint = Checkpoint::Open(o.checkpoint_dir, info->name, o.start, o.end,
                                      static_cast<int>(dates.size()), copts);
   if (!checkpoint.ok()) {

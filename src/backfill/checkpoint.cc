@@ -450,6 +450,10 @@ Result<Checkpoint> Checkpoint::Open(const fs::path& dir, std::string_view job, D
 
   Checkpoint cp(path, std::move(lock), CheckpointState(std::string(job), start, end, total_days),
                 options.clock);
+  if (options.background_saves)
+    cp.writer_ = std::make_unique<OrderedWriter>(
+        [path](const std::string& text) { return WriteFileAtomically(path, text); },
+        kBackgroundSaveDepth);
   PHASE4_ASSIGN_OR_RETURN(std::optional<std::string> text, ReadCheckpointFile(path));
   if (!text) return cp;
   if (!options.resume) {
@@ -507,11 +511,16 @@ Result<std::optional<CheckpointState>> Checkpoint::Inspect(const fs::path& dir,
 }
 
 Status Checkpoint::Commit(CheckpointState next) {
-  PHASE4_RETURN_IF_ERROR(
-      WriteFileAtomically(path_, next.ToJson(FormatUtc(clock_(), /*compact=*/false))));
+  std::string text = next.ToJson(FormatUtc(clock_(), /*compact=*/false));
+  if (writer_)
+    PHASE4_RETURN_IF_ERROR(writer_->Submit(std::move(text)));
+  else
+    PHASE4_RETURN_IF_ERROR(WriteFileAtomically(path_, text));
   state_ = std::move(next);
   return Status::OK();
 }
+
+Status Checkpoint::Flush() { return writer_ ? writer_->Flush() : Status::OK(); }
 
 Status Checkpoint::Save() { return Commit(state_); }
 

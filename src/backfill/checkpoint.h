@@ -18,6 +18,7 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <span>
@@ -26,6 +27,7 @@
 #include <vector>
 
 #include "backfill/file_lock.h"
+#include "backfill/ordered_writer.h"
 #include "calendar/date.h"
 #include "common/status.h"
 
@@ -109,6 +111,12 @@ struct CheckpointOptions {
   bool resume = true;
   // Source of updated_at and of corrupt-file suffixes; system clock if empty.
   std::function<std::chrono::system_clock::time_point()> clock;
+  // Saves run on a background thread, in order, every state written (the
+  // backfill's choice: the next date's write overlaps this one's fsyncs).
+  // Mark* then return once the state is queued; a failed save is reported
+  // by the next Mark* or by Flush(). Without it each Mark* returns after the
+  // file is durable.
+  bool background_saves = false;
 };
 
 class Checkpoint {
@@ -137,10 +145,15 @@ class Checkpoint {
       std::vector<std::string>* warnings = nullptr);
 
   // Each records the outcome of `d` and saves. On error neither the
-  // in-memory state nor the file changes.
+  // in-memory state nor the file changes. With background saves the save
+  // is queued, and the error returned may be that of an earlier save.
   Status MarkSuccess(Date d);
   Status MarkFailed(Date d, std::string_view error);
   Status MarkSkipped(Date d);
+  // Waits until every queued background save is durable; the first save
+  // error, if any. Immediate without background saves. The destructor also
+  // waits (the lock is released after the last save).
+  Status Flush();
   // Writes the current state atomically: `<file>.tmp` in the same
   // directory, fsync, rename over the file, fsync the directory.
   Status Save();
@@ -173,8 +186,14 @@ class Checkpoint {
         clock_(std::move(clock)) {}
   Status Commit(CheckpointState next);
 
+  // Saves queued at most: Mark* waits beyond that.
+  static constexpr size_t kBackgroundSaveDepth = 4;
+
   std::filesystem::path path_;
   FileLock lock_;
+  // Declared after lock_ so that it is destroyed first: queued saves finish
+  // while the lock is still held.
+  std::unique_ptr<OrderedWriter> writer_;
   CheckpointState state_;
   Clock clock_;
   bool resumed_ = false;

@@ -138,6 +138,38 @@ TEST(CheckpointTest, GoldenJsonAfterKnownSequence) {
   EXPECT_EQ(ReadFile(cp->path()), kGoldenJson);
 }
 
+TEST(CheckpointTest, BackgroundSavesWriteTheSameFileOnceFlushed) {
+  TempDir tmp;
+  Checkpoint::Options o = Opts();
+  o.background_saves = true;
+  auto cp = Checkpoint::Open(tmp.path(), kJob, D("2024-01-01"), D("2024-01-10"), 8, o);
+  ASSERT_TRUE(cp.ok()) << cp.status().message();
+  MarkGoldenSequence(*cp);
+  ASSERT_TRUE(cp->Flush().ok());
+  EXPECT_EQ(ReadFile(cp->path()), kGoldenJson);
+}
+
+TEST(CheckpointTest, BackgroundSaveErrorIsReportedByFlushAndTheNextMark) {
+  TempDir tmp;
+  const fs::path dir = tmp.path() / "checkpoints";
+  Checkpoint::Options o = Opts();
+  o.background_saves = true;
+  auto cp = Checkpoint::Open(dir, kJob, D("2024-01-01"), D("2024-01-10"), 8, o);
+  ASSERT_TRUE(cp.ok()) << cp.status().message();
+  ASSERT_TRUE(cp->MarkSuccess(D("2024-01-02")).ok());
+  ASSERT_TRUE(cp->Flush().ok());
+  // The directory disappears under the run: the next save cannot create its
+  // temp file.
+  fs::remove_all(dir);
+  ASSERT_TRUE(cp->MarkSuccess(D("2024-01-03")).ok());  // queued
+  Status flushed = cp->Flush();
+  ASSERT_FALSE(flushed.ok());
+  EXPECT_NE(flushed.message().find("cannot save checkpoint " + cp->path().string()),
+            std::string::npos)
+      << flushed.message();
+  EXPECT_FALSE(cp->MarkSuccess(D("2024-01-04")).ok());
+}
+
 TEST(CheckpointTest, AtomicSaveLeavesNoTempFiles) {
   TempDir tmp;
   {
