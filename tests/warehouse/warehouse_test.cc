@@ -43,6 +43,40 @@ TEST(WarehouseTest, InitCreatesEveryDatasetAndIsIdempotent) {
   EXPECT_EQ(st->ColumnText(0), "wal");
 }
 
+int64_t PageSize(Warehouse& wh, const std::string& dataset) {
+  auto st = wh.Prepare("PRAGMA " + dataset + ".page_size");
+  EXPECT_TRUE(st.ok()) << st.status().message();
+  return st.ok() && st->Step() ? st->ColumnInt(0) : -1;
+}
+
+TEST(WarehouseTest, NewFilesGetLargePagesAndOldFilesKeepTheirs) {
+  testing::TempDir dir;
+  {
+    // A file created by an earlier release: 4 KiB pages, WAL, one table.
+    sqlite3* db = nullptr;
+    const std::string old_file = (dir.path() / "nba_raw.db").string();
+    ASSERT_EQ(sqlite3_open(old_file.c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(db,
+                           "PRAGMA page_size=4096; PRAGMA journal_mode=WAL; "
+                           "CREATE TABLE legacy (x INTEGER)",
+                           nullptr, nullptr, nullptr),
+              SQLITE_OK);
+    sqlite3_close(db);
+  }
+  auto wh = Warehouse::Open(dir.str(), true);
+  ASSERT_TRUE(wh.ok()) << wh.status().message();
+  EXPECT_EQ(PageSize(**wh, "nba_raw"), 4096);
+  EXPECT_EQ(PageSize(**wh, "nba_precompute"), 16384);
+  EXPECT_EQ(PageSize(**wh, "nba_analytics"), 16384);
+  // The old file works as before.
+  ASSERT_TRUE((*wh)->Begin().ok());
+  ASSERT_TRUE((*wh)->InsertRows(ScheduleSchema(), {ScheduleRow("0022300001", "2023-10-24")}).ok());
+  ASSERT_TRUE((*wh)->Commit().ok());
+  auto n = (*wh)->CountRows(ScheduleSchema());
+  ASSERT_TRUE(n.ok()) << n.status().message();
+  EXPECT_EQ(*n, 1);
+}
+
 TEST(WarehouseTest, OpeningAMissingWarehouseNamesInit) {
   testing::TempDir dir;
   auto wh = Warehouse::Open((dir.path() / "nope").string(), false);
