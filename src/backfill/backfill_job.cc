@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <map>
@@ -125,15 +126,26 @@ class BackfillRun {
         queue_.Close();
         return;
       }
-      thread_ = std::thread(
-          [this, &run, dates = std::move(dates), wh = std::move(read_wh).value()]() mutable {
-            processors::InputReader reader(*wh, run.calendar_);
-            for (Date d : dates) {
-              if (stop_.load() || (run.o_.stop_requested && run.o_.stop_requested->load())) break;
-              if (!queue_.Push(run.PrepareDate(d, *wh, reader))) break;
-            }
-            queue_.Close();
-          });
+      thread_ = std::thread([this, &run, dates = std::move(dates),
+                             wh = std::move(read_wh).value()]() mutable {
+        processors::InputReader reader(*wh, run.calendar_);
+        int read_ahead_from = 0;  // the season whose successor is being read ahead
+        for (size_t i = 0; i < dates.size(); ++i) {
+          if (stop_.load() || (run.o_.stop_requested && run.o_.stop_requested->load())) break;
+          PreparedDate prepared = run.PrepareDate(dates[i], *wh, reader);
+          // Once a season's inputs are loaded, the next season of the
+          // range is read in the background while this one computes.
+          const int season = SeasonYearOf(dates[i]);
+          if (reader.loaded_season() == season && read_ahead_from != season) {
+            read_ahead_from = season;
+            auto next = std::find_if(dates.begin() + static_cast<std::ptrdiff_t>(i), dates.end(),
+                                     [&](Date d) { return SeasonYearOf(d) > season; });
+            if (next != dates.end()) reader.Prefetch(SeasonYearOf(*next), run.info_.phase3_inputs);
+          }
+          if (!queue_.Push(std::move(prepared))) break;
+        }
+        queue_.Close();
+      });
     }
     ~Pipeline() {
       stop_ = true;

@@ -462,6 +462,43 @@ TEST(ProcessorWriterTest, InputReaderReadsEachTableOncePerSeason) {
   EXPECT_EQ(reader.table_reads(), 2);
 }
 
+TEST(ProcessorWriterTest, APrefetchedSeasonGivesTheRowsOfAnOnDemandRead) {
+  WriterFixture f;
+  auto cal = f.schedule.Calendar();
+  const ProcessorInfo& info = TeamDefenseZoneAnalysisInfo();
+  InputReader ahead(*f.wh, *cal);
+  ASSERT_TRUE(ComputeDate(ahead, info, D("2023-12-01")).ok());
+  ahead.Prefetch(SeasonYearOf(f.d), info.phase3_inputs);
+  // Dates of the current season do not wait for the prefetch.
+  ASSERT_TRUE(ComputeDate(ahead, info, D("2023-12-02")).ok());
+  EXPECT_EQ(ahead.prefetched_seasons(), 0);
+  auto a = ComputeDate(ahead, info, f.d);
+  ASSERT_TRUE(a.ok()) << a.status().message();
+  EXPECT_EQ(ahead.prefetched_seasons(), 1);
+  EXPECT_EQ(ahead.table_reads(), 2);  // one per season, the prefetch included
+
+  InputReader on_demand(*f.wh, *cal);
+  auto b = ComputeDate(on_demand, info, f.d);
+  ASSERT_TRUE(b.ok());
+  EXPECT_EQ(*a, *b);
+  EXPECT_EQ(a->size(), 30u);
+}
+
+TEST(ProcessorWriterTest, APrefetchOfAnotherSeasonIsDroppedAndReadAgain) {
+  WriterFixture f;
+  auto cal = f.schedule.Calendar();
+  const ProcessorInfo& info = TeamDefenseZoneAnalysisInfo();
+  InputReader reader(*f.wh, *cal);
+  reader.Prefetch(SeasonYearOf(f.d), info.phase3_inputs);
+  // The reader is asked for a season that is neither loaded nor prefetched.
+  ASSERT_TRUE(ComputeDate(reader, info, D("2023-12-01")).ok());
+  auto rows = ComputeDate(reader, info, f.d);
+  ASSERT_TRUE(rows.ok()) << rows.status().message();
+  EXPECT_EQ(rows->size(), 30u);
+  EXPECT_EQ(reader.prefetched_seasons(), 0);
+  EXPECT_EQ(reader.table_reads(), 2);
+}
+
 TEST(ProcessorWriterTest, AReaderBoundedToADateGivesTheSameRows) {
   WriterFixture f;
   auto cal = f.schedule.Calendar();

@@ -5,8 +5,10 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <functional>
 #include <numeric>
 #include <thread>
+#include <unordered_map>
 
 #include "processors/common/hashing.h"
 #include "processors/common/processor.h"
@@ -14,14 +16,15 @@
 
 namespace phase4::processors {
 
-namespace {
-
+// A Phase 3 input table: its schema, entity column and filtering.
 struct TableSpec {
   std::string_view name;
   const TableSchema& (*schema)();
   const char* entity_column;
   bool windowed;  // decision 26 applies
 };
+
+namespace {
 
 const std::vector<TableSpec>& Specs() {
   static const std::vector<TableSpec> s{
@@ -228,14 +231,17 @@ Result<std::unique_ptr<SeasonTable>> SeasonInputs::BuildTable(std::string_view f
   const Date first = first_day(), last = last_day();
 
   // Filter, parse dates, then order by (entity, date, primary key): the
-  // rows may come in any order.
+  // rows may come in any order. Entities are interned first, so the sort
+  // compares integers (their alphabetical ranks), not strings.
   struct Keyed {
-    std::string_view entity;
+    uint32_t entity;  // provisional id, then alphabetical rank
     Date date;
     uint32_t index;
   };
   std::vector<Keyed> keep;
   keep.reserve(rows.size());
+  std::unordered_map<std::string_view, uint32_t> entity_ids;
+  std::vector<std::string_view> entity_names;  // by provisional id
   for (size_t i = 0; i < rows.size(); ++i) {
     const Row& r = rows[i];
     if (r.size() != schema.size())
@@ -253,8 +259,23 @@ Result<std::unique_ptr<SeasonTable>> SeasonInputs::BuildTable(std::string_view f
       if (!CountedGame(*calendar_, *d, team)) continue;
     }
     if (is_pgs && !PlayedGame(r)) continue;
-    keep.push_back({entity, *d, static_cast<uint32_t>(i)});
+    auto [it, added] = entity_ids.try_emplace(entity, static_cast<uint32_t>(entity_names.size()));
+    if (added) entity_names.push_back(entity);
+    keep.push_back({it->second, *d, static_cast<uint32_t>(i)});
   }
+  // Entities in alphabetical order; their strings must not move once the
+  // index views them, so they are placed before anything else.
+  std::vector<uint32_t> by_name(entity_names.size());
+  std::iota(by_name.begin(), by_name.end(), 0u);
+  std::sort(by_name.begin(), by_name.end(),
+            [&](uint32_t a, uint32_t b) { return entity_names[a] < entity_names[b]; });
+  std::vector<uint32_t> rank(entity_names.size());
+  t->entities_.reserve(by_name.size());
+  for (uint32_t r = 0; r < by_name.size(); ++r) {
+    rank[by_name[r]] = r;
+    t->entities_.emplace_back(entity_names[by_name[r]]);
+  }
+  for (Keyed& k : keep) k.entity = rank[k.entity];
   std::vector<size_t> key_cols;
   for (const auto& k : schema.primary_key) key_cols.push_back(schema.ColumnIndex(k));
   std::sort(keep.begin(), keep.end(), [&](const Keyed& a, const Keyed& b) {
@@ -264,20 +285,13 @@ Result<std::unique_ptr<SeasonTable>> SeasonInputs::BuildTable(std::string_view f
       if (rows[a.index][c] != rows[b.index][c]) return rows[a.index][c] < rows[b.index][c];
     return a.index < b.index;
   });
-  // Entities first (their strings must not move once the index views them).
-  for (const Keyed& k : keep)
-    if (t->entities_.empty() || t->entities_.back() != k.entity)
-      t->entities_.emplace_back(k.entity);
   t->ranges_.resize(t->entities_.size());
-  size_t e = 0;
-  for (size_t i = 1; i < keep.size(); ++i) {
-    if (keep[i].entity != keep[i - 1].entity) {
-      t->ranges_[e].end = static_cast<uint32_t>(i);
-      t->ranges_[++e].begin = static_cast<uint32_t>(i);
-    }
+  for (size_t i = 0; i < keep.size(); ++i) {
+    if (i == 0 || keep[i].entity != keep[i - 1].entity)
+      t->ranges_[keep[i].entity].begin = static_cast<uint32_t>(i);
+    t->ranges_[keep[i].entity].end = static_cast<uint32_t>(i + 1);
   }
-  if (!keep.empty()) t->ranges_[e].end = static_cast<uint32_t>(keep.size());
-  // Only now move the rows (the keys above view their strings).
+  // Only now move the rows (entity_names view their strings until here).
   t->rows_.reserve(keep.size());
   t->dates_.reserve(keep.size());
   for (const Keyed& k : keep) {
@@ -285,49 +299,55 @@ Result<std::unique_ptr<SeasonTable>> SeasonInputs::BuildTable(std::string_view f
     t->rows_.push_back(std::move(rows[k.index]));
   }
   for (uint32_t i = 0; i < t->entities_.size(); ++i) t->entity_index_.emplace(t->entities_[i], i);
-  // Columnar copies.
+  // Digests and columnar copies, filled row by row (each row's cells are
+  // contiguous; a column-by-column walk would touch a new cache line per
+  // cell).
   const size_t n = t->rows_.size();
   t->ints_.resize(schema.size());
   t->reals_.resize(schema.size());
   t->texts_.resize(schema.size());
   for (size_t c = 0; c < schema.size(); ++c) {
     const ColumnType type = schema.columns[c].type;
-    if (type == ColumnType::kInt || type == ColumnType::kBool) {
-      SeasonTable::IntColumn& col = t->ints_[c];
-      col.value.assign(n, SeasonTable::IntColumn::kNull);
-      for (size_t i = 0; i < n; ++i)
-        if (auto v = AsInt(t->rows_[i][c])) col.value[i] = *v;
-    } else if (type == ColumnType::kReal) {
-      SeasonTable::RealColumn& col = t->reals_[c];
-      col.value.assign(n, std::numeric_limits<double>::quiet_NaN());
-      for (size_t i = 0; i < n; ++i)
-        if (auto v = AsReal(t->rows_[i][c])) col.value[i] = *v;
-    } else {
-      auto& col = t->texts_[c];
-      col.resize(n);
-      for (size_t i = 0; i < n; ++i)
-        if (auto p = std::get_if<std::string>(&t->rows_[i][c])) col[i] = *p;
+    if (type == ColumnType::kInt || type == ColumnType::kBool)
+      t->ints_[c].value.assign(n, SeasonTable::IntColumn::kNull);
+    else if (type == ColumnType::kReal)
+      t->reals_[c].value.assign(n, std::numeric_limits<double>::quiet_NaN());
+    else
+      t->texts_[c].resize(n);
+  }
+  t->digests_.reserve(n);
+  for (size_t i = 0; i < n; ++i) {
+    const Row& row = t->rows_[i];
+    t->digests_.push_back(RowDigest(row));  // while the row's cells are in cache
+    for (size_t c = 0; c < schema.size(); ++c) {
+      const ColumnType type = schema.columns[c].type;
+      if (type == ColumnType::kInt || type == ColumnType::kBool) {
+        if (auto v = AsInt(row[c])) t->ints_[c].value[i] = *v;
+      } else if (type == ColumnType::kReal) {
+        if (auto v = AsReal(row[c])) t->reals_[c].value[i] = *v;
+      } else if (auto p = std::get_if<std::string>(&row[c])) {
+        t->texts_[c][i] = *p;
+      }
     }
   }
   // processed_at ranks: the latest of a window is a max over integers.
   if (const int pc = schema.ColumnIndex("processed_at"); pc >= 0) {
+    // Few distinct values (one per load): dedupe by hash, sort only those.
     const auto& texts = t->texts_[static_cast<size_t>(pc)];
-    std::vector<std::string_view> distinct;
+    std::unordered_map<std::string_view, uint32_t> rank_of;
     for (std::string_view v : texts)
-      if (v.data()) distinct.push_back(v);
+      if (v.data()) rank_of.emplace(v, 0);
+    std::vector<std::string_view> distinct;
+    distinct.reserve(rank_of.size());
+    for (const auto& [v, r] : rank_of) distinct.push_back(v);
     std::sort(distinct.begin(), distinct.end());
-    distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
+    for (uint32_t r = 0; r < distinct.size(); ++r) rank_of[distinct[r]] = r + 1;
     t->processed_at_.assign(1, std::string_view());
     t->processed_at_.insert(t->processed_at_.end(), distinct.begin(), distinct.end());
     t->processed_rank_.assign(n, 0);
-    for (size_t i = 0; i < n; ++i) {
-      if (!texts[i].data()) continue;
-      t->processed_rank_[i] = static_cast<uint32_t>(
-          std::lower_bound(distinct.begin(), distinct.end(), texts[i]) - distinct.begin() + 1);
-    }
+    for (size_t i = 0; i < n; ++i)
+      if (texts[i].data()) t->processed_rank_[i] = rank_of.find(texts[i])->second;
   }
-  t->digests_.reserve(t->rows_.size());
-  for (const Row& r : t->rows_) t->digests_.push_back(RowDigest(r));
   t->by_date_.resize(t->rows_.size());
   std::iota(t->by_date_.begin(), t->by_date_.end(), 0u);
   std::stable_sort(t->by_date_.begin(), t->by_date_.end(),
@@ -352,59 +372,129 @@ std::span<const Date> SeasonInputs::TeamLastScheduled(std::string_view team, Dat
 
 // ------------------------------------------------------------- InputReader
 
-InputReader::InputReader(Warehouse& wh, const SeasonCalendar& calendar,
-                         std::optional<Date> read_through)
-    : wh_(&wh), calendar_(&calendar), read_through_(read_through) {}
+namespace {
 
-Result<const SeasonInputs*> InputReader::Season(int season_year,
-                                                const std::vector<std::string>& tables) {
-  if (!current_ || current_->season_year() != season_year) {
-    current_.reset();  // free the previous season before reading the next
-    current_ = std::make_unique<SeasonInputs>(season_year, *calendar_);
-  }
-  std::vector<const TableSpec*> missing;
-  for (const auto& name : tables) {
-    if (current_->HasTable(name)) continue;
-    const TableSpec* spec = FindSpec(name);
-    if (!spec) return Status::InvalidInput(fmt::format("not a Phase 3 input table: {}", name));
-    missing.push_back(spec);
-  }
-  // Each table is read and indexed on its own connection and thread: a
-  // season's tables are independent, and the load is the one pause of a
-  // backfill's pipeline per season.
-  const Date from = current_->first_day();
-  const Date to =
-      read_through_ ? std::min(*read_through_, current_->last_day()) : current_->last_day();
-  std::vector<std::unique_ptr<SeasonTable>> built(missing.size());
-  std::vector<Status> errors(missing.size());
+// Reads and indexes `specs` of `into`'s season (dates [from, to]) into it,
+// each table on its own thread and connection; the first table uses
+// `first_wh` when given (the caller's connection, idle meanwhile). Returns
+// the first error; the tables read so far stay added.
+Status LoadTables(
+    const std::string& dir, Warehouse* first_wh, SeasonInputs& into,
+    const std::vector<const TableSpec*>& specs, Date from, Date to, int64_t& table_reads,
+    const std::function<Result<std::unique_ptr<SeasonTable>>(const SeasonInputs&, const TableSpec&,
+                                                             std::vector<Row>)>& build,
+    const std::function<void(SeasonInputs&, const TableSpec&, std::unique_ptr<SeasonTable>)>& add) {
+  std::vector<std::unique_ptr<SeasonTable>> built(specs.size());
+  std::vector<Status> errors(specs.size());
   auto load = [&](size_t i, Warehouse& wh) {
-    auto rows = wh.ScanRows(missing[i]->schema(), from, to);
+    auto rows = wh.ScanRows(specs[i]->schema(), from, to);
     if (!rows.ok()) {
       errors[i] = rows.status();
       return;
     }
-    auto table = current_->BuildTable(missing[i]->name, std::move(rows).value());
+    auto table = build(into, *specs[i], std::move(rows).value());
     if (table.ok())
       built[i] = std::move(table).value();
     else
       errors[i] = table.status();
   };
+  auto load_on_own_connection = [&](size_t i) {
+    auto wh = Warehouse::Open(dir, /*create=*/false);
+    if (wh.ok())
+      load(i, **wh);
+    else
+      errors[i] = wh.status();
+  };
   std::vector<std::thread> threads;
-  for (size_t i = 1; i < missing.size(); ++i)
-    threads.emplace_back([&, i] {
-      auto wh = Warehouse::Open(wh_->dir(), /*create=*/false);
-      if (wh.ok())
-        load(i, **wh);
-      else
-        errors[i] = wh.status();
-    });
-  if (!missing.empty()) load(0, *wh_);
+  for (size_t i = first_wh ? 1 : 0; i < specs.size(); ++i)
+    threads.emplace_back(load_on_own_connection, i);
+  if (first_wh && !specs.empty()) load(0, *first_wh);
   for (auto& t : threads) t.join();
-  for (size_t i = 0; i < missing.size(); ++i) {
+  for (size_t i = 0; i < specs.size(); ++i) {
     if (!errors[i].ok()) return errors[i];
-    ++table_reads_;
-    current_->tables_[std::string(missing[i]->name)] = std::move(built[i]);
+    ++table_reads;
+    add(into, *specs[i], std::move(built[i]));
   }
+  return Status::OK();
+}
+
+}  // namespace
+
+InputReader::InputReader(Warehouse& wh, const SeasonCalendar& calendar,
+                         std::optional<Date> read_through)
+    : wh_(&wh), calendar_(&calendar), read_through_(read_through) {}
+
+InputReader::~InputReader() {
+  if (prefetch_.joinable()) prefetch_.join();
+}
+
+Result<std::vector<const TableSpec*>> InputReader::MissingTables(
+    const SeasonInputs& season, const std::vector<std::string>& tables) {
+  std::vector<const TableSpec*> missing;
+  for (const auto& name : tables) {
+    if (season.HasTable(name)) continue;
+    const TableSpec* spec = FindSpec(name);
+    if (!spec) return Status::InvalidInput(fmt::format("not a Phase 3 input table: {}", name));
+    missing.push_back(spec);
+  }
+  return missing;
+}
+
+Status InputReader::Load(SeasonInputs& season, const std::vector<const TableSpec*>& specs,
+                         Warehouse* first_wh, int64_t& table_reads) const {
+  const Date from = season.first_day();
+  const Date to = read_through_ ? std::min(*read_through_, season.last_day()) : season.last_day();
+  return LoadTables(
+      wh_->dir(), first_wh, season, specs, from, to, table_reads,
+      [](const SeasonInputs& in, const TableSpec& spec, std::vector<Row> rows) {
+        return in.BuildTable(spec.name, std::move(rows));
+      },
+      [](SeasonInputs& in, const TableSpec& spec, std::unique_ptr<SeasonTable> t) {
+        in.tables_[std::string(spec.name)] = std::move(t);
+      });
+}
+
+void InputReader::Prefetch(int season_year, const std::vector<std::string>& tables) {
+  if (prefetch_.joinable()) return;  // one at a time
+  if (current_ && current_->season_year() == season_year) return;
+  auto next = std::make_unique<SeasonInputs>(season_year, *calendar_);
+  auto missing = MissingTables(*next, tables);
+  if (!missing.ok() || missing->empty()) return;
+  prefetched_.reset();
+  prefetched_year_ = season_year;
+  prefetch_status_ = Status::OK();
+  prefetch_reads_ = 0;
+  prefetch_ =
+      std::thread([this, next = std::move(next), specs = std::move(missing).value()]() mutable {
+        prefetch_status_ = Load(*next, specs, /*first_wh=*/nullptr, prefetch_reads_);
+        prefetched_ = std::move(next);
+      });
+}
+
+Result<const SeasonInputs*> InputReader::Season(int season_year,
+                                                const std::vector<std::string>& tables) {
+  const bool have_current = current_ && current_->season_year() == season_year;
+  if (prefetch_.joinable() && (prefetched_year_ == season_year || !have_current)) {
+    prefetch_.join();
+    // A failed prefetch, or one of another season, is dropped: the load
+    // below reads again (and reports the error, if it persists).
+    if (prefetched_year_ == season_year && prefetch_status_.ok() && prefetched_) {
+      current_.reset();
+      current_ = std::move(prefetched_);
+      table_reads_ += prefetch_reads_;
+      ++prefetched_seasons_;
+    }
+    prefetched_.reset();
+  }
+  if (!current_ || current_->season_year() != season_year) {
+    current_.reset();  // free the previous season before reading the next
+    current_ = std::make_unique<SeasonInputs>(season_year, *calendar_);
+  }
+  PHASE4_ASSIGN_OR_RETURN(std::vector<const TableSpec*> missing, MissingTables(*current_, tables));
+  // Each table is read and indexed on its own connection and thread: a
+  // season's tables are independent, and the load is the one pause of a
+  // backfill's pipeline per season.
+  PHASE4_RETURN_IF_ERROR(Load(*current_, missing, wh_, table_reads_));
   return static_cast<const SeasonInputs*>(current_.get());
 }
 

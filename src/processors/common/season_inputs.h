@@ -25,6 +25,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -43,6 +44,7 @@ namespace phase4::processors {
 
 struct ProcessorInfo;
 struct ProcessorInputs;
+struct TableSpec;
 
 // Full names of the Phase 3 tables.
 inline constexpr std::string_view kPlayerGameSummary = "nba_analytics.player_game_summary";
@@ -206,25 +208,54 @@ class InputReader {
   // reads no more than it needs); the reader then serves dates up to it only.
   InputReader(Warehouse& wh, const SeasonCalendar& calendar,
               std::optional<Date> read_through = std::nullopt);
+  ~InputReader();  // waits for a prefetch still running
+  InputReader(const InputReader&) = delete;
+  InputReader& operator=(const InputReader&) = delete;
 
   // The inputs of `season_year` holding at least `tables`.
   Result<const SeasonInputs*> Season(int season_year, const std::vector<std::string>& tables);
+  // Starts reading `season_year`'s `tables` on background threads (their own
+  // connections), so that the first Season(season_year, ...) finds them
+  // ready instead of pausing the backfill at each new season. A backfill
+  // calls it once the current season is loaded; memory then holds two
+  // seasons at most. Does nothing while another prefetch runs. A failed
+  // prefetch is dropped and Season() reads again.
+  void Prefetch(int season_year, const std::vector<std::string>& tables);
   // Everything `info.compute` needs for date d: its season's Phase 3 tables
   // and the rows of its upstream Phase 4 tables for d.
   Result<ProcessorInputs> InputsFor(const ProcessorInfo& info, Date d);
 
   const SeasonCalendar& calendar() const { return *calendar_; }
   Warehouse& warehouse() { return *wh_; }
+  // The season whose inputs are loaded (0 when none).
+  int loaded_season() const { return current_ ? current_->season_year() : 0; }
 
-  // How many Phase 3 table reads happened (each is one SELECT of one season).
+  // How many Phase 3 table reads happened (each is one SELECT of one season),
+  // prefetched ones included once they were used.
   int64_t table_reads() const { return table_reads_; }
+  // Seasons that Season() found read ahead by Prefetch().
+  int64_t prefetched_seasons() const { return prefetched_seasons_; }
 
  private:
+  static Result<std::vector<const TableSpec*>> MissingTables(
+      const SeasonInputs& season, const std::vector<std::string>& tables);
+  // Reads `specs` into `season` (the first on `first_wh` when given).
+  Status Load(SeasonInputs& season, const std::vector<const TableSpec*>& specs, Warehouse* first_wh,
+              int64_t& table_reads) const;
+
   Warehouse* wh_;
   const SeasonCalendar* calendar_;
   std::optional<Date> read_through_;
   std::unique_ptr<SeasonInputs> current_;
   int64_t table_reads_ = 0;
+  // The season being read ahead; the thread owns prefetched_,
+  // prefetch_status_ and prefetch_reads_ until it is joined.
+  std::thread prefetch_;
+  int prefetched_year_ = 0;
+  std::unique_ptr<SeasonInputs> prefetched_;
+  Status prefetch_status_;
+  int64_t prefetch_reads_ = 0;
+  int64_t prefetched_seasons_ = 0;
 };
 
 }  // namespace phase4::processors

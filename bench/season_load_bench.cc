@@ -1,0 +1,131 @@
+// The season load: what every backfill job does at the start of each season
+// before its first date can be computed (and what a live run does for its
+// one date). One generated season (2023-24) is written to a warehouse in a
+// temp directory once; each iteration reads the five Phase 3 tables of that
+// season through an InputReader and indexes them.
+//
+//   build/phase4_bench --benchmark_filter=SeasonLoad --benchmark_repetitions=5
+//
+// BM_SeasonLoadFromWarehouse = the SELECTs + the indexing, as a job runs it;
+// BM_SeasonIndexFromRows = the indexing alone (SeasonInputs::AddTable from
+// rows already in memory; the copy of the rows is not timed).
+#include <benchmark/benchmark.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "generate/generator.h"
+#include "phase3/schedule_store.h"
+#include "processors/common/season_inputs.h"
+#include "warehouse/warehouse.h"
+
+namespace phase4::processors {
+namespace {
+
+constexpr int kSeason = 2023;
+
+[[noreturn]] void Die(const std::string& what) {
+  std::fprintf(stderr, "season_load_bench: %s\n", what.c_str());
+  std::abort();
+}
+
+const std::vector<std::string>& Phase3Tables() {
+  static const std::vector<std::string> names = {
+      std::string(kPlayerGameSummary), std::string(kTeamOffenseGameSummary),
+      std::string(kTeamDefenseGameSummary), std::string(kUpcomingPlayerGameContext),
+      std::string(kUpcomingTeamGameContext)};
+  return names;
+}
+
+struct Fixture {
+  std::filesystem::path dir;
+  GeneratedLeague league;
+  std::unique_ptr<Warehouse> wh;
+  std::unique_ptr<SeasonCalendar> calendar;
+
+  ~Fixture() {
+    wh.reset();
+    std::error_code ec;
+    std::filesystem::remove_all(dir, ec);
+  }
+};
+
+const Fixture& TheFixture() {
+  static Fixture* f = [] {
+    auto* fx = new Fixture;
+    char tmpl[] = "/tmp/phase4-season-load-XXXXXX";
+    if (!mkdtemp(tmpl)) Die("mkdtemp failed");
+    fx->dir = tmpl;
+    GenerateOptions o;
+    o.first_season = o.last_season = kSeason;
+    auto league = GenerateLeague(o, {});
+    if (!league.ok()) Die(league.status().message());
+    fx->league = std::move(league).value();
+    auto wh = Warehouse::Open((fx->dir / "warehouse").string(), /*create=*/true);
+    if (!wh.ok()) Die(wh.status().message());
+    fx->wh = std::move(wh).value();
+    if (auto merged = MergeSchedule(*fx->wh, fx->league.schedule); !merged.ok())
+      Die(merged.status().message());
+    const std::vector<Row>* rows[] = {
+        &fx->league.player_game_summary, &fx->league.team_offense_game_summary,
+        &fx->league.team_defense_game_summary, &fx->league.upcoming_player_game_context,
+        &fx->league.upcoming_team_game_context};
+    for (size_t t = 0; t < 5; ++t) {
+      const TableSchema* schema = FindTable(Phase3Tables()[t]);
+      if (!schema) Die("no schema for " + Phase3Tables()[t]);
+      Status s = fx->wh->Begin();
+      if (s.ok()) s = fx->wh->InsertRows(*schema, *rows[t]);
+      if (s.ok()) s = fx->wh->Commit();
+      if (!s.ok()) Die(s.message());
+    }
+    auto calendar = ReadCalendar(*fx->wh);
+    if (!calendar.ok()) Die(calendar.status().message());
+    fx->calendar = std::make_unique<SeasonCalendar>(std::move(calendar).value());
+    return fx;
+  }();
+  return *f;
+}
+
+void BM_SeasonLoadFromWarehouse(benchmark::State& state) {
+  const Fixture& f = TheFixture();
+  size_t rows = 0;
+  for (auto _ : state) {
+    InputReader reader(*f.wh, *f.calendar);
+    auto season = reader.Season(kSeason, Phase3Tables());
+    if (!season.ok()) state.SkipWithError(season.status().message().c_str());
+    rows = 0;
+    for (const auto& name : Phase3Tables()) rows += (*season)->Table(name)->rows_read();
+    benchmark::DoNotOptimize(*season);
+  }
+  state.counters["rows_read"] = static_cast<double>(rows);
+}
+BENCHMARK(BM_SeasonLoadFromWarehouse)->Unit(benchmark::kMillisecond);
+
+void BM_SeasonIndexFromRows(benchmark::State& state) {
+  const Fixture& f = TheFixture();
+  const std::vector<Row>* rows[] = {
+      &f.league.player_game_summary, &f.league.team_offense_game_summary,
+      &f.league.team_defense_game_summary, &f.league.upcoming_player_game_context,
+      &f.league.upcoming_team_game_context};
+  for (auto _ : state) {
+    state.PauseTiming();
+    std::vector<std::vector<Row>> copies;
+    for (const auto* r : rows) copies.push_back(*r);
+    auto inputs = std::make_unique<SeasonInputs>(kSeason, *f.calendar);
+    state.ResumeTiming();
+    for (size_t t = 0; t < 5; ++t) {
+      Status s = inputs->AddTable(Phase3Tables()[t], std::move(copies[t]));
+      if (!s.ok()) state.SkipWithError(s.message().c_str());
+    }
+    state.PauseTiming();
+    inputs.reset();  // freeing is not part of the indexing
+    state.ResumeTiming();
+  }
+}
+BENCHMARK(BM_SeasonIndexFromRows)->Unit(benchmark::kMillisecond);
+
+}  // namespace
+}  // namespace phase4::processors
