@@ -187,7 +187,7 @@ class Checkpoint {
   Status Commit(CheckpointState next);
 
   // Saves queued at most: Mark* waits beyond that.
-  static constexpr size_t kBackgroundSaveDepth = 4;
+  static constexpr size_t kBackgroundSaveDepth = 16;
 
   std::filesystem::path path_;
   FileLock lock_;

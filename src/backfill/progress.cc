@@ -11,7 +11,11 @@ std::string FormatDuration(double seconds) {
 }
 
 ProgressReporter::ProgressReporter(int total, std::FILE* out, bool live_bar)
-    : total_(total), out_(out), live_bar_(live_bar), start_(std::chrono::steady_clock::now()) {}
+    : total_(total),
+      out_(out),
+      live_bar_(live_bar),
+      start_(std::chrono::steady_clock::now()),
+      last_flush_(start_) {}
 
 double ProgressReporter::rate_per_second() const {
   double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
@@ -27,7 +31,19 @@ void ProgressReporter::ClearBar() {
 void ProgressReporter::Line(const std::string& text) {
   ClearBar();
   fmt::print(out_, "{}\n", text);
-  if (live_bar_) DrawBar();
+  if (live_bar_) {
+    DrawBar();
+    return;
+  }
+  // Into a file or pipe the stream is block-buffered (two lines per date,
+  // each written on its own cost a context switch to run-all's reader per
+  // line); it is flushed at least every kFlushInterval, so a reader lags
+  // by a fraction of a second at most.
+  const auto now = std::chrono::steady_clock::now();
+  if (now - last_flush_ >= kFlushInterval) {
+    std::fflush(out_);
+    last_flush_ = now;
+  }
 }
 
 void ProgressReporter::DrawBar() {

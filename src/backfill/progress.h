@@ -14,7 +14,9 @@ class ProgressReporter {
   // `total` dates to process in this run; `out` is where lines go.
   ProgressReporter(int total, std::FILE* out, bool live_bar);
 
-  // Prints a line (clearing the bar first when one is shown).
+  // Prints a line (clearing the bar first when one is shown). Without the
+  // bar, `out` is flushed when kFlushInterval has passed since the last
+  // flush, and by Finish().
   void Line(const std::string& text);
   // Records one finished date; prints the progress line every 10 dates and
   // redraws the bar.
@@ -34,6 +36,8 @@ class ProgressReporter {
   bool live_bar_;
   bool bar_shown_ = false;
   std::chrono::steady_clock::time_point start_;
+  std::chrono::steady_clock::time_point last_flush_;
+  static constexpr std::chrono::milliseconds kFlushInterval{100};
 };
 
 // "1:05" / "1:02:03".

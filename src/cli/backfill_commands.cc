@@ -106,8 +106,9 @@ void AddBackfillCommand(CLI::App& app, GlobalOptions& g, Action* action) {
       InstallStopHandlers();
       b.stop_requested = &g_stop;
       b.live_bar = isatty(STDOUT_FILENO) != 0;
-      // Line by line even into a pipe (run-all reads the jobs' output live).
-      if (!b.live_bar) setvbuf(stdout, nullptr, _IOLBF, 0);
+      // Into a pipe or file: block-buffered, and the progress reporter
+      // flushes at least every 100 ms (run-all reads the jobs' output live).
+      if (!b.live_bar) setvbuf(stdout, nullptr, _IOFBF, 1 << 16);
       return RunBackfill(*wh, b, stdout);
     };
   });

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+
 #include "phase3/schedule_files.h"
 #include "test_support.h"
 
@@ -15,6 +17,18 @@ TEST(DateTest, ParsesOnlyRealCalendarDays) {
   EXPECT_FALSE(ParseDate("2024-1-01"));
   EXPECT_FALSE(ParseDate("20240101"));
   EXPECT_FALSE(ParseDate(""));
+}
+
+TEST(DateTest, FormatsEveryDayOfFourCenturiesLikePrintf) {
+  for (Date d = MakeDate(1900, 1, 1); d <= MakeDate(2299, 12, 31); d = AddDays(d, 1)) {
+    std::chrono::year_month_day ymd{d};
+    char expected[16];
+    std::snprintf(expected, sizeof expected, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
+                  static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
+    ASSERT_EQ(FormatDate(d), expected);
+    ASSERT_EQ(ParseDate(FormatDate(d)), d);
+  }
+  EXPECT_EQ(FormatDate(MakeDate(5, 3, 9)), "0005-03-09");
 }
 
 TEST(DateTest, SeasonYearFollowsDecisionOne) {
