@@ -158,7 +158,9 @@ class BackfillRun {
     const std::string& open_error() const { return open_error_; }
 
    private:
-    static constexpr size_t kDepth = 2;
+    // Dates computed ahead at most: enough to absorb the uneven cost of
+    // dates (a season's first date waits for its inputs) on either side.
+    static constexpr size_t kDepth = 16;
     BoundedQueue<PreparedDate> queue_;
     std::atomic<bool> stop_{false};
     std::string open_error_;
