@@ -53,9 +53,10 @@ struct Fixture {
   }
 };
 
+// Built on first use; destroyed at exit, which removes the temp directory.
 const Fixture& TheFixture() {
-  static Fixture* f = [] {
-    auto* fx = new Fixture;
+  static const std::unique_ptr<Fixture> f = [] {
+    auto fx = std::make_unique<Fixture>();
     char tmpl[] = "/tmp/phase4-season-load-XXXXXX";
     if (!mkdtemp(tmpl)) Die("mkdtemp failed");
     fx->dir = tmpl;
