@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "test_support.h"
 #include "warehouse/warehouse.h"
 
 namespace phase4::testing {
@@ -201,6 +202,43 @@ inline std::string RandomBytes(size_t n, unsigned seed) {
   std::string s(n, '\0');
   for (char& c : s) c = static_cast<char>(rng() & 0xff);
   return s;
+}
+
+// What a `phase4` command run on a copy of a warehouse reported.
+struct CopyRun {
+  int exit_code = -1;
+  std::string message;  // the "error: " line of stderr, without "error: "
+  std::string err;
+  std::string before;  // DumpWarehouse of the copy before the command
+};
+
+// Copies the warehouse `source`, runs `phase4 --warehouse COPY args...` on the
+// copy and checks that the copy did not change (`what` names the command in
+// the failure message): for commands that must fail and write nothing.
+inline CopyRun RunOnCopyExpectingNoChange(const std::filesystem::path& source,
+                                          const std::vector<std::string>& args,
+                                          const std::string& what) {
+  TempDir tmp;
+  const std::filesystem::path wh = tmp.path() / "wh";
+  std::filesystem::copy(source, wh, std::filesystem::copy_options::recursive);
+  CopyRun out;
+  out.before = DumpWarehouse(wh);
+  std::vector<std::string> full{"--warehouse", wh.string()};
+  full.insert(full.end(), args.begin(), args.end());
+  auto r = RunPhase4(full);
+  out.exit_code = r.exit_code;
+  out.err = r.err;
+  std::istringstream lines(r.err);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind("error: ", 0) == 0) {
+      out.message = line.substr(7);
+      break;
+    }
+  }
+  const std::string after = DumpWarehouse(wh);
+  EXPECT_TRUE(out.before == after)
+      << "the failed " << what << " changed the warehouse: " << FirstDifference(out.before, after);
+  return out;
 }
 
 }  // namespace phase4::testing

@@ -10,6 +10,7 @@
 #include <functional>
 
 #include "backfill/checkpoint.h"
+#include "backfill/corrupt_checkpoint_expectations.h"
 #include "bad_input_corpus.h"
 #include "test_support.h"
 
@@ -38,44 +39,6 @@ Result<Checkpoint> OpenWithFile(const fs::path& dir, const std::string& text) {
   return Checkpoint::Open(dir, kJob, kStart, kEnd, 8, o);
 }
 
-// The documented handling of a corrupt file: --status reports it and leaves
-// it; a run moves it aside unchanged, warns naming the file and the reason,
-// starts fresh and saves a new file next to the evidence.
-void ExpectMovedAsideAndFreshStart(const std::string& text, const std::string& reason) {
-  TempDir tmp;
-  const fs::path path = Checkpoint::PathFor(tmp.path(), kJob, kStart, kEnd);
-  WriteFile(path, text);
-  auto inspected = Checkpoint::Inspect(tmp.path(), kJob, kStart, kEnd);
-  ASSERT_FALSE(inspected.ok());
-  EXPECT_EQ(inspected.status().code(), Status::Code::kCorruption);
-  EXPECT_NE(inspected.status().message().find("checkpoint " + path.string() + " is corrupt"),
-            std::string::npos)
-      << inspected.status().message();
-  EXPECT_EQ(ReadFile(path), text);  // --status changes nothing
-
-  auto cp = OpenWithFile(tmp.path(), text);
-  ASSERT_TRUE(cp.ok()) << cp.status().message();
-  EXPECT_FALSE(cp->resumed());
-  EXPECT_EQ(cp->state().processed(), 0);
-  const fs::path aside = path.string() + ".corrupt-20261127T100000Z";
-  ASSERT_EQ(cp->warnings().size(), 1u);
-  const std::string& w = cp->warnings()[0];
-  EXPECT_EQ(w.rfind("checkpoint " + path.string() + " is corrupt (", 0), 0u) << w;
-  EXPECT_NE(w.find(reason), std::string::npos) << w;
-  EXPECT_NE(w.find("); moved it to " + aside.string() + " and starting fresh"), std::string::npos)
-      << w;
-  EXPECT_LT(w.size(), 2000u) << "the warning quotes too much of the file";
-  EXPECT_FALSE(fs::exists(path));
-  ASSERT_TRUE(fs::exists(aside));
-  EXPECT_TRUE(ReadFile(aside) == text) << "the evidence must be kept byte for byte";
-  ASSERT_TRUE(cp->MarkSuccess(*ParseDate("2024-01-09")).ok());
-  EXPECT_TRUE(ReadFile(aside) == text);
-  auto reread = Checkpoint::Inspect(tmp.path(), kJob, kStart, kEnd);
-  ASSERT_TRUE(reread.ok()) << reread.status().message();
-  ASSERT_TRUE(reread->has_value());
-  EXPECT_EQ((*reread)->successful(), 1);
-}
-
 class BadCheckpointCorpusTest : public ::testing::TestWithParam<CorpusCase> {};
 
 TEST_P(BadCheckpointCorpusTest, LoadingDoesWhatTheFormatDocumentSays) {
@@ -85,7 +48,7 @@ TEST_P(BadCheckpointCorpusTest, LoadingDoesWhatTheFormatDocumentSays) {
   const std::string& fragment = c.fields[1];
   const std::string text = ReadFile(c.path);
   if (outcome == "corrupt") {
-    ExpectMovedAsideAndFreshStart(text, fragment);
+    testing::ExpectCorruptCheckpointMovedAside(text, fragment);
     return;
   }
   ASSERT_EQ(outcome, "loads") << "MANIFEST outcome must be corrupt or loads";
@@ -152,7 +115,7 @@ std::vector<GeneratedCase> GeneratedCheckpointCases() {
 class GeneratedBadCheckpointTest : public ::testing::TestWithParam<GeneratedCase> {};
 
 TEST_P(GeneratedBadCheckpointTest, IsMovedAsideWithAWarningAndTheRunStartsFresh) {
-  ExpectMovedAsideAndFreshStart(GetParam().content(), GetParam().reason);
+  testing::ExpectCorruptCheckpointMovedAside(GetParam().content(), GetParam().reason);
 }
 
 INSTANTIATE_TEST_SUITE_P(Generated, GeneratedBadCheckpointTest,

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "backfill/corrupt_checkpoint_expectations.h"
 #include "test_support.h"
 
 namespace phase4 {
@@ -389,29 +390,7 @@ TEST(CheckpointTest, CorruptFilesAreMovedAsideWithAWarningAndStartFresh) {
   };
   for (const CorruptCase& c : corpus) {
     SCOPED_TRACE(c.name);
-    TempDir tmp;
-    fs::path path = Checkpoint::PathFor(tmp.path(), kJob, D("2024-01-01"), D("2024-01-10"));
-    WriteFile(path, c.text);
-    auto cp = OpenGolden(tmp.path());
-    ASSERT_TRUE(cp.ok()) << cp.status().message();
-    EXPECT_FALSE(cp->resumed());
-    EXPECT_EQ(cp->state().processed(), 0);
-    const fs::path aside = path.string() + ".corrupt-20261127T100000Z";
-    ASSERT_EQ(cp->warnings().size(), 1u);
-    const std::string& w = cp->warnings()[0];
-    EXPECT_NE(w.find("checkpoint " + path.string() + " is corrupt ("), std::string::npos) << w;
-    EXPECT_NE(w.find(c.reason_fragment), std::string::npos) << w;
-    EXPECT_NE(w.find("moved it to " + aside.string() + " and starting fresh"), std::string::npos)
-        << w;
-    EXPECT_FALSE(fs::exists(path));
-    ASSERT_TRUE(fs::exists(aside));
-    EXPECT_EQ(ReadFile(aside), c.text);  // the evidence is kept byte for byte
-    ASSERT_TRUE(cp->MarkSuccess(D("2024-01-09")).ok());
-    EXPECT_EQ(ReadFile(aside), c.text);
-    auto reread = Checkpoint::Inspect(tmp.path(), kJob, D("2024-01-01"), D("2024-01-10"));
-    ASSERT_TRUE(reread.ok()) << reread.status().message();
-    ASSERT_TRUE(reread->has_value());
-    EXPECT_EQ(Sorted((*reread)->successful_dates()), Dates({"2024-01-09"}));
+    testing::ExpectCorruptCheckpointMovedAside(c.text, c.reason_fragment);
   }
 }
 

@@ -8,7 +8,6 @@
 
 #include <filesystem>
 #include <functional>
-#include <sstream>
 
 #include "bad_input_corpus.h"
 #include "phase3/schedule_files.h"
@@ -37,35 +36,15 @@ const fs::path& LoadedWarehouse() {
   return dir;
 }
 
-struct LoadOutcome {
-  int exit_code = -1;
-  std::string message;  // the "error: " line of stderr, without "error: "
-  std::string err;
-};
+using LoadOutcome = testing::CopyRun;
 
-// Copies the loaded warehouse, runs `phase4 load-schedule FILES...` on the
-// copy and checks that the warehouse did not change.
+// Runs `phase4 load-schedule FILES...` on a copy of the loaded warehouse and
+// checks that the warehouse did not change.
 LoadOutcome LoadIntoCopy(const std::vector<std::string>& files) {
-  TempDir tmp;
-  const fs::path wh = tmp.path() / "wh";
-  fs::copy(LoadedWarehouse(), wh, fs::copy_options::recursive);
-  const std::string before = testing::DumpWarehouse(wh);
-  EXPECT_GT(testing::DumpRowCount(before, "nba_raw.nbac_schedule"), 0);
-
-  std::vector<std::string> args{"--warehouse", wh.string(), "load-schedule"};
+  std::vector<std::string> args{"load-schedule"};
   args.insert(args.end(), files.begin(), files.end());
-  auto r = RunPhase4(args);
-  LoadOutcome out{r.exit_code, "", r.err};
-  std::istringstream lines(r.err);
-  for (std::string line; std::getline(lines, line);) {
-    if (line.rfind("error: ", 0) == 0) {
-      out.message = line.substr(7);
-      break;
-    }
-  }
-  const std::string after = testing::DumpWarehouse(wh);
-  EXPECT_TRUE(before == after) << "the failed load changed the warehouse: "
-                               << testing::FirstDifference(before, after);
+  LoadOutcome out = testing::RunOnCopyExpectingNoChange(LoadedWarehouse(), args, "load");
+  EXPECT_GT(testing::DumpRowCount(out.before, "nba_raw.nbac_schedule"), 0);
   return out;
 }
 

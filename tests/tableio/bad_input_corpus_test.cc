@@ -11,7 +11,6 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
-#include <sstream>
 
 #include "tableio/csv.h"
 #include "tableio/table_io.h"
@@ -56,35 +55,16 @@ class LoadedWarehouse {
   fs::path dir_;
 };
 
-struct ImportOutcome {
-  int exit_code = -1;
-  std::string message;  // the "error: " line of stderr, without "error: "
-  std::string err;
-};
+using ImportOutcome = testing::CopyRun;
 
-// Copies the loaded warehouse, runs `phase4 import TABLE FILE` on the copy
-// and checks that the warehouse did not change.
+// Runs `phase4 import TABLE FILE` on a copy of the loaded warehouse and
+// checks that the warehouse did not change.
 ImportOutcome ImportIntoCopy(const std::string& table, const fs::path& file) {
-  TempDir tmp;
-  const fs::path wh = tmp.path() / "wh";
-  fs::copy(LoadedWarehouse::Dir(), wh, fs::copy_options::recursive);
-  const std::string before = testing::DumpWarehouse(wh);
-  for (const char* t : kPhase3Tables) EXPECT_GT(testing::DumpRowCount(before, t), 0) << t;
-  EXPECT_GT(testing::DumpRowCount(before, "nba_raw.nbac_schedule"), 0);
-
-  auto r = RunPhase4({"--warehouse", wh.string(), "import", table, file.string()});
-  ImportOutcome out{r.exit_code, "", r.err};
-  std::istringstream lines(r.err);
-  for (std::string line; std::getline(lines, line);) {
-    if (line.rfind("error: ", 0) == 0) {
-      out.message = line.substr(7);
-      break;
-    }
-  }
-  const std::string after = testing::DumpWarehouse(wh);
-  EXPECT_TRUE(before == after) << "the failed import changed the warehouse: "
-                               << testing::FirstDifference(before, after);
-  EXPECT_NE(r.err.find("nothing was written to " + table), std::string::npos) << r.err;
+  ImportOutcome out = testing::RunOnCopyExpectingNoChange(
+      LoadedWarehouse::Dir(), {"import", table, file.string()}, "import");
+  for (const char* t : kPhase3Tables) EXPECT_GT(testing::DumpRowCount(out.before, t), 0) << t;
+  EXPECT_GT(testing::DumpRowCount(out.before, "nba_raw.nbac_schedule"), 0);
+  EXPECT_NE(out.err.find("nothing was written to " + table), std::string::npos) << out.err;
   return out;
 }
 
