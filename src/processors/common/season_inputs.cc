@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
-#include <functional>
 #include <numeric>
 #include <thread>
 #include <unordered_map>
@@ -372,54 +371,6 @@ std::span<const Date> SeasonInputs::TeamLastScheduled(std::string_view team, Dat
 
 // ------------------------------------------------------------- InputReader
 
-namespace {
-
-// Reads and indexes `specs` of `into`'s season (dates [from, to]) into it,
-// each table on its own thread and connection; the first table uses
-// `first_wh` when given (the caller's connection, idle meanwhile). Returns
-// the first error; the tables read so far stay added.
-Status LoadTables(
-    const std::string& dir, Warehouse* first_wh, SeasonInputs& into,
-    const std::vector<const TableSpec*>& specs, Date from, Date to, int64_t& table_reads,
-    const std::function<Result<std::unique_ptr<SeasonTable>>(const SeasonInputs&, const TableSpec&,
-                                                             std::vector<Row>)>& build,
-    const std::function<void(SeasonInputs&, const TableSpec&, std::unique_ptr<SeasonTable>)>& add) {
-  std::vector<std::unique_ptr<SeasonTable>> built(specs.size());
-  std::vector<Status> errors(specs.size());
-  auto load = [&](size_t i, Warehouse& wh) {
-    auto rows = wh.ScanRows(specs[i]->schema(), from, to);
-    if (!rows.ok()) {
-      errors[i] = rows.status();
-      return;
-    }
-    auto table = build(into, *specs[i], std::move(rows).value());
-    if (table.ok())
-      built[i] = std::move(table).value();
-    else
-      errors[i] = table.status();
-  };
-  auto load_on_own_connection = [&](size_t i) {
-    auto wh = Warehouse::Open(dir, /*create=*/false);
-    if (wh.ok())
-      load(i, **wh);
-    else
-      errors[i] = wh.status();
-  };
-  std::vector<std::thread> threads;
-  for (size_t i = first_wh ? 1 : 0; i < specs.size(); ++i)
-    threads.emplace_back(load_on_own_connection, i);
-  if (first_wh && !specs.empty()) load(0, *first_wh);
-  for (auto& t : threads) t.join();
-  for (size_t i = 0; i < specs.size(); ++i) {
-    if (!errors[i].ok()) return errors[i];
-    ++table_reads;
-    add(into, *specs[i], std::move(built[i]));
-  }
-  return Status::OK();
-}
-
-}  // namespace
-
 InputReader::InputReader(Warehouse& wh, const SeasonCalendar& calendar,
                          std::optional<Date> read_through)
     : wh_(&wh), calendar_(&calendar), read_through_(read_through) {}
@@ -444,14 +395,38 @@ Status InputReader::Load(SeasonInputs& season, const std::vector<const TableSpec
                          Warehouse* first_wh, int64_t& table_reads) const {
   const Date from = season.first_day();
   const Date to = read_through_ ? std::min(*read_through_, season.last_day()) : season.last_day();
-  return LoadTables(
-      wh_->dir(), first_wh, season, specs, from, to, table_reads,
-      [](const SeasonInputs& in, const TableSpec& spec, std::vector<Row> rows) {
-        return in.BuildTable(spec.name, std::move(rows));
-      },
-      [](SeasonInputs& in, const TableSpec& spec, std::unique_ptr<SeasonTable> t) {
-        in.tables_[std::string(spec.name)] = std::move(t);
-      });
+  std::vector<std::unique_ptr<SeasonTable>> built(specs.size());
+  std::vector<Status> errors(specs.size());
+  auto load = [&](size_t i, Warehouse& wh) {
+    auto rows = wh.ScanRows(specs[i]->schema(), from, to);
+    if (!rows.ok()) {
+      errors[i] = rows.status();
+      return;
+    }
+    auto table = season.BuildTable(specs[i]->name, std::move(rows).value());
+    if (table.ok())
+      built[i] = std::move(table).value();
+    else
+      errors[i] = table.status();
+  };
+  auto load_on_own_connection = [&](size_t i) {
+    auto wh = Warehouse::Open(wh_->dir(), /*create=*/false);
+    if (wh.ok())
+      load(i, **wh);
+    else
+      errors[i] = wh.status();
+  };
+  std::vector<std::thread> threads;
+  for (size_t i = first_wh ? 1 : 0; i < specs.size(); ++i)
+    threads.emplace_back(load_on_own_connection, i);
+  if (first_wh && !specs.empty()) load(0, *first_wh);
+  for (auto& t : threads) t.join();
+  for (size_t i = 0; i < specs.size(); ++i) {
+    if (!errors[i].ok()) return errors[i];
+    ++table_reads;
+    season.tables_[std::string(specs[i]->name)] = std::move(built[i]);
+  }
+  return Status::OK();
 }
 
 void InputReader::Prefetch(int season_year, const std::vector<std::string>& tables) {

@@ -239,7 +239,9 @@ class InputReader {
  private:
   static Result<std::vector<const TableSpec*>> MissingTables(
       const SeasonInputs& season, const std::vector<std::string>& tables);
-  // Reads `specs` into `season` (the first on `first_wh` when given).
+  // Reads and indexes `specs` into `season`, each table on its own thread
+  // and connection; the first uses `first_wh` when given (the caller's,
+  // idle meanwhile). Returns the first error; tables read so far stay added.
   Status Load(SeasonInputs& season, const std::vector<const TableSpec*>& specs, Warehouse* first_wh,
               int64_t& table_reads) const;
 
