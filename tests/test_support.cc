@@ -18,7 +18,7 @@ namespace phase4::testing {
 
 namespace fs = std::filesystem;
 
-TempDir::TempDir() {
+TempDir::TempDir() : owner_(getpid()) {
   static std::atomic<int> counter{0};
   std::random_device rd;
   path_ = fs::temp_directory_path() / ("phase4_test_" + std::to_string(getpid()) + "_" +
@@ -27,6 +27,7 @@ TempDir::TempDir() {
 }
 
 TempDir::~TempDir() {
+  if (getpid() != owner_) return;
   std::error_code ec;
   fs::remove_all(path_, ec);
 }

@@ -2,6 +2,8 @@
 // binary, and locating the shared real-data folder.
 #pragma once
 
+#include <sys/types.h>
+
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -9,7 +11,10 @@
 
 namespace phase4::testing {
 
-// A fresh directory under the system temp dir, removed on destruction.
+// A fresh directory under the system temp directory, removed with everything
+// in it when the object is destroyed. A binary-wide one is a function-local
+// static object, destroyed at exit; a forked child that exits normally does
+// not remove its parent's directory (only the creating process does).
 class TempDir {
  public:
   TempDir();
@@ -21,6 +26,7 @@ class TempDir {
 
  private:
   std::filesystem::path path_;
+  pid_t owner_;  // the process that created it, the only one that removes it
 };
 
 struct CommandResult {

@@ -30,9 +30,9 @@ using testing::TempDir;
 
 // A 2023-24 league generated once per test binary; each test copies it.
 const fs::path& GeneratedWarehouse() {
-  static TempDir* dir = new TempDir();  // lives as long as the test binary
+  static TempDir dir;  // lives as long as the test binary
   static const fs::path path = [] {
-    fs::path p = dir->path() / "wh";
+    fs::path p = dir.path() / "wh";
     auto r = RunPhase4({"--warehouse", p.string(), "generate", "--seasons", "2023-2023"});
     EXPECT_EQ(r.exit_code, 0) << r.err;
     return p;

@@ -16,9 +16,9 @@ using testing::RunPhase4;
 using testing::TempDir;
 
 const fs::path& GeneratedSeason() {
-  static TempDir* dir = new TempDir();  // lives as long as the test binary
+  static TempDir dir;  // lives as long as the test binary
   static const fs::path path = [] {
-    fs::path p = dir->path() / "wh";
+    fs::path p = dir.path() / "wh";
     auto r = RunPhase4({"--warehouse", p.string(), "generate", "--seasons", "2023-2023"});
     EXPECT_EQ(r.exit_code, 0) << r.err;
     return p;

@@ -24,9 +24,9 @@ using testing::TempDir;
 
 // A warehouse holding the good schedule files, built once; each case works on a copy.
 const fs::path& LoadedWarehouse() {
-  static TempDir* tmp = new TempDir();
+  static TempDir tmp;
   static const fs::path dir = [] {
-    const fs::path wh = tmp->path() / "wh";
+    const fs::path wh = tmp.path() / "wh";
     auto good = testing::GoodInputDir("schedule");
     auto r = RunPhase4({"--warehouse", wh.string(), "load-schedule",
                         (good / "game_ids.csv").string(), (good / "schedule.json").string()});
