@@ -129,6 +129,9 @@ class BackfillRun {
       thread_ = std::thread([this, &run, dates = std::move(dates),
                              wh = std::move(read_wh).value()]() mutable {
         processors::InputReader reader(*wh, run.calendar_);
+        // What a season load reads for this job (a bad declaration fails
+        // each date through InputsFor; the read-ahead is then skipped).
+        const auto reads = processors::Phase3Reads({&run.info_});
         int read_ahead_from = 0;  // the season whose successor is being read ahead
         for (size_t i = 0; i < dates.size(); ++i) {
           if (stop_.load() || (run.o_.stop_requested && run.o_.stop_requested->load())) break;
@@ -140,7 +143,7 @@ class BackfillRun {
             read_ahead_from = season;
             auto next = std::find_if(dates.begin() + static_cast<std::ptrdiff_t>(i), dates.end(),
                                      [&](Date d) { return SeasonYearOf(d) > season; });
-            if (next != dates.end()) reader.Prefetch(SeasonYearOf(*next), run.info_.phase3_inputs);
+            if (next != dates.end() && reads.ok()) reader.Prefetch(SeasonYearOf(*next), *reads);
           }
           if (!queue_.Push(std::move(prepared))) break;
         }

@@ -105,12 +105,12 @@ int RunProcess(const ProcessOptions& o, const GlobalOptions& g) {
   }
   processors::InputReader reader(*wh, *calendar, *date);
   if (jobs.size() > 1 && !calendar->IsBootstrap(*date)) {
-    // Every table any of the jobs reads, loaded at once (in parallel).
-    std::vector<std::string> tables;
-    for (const processors::ProcessorInfo* info : jobs)
-      for (const auto& t : info->phase3_inputs)
-        if (std::find(tables.begin(), tables.end(), t) == tables.end()) tables.push_back(t);
-    if (auto loaded = reader.Season(SeasonYearOf(*date), tables); !loaded.ok()) {
+    // Every table any of the jobs reads, with the columns any of them
+    // reads, loaded at once (in parallel).
+    auto reads = processors::Phase3Reads(jobs);
+    auto loaded = reads.ok() ? reader.Season(SeasonYearOf(*date), *reads)
+                             : Result<const processors::SeasonInputs*>(reads.status());
+    if (!loaded.ok()) {
       ReportError(fmt::format("reading the inputs of {}: {}", FormatDate(*date),
                               loaded.status().message()));
       return 1;

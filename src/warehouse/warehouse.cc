@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <map>
+#include <numeric>
 #include <set>
 
 namespace phase4 {
@@ -126,6 +127,25 @@ void Statement::Reset() {
 }
 
 int Statement::ColumnCount() const { return sqlite3_column_count(stmt_); }
+
+Statement::Kind Statement::ColumnKind(int i) const {
+  switch (sqlite3_column_type(stmt_, i)) {
+    case SQLITE_INTEGER:
+      return Kind::kInt;
+    case SQLITE_FLOAT:
+      return Kind::kReal;
+    case SQLITE_NULL:
+      return Kind::kNull;
+    default:
+      return Kind::kText;
+  }
+}
+
+std::string_view Statement::ColumnTextView(int i) const {
+  auto p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, i));
+  return p ? std::string_view(p, static_cast<size_t>(sqlite3_column_bytes(stmt_, i)))
+           : std::string_view();
+}
 
 Value Statement::ColumnValue(int i) const {
   switch (sqlite3_column_type(stmt_, i)) {
@@ -435,16 +455,28 @@ Status Warehouse::ReplaceDates(const TableSchema& t, const std::vector<Date>& da
 Result<std::vector<Row>> Warehouse::SelectRows(const TableSchema& t, std::optional<Date> start,
                                                std::optional<Date> end,
                                                const std::vector<int>& columns) {
-  return QueryRows(t, start, end, columns, /*ordered=*/true);
+  PHASE4_ASSIGN_OR_RETURN(Statement st, PrepareSelect(t, start, end, columns, /*ordered=*/true));
+  std::vector<Row> rows;
+  int n = st.ColumnCount();
+  while (st.Step()) {
+    if (columns.empty()) {
+      Row r(static_cast<size_t>(n));
+      for (int i = 0; i < n; ++i) r[static_cast<size_t>(i)] = st.ColumnValue(i);
+      rows.push_back(std::move(r));
+    } else {
+      Row r(t.columns.size());
+      for (int i = 0; i < n; ++i)
+        r[static_cast<size_t>(columns[static_cast<size_t>(i)])] = st.ColumnValue(i);
+      rows.push_back(std::move(r));
+    }
+  }
+  if (!st.status().ok()) return st.status();
+  return rows;
 }
 
-Result<std::vector<Row>> Warehouse::ScanRows(const TableSchema& t, Date start, Date end) {
-  return QueryRows(t, start, end, {}, /*ordered=*/false);
-}
-
-Result<std::vector<Row>> Warehouse::QueryRows(const TableSchema& t, std::optional<Date> start,
-                                              std::optional<Date> end,
-                                              const std::vector<int>& columns, bool ordered) {
+Result<Statement> Warehouse::PrepareSelect(const TableSchema& t, std::optional<Date> start,
+                                           std::optional<Date> end,
+                                           const std::vector<int>& columns, bool ordered) {
   std::string list;
   for (int c : columns) {
     if (c < 0 || static_cast<size_t>(c) >= t.columns.size())
@@ -466,22 +498,18 @@ Result<std::vector<Row>> Warehouse::QueryRows(const TableSchema& t, std::optiona
     st.BindText(1, start ? FormatDate(*start) : std::string("0000-01-01"));
     st.BindText(2, end ? FormatDate(*end) : std::string("9999-12-31"));
   }
-  std::vector<Row> rows;
-  int n = st.ColumnCount();
-  while (st.Step()) {
-    if (columns.empty()) {
-      Row r(static_cast<size_t>(n));
-      for (int i = 0; i < n; ++i) r[static_cast<size_t>(i)] = st.ColumnValue(i);
-      rows.push_back(std::move(r));
-    } else {
-      Row r(t.columns.size());
-      for (int i = 0; i < n; ++i)
-        r[static_cast<size_t>(columns[static_cast<size_t>(i)])] = st.ColumnValue(i);
-      rows.push_back(std::move(r));
-    }
-  }
-  if (!st.status().ok()) return st.status();
-  return rows;
+  return st;
+}
+
+Status Warehouse::ScanCells(const TableSchema& t, Date start, Date end,
+                            const std::function<void(const Statement&)>& visit) {
+  // Every column named, in schema order (a `*` would follow the file's own
+  // column order).
+  std::vector<int> all(t.columns.size());
+  std::iota(all.begin(), all.end(), 0);
+  PHASE4_ASSIGN_OR_RETURN(Statement st, PrepareSelect(t, start, end, all, /*ordered=*/false));
+  while (st.Step()) visit(st);
+  return st.status();
 }
 
 Result<int64_t> Warehouse::CountRows(const TableSchema& t) {

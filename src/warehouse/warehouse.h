@@ -11,6 +11,7 @@
 // its schema version in `PRAGMA user_version`.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -56,7 +57,12 @@ class Statement {
   void Reset();
 
   int ColumnCount() const;
+  // The storage class of a cell of the current row (BLOBs read as text).
+  enum class Kind { kNull, kInt, kReal, kText };
+  Kind ColumnKind(int i) const;
   Value ColumnValue(int i) const;
+  // A text cell without a copy; valid until the next Step() or Reset().
+  std::string_view ColumnTextView(int i) const;
   bool ColumnIsNull(int i) const;
   int64_t ColumnInt(int i) const;
   double ColumnReal(int i) const;
@@ -124,9 +130,12 @@ class Warehouse {
   Result<std::vector<Row>> SelectRows(const TableSchema& table, std::optional<Date> start,
                                       std::optional<Date> end,
                                       const std::vector<int>& columns = {});
-  // The rows within [start, end] on the date column, in no particular order
-  // (no sort): for readers that order the rows themselves.
-  Result<std::vector<Row>> ScanRows(const TableSchema& table, Date start, Date end);
+  // Hands each row within [start, end] on the date column to `visit`, as the
+  // statement positioned on it (every column, in schema order), in no
+  // particular order: for readers that order the rows themselves and take
+  // only some cells as Values.
+  Status ScanCells(const TableSchema& table, Date start, Date end,
+                   const std::function<void(const Statement&)>& visit);
   Result<int64_t> CountRows(const TableSchema& table);
   // Distinct values of the date column within [start, end].
   Result<std::vector<Date>> DistinctDates(const TableSchema& table, Date start, Date end);
@@ -138,9 +147,11 @@ class Warehouse {
  private:
   Warehouse(std::string dir, sqlite3* db);
   Status InsertRowsLocked(const TableSchema& table, const std::vector<Row>& rows);
-  Result<std::vector<Row>> QueryRows(const TableSchema& table, std::optional<Date> start,
-                                     std::optional<Date> end, const std::vector<int>& columns,
-                                     bool ordered);
+  // SELECT of `columns` (`*` when empty) of the rows within [start, end],
+  // bound and ready to step; `ordered` sorts by date and primary key.
+  Result<Statement> PrepareSelect(const TableSchema& table, std::optional<Date> start,
+                                  std::optional<Date> end, const std::vector<int>& columns,
+                                  bool ordered);
 
   std::string dir_;
   sqlite3* db_ = nullptr;

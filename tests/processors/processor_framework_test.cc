@@ -468,7 +468,7 @@ TEST(ProcessorWriterTest, APrefetchedSeasonGivesTheRowsOfAnOnDemandRead) {
   const ProcessorInfo& info = TeamDefenseZoneAnalysisInfo();
   InputReader ahead(*f.wh, *cal);
   ASSERT_TRUE(ComputeDate(ahead, info, D("2023-12-01")).ok());
-  ahead.Prefetch(SeasonYearOf(f.d), info.phase3_inputs);
+  ahead.Prefetch(SeasonYearOf(f.d), *Phase3Reads({&info}));
   // Dates of the current season do not wait for the prefetch.
   ASSERT_TRUE(ComputeDate(ahead, info, D("2023-12-02")).ok());
   EXPECT_EQ(ahead.prefetched_seasons(), 0);
@@ -489,7 +489,7 @@ TEST(ProcessorWriterTest, APrefetchOfAnotherSeasonIsDroppedAndReadAgain) {
   auto cal = f.schedule.Calendar();
   const ProcessorInfo& info = TeamDefenseZoneAnalysisInfo();
   InputReader reader(*f.wh, *cal);
-  reader.Prefetch(SeasonYearOf(f.d), info.phase3_inputs);
+  reader.Prefetch(SeasonYearOf(f.d), *Phase3Reads({&info}));
   // The reader is asked for a season that is neither loaded nor prefetched.
   ASSERT_TRUE(ComputeDate(reader, info, D("2023-12-01")).ok());
   auto rows = ComputeDate(reader, info, f.d);

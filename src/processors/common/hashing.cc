@@ -255,42 +255,27 @@ std::string DataHash(const TableSchema& schema, const Row& row, const std::vecto
   return HexPrefix(Sha256(joined), 8);
 }
 
+void RowDigestEncoder::Add(const Value& v) {
+  if (auto p = std::get_if<int64_t>(&v))
+    Int(*p);
+  else if (auto q = std::get_if<double>(&v))
+    Real(*q);
+  else if (auto t = std::get_if<std::string>(&v))
+    Text(*t);
+  else
+    Null();
+}
+
+std::array<uint8_t, 32> RowDigestEncoder::Finish() {
+  auto digest = Sha256(buf_);
+  buf_.clear();  // keeps the capacity: a season load digests every row it reads
+  return digest;
+}
+
 std::array<uint8_t, 32> RowDigest(const Row& row) {
-  // A binary encoding of every cell (type tag, then the 8 value bytes or
-  // the text's length and bytes): cheap, and distinct rows encode distinctly.
-  // Sized first, then filled with plain copies into one reused buffer: a
-  // season load digests every row it reads.
-  size_t size = 0;
-  for (const Value& v : row) {
-    if (auto t = std::get_if<std::string>(&v))
-      size += 1 + sizeof(uint32_t) + t->size();
-    else
-      size += IsNull(v) ? 1 : 1 + 8;
-  }
-  thread_local std::string buf;
-  buf.resize(size);
-  char* out = buf.data();
-  auto put = [&out](const void* p, size_t n) {
-    std::memcpy(out, p, n);
-    out += n;
-  };
-  for (const Value& v : row) {
-    if (auto p = std::get_if<int64_t>(&v)) {
-      *out++ = 'i';
-      put(p, sizeof *p);
-    } else if (auto q = std::get_if<double>(&v)) {
-      *out++ = 'r';
-      put(q, sizeof *q);
-    } else if (auto t = std::get_if<std::string>(&v)) {
-      *out++ = 't';
-      const uint32_t n = static_cast<uint32_t>(t->size());
-      put(&n, sizeof n);
-      put(t->data(), t->size());
-    } else {
-      *out++ = 'n';
-    }
-  }
-  return Sha256(std::string_view(buf.data(), size));
+  thread_local RowDigestEncoder encoder;
+  for (const Value& v : row) encoder.Add(v);
+  return encoder.Finish();
 }
 
 }  // namespace phase4::processors

@@ -55,8 +55,35 @@ class DataHasher {
 };
 
 // A digest of every cell of an input row, from a binary encoding of the
-// cells (used to fingerprint the rows that
-// entered a window: source_*_hash).
+// cells (used to fingerprint the rows that entered a window:
+// source_*_hash). Each cell is a type tag, then the 8 value bytes or the
+// text's length and bytes: cheap, and distinct rows encode distinctly.
 std::array<uint8_t, 32> RowDigest(const Row& row);
+
+// RowDigest built cell by cell, in column order, by a reader that has the
+// cells but keeps only some of them as Values (a season load). The same
+// cells give the same digest as RowDigest of their Row.
+class RowDigestEncoder {
+ public:
+  void Null() { buf_.push_back('n'); }
+  void Int(int64_t v) { Put('i', &v, sizeof v); }
+  void Real(double v) { Put('r', &v, sizeof v); }
+  void Text(std::string_view v) {
+    const uint32_t n = static_cast<uint32_t>(v.size());
+    Put('t', &n, sizeof n);
+    buf_.append(v);
+  }
+  void Add(const Value& v);
+  // The digest of the cells added since the last Finish(), which starts a
+  // new row.
+  std::array<uint8_t, 32> Finish();
+
+ private:
+  void Put(char tag, const void* p, size_t n) {
+    buf_.push_back(tag);
+    buf_.append(static_cast<const char*>(p), n);
+  }
+  std::string buf_;
+};
 
 }  // namespace phase4::processors

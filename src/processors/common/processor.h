@@ -52,6 +52,13 @@ struct ProcessorInfo {
   // Phase 3 tables read through the season inputs (full names, e.g.
   // nba_analytics.team_defense_game_summary).
   std::vector<std::string> phase3_inputs;
+  // The columns of each Phase 3 table that `compute` reads, by full table
+  // name. A season load makes Values of these only (and of the columns the
+  // season index reads itself); the other cells arrive NULL, though every
+  // cell still enters the row digests behind source_*_hash. A table not
+  // listed is read whole. tests/processors/phase3_projection_test.cc proves
+  // each list complete: projected and whole tables give equal output.
+  std::map<std::string, std::vector<std::string>, std::less<>> phase3_columns = {};
   // Upstream Phase 4 processors (job names) whose rows for D are read.
   std::vector<std::string> phase4_upstreams;
   // The columns of each upstream table that `compute` reads, by job name.

@@ -59,6 +59,21 @@ bool CountedGame(const SeasonCalendar& cal, Date d, std::string_view team) {
   return false;
 }
 
+// The columns the season index reads itself: date, entity, primary key,
+// processed_at, and the filters of decisions 26 (the team of a
+// player_game_summary row) and 27 (PlayedGame).
+std::vector<int> IndexColumns(const TableSpec& spec) {
+  const TableSchema& schema = spec.schema();
+  std::vector<std::string> names{schema.date_column, spec.entity_column, "processed_at"};
+  names.insert(names.end(), schema.primary_key.begin(), schema.primary_key.end());
+  if (spec.name == kPlayerGameSummary)
+    names.insert(names.end(), {"team_abbr", "is_active", "minutes_played", "fg_attempts"});
+  std::vector<int> columns;
+  for (const auto& n : names)
+    if (int c = schema.ColumnIndex(n); c >= 0) columns.push_back(c);
+  return columns;
+}
+
 std::string_view TextCell(const Row& row, int col) {
   if (col < 0) return {};
   if (auto p = std::get_if<std::string>(&row[static_cast<size_t>(col)])) return *p;
@@ -130,24 +145,33 @@ Date SeasonTable::DateOf(const Row& row) const {
   return dates_[static_cast<size_t>(&row - rows_.data())];
 }
 
+void SeasonTable::CheckColumn(int col, size_t copies, const char* type) const {
+  if (copies == rows_.size() && Loaded(col)) return;
+  const bool known = col >= 0 && static_cast<size_t>(col) < schema_->size();
+  std::fprintf(stderr, "SeasonTable: column %s of %s %s\n",
+               known ? schema_->columns[static_cast<size_t>(col)].name.c_str()
+                     : std::to_string(col).c_str(),
+               schema_->FullName().c_str(),
+               !known       ? "does not exist"
+               : Loaded(col) ? (std::string("is not a ") + type + " column").c_str()
+                             : "was not loaded: list it in the processor's phase3_columns");
+  std::abort();
+}
+
 const SeasonTable::IntColumn& SeasonTable::Ints(int col) const {
-  const IntColumn& c = ints_.at(static_cast<size_t>(col));
-  if (c.value.size() != rows_.size()) {
-    std::fprintf(stderr, "SeasonTable: column %d of %s is not an integer column\n", col,
-                 schema_->FullName().c_str());
-    std::abort();
-  }
-  return c;
+  const size_t n = col >= 0 && static_cast<size_t>(col) < ints_.size()
+                       ? ints_[static_cast<size_t>(col)].value.size()
+                       : SIZE_MAX;
+  CheckColumn(col, n, "integer");
+  return ints_[static_cast<size_t>(col)];
 }
 
 const SeasonTable::RealColumn& SeasonTable::Reals(int col) const {
-  const RealColumn& c = reals_.at(static_cast<size_t>(col));
-  if (c.value.size() != rows_.size()) {
-    std::fprintf(stderr, "SeasonTable: column %d of %s is not a real column\n", col,
-                 schema_->FullName().c_str());
-    std::abort();
-  }
-  return c;
+  const size_t n = col >= 0 && static_cast<size_t>(col) < reals_.size()
+                       ? reals_[static_cast<size_t>(col)].value.size()
+                       : SIZE_MAX;
+  CheckColumn(col, n, "real");
+  return reals_[static_cast<size_t>(col)];
 }
 
 std::string_view SeasonTable::LatestProcessedAt(size_t b, size_t e) const {
@@ -158,13 +182,11 @@ std::string_view SeasonTable::LatestProcessedAt(size_t b, size_t e) const {
 }
 
 const std::vector<std::string_view>& SeasonTable::Texts(int col) const {
-  const auto& c = texts_.at(static_cast<size_t>(col));
-  if (c.size() != rows_.size()) {
-    std::fprintf(stderr, "SeasonTable: column %d of %s is not a text column\n", col,
-                 schema_->FullName().c_str());
-    std::abort();
-  }
-  return c;
+  const size_t n = col >= 0 && static_cast<size_t>(col) < texts_.size()
+                       ? texts_[static_cast<size_t>(col)].size()
+                       : SIZE_MAX;
+  CheckColumn(col, n, "text");
+  return texts_[static_cast<size_t>(col)];
 }
 
 const std::array<uint8_t, 32>& SeasonTable::Digest(const Row& row) const {
@@ -210,17 +232,32 @@ const SeasonTable* SeasonInputs::Table(std::string_view full_name) const {
 }
 
 Status SeasonInputs::AddTable(std::string_view full_name, std::vector<Row> rows) {
-  PHASE4_ASSIGN_OR_RETURN(std::unique_ptr<SeasonTable> t, BuildTable(full_name, std::move(rows)));
+  PHASE4_ASSIGN_OR_RETURN(
+      std::unique_ptr<SeasonTable> t,
+      BuildTable(full_name, ScannedRows{.rows = std::move(rows), .digests = {}, .loaded = {}}));
   tables_[std::string(FindSpec(full_name)->name)] = std::move(t);
   return Status::OK();
 }
 
 Result<std::unique_ptr<SeasonTable>> SeasonInputs::BuildTable(std::string_view full_name,
-                                                              std::vector<Row> rows) const {
+                                                              ScannedRows scanned) const {
   const TableSpec* spec = FindSpec(full_name);
   if (!spec) return Status::InvalidInput(fmt::format("not a Phase 3 input table: {}", full_name));
   const TableSchema& schema = spec->schema();
+  std::vector<Row>& rows = scanned.rows;
+  const bool have_digests = !scanned.digests.empty();
+  if (have_digests && scanned.digests.size() != rows.size())
+    return Status::InvalidInput(fmt::format("{}: {} digests for {} rows", spec->name,
+                                        scanned.digests.size(), rows.size()));
   auto t = std::make_unique<SeasonTable>();
+  t->loaded_ = scanned.loaded.empty() ? std::vector<bool>(schema.size(), true) : scanned.loaded;
+  if (t->loaded_.size() != schema.size())
+    return Status::InvalidInput(fmt::format("{}: {} loaded flags for {} columns", spec->name,
+                                        t->loaded_.size(), schema.size()));
+  for (int c : IndexColumns(*spec))
+    if (!t->loaded_[static_cast<size_t>(c)])
+      return Status::InvalidInput(fmt::format("{}: the season index needs column {}", spec->name,
+                                          schema.columns[static_cast<size_t>(c)].name));
   t->schema_ = &schema;
   t->entity_column_ = spec->entity_column;
   t->date_col_ = schema.ColumnIndex(schema.date_column);
@@ -293,9 +330,11 @@ Result<std::unique_ptr<SeasonTable>> SeasonInputs::BuildTable(std::string_view f
   // Only now move the rows (entity_names view their strings until here).
   t->rows_.reserve(keep.size());
   t->dates_.reserve(keep.size());
+  t->digests_.reserve(keep.size());
   for (const Keyed& k : keep) {
     t->dates_.push_back(k.date);
     t->rows_.push_back(std::move(rows[k.index]));
+    if (have_digests) t->digests_.push_back(scanned.digests[k.index]);
   }
   for (uint32_t i = 0; i < t->entities_.size(); ++i) t->entity_index_.emplace(t->entities_[i], i);
   // Digests and columnar copies, filled row by row (each row's cells are
@@ -305,7 +344,10 @@ Result<std::unique_ptr<SeasonTable>> SeasonInputs::BuildTable(std::string_view f
   t->ints_.resize(schema.size());
   t->reals_.resize(schema.size());
   t->texts_.resize(schema.size());
+  std::vector<size_t> loaded;  // the columns with a columnar copy
   for (size_t c = 0; c < schema.size(); ++c) {
+    if (!t->loaded_[c]) continue;
+    loaded.push_back(c);
     const ColumnType type = schema.columns[c].type;
     if (type == ColumnType::kInt || type == ColumnType::kBool)
       t->ints_[c].value.assign(n, SeasonTable::IntColumn::kNull);
@@ -314,11 +356,10 @@ Result<std::unique_ptr<SeasonTable>> SeasonInputs::BuildTable(std::string_view f
     else
       t->texts_[c].resize(n);
   }
-  t->digests_.reserve(n);
   for (size_t i = 0; i < n; ++i) {
     const Row& row = t->rows_[i];
-    t->digests_.push_back(RowDigest(row));  // while the row's cells are in cache
-    for (size_t c = 0; c < schema.size(); ++c) {
+    if (!have_digests) t->digests_.push_back(RowDigest(row));  // while its cells are in cache
+    for (size_t c : loaded) {
       const ColumnType type = schema.columns[c].type;
       if (type == ColumnType::kInt || type == ColumnType::kBool) {
         if (auto v = AsInt(row[c])) t->ints_[c].value[i] = *v;
@@ -379,31 +420,101 @@ InputReader::~InputReader() {
   if (prefetch_.joinable()) prefetch_.join();
 }
 
-Result<std::vector<const TableSpec*>> InputReader::MissingTables(
-    const SeasonInputs& season, const std::vector<std::string>& tables) {
-  std::vector<const TableSpec*> missing;
-  for (const auto& name : tables) {
-    if (season.HasTable(name)) continue;
-    const TableSpec* spec = FindSpec(name);
-    if (!spec) return Status::InvalidInput(fmt::format("not a Phase 3 input table: {}", name));
-    missing.push_back(spec);
+Result<std::vector<std::pair<const TableSpec*, std::vector<bool>>>> InputReader::MissingReads(
+    const SeasonInputs& season, const std::vector<TableRead>& reads) {
+  std::vector<std::pair<const TableSpec*, std::vector<bool>>> missing;
+  for (const TableRead& read : reads) {
+    const TableSpec* spec = FindSpec(read.table);
+    if (!spec) return Status::InvalidInput(fmt::format("not a Phase 3 input table: {}", read.table));
+    const size_t width = spec->schema().size();
+    std::vector<bool> wanted(width, read.columns.empty());
+    for (int c : read.columns) {
+      if (c < 0 || static_cast<size_t>(c) >= width)
+        return Status::InvalidInput(fmt::format("no column {} in {}", c, spec->name));
+      wanted[static_cast<size_t>(c)] = true;
+    }
+    for (int c : IndexColumns(*spec)) wanted[static_cast<size_t>(c)] = true;
+    auto merged = std::find_if(missing.begin(), missing.end(),
+                               [&](const auto& m) { return m.first == spec; });
+    if (merged != missing.end()) {  // the same table twice: one read of both
+      for (size_t c = 0; c < width; ++c) merged->second[c] = merged->second[c] || wanted[c];
+      continue;
+    }
+    if (const SeasonTable* have = season.Table(spec->name)) {
+      bool covered = true;
+      for (size_t c = 0; c < width; ++c) {
+        covered = covered && (!wanted[c] || have->Loaded(static_cast<int>(c)));
+        wanted[c] = wanted[c] || have->Loaded(static_cast<int>(c));
+      }
+      if (covered) continue;
+    }
+    missing.emplace_back(spec, std::move(wanted));
   }
   return missing;
 }
 
-Status InputReader::Load(SeasonInputs& season, const std::vector<const TableSpec*>& specs,
+namespace {
+
+// Reads one table of a season: every cell digested, the `loaded` ones kept.
+Result<ScannedRows> ScanTable(Warehouse& wh, const TableSchema& schema, Date from, Date to,
+                              const std::vector<bool>& loaded) {
+  ScannedRows out;
+  out.loaded = loaded;
+  const int width = static_cast<int>(schema.size());
+  RowDigestEncoder digest;
+  Status s = wh.ScanCells(schema, from, to, [&](const Statement& st) {
+    Row row(schema.size());
+    for (int c = 0; c < width; ++c) {
+      const bool keep = loaded[static_cast<size_t>(c)];
+      Value& cell = row[static_cast<size_t>(c)];
+      switch (st.ColumnKind(c)) {
+        case Statement::Kind::kNull:
+          digest.Null();
+          break;
+        case Statement::Kind::kInt: {
+          const int64_t v = st.ColumnInt(c);
+          digest.Int(v);
+          if (keep) cell = v;
+          break;
+        }
+        case Statement::Kind::kReal: {
+          const double v = st.ColumnReal(c);
+          digest.Real(v);
+          if (keep) cell = v;
+          break;
+        }
+        case Statement::Kind::kText: {
+          const std::string_view v = st.ColumnTextView(c);
+          digest.Text(v);
+          if (keep) cell.emplace<std::string>(v);
+          break;
+        }
+      }
+    }
+    out.rows.push_back(std::move(row));
+    out.digests.push_back(digest.Finish());
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+}  // namespace
+
+Status InputReader::Load(SeasonInputs& season,
+                         const std::vector<std::pair<const TableSpec*, std::vector<bool>>>& missing,
                          Warehouse* first_wh, int64_t& table_reads) const {
   const Date from = season.first_day();
   const Date to = read_through_ ? std::min(*read_through_, season.last_day()) : season.last_day();
-  std::vector<std::unique_ptr<SeasonTable>> built(specs.size());
-  std::vector<Status> errors(specs.size());
+  std::vector<std::unique_ptr<SeasonTable>> built(missing.size());
+  std::vector<Status> errors(missing.size());
   auto load = [&](size_t i, Warehouse& wh) {
-    auto rows = wh.ScanRows(specs[i]->schema(), from, to);
-    if (!rows.ok()) {
-      errors[i] = rows.status();
+    const auto& [spec, loaded] = missing[i];
+    auto scanned = ScanTable(wh, spec->schema(), from, to, loaded);
+    if (!scanned.ok()) {
+      errors[i] = scanned.status();
       return;
     }
-    auto table = season.BuildTable(specs[i]->name, std::move(rows).value());
+    auto table = season.BuildTable(spec->name, std::move(scanned).value());
     if (table.ok())
       built[i] = std::move(table).value();
     else
@@ -417,37 +528,37 @@ Status InputReader::Load(SeasonInputs& season, const std::vector<const TableSpec
       errors[i] = wh.status();
   };
   std::vector<std::thread> threads;
-  for (size_t i = first_wh ? 1 : 0; i < specs.size(); ++i)
+  for (size_t i = first_wh ? 1 : 0; i < missing.size(); ++i)
     threads.emplace_back(load_on_own_connection, i);
-  if (first_wh && !specs.empty()) load(0, *first_wh);
+  if (first_wh && !missing.empty()) load(0, *first_wh);
   for (auto& t : threads) t.join();
-  for (size_t i = 0; i < specs.size(); ++i) {
+  for (size_t i = 0; i < missing.size(); ++i) {
     if (!errors[i].ok()) return errors[i];
     ++table_reads;
-    season.tables_[std::string(specs[i]->name)] = std::move(built[i]);
+    season.tables_[std::string(missing[i].first->name)] = std::move(built[i]);
   }
   return Status::OK();
 }
 
-void InputReader::Prefetch(int season_year, const std::vector<std::string>& tables) {
+void InputReader::Prefetch(int season_year, const std::vector<TableRead>& reads) {
   if (prefetch_.joinable()) return;  // one at a time
   if (current_ && current_->season_year() == season_year) return;
   auto next = std::make_unique<SeasonInputs>(season_year, *calendar_);
-  auto missing = MissingTables(*next, tables);
+  auto missing = MissingReads(*next, reads);
   if (!missing.ok() || missing->empty()) return;
   prefetched_.reset();
   prefetched_year_ = season_year;
   prefetch_status_ = Status::OK();
   prefetch_reads_ = 0;
   prefetch_ =
-      std::thread([this, next = std::move(next), specs = std::move(missing).value()]() mutable {
-        prefetch_status_ = Load(*next, specs, /*first_wh=*/nullptr, prefetch_reads_);
+      std::thread([this, next = std::move(next), missing = std::move(missing).value()]() mutable {
+        prefetch_status_ = Load(*next, missing, /*first_wh=*/nullptr, prefetch_reads_);
         prefetched_ = std::move(next);
       });
 }
 
 Result<const SeasonInputs*> InputReader::Season(int season_year,
-                                                const std::vector<std::string>& tables) {
+                                                const std::vector<TableRead>& reads) {
   const bool have_current = current_ && current_->season_year() == season_year;
   if (prefetch_.joinable() && (prefetched_year_ == season_year || !have_current)) {
     prefetch_.join();
@@ -465,7 +576,7 @@ Result<const SeasonInputs*> InputReader::Season(int season_year,
     current_.reset();  // free the previous season before reading the next
     current_ = std::make_unique<SeasonInputs>(season_year, *calendar_);
   }
-  PHASE4_ASSIGN_OR_RETURN(std::vector<const TableSpec*> missing, MissingTables(*current_, tables));
+  PHASE4_ASSIGN_OR_RETURN(auto missing, MissingReads(*current_, reads));
   // Each table is read and indexed on its own connection and thread: a
   // season's tables are independent, and the load is the one pause of a
   // backfill's pipeline per season.
@@ -481,7 +592,12 @@ Result<ProcessorInputs> InputReader::InputsFor(const ProcessorInfo& info, Date d
   ProcessorInputs in;
   in.date = d;
   in.calendar = calendar_;
-  PHASE4_ASSIGN_OR_RETURN(in.season, Season(SeasonYearOf(d), info.phase3_inputs));
+  auto reads = reads_of_.find(&info);
+  if (reads == reads_of_.end()) {
+    PHASE4_ASSIGN_OR_RETURN(std::vector<TableRead> r, Phase3Reads({&info}));
+    reads = reads_of_.emplace(&info, std::move(r)).first;
+  }
+  PHASE4_ASSIGN_OR_RETURN(in.season, Season(SeasonYearOf(d), reads->second));
   for (const auto& up : info.phase4_upstreams) {
     const TableSchema* schema = FindTable(up);
     if (!schema) return Status::InvalidInput(fmt::format("unknown upstream table {}", up));
@@ -490,6 +606,55 @@ Result<ProcessorInputs> InputReader::InputsFor(const ProcessorInfo& info, Date d
     in.upstream.emplace(up, std::move(rows));
   }
   return in;
+}
+
+Result<std::vector<TableRead>> Phase3Reads(const std::vector<const ProcessorInfo*>& jobs) {
+  std::vector<TableRead> reads;
+  std::vector<bool> whole;  // parallel to reads: some job reads every column
+  for (const ProcessorInfo* job : jobs) {
+    for (const auto& table : job->phase3_inputs) {
+      const TableSpec* spec = FindSpec(table);
+      if (!spec)
+        return Status::InvalidInput(
+            fmt::format("{}: not a Phase 3 input table: {}", job->name, table));
+      auto it = std::find_if(reads.begin(), reads.end(),
+                             [&](const TableRead& r) { return r.table == spec->name; });
+      if (it == reads.end()) {
+        reads.push_back({std::string(spec->name), IndexColumns(*spec)});
+        whole.push_back(false);
+        it = reads.end() - 1;
+      }
+      const size_t at = static_cast<size_t>(it - reads.begin());
+      auto listed = job->phase3_columns.find(spec->name);
+      if (listed == job->phase3_columns.end()) {
+        whole[at] = true;
+        continue;
+      }
+      for (const auto& name : listed->second) {
+        const int c = spec->schema().ColumnIndex(name);
+        if (c < 0)
+          return Status::InvalidInput(
+              fmt::format("{}: Phase 3 table {} has no column {}", job->name, spec->name, name));
+        it->columns.push_back(c);
+      }
+    }
+  }
+  for (size_t i = 0; i < reads.size(); ++i) {
+    auto& columns = reads[i].columns;
+    if (whole[i]) {
+      columns.clear();
+      continue;
+    }
+    std::sort(columns.begin(), columns.end());
+    columns.erase(std::unique(columns.begin(), columns.end()), columns.end());
+  }
+  return reads;
+}
+
+std::vector<TableRead> WholeTables(const std::vector<std::string>& tables) {
+  std::vector<TableRead> reads;
+  for (const auto& t : tables) reads.push_back({t, {}});
+  return reads;
 }
 
 Result<std::vector<int>> UpstreamColumnIndexes(const ProcessorInfo& info, const TableSchema& schema,

@@ -61,6 +61,24 @@ inline constexpr std::string_view kUpcomingTeamGameContext =
 // minutes_played > 0 or fg_attempts > 0.
 bool PlayedGame(const Row& player_game_summary_row);
 
+// What a season load reads of one Phase 3 table. Every cell of every row
+// is digested (source_*_hash covers whole rows), but only `columns` (schema
+// indexes, ascending) become Values in the rows and columnar copies; empty
+// means every column.
+struct TableRead {
+  std::string table;  // full name, e.g. nba_analytics.player_game_summary
+  std::vector<int> columns;
+};
+
+// The rows of a table as read, before indexing: `loaded` marks the columns
+// read as Values (every column when empty), and `digests` (parallel to
+// `rows`, or empty to compute them from the rows) fingerprint every cell.
+struct ScannedRows {
+  std::vector<Row> rows;
+  std::vector<std::array<uint8_t, 32>> digests;
+  std::vector<bool> loaded;
+};
+
 // One Phase 3 table of one season, indexed by entity and date.
 class SeasonTable {
  public:
@@ -70,6 +88,13 @@ class SeasonTable {
   const std::string& entity_column() const { return entity_column_; }
   // Column index by name (-1 when absent).
   int Col(std::string_view name) const { return schema_->ColumnIndex(name); }
+  // Whether the column's cells were read as Values (a season load reads the
+  // columns its processors list, decision in doc/processors.md "Column
+  // projection"); the cells of the others are NULL in the rows and have no
+  // columnar copy, though every cell is in the row digests.
+  bool Loaded(int col) const {
+    return col >= 0 && static_cast<size_t>(col) < loaded_.size() && loaded_[static_cast<size_t>(col)];
+  }
 
   // Distinct entities, ascending.
   const std::vector<std::string>& entities() const { return entities_; }
@@ -126,6 +151,8 @@ class SeasonTable {
   struct Range {
     uint32_t begin = 0, end = 0;
   };
+  // Aborts naming the column when it is not a loaded column of `type`.
+  void CheckColumn(int col, size_t copies, const char* type) const;
   Rows Slice(uint32_t b, uint32_t e) const {
     return Rows(rows_.data() + b, static_cast<size_t>(e - b));
   }
@@ -144,6 +171,7 @@ class SeasonTable {
   std::vector<IntColumn> ints_;    // by column index; empty for other types
   std::vector<RealColumn> reals_;
   std::vector<std::vector<std::string_view>> texts_;
+  std::vector<bool> loaded_;                    // by column
   std::vector<uint32_t> processed_rank_;        // rank of processed_at; 0 = NULL
   std::vector<std::string_view> processed_at_;  // distinct values by rank (index 0 unused)
   size_t rows_read_ = 0;
@@ -183,13 +211,22 @@ class SeasonInputs {
   // The indexed table from its rows (what AddTable adds); reads only the
   // calendar, so several tables can be built at once.
   Result<std::unique_ptr<SeasonTable>> BuildTable(std::string_view full_name,
-                                                  std::vector<Row> rows) const;
+                                                  ScannedRows scanned) const;
 
   int season_year_;
   const SeasonCalendar* calendar_;
   std::map<std::string, std::unique_ptr<SeasonTable>, std::less<>> tables_;
   std::map<std::string, std::vector<Date>, std::less<>> team_schedule_;
 };
+
+// The Phase 3 reads of `jobs` run on one season: every table in their
+// phase3_inputs; for each, the union of the columns they list in
+// phase3_columns (every column when one of them lists none for it) and the
+// columns the season index reads itself (date, entity, key, processed_at and
+// the filters of decisions 26/27). Fails on an unknown table or column.
+Result<std::vector<TableRead>> Phase3Reads(const std::vector<const ProcessorInfo*>& jobs);
+// Every column of each of `tables` (tests, benchmarks, tools).
+std::vector<TableRead> WholeTables(const std::vector<std::string>& tables);
 
 // The column indexes of `upstream` (a job in info.phase4_upstreams, whose
 // output is `schema`) that the run layer reads for `info`: the listed
@@ -212,15 +249,16 @@ class InputReader {
   InputReader(const InputReader&) = delete;
   InputReader& operator=(const InputReader&) = delete;
 
-  // The inputs of `season_year` holding at least `tables`.
-  Result<const SeasonInputs*> Season(int season_year, const std::vector<std::string>& tables);
+  // The inputs of `season_year` holding at least `reads` (a table already
+  // loaded without some of the columns is read again with them).
+  Result<const SeasonInputs*> Season(int season_year, const std::vector<TableRead>& reads);
   // Starts reading `season_year`'s `tables` on background threads (their own
   // connections), so that the first Season(season_year, ...) finds them
   // ready instead of pausing the backfill at each new season. A backfill
   // calls it once the current season is loaded; memory then holds two
   // seasons at most. Does nothing while another prefetch runs. A failed
   // prefetch is dropped and Season() reads again.
-  void Prefetch(int season_year, const std::vector<std::string>& tables);
+  void Prefetch(int season_year, const std::vector<TableRead>& reads);
   // Everything `info.compute` needs for date d: its season's Phase 3 tables
   // and the rows of its upstream Phase 4 tables for d.
   Result<ProcessorInputs> InputsFor(const ProcessorInfo& info, Date d);
@@ -237,18 +275,23 @@ class InputReader {
   int64_t prefetched_seasons() const { return prefetched_seasons_; }
 
  private:
-  static Result<std::vector<const TableSpec*>> MissingTables(
-      const SeasonInputs& season, const std::vector<std::string>& tables);
-  // Reads and indexes `specs` into `season`, each table on its own thread
+  // The reads `season` does not hold yet: tables absent, or loaded without
+  // some of the columns (read again with the columns already loaded too).
+  static Result<std::vector<std::pair<const TableSpec*, std::vector<bool>>>> MissingReads(
+      const SeasonInputs& season, const std::vector<TableRead>& reads);
+  // Reads and indexes `missing` into `season`, each table on its own thread
   // and connection; the first uses `first_wh` when given (the caller's,
   // idle meanwhile). Returns the first error; tables read so far stay added.
-  Status Load(SeasonInputs& season, const std::vector<const TableSpec*>& specs, Warehouse* first_wh,
-              int64_t& table_reads) const;
+  Status Load(SeasonInputs& season,
+              const std::vector<std::pair<const TableSpec*, std::vector<bool>>>& missing,
+              Warehouse* first_wh, int64_t& table_reads) const;
 
   Warehouse* wh_;
   const SeasonCalendar* calendar_;
   std::optional<Date> read_through_;
   std::unique_ptr<SeasonInputs> current_;
+  // Phase3Reads of each job InputsFor served, computed once.
+  std::map<const ProcessorInfo*, std::vector<TableRead>> reads_of_;
   int64_t table_reads_ = 0;
   // The season being read ahead; the thread owns prefetched_,
   // prefetch_status_ and prefetch_reads_ until it is joined.

@@ -641,6 +641,13 @@ const ProcessorInfo& MlFeatureStoreInfo() {
       .entity_column = "player_lookup",
       .phase3_inputs = {std::string(kPlayerGameSummary), std::string(kTeamOffenseGameSummary),
                         std::string(kUpcomingPlayerGameContext)},
+      .phase3_columns = {{std::string(kPlayerGameSummary),
+                          {"points", "ft_makes", "minutes_played", "universal_player_id"}},
+                         {std::string(kTeamOffenseGameSummary), {"win_flag"}},
+                         {std::string(kUpcomingPlayerGameContext),
+                          {"player_lookup", "universal_player_id", "game_id", "team_abbr",
+                           "opponent_team_abbr", "home_game", "back_to_back", "season_phase",
+                           "days_rest", "opponent_days_rest", "player_status", "processed_at"}}},
       .phase4_upstreams = {std::string(kTeamDefense), std::string(kShotZones),
                            std::string(kComposite), std::string(kDailyCache)},
       // The features read (UpCols) and the source tracking of each

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -17,40 +18,65 @@ namespace {
 
 // ---------------------------------------------------------------- JSON text
 // A tiny writer for the context JSON objects (keys in insertion order).
+// Everything is appended in place: four objects per player and date.
 class JsonObject {
  public:
   JsonObject& Null(std::string_view k) { return Raw(k, "null"); }
   JsonObject& Bool(std::string_view k, bool v) { return Raw(k, v ? "true" : "false"); }
-  JsonObject& Int(std::string_view k, int64_t v) { return Raw(k, std::to_string(v)); }
+  JsonObject& Int(std::string_view k, int64_t v) {
+    Key(k);
+    fmt::format_to(std::back_inserter(body_), "{}", v);
+    return *this;
+  }
   JsonObject& Real(std::string_view k, double v) { return Raw(k, PythonFloatRepr(v)); }
   JsonObject& OptReal(std::string_view k, std::optional<double> v) {
     return v ? Real(k, *v) : Null(k);
   }
-  JsonObject& Str(std::string_view k, std::string_view v) { return Raw(k, Quote(v)); }
+  JsonObject& Str(std::string_view k, std::string_view v) {
+    Key(k);
+    Quote(v);
+    return *this;
+  }
   JsonObject& List(std::string_view k, const std::vector<std::string>& v) {
-    std::string s = "[";
-    for (size_t i = 0; i < v.size(); ++i) s += (i ? ", " : "") + Quote(v[i]);
-    return Raw(k, s + "]");
+    Key(k);
+    body_ += '[';
+    for (size_t i = 0; i < v.size(); ++i) {
+      if (i) body_ += ", ";
+      Quote(v[i]);
+    }
+    body_ += ']';
+    return *this;
   }
   std::string Build() const { return "{" + body_ + "}"; }
 
  private:
-  static std::string Quote(std::string_view v) {
-    std::string s = "\"";
-    for (char c : v) {
-      if (c == '"' || c == '\\') s += '\\';
-      if (static_cast<unsigned char>(c) < 0x20) {
-        s += fmt::format("\\u{:04x}", static_cast<int>(c));
-        continue;
+  // Appends `v` as a JSON string; text needing no escape is copied whole.
+  void Quote(std::string_view v) {
+    body_ += '"';
+    auto plain = [](char c) {
+      return c != '"' && c != '\\' && static_cast<unsigned char>(c) >= 0x20;
+    };
+    if (std::all_of(v.begin(), v.end(), plain)) {
+      body_ += v;
+    } else {
+      for (char c : v) {
+        if (c == '"' || c == '\\') body_ += '\\';
+        if (static_cast<unsigned char>(c) < 0x20) {
+          fmt::format_to(std::back_inserter(body_), "\\u{:04x}", static_cast<int>(c));
+          continue;
+        }
+        body_ += c;
       }
-      s += c;
     }
-    return s + "\"";
+    body_ += '"';
+  }
+  void Key(std::string_view k) {
+    if (!body_.empty()) body_ += ", ";
+    Quote(k);
+    body_ += ": ";
   }
   JsonObject& Raw(std::string_view k, std::string_view v) {
-    if (!body_.empty()) body_ += ", ";
-    body_ += Quote(k);
-    body_ += ": ";
+    Key(k);
     body_ += v;
     return *this;
   }
@@ -515,6 +541,18 @@ const ProcessorInfo& PlayerCompositeFactorsInfo() {
       .entity_column = "player_lookup",
       .phase3_inputs = {std::string(kUpcomingPlayerGameContext),
                         std::string(kUpcomingTeamGameContext), std::string(kPlayerGameSummary)},
+      .phase3_columns = {{std::string(kUpcomingPlayerGameContext),
+                          {"player_lookup", "universal_player_id", "game_id", "team_abbr",
+                           "opponent_team_abbr", "pace_differential", "opponent_pace_last_10",
+                           "projected_usage_rate", "back_to_back", "days_rest",
+                           "games_in_last_7_days", "minutes_in_last_7_days",
+                           "avg_minutes_per_game_last_7", "back_to_backs_last_14_days",
+                           "avg_usage_rate_last_7_games", "player_age", "star_teammates_out",
+                           "is_production_ready", "processed_at"}},
+                         {std::string(kUpcomingTeamGameContext),
+                          {"team_abbr", "is_production_ready", "processed_at"}},
+                         // Windows only: counted by date, no cell read.
+                         {std::string(kPlayerGameSummary), {}}},
       .phase4_upstreams = {"team_defense_zone_analysis", "player_shot_zone_analysis"},
       .upstream_columns = {{"team_defense_zone_analysis",
                             {"team_abbr", "paint_defense_vs_league_avg",
