@@ -475,8 +475,8 @@ Result<std::vector<Row>> Warehouse::SelectRows(const TableSchema& t, std::option
 }
 
 Result<Statement> Warehouse::PrepareSelect(const TableSchema& t, std::optional<Date> start,
-                                           std::optional<Date> end,
-                                           const std::vector<int>& columns, bool ordered) {
+                                           std::optional<Date> end, const std::vector<int>& columns,
+                                           bool ordered) {
   std::string list;
   for (int c : columns) {
     if (c < 0 || static_cast<size_t>(c) >= t.columns.size())

@@ -43,7 +43,8 @@ class Phase3ProjectionTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     dir_ = new testing::TempDir();
-    auto gen = testing::RunPhase4({"--warehouse", dir_->str(), "generate", "--seasons", "2023-2023"});
+    auto gen =
+        testing::RunPhase4({"--warehouse", dir_->str(), "generate", "--seasons", "2023-2023"});
     ASSERT_EQ(gen.exit_code, 0) << gen.err << gen.out;
     auto wh = std::move(Warehouse::Open(dir_->str(), false)).value();
     ASSERT_TRUE(wh->Exec("UPDATE nba_analytics.upcoming_player_game_context "
@@ -105,7 +106,8 @@ TEST_F(Phase3ProjectionTest, ProjectedTablesGiveTheSameOutputAsWholeTables) {
   // Each reader read each of its tables once.
   EXPECT_EQ(whole.table_reads(), 5);
   for (const auto& [info, reader] : projected)
-    EXPECT_EQ(reader->table_reads(), static_cast<int64_t>(info->phase3_inputs.size())) << info->name;
+    EXPECT_EQ(reader->table_reads(), static_cast<int64_t>(info->phase3_inputs.size()))
+        << info->name;
 }
 
 // The digests a season load computes from the cells it scans are those of
@@ -200,7 +202,8 @@ TEST_F(Phase3ProjectionTest, AnUnlistedColumnIsRefusedByName) {
   ASSERT_TRUE(season.ok());
   const SeasonTable* t = (*season)->Table(kPlayerGameSummary);
   EXPECT_EQ(t->Ints(t->Col("points")).value.size(), t->row_count());
-  EXPECT_DEATH(t->Ints(t->Col("ft_makes")), "ft_makes of nba_analytics.player_game_summary was not loaded");
+  EXPECT_DEATH(t->Ints(t->Col("ft_makes")),
+               "ft_makes of nba_analytics.player_game_summary was not loaded");
 }
 
 // A reader asked for columns of a table it loaded without them reads the

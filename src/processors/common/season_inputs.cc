@@ -148,13 +148,14 @@ Date SeasonTable::DateOf(const Row& row) const {
 void SeasonTable::CheckColumn(int col, size_t copies, const char* type) const {
   if (copies == rows_.size() && Loaded(col)) return;
   const bool known = col >= 0 && static_cast<size_t>(col) < schema_->size();
-  std::fprintf(stderr, "SeasonTable: column %s of %s %s\n",
-               known ? schema_->columns[static_cast<size_t>(col)].name.c_str()
-                     : std::to_string(col).c_str(),
-               schema_->FullName().c_str(),
-               !known       ? "does not exist"
-               : Loaded(col) ? (std::string("is not a ") + type + " column").c_str()
-                             : "was not loaded: list it in the processor's phase3_columns");
+  const std::string name =
+      known ? schema_->columns[static_cast<size_t>(col)].name : std::to_string(col);
+  const std::string problem = !known ? "does not exist"
+                              : Loaded(col)
+                                  ? fmt::format("is not a {} column", type)
+                                  : "was not loaded: list it in the processor's phase3_columns";
+  std::fprintf(stderr, "SeasonTable: column %s of %s %s\n", name.c_str(),
+               schema_->FullName().c_str(), problem.c_str());
   std::abort();
 }
 
@@ -247,17 +248,17 @@ Result<std::unique_ptr<SeasonTable>> SeasonInputs::BuildTable(std::string_view f
   std::vector<Row>& rows = scanned.rows;
   const bool have_digests = !scanned.digests.empty();
   if (have_digests && scanned.digests.size() != rows.size())
-    return Status::InvalidInput(fmt::format("{}: {} digests for {} rows", spec->name,
-                                        scanned.digests.size(), rows.size()));
+    return Status::InvalidInput(
+        fmt::format("{}: {} digests for {} rows", spec->name, scanned.digests.size(), rows.size()));
   auto t = std::make_unique<SeasonTable>();
   t->loaded_ = scanned.loaded.empty() ? std::vector<bool>(schema.size(), true) : scanned.loaded;
   if (t->loaded_.size() != schema.size())
     return Status::InvalidInput(fmt::format("{}: {} loaded flags for {} columns", spec->name,
-                                        t->loaded_.size(), schema.size()));
+                                            t->loaded_.size(), schema.size()));
   for (int c : IndexColumns(*spec))
     if (!t->loaded_[static_cast<size_t>(c)])
       return Status::InvalidInput(fmt::format("{}: the season index needs column {}", spec->name,
-                                          schema.columns[static_cast<size_t>(c)].name));
+                                              schema.columns[static_cast<size_t>(c)].name));
   t->schema_ = &schema;
   t->entity_column_ = spec->entity_column;
   t->date_col_ = schema.ColumnIndex(schema.date_column);
@@ -425,7 +426,8 @@ Result<std::vector<std::pair<const TableSpec*, std::vector<bool>>>> InputReader:
   std::vector<std::pair<const TableSpec*, std::vector<bool>>> missing;
   for (const TableRead& read : reads) {
     const TableSpec* spec = FindSpec(read.table);
-    if (!spec) return Status::InvalidInput(fmt::format("not a Phase 3 input table: {}", read.table));
+    if (!spec)
+      return Status::InvalidInput(fmt::format("not a Phase 3 input table: {}", read.table));
     const size_t width = spec->schema().size();
     std::vector<bool> wanted(width, read.columns.empty());
     for (int c : read.columns) {

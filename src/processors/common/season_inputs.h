@@ -93,7 +93,8 @@ class SeasonTable {
   // projection"); the cells of the others are NULL in the rows and have no
   // columnar copy, though every cell is in the row digests.
   bool Loaded(int col) const {
-    return col >= 0 && static_cast<size_t>(col) < loaded_.size() && loaded_[static_cast<size_t>(col)];
+    return col >= 0 && static_cast<size_t>(col) < loaded_.size() &&
+           loaded_[static_cast<size_t>(col)];
   }
 
   // Distinct entities, ascending.
