@@ -253,7 +253,7 @@ class InputReader {
   // The inputs of `season_year` holding at least `reads` (a table already
   // loaded without some of the columns is read again with them).
   Result<const SeasonInputs*> Season(int season_year, const std::vector<TableRead>& reads);
-  // Starts reading `season_year`'s `tables` on background threads (their own
+  // Starts the `reads` of `season_year` on background threads (their own
   // connections), so that the first Season(season_year, ...) finds them
   // ready instead of pausing the backfill at each new season. A backfill
   // calls it once the current season is loaded; memory then holds two
