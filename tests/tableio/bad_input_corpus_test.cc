@@ -35,8 +35,8 @@ constexpr const char* kPhase3Tables[] = {
 class LoadedWarehouse {
  public:
   static const fs::path& Dir() {
-    static LoadedWarehouse* instance = new LoadedWarehouse();
-    return instance->dir_;
+    static LoadedWarehouse instance;  // removed at exit with its temp directory
+    return instance.dir_;
   }
 
  private:
