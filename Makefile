@@ -34,10 +34,12 @@ demo: build
 	@bash scripts/demo.sh $(PHASE4) $(WAREHOUSE)
 
 # Every test under ASan + UBSan (sharded), then every test of the release
-# build under CTest.
+# build under CTest, then a check that no test left its temp directory.
 test: build build-asan
+	@touch $(BUILD_DIR)/.tests-started
 	bash scripts/run-sanitized-tests.sh $(ASAN_BUILD_DIR) $(JOBS)
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
+	bash scripts/check-test-temp-dirs.sh $(BUILD_DIR)/.tests-started
 
 # Every performance figure (doc/benchmarks.md); BENCH_QUICK=1 for a short run.
 bench: build
