@@ -148,25 +148,23 @@ std::string_view Statement::ColumnTextView(int i) const {
 }
 
 Value Statement::ColumnValue(int i) const {
-  switch (sqlite3_column_type(stmt_, i)) {
-    case SQLITE_INTEGER:
-      return static_cast<int64_t>(sqlite3_column_int64(stmt_, i));
-    case SQLITE_FLOAT:
-      return sqlite3_column_double(stmt_, i);
-    case SQLITE_NULL:
+  switch (ColumnKind(i)) {
+    case Kind::kInt:
+      return ColumnInt(i);
+    case Kind::kReal:
+      return ColumnReal(i);
+    case Kind::kNull:
       return std::monostate{};
-    default:
-      return ColumnText(i);
+    case Kind::kText:
+      break;
   }
+  return ColumnText(i);
 }
 
 bool Statement::ColumnIsNull(int i) const { return sqlite3_column_type(stmt_, i) == SQLITE_NULL; }
 int64_t Statement::ColumnInt(int i) const { return sqlite3_column_int64(stmt_, i); }
 double Statement::ColumnReal(int i) const { return sqlite3_column_double(stmt_, i); }
-std::string Statement::ColumnText(int i) const {
-  auto p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, i));
-  return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(stmt_, i))) : std::string();
-}
+std::string Statement::ColumnText(int i) const { return std::string(ColumnTextView(i)); }
 std::optional<int64_t> Statement::ColumnOptInt(int i) const {
   if (ColumnIsNull(i)) return std::nullopt;
   return ColumnInt(i);
