@@ -33,12 +33,13 @@ constexpr int kSeason = 2023;
   std::abort();
 }
 
-const std::vector<std::string>& Phase3Tables() {
-  static const std::vector<std::string> names = {
-      std::string(kPlayerGameSummary), std::string(kTeamOffenseGameSummary),
-      std::string(kTeamDefenseGameSummary), std::string(kUpcomingPlayerGameContext),
-      std::string(kUpcomingTeamGameContext)};
-  return names;
+// The generated rows of Phase3Tables()[t].
+const std::vector<Row>& LeagueRows(const GeneratedLeague& league, size_t t) {
+  const std::vector<Row>* rows[] = {&league.player_game_summary, &league.team_defense_game_summary,
+                                    &league.team_offense_game_summary,
+                                    &league.upcoming_player_game_context,
+                                    &league.upcoming_team_game_context};
+  return *rows[t];
 }
 
 struct Fixture {
@@ -71,15 +72,9 @@ const Fixture& TheFixture() {
     fx->wh = std::move(wh).value();
     if (auto merged = MergeSchedule(*fx->wh, fx->league.schedule); !merged.ok())
       Die(merged.status().message());
-    const std::vector<Row>* rows[] = {
-        &fx->league.player_game_summary, &fx->league.team_offense_game_summary,
-        &fx->league.team_defense_game_summary, &fx->league.upcoming_player_game_context,
-        &fx->league.upcoming_team_game_context};
-    for (size_t t = 0; t < 5; ++t) {
-      const TableSchema* schema = FindTable(Phase3Tables()[t]);
-      if (!schema) Die("no schema for " + Phase3Tables()[t]);
+    for (size_t t = 0; t < Phase3Tables().size(); ++t) {
       Status s = fx->wh->Begin();
-      if (s.ok()) s = fx->wh->InsertRows(*schema, *rows[t]);
+      if (s.ok()) s = fx->wh->InsertRows(*Phase3Tables()[t], LeagueRows(fx->league, t));
       if (s.ok()) s = fx->wh->Commit();
       if (!s.ok()) Die(s.message());
     }
@@ -97,14 +92,15 @@ void BM_SeasonLoadFromWarehouse(benchmark::State& state) {
   const Fixture& f = TheFixture();
   auto listed = Phase3Reads(AllProcessors());
   if (!listed.ok()) Die(listed.status().message());
-  const std::vector<TableRead> reads = state.range(0) ? *listed : WholeTables(Phase3Tables());
+  const std::vector<TableRead> reads = state.range(0) ? *listed : WholeTables();
   size_t rows = 0;
   for (auto _ : state) {
     InputReader reader(*f.wh, *f.calendar);
     auto season = reader.Season(kSeason, reads);
     if (!season.ok()) state.SkipWithError(season.status().message().c_str());
     rows = 0;
-    for (const auto& name : Phase3Tables()) rows += (*season)->Table(name)->rows_read();
+    for (const TableSchema* t : Phase3Tables())
+      rows += (*season)->Table(t->FullName())->rows_read();
     benchmark::DoNotOptimize(*season);
   }
   state.counters["rows_read"] = static_cast<double>(rows);
@@ -119,18 +115,15 @@ BENCHMARK(BM_SeasonLoadFromWarehouse)
 
 void BM_SeasonIndexFromRows(benchmark::State& state) {
   const Fixture& f = TheFixture();
-  const std::vector<Row>* rows[] = {
-      &f.league.player_game_summary, &f.league.team_offense_game_summary,
-      &f.league.team_defense_game_summary, &f.league.upcoming_player_game_context,
-      &f.league.upcoming_team_game_context};
+  const size_t n = Phase3Tables().size();
   for (auto _ : state) {
     state.PauseTiming();
     std::vector<std::vector<Row>> copies;
-    for (const auto* r : rows) copies.push_back(*r);
+    for (size_t t = 0; t < n; ++t) copies.push_back(LeagueRows(f.league, t));
     auto inputs = std::make_unique<SeasonInputs>(kSeason, *f.calendar);
     state.ResumeTiming();
-    for (size_t t = 0; t < 5; ++t) {
-      Status s = inputs->AddTable(Phase3Tables()[t], std::move(copies[t]));
+    for (size_t t = 0; t < n; ++t) {
+      Status s = inputs->AddTable(Phase3Tables()[t]->FullName(), std::move(copies[t]));
       if (!s.ok()) state.SkipWithError(s.message().c_str());
     }
     state.PauseTiming();

@@ -13,19 +13,12 @@
 #include "processors/common/writer.h"
 #include "processors/registry.h"
 #include "processors/run.h"
+#include "processors/same_output.h"
 #include "test_support.h"
 #include "warehouse/warehouse.h"
 
 namespace phase4::processors {
 namespace {
-
-// A cell of a row, for failure messages.
-std::string CellText(const Value& v) {
-  if (std::holds_alternative<std::monostate>(v)) return "NULL";
-  if (auto p = std::get_if<int64_t>(&v)) return std::to_string(*p);
-  if (auto p = std::get_if<double>(&v)) return std::to_string(*p);
-  return std::get<std::string>(v);
-}
 
 TEST(UpstreamProjectionTest, ProjectedUpstreamRowsGiveTheSameOutputAsFullRows) {
   testing::TempDir dir;
@@ -59,15 +52,8 @@ TEST(UpstreamProjectionTest, ProjectedUpstreamRowsGiveTheSameOutputAsFullRows) {
         auto a = info->compute(d, *projected);
         auto b = info->compute(d, full);
         ASSERT_TRUE(a.ok() && b.ok()) << info->name << " " << FormatDate(d);
-        ASSERT_TRUE(FinalizeRows(*info, d, *a, options.processed_at).ok());
-        ASSERT_TRUE(FinalizeRows(*info, d, *b, options.processed_at).ok());
-        ASSERT_EQ(a->size(), b->size()) << info->name << " " << FormatDate(d);
-        ASSERT_FALSE(a->empty()) << info->name << " " << FormatDate(d);
-        for (size_t r = 0; r < a->size(); ++r)
-          for (size_t c = 0; c < (*a)[r].size(); ++c)
-            ASSERT_EQ((*a)[r][c], (*b)[r][c])
-                << info->name << " " << FormatDate(d) << " column " << info->output->columns[c].name
-                << ": projected " << CellText((*a)[r][c]) << ", full " << CellText((*b)[r][c]);
+        ASSERT_NO_FATAL_FAILURE(testing::ExpectSameFinishedRows(
+            *info, d, std::move(a).value(), std::move(b).value(), options.processed_at, "full"));
         ++compared;
       }
       auto out = RunProcessorDate(reader, *info, d, options);

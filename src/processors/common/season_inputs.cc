@@ -653,9 +653,9 @@ Result<std::vector<TableRead>> Phase3Reads(const std::vector<const ProcessorInfo
   return reads;
 }
 
-std::vector<TableRead> WholeTables(const std::vector<std::string>& tables) {
+std::vector<TableRead> WholeTables() {
   std::vector<TableRead> reads;
-  for (const auto& t : tables) reads.push_back({t, {}});
+  for (const TableSchema* t : Phase3Tables()) reads.push_back({t->FullName(), {}});
   return reads;
 }
 

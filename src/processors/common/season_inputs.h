@@ -226,8 +226,8 @@ class SeasonInputs {
 // columns the season index reads itself (date, entity, key, processed_at and
 // the filters of decisions 26/27). Fails on an unknown table or column.
 Result<std::vector<TableRead>> Phase3Reads(const std::vector<const ProcessorInfo*>& jobs);
-// Every column of each of `tables` (tests, benchmarks, tools).
-std::vector<TableRead> WholeTables(const std::vector<std::string>& tables);
+// Every column of every Phase 3 table (tests, benchmarks).
+std::vector<TableRead> WholeTables();
 
 // The column indexes of `upstream` (a job in info.phase4_upstreams, whose
 // output is `schema`) that the run layer reads for `info`: the listed
