@@ -10,11 +10,13 @@
 #include <thread>
 
 #include "backfill/checkpoint.h"
+#include "backfill/date_board.h"
 #include "backfill/dependency_check.h"
 #include "backfill/progress.h"
 #include "common/bounded_queue.h"
 #include "live/run_history.h"
 #include "phase3/schedule_store.h"
+#include "processors/common/shared_seasons.h"
 #include "processors/common/writer.h"
 #include "processors/registry.h"
 #include "processors/run.h"
@@ -129,12 +131,14 @@ class BackfillRun {
       thread_ = std::thread([this, &run, dates = std::move(dates),
                              wh = std::move(read_wh).value()]() mutable {
         processors::InputReader reader(*wh, run.calendar_);
+        if (run.o_.seasons) reader.ShareSeasons(run.o_.seasons);
         // What a season load reads for this job (a bad declaration fails
         // each date through InputsFor; the read-ahead is then skipped).
         const auto reads = processors::Phase3Reads({&run.info_});
         int read_ahead_from = 0;  // the season whose successor is being read ahead
         for (size_t i = 0; i < dates.size(); ++i) {
           if (stop_.load() || (run.o_.stop_requested && run.o_.stop_requested->load())) break;
+          if (!run.WaitForUpstreams(dates[i], &stop_, &stopped_because_)) break;
           PreparedDate prepared = run.PrepareDate(dates[i], *wh, reader);
           // Once a season's inputs are loaded, the next season of the
           // range is read in the background while this one computes.
@@ -159,6 +163,10 @@ class BackfillRun {
     // interruption, or when the reading connection could not open).
     std::optional<PreparedDate> Next() { return queue_.Pop(); }
     const std::string& open_error() const { return open_error_; }
+    // Why the dates stopped before the end when an upstream job of an
+    // in-process run-all did not settle one (empty otherwise). Read after
+    // Next() returned nullopt.
+    const std::string& stopped_because() const { return stopped_because_; }
 
    private:
     // Dates computed ahead at most: enough to absorb the uneven cost of
@@ -167,8 +175,22 @@ class BackfillRun {
     BoundedQueue<PreparedDate> queue_;
     std::atomic<bool> stop_{false};
     std::string open_error_;
+    std::string stopped_because_;
     std::thread thread_;
   };
+
+  // In an in-process run-all: announces d's season to the shared seasons,
+  // then waits until the upstream jobs have settled d (bootstrap dates read
+  // nothing). False, with the reason in `why`, when d cannot be computed.
+  bool WaitForUpstreams(Date d, const std::atomic<bool>* stop, std::string* why) {
+    if (o_.seasons) o_.seasons->MoveTo(SeasonYearOf(d));
+    if (!o_.board || calendar_.IsBootstrap(d)) return true;
+    // Either stop flag ends the wait; the pipeline's own is polled here.
+    std::optional<std::string> refused = o_.board->WaitForUpstreams(info_, d, o_.stop_requested);
+    if (refused && !stop->load() && !(o_.stop_requested && o_.stop_requested->load()))
+      *why = fmt::format("{} cannot be computed: {}", FormatDate(d), *refused);
+    return !refused;
+  }
 
   int Run(const std::vector<Date>& all_dates, Checkpoint* checkpoint) {
     std::vector<Date> todo = checkpoint ? checkpoint->PendingDates(all_dates) : all_dates;
@@ -188,6 +210,7 @@ class BackfillRun {
                  checkpoint->path().string(),
                  checkpoint->LastSuccessfulDate() ? FormatDate(*checkpoint->LastSuccessfulDate())
                                                   : "none");
+    if (o_.board) o_.board->Plan(info_.name, todo);
     fmt::print(out_, "Processing {} days (of {} total)\n", todo.size(), all_dates.size());
     ProgressReporter progress(static_cast<int>(todo.size()), out_, o_.live_bar);
     Pipeline pipeline(*this, todo);
@@ -220,7 +243,7 @@ class BackfillRun {
       }
       if (!saved.ok()) {
         progress.Finish();
-        fmt::print(stderr, "error: cannot save the checkpoint: {}\n", saved.message());
+        fmt::print(o_.err, "error: cannot save the checkpoint: {}\n", saved.message());
         return kExitFatal;
       }
       progress.DateDone(tally.successful, tally.failed, tally.skipped);
@@ -229,15 +252,19 @@ class BackfillRun {
     // The checkpoint saves in the background: the summary is printed once
     // the last one is durable.
     if (Status flushed = checkpoint ? checkpoint->Flush() : Status::OK(); !flushed.ok()) {
-      fmt::print(stderr, "error: cannot save the checkpoint: {}\n", flushed.message());
+      fmt::print(o_.err, "error: cannot save the checkpoint: {}\n", flushed.message());
       return kExitFatal;
     }
     if (!pipeline.open_error().empty()) {
-      fmt::print(stderr, "error: {}\n", pipeline.open_error());
+      fmt::print(o_.err, "error: {}\n", pipeline.open_error());
       return kExitFatal;
     }
     bool interrupted = n < static_cast<int>(todo.size());
     PrintSummary(all_dates, tally, progress.rate_per_second());
+    if (interrupted && !pipeline.stopped_because().empty()) {
+      fmt::print(out_, "Stopped: {}; the dates before it are done.\n", pipeline.stopped_because());
+      return kExitFatal;
+    }
     if (interrupted) {
       fmt::print(
           out_,
@@ -289,7 +316,7 @@ class BackfillRun {
       }
       auto deps = CheckDependencies(wh_, calendar_, info_, d);
       if (!deps.ok()) {
-        fmt::print(stderr, "error: {}\n", deps.status().message());
+        fmt::print(o_.err, "error: {}\n", deps.status().message());
         return kExitFatal;
       }
       if (deps->ok()) {
@@ -319,12 +346,22 @@ class BackfillRun {
 int RunBackfill(Warehouse& wh, const BackfillOptions& o, std::FILE* out) {
   const ProcessorInfo* info = processors::FindProcessor(o.job);
   if (!info) {
-    fmt::print(stderr, "error: unknown job '{}' (jobs: {})\n", o.job, processors::ProcessorNames());
+    fmt::print(o.err, "error: unknown job '{}' (jobs: {})\n", o.job, processors::ProcessorNames());
     return kExitFatal;
   }
+  // However the job ends, its downstream jobs on the board stop waiting for
+  // dates it will not settle. Declared first, so it runs after the
+  // checkpoint's last save (and its on_saved) when the function returns.
+  struct EndOnBoard {
+    DateBoard* board;
+    const std::string& job;
+    ~EndOnBoard() {
+      if (board) board->End(job);
+    }
+  } end_on_board{o.board, info->name};
   auto calendar = ReadCalendar(wh, o.bootstrap_days);
   if (!calendar.ok()) {
-    fmt::print(stderr, "error: {}\n", calendar.status().message());
+    fmt::print(o.err, "error: {}\n", calendar.status().message());
     return kExitFatal;
   }
   BackfillRun run(wh, o, *info, *calendar, out);
@@ -335,7 +372,7 @@ int RunBackfill(Warehouse& wh, const BackfillOptions& o, std::FILE* out) {
     return run.Run(o.dates, nullptr);
   }
   if (o.start > o.end) {
-    fmt::print(stderr, "error: Start date must be before end date\n");
+    fmt::print(o.err, "error: Start date must be before end date\n");
     return kExitFatal;
   }
   std::vector<Date> dates = calendar->GameDates(o.start, o.end);
@@ -343,7 +380,7 @@ int RunBackfill(Warehouse& wh, const BackfillOptions& o, std::FILE* out) {
     std::vector<std::string> warnings;
     auto state = Checkpoint::Inspect(o.checkpoint_dir, info->name, o.start, o.end, &warnings);
     if (!state.ok()) {
-      fmt::print(stderr, "error: {}\n", state.status().message());
+      fmt::print(o.err, "error: {}\n", state.status().message());
       return kExitFatal;
     }
     fmt::print(
@@ -357,13 +394,17 @@ int RunBackfill(Warehouse& wh, const BackfillOptions& o, std::FILE* out) {
   Checkpoint::Options copts;
   copts.resume = !o.no_resume;
   copts.background_saves = true;
+  if (o.board)
+    copts.on_saved = [board = o.board, job = info->name](Date d, bool failed) {
+      board->Settle(job, d, failed);
+    };
   auto checkpoint = Checkpoint::Open(o.checkpoint_dir, info->name, o.start, o.end,
                                      static_cast<int>(dates.size()), copts);
   if (!checkpoint.ok()) {
-    fmt::print(stderr, "error: {}\n", checkpoint.status().message());
+    fmt::print(o.err, "error: {}\n", checkpoint.status().message());
     return kExitFatal;
   }
-  for (const auto& w : checkpoint->warnings()) fmt::print(stderr, "warning: {}\n", w);
+  for (const auto& w : checkpoint->warnings()) fmt::print(o.err, "warning: {}\n", w);
   fmt::print(out, "Phase 4 precompute backfill: {} ({}/{}), {} to {}, {} game dates\n", info->name,
              info->order, processors::AllProcessors().size(), FormatDate(o.start),
              FormatDate(o.end), dates.size());
@@ -372,6 +413,7 @@ int RunBackfill(Warehouse& wh, const BackfillOptions& o, std::FILE* out) {
     fmt::print(out, "COMPLETE: every game date of {} to {} is already processed; nothing to do.\n",
                FormatDate(o.start), FormatDate(o.end));
     fmt::print(out, "(Use --no-resume to process the range again.)\n");
+    if (o.board) o.board->Plan(info->name, {});
     return kExitOk;
   }
   return run.Run(dates, &*checkpoint);

@@ -20,6 +20,11 @@
 
 namespace phase4 {
 
+class DateBoard;
+namespace processors {
+class SharedSeasonsUser;
+}
+
 inline constexpr const char* kDefaultCheckpointDirectory = "/tmp/backfill_checkpoints";
 
 struct BackfillOptions {
@@ -37,6 +42,14 @@ struct BackfillOptions {
   // Set (by a signal handler) to stop after the current date.
   const std::atomic<bool>* stop_requested = nullptr;
   bool live_bar = false;  // draw a progress bar (stdout is a terminal)
+  // Where errors go (`out` gets everything else).
+  std::FILE* err = stderr;
+  // Set when the job is one of several of an in-process run-all
+  // (orchestrator.h): each date waits on `board` for its upstream jobs,
+  // and is recorded there once its checkpoint save is durable; seasons come
+  // from `seasons` instead of being read by this job.
+  DateBoard* board = nullptr;
+  processors::SharedSeasonsUser* seasons = nullptr;
 };
 
 // Exit codes of decision 20.

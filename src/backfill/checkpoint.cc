@@ -497,6 +497,7 @@ Result<Checkpoint> Checkpoint::Open(const fs::path& dir, std::string_view job, D
 
   Checkpoint cp(path, std::move(lock), CheckpointState(std::string(job), start, end, total_days),
                 options.clock);
+  cp.on_saved_ = options.on_saved;
   if (options.background_saves)
     cp.writer_ = std::make_unique<OrderedWriter>(
         [path](const std::string& text) { return WriteFileAtomically(path, text); },
@@ -557,12 +558,16 @@ Result<std::optional<CheckpointState>> Checkpoint::Inspect(const fs::path& dir,
   return std::optional<CheckpointState>(std::move(loaded).value());
 }
 
-Status Checkpoint::Commit(CheckpointState next) {
+Status Checkpoint::Commit(CheckpointState next, std::optional<Date> d, bool failed) {
   std::string text = next.ToJson(FormatUtc(clock_(), /*compact=*/false));
-  if (writer_)
-    PHASE4_RETURN_IF_ERROR(writer_->Submit(std::move(text)));
-  else
+  std::function<void()> saved;
+  if (d && on_saved_) saved = [f = on_saved_, d = *d, failed] { f(d, failed); };
+  if (writer_) {
+    PHASE4_RETURN_IF_ERROR(writer_->Submit(std::move(text), std::move(saved)));
+  } else {
     PHASE4_RETURN_IF_ERROR(WriteFileAtomically(path_, text));
+    if (saved) saved();
+  }
   state_ = std::move(next);
   return Status::OK();
 }
@@ -574,19 +579,19 @@ Status Checkpoint::Save() { return Commit(state_); }
 Status Checkpoint::MarkSuccess(Date d) {
   CheckpointState next = state_;
   PHASE4_RETURN_IF_ERROR(next.MarkSuccess(d));
-  return Commit(std::move(next));
+  return Commit(std::move(next), d);
 }
 
 Status Checkpoint::MarkFailed(Date d, std::string_view error) {
   CheckpointState next = state_;
   PHASE4_RETURN_IF_ERROR(next.MarkFailed(d, error));
-  return Commit(std::move(next));
+  return Commit(std::move(next), d, /*failed=*/true);
 }
 
 Status Checkpoint::MarkSkipped(Date d) {
   CheckpointState next = state_;
   PHASE4_RETURN_IF_ERROR(next.MarkSkipped(d));
-  return Commit(std::move(next));
+  return Commit(std::move(next), d);
 }
 
 // --- --status ---------------------------------------------------------------

@@ -117,6 +117,11 @@ struct CheckpointOptions {
   // by the next Mark* or by Flush(). Without it each Mark* returns after the
   // file is durable.
   bool background_saves = false;
+  // Called once the save recording date d (a Mark*) is durable, with whether
+  // d failed; on the background thread with background saves. An in-process
+  // run-all lets downstream jobs read a date only then, so a crash can never
+  // make an upstream redo a date a downstream job already read.
+  std::function<void(Date d, bool failed)> on_saved;
 };
 
 class Checkpoint {
@@ -184,7 +189,9 @@ class Checkpoint {
         lock_(std::move(lock)),
         state_(std::move(state)),
         clock_(std::move(clock)) {}
-  Status Commit(CheckpointState next);
+  // Saves `next` and makes it the state; `d` is the date it records (for
+  // on_saved), if any.
+  Status Commit(CheckpointState next, std::optional<Date> d = std::nullopt, bool failed = false);
 
   // Saves queued at most: Mark* waits beyond that.
   static constexpr size_t kBackgroundSaveDepth = 16;
@@ -196,6 +203,7 @@ class Checkpoint {
   std::unique_ptr<OrderedWriter> writer_;
   CheckpointState state_;
   Clock clock_;
+  std::function<void(Date, bool)> on_saved_;
   bool resumed_ = false;
   std::vector<std::string> warnings_;
 };

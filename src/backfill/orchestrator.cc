@@ -9,8 +9,14 @@
 #include <algorithm>
 #include <cerrno>
 #include <map>
+#include <memory>
+#include <thread>
 
 #include "backfill/backfill_job.h"
+#include "backfill/date_board.h"
+#include "calendar/season_calendar.h"
+#include "phase3/schedule_store.h"
+#include "processors/common/shared_seasons.h"
 #include "processors/registry.h"
 
 namespace phase4 {
@@ -35,10 +41,13 @@ std::vector<std::vector<const ProcessorInfo*>> ExecutionStages() {
 
 namespace {
 
+// A job of the run: a child process (stage by stage) or a thread of this
+// process (pipelined).
 struct Child {
   const ProcessorInfo* info;
-  pid_t pid = -1;
-  int fd = -1;          // read end of the child's stdout+stderr
+  pid_t pid = -1;       // a child process; -1 for a thread
+  std::thread thread;   // a thread; it sets exit_code before it ends
+  int fd = -1;          // read end of the job's stdout+stderr
   std::string pending;  // partial line
   int exit_code = -1;
 };
@@ -90,6 +99,7 @@ int PumpChildren(std::vector<Child>& children, const RunAllOptions& o, std::FILE
     if (fds.empty()) break;
     if (o.signal_received && o.signal_received->load() && !forwarded) {
       signal_seen = o.signal_received->load();
+      // Threads see the stop flag the same handler set.
       for (auto& c : children)
         if (c.pid > 0) kill(c.pid, SIGTERM);
       forwarded = true;
@@ -119,6 +129,10 @@ int PumpChildren(std::vector<Child>& children, const RunAllOptions& o, std::FILE
     }
   }
   for (auto& c : children) {
+    if (c.pid < 0) {
+      if (c.thread.joinable()) c.thread.join();
+      continue;
+    }
     int status = 0;
     while (waitpid(c.pid, &status, 0) < 0 && errno == EINTR) {
     }
@@ -136,25 +150,44 @@ std::string ResumeCommand(const RunAllOptions& o, int from) {
   return cmd;
 }
 
-}  // namespace
-
-int RunAll(const RunAllOptions& o, std::FILE* out) {
-  int count = static_cast<int>(processors::AllProcessors().size());
-  if (o.start_from < 1 || o.start_from > count) {
-    fmt::print(stderr, "error: --start-from must be between 1 and {} (the processor numbers)\n",
-               count);
+// Prints how each job ended. Returns the run's exit code when it must stop
+// here (a job failed or a signal came), -1 to go on.
+int ReportJobs(std::vector<Child>& children, int sig, const RunAllOptions& o, std::FILE* out,
+               const char* failed_note) {
+  int worst = 0;
+  int first_unfinished = 0;
+  for (auto& c : children) {
+    if (c.exit_code == 0) {
+      fmt::print(out, "✓ #{} {} completed\n", c.info->order, c.info->name);
+    } else {
+      fmt::print(out, "✗ #{} {} {} (exit {})\n", c.info->order, c.info->name,
+                 sig ? "stopped" : "failed", c.exit_code);
+      if (!first_unfinished) {
+        first_unfinished = c.info->order;
+        // The first job that failed is the cause; the jobs after it in a
+        // pipelined run stopped because of it.
+        worst = c.exit_code;
+      }
+    }
+  }
+  if (sig) {
+    int from = first_unfinished ? first_unfinished : children.front().info->order;
+    fmt::print(out, "Interrupted by signal {}; the jobs stopped after their current date.\n", sig);
+    fmt::print(out, "Resume with: {}\n", ResumeCommand(o, from));
     return kExitFatal;
   }
-  if (o.start > o.end) {
-    fmt::print(stderr, "error: Start date must be before end date\n");
-    return kExitFatal;
+  if (worst != 0) {
+    fmt::print(out, "{}\n", failed_note);
+    fmt::print(out, "After fixing the failures, resume with: {}\n",
+               ResumeCommand(o, first_unfinished));
+    return worst == kExitDatesFailed ? kExitDatesFailed : kExitFatal;
   }
-  fmt::print(out, "Phase 4 backfill: {} to {}\n", FormatDate(o.start), FormatDate(o.end));
-  fmt::print(out, "  Dry run: {}\n", o.dry_run ? "--dry-run" : "No");
-  fmt::print(out, "  Start from: Processor #{}\n", o.start_from);
-  fmt::print(out, "  No resume: {}\n", o.no_resume ? "--no-resume" : "No (will use checkpoints)");
-  std::fflush(out);
+  return -1;
+}
 
+// The operator document's order: one child process per job, stage after
+// stage, the jobs of a stage together.
+int RunByStage(const RunAllOptions& o, std::FILE* out) {
   for (const auto& stage : ExecutionStages()) {
     std::vector<Child> children;
     for (const ProcessorInfo* p : stage)
@@ -182,34 +215,132 @@ int RunAll(const RunAllOptions& o, std::FILE* out) {
       }
     }
     int sig = PumpChildren(children, o, out);
-    int worst = 0;
-    int first_unfinished = 0;
-    for (auto& c : children) {
-      if (c.exit_code == 0) {
-        fmt::print(out, "✓ #{} {} completed\n", c.info->order, c.info->name);
-      } else {
-        fmt::print(out, "✗ #{} {} {} (exit {})\n", c.info->order, c.info->name,
-                   sig ? "stopped" : "failed", c.exit_code);
-        worst = std::max(worst, c.exit_code);
-        if (!first_unfinished) first_unfinished = c.info->order;
-      }
-    }
-    if (sig) {
-      int from = first_unfinished ? first_unfinished : children.front().info->order;
-      fmt::print(out, "Interrupted by signal {}; the jobs stopped after their current date.\n",
-                 sig);
-      fmt::print(out, "Resume with: {}\n", ResumeCommand(o, from));
-      return kExitFatal;
-    }
-    if (worst != 0) {
-      fmt::print(out, "Stopping: a job failed, so the jobs that depend on it were not run.\n");
-      fmt::print(out, "After fixing the failures, resume with: {}\n",
-                 ResumeCommand(o, first_unfinished));
-      return worst == kExitDatesFailed ? kExitDatesFailed : kExitFatal;
-    }
+    int code = ReportJobs(children, sig, o, out,
+                          "Stopping: a job failed, so the jobs that depend on it were not run.");
+    if (code >= 0) return code;
   }
   fmt::print(out, "Phase 4 Backfill Complete!\n");
   return kExitOk;
+}
+
+// One job of a pipelined run, on its own connection, writing its output
+// into `f` (closed at the end).
+int RunPipelinedJob(const RunAllOptions& o, const ProcessorInfo& p, DateBoard& board,
+                    processors::SharedSeasonsUser& seasons, std::FILE* f) {
+  auto wh = Warehouse::Open(o.warehouse, /*create=*/false);
+  if (!wh.ok()) {
+    fmt::print(f, "error: {}\n", wh.status().message());
+    board.End(p.name);
+    return kExitFatal;
+  }
+  BackfillOptions b;
+  b.job = p.name;
+  b.start = o.start;
+  b.end = o.end;
+  b.no_resume = o.no_resume;
+  b.bootstrap_days = o.bootstrap_days;
+  if (!o.checkpoint_dir.empty()) b.checkpoint_dir = o.checkpoint_dir;
+  b.command_prefix = "phase4 --warehouse " + o.warehouse;
+  b.stop_requested = o.stop_requested;
+  b.err = f;
+  b.board = &board;
+  b.seasons = &seasons;
+  return RunBackfill(**wh, b, f);
+}
+
+// Every job at once in this process, each date of a job computed once its
+// upstream jobs have written that date (DateBoard), all reading one copy of
+// each season (SharedSeasons). Same rows as RunByStage, without reading
+// each season once per job.
+int RunPipelined(const RunAllOptions& o, std::FILE* out) {
+  std::vector<const ProcessorInfo*> jobs;
+  for (const ProcessorInfo* p : processors::AllProcessors())
+    if (p->order >= o.start_from) jobs.push_back(p);
+  auto wh = Warehouse::Open(o.warehouse, /*create=*/false);
+  if (!wh.ok()) {
+    fmt::print(stderr, "error: {}\n", wh.status().message());
+    return kExitFatal;
+  }
+  auto calendar = ReadCalendar(**wh, o.bootstrap_days);
+  auto reads = processors::Phase3Reads(jobs);
+  if (!calendar.ok() || !reads.ok()) {
+    fmt::print(stderr, "error: {}\n",
+               (calendar.ok() ? reads.status() : calendar.status()).message());
+    return kExitFatal;
+  }
+  std::vector<std::string> labels, names;
+  for (const ProcessorInfo* p : jobs) {
+    labels.push_back(fmt::format("#{} {}", p->order, p->name));
+    names.push_back(p->name);
+  }
+  fmt::print(out,
+             "=== PIPELINED: Running {} together; each date of a job runs once its upstream jobs "
+             "have written that date ===\n",
+             fmt::join(labels, ", "));
+  std::fflush(out);
+
+  DateBoard board(names);
+  processors::SharedSeasons seasons(**wh, *calendar, std::move(reads).value(),
+                                    SeasonYearOf(o.start), SeasonYearOf(o.end));
+  std::vector<std::unique_ptr<processors::SharedSeasonsUser>> users;
+  for (size_t i = 0; i < jobs.size(); ++i) users.push_back(seasons.Join());
+  std::vector<Child> children(jobs.size());
+  for (size_t i = 0; i < jobs.size(); ++i) {
+    Child& c = children[i];
+    c.info = jobs[i];
+    int fds[2];
+    std::FILE* f = pipe(fds) == 0 ? fdopen(fds[1], "w") : nullptr;
+    if (!f) {
+      fmt::print(stderr, "error: cannot start the {} job: no pipe\n", c.info->name);
+      // The jobs started already stop at their next date.
+      for (size_t k = i; k < jobs.size(); ++k) board.End(jobs[k]->name);
+      users.erase(users.begin() + static_cast<std::ptrdiff_t>(i), users.end());
+      children.resize(i);
+      PumpChildren(children, o, out);
+      return kExitFatal;
+    }
+    setvbuf(f, nullptr, _IOFBF, 1 << 16);
+    c.fd = fds[0];
+    c.thread = std::thread([&o, &board, &c, f, user = std::move(users[i])]() mutable {
+      c.exit_code = RunPipelinedJob(o, *c.info, board, *user, f);
+      user.reset();  // the other jobs no longer wait for this one's seasons
+      std::fclose(f);
+    });
+  }
+  int sig = PumpChildren(children, o, out);
+  int code = ReportJobs(
+      children, sig, o, out,
+      "Stopping: a job failed, so the jobs that depend on it stopped before its failed dates.");
+  if (code >= 0) return code;
+  fmt::print(out, "Phase 4 Backfill Complete!\n");
+  return kExitOk;
+}
+
+}  // namespace
+
+int RunAll(const RunAllOptions& o, std::FILE* out) {
+  int count = static_cast<int>(processors::AllProcessors().size());
+  if (o.start_from < 1 || o.start_from > count) {
+    fmt::print(stderr, "error: --start-from must be between 1 and {} (the processor numbers)\n",
+               count);
+    return kExitFatal;
+  }
+  if (o.start > o.end) {
+    fmt::print(stderr, "error: Start date must be before end date\n");
+    return kExitFatal;
+  }
+  // A dry run writes nothing, so a downstream job has no upstream dates to
+  // wait for: it runs stage by stage, as the operator document shows.
+  const bool pipelined = !o.separate_processes && !o.dry_run;
+  fmt::print(out, "Phase 4 backfill: {} to {}\n", FormatDate(o.start), FormatDate(o.end));
+  fmt::print(out, "  Dry run: {}\n", o.dry_run ? "--dry-run" : "No");
+  fmt::print(out, "  Start from: Processor #{}\n", o.start_from);
+  fmt::print(out, "  No resume: {}\n", o.no_resume ? "--no-resume" : "No (will use checkpoints)");
+  fmt::print(out, "  Jobs: {}\n",
+             pipelined ? "pipelined in this process (--separate-processes: one process per job)"
+                       : "one process per job, stage by stage");
+  std::fflush(out);
+  return pipelined ? RunPipelined(o, out) : RunByStage(o, out);
 }
 
 }  // namespace phase4

@@ -1,9 +1,17 @@
 // run-all (decision 21): every backfill job over one range, in the order the
-// processors' declared upstreams impose. Jobs whose upstreams are all done
-// run concurrently (today: #1 and #2), the rest in order; each job is a
-// child `phase4 backfill` process whose output lines are prefixed with the
-// job. The chain stops when a job exits non-zero; SIGINT/SIGTERM stop the
-// children and print how to resume with --start-from.
+// processors' declared upstreams impose, each job's output lines prefixed
+// with the job. Two ways, same rows (doc/backfill.md, "Pipelined run-all"):
+//  * pipelined (the default): every job runs in this process at once, on
+//    its own threads, connections, checkpoint and lock; a job computes date
+//    D once its upstream jobs have written D (DateBoard), and all jobs read
+//    one copy of each season's Phase 3 inputs (SharedSeasons). A job's
+//    failed date stops its downstream jobs before that date.
+//  * stage by stage (--separate-processes, and every --dry-run): each job
+//    is a child `phase4 backfill` process; jobs whose upstreams are all done
+//    run concurrently (#1 and #2), the rest in order, and the chain stops
+//    when a job exits non-zero.
+// SIGINT/SIGTERM stop every job after its current date and print how to
+// resume with --start-from.
 #pragma once
 
 #include <atomic>
@@ -29,7 +37,9 @@ struct RunAllOptions {
   std::string checkpoint_dir;
   std::string warehouse;                              // passed to the children as --warehouse
   std::string self_exe;                               // the phase4 binary to run the jobs with
+  bool separate_processes = false;                    // stage by stage, one process per job
   const std::atomic<int>* signal_received = nullptr;  // set by the caller's signal handler
+  const std::atomic<bool>* stop_requested = nullptr;  // set by the same handler
 };
 
 int RunAll(const RunAllOptions& options, std::FILE* out);

@@ -18,11 +18,11 @@ OrderedWriter::~OrderedWriter() {
   thread_.join();
 }
 
-Status OrderedWriter::Submit(std::string text) {
+Status OrderedWriter::Submit(std::string text, std::function<void()> written) {
   std::unique_lock lock(mu_);
   changed_.wait(lock, [&] { return !error_.ok() || queue_.size() < depth_; });
   if (!error_.ok()) return error_;
-  queue_.push_back(std::move(text));
+  queue_.emplace_back(std::move(text), std::move(written));
   changed_.notify_all();
   return Status::OK();
 }
@@ -39,11 +39,12 @@ void OrderedWriter::Loop() {
     changed_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
     // On stop, what is queued is still written: the destructor drains.
     if (queue_.empty() || !error_.ok()) break;
-    std::string text = std::move(queue_.front());
+    auto [text, written] = std::move(queue_.front());
     queue_.pop_front();
     writing_ = true;
     lock.unlock();
     Status s = write_(text);
+    if (s.ok() && written) written();
     lock.lock();
     writing_ = false;
     if (!s.ok()) {

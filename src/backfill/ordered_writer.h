@@ -20,6 +20,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <utility>
 
 #include "common/status.h"
 
@@ -37,9 +38,10 @@ class OrderedWriter {
   OrderedWriter(const OrderedWriter&) = delete;
   OrderedWriter& operator=(const OrderedWriter&) = delete;
 
-  // Queues `text` after the earlier ones. Returns the error of an earlier
-  // failed write instead (and queues nothing).
-  Status Submit(std::string text);
+  // Queues `text` after the earlier ones; `written`, when given, runs on the
+  // writer thread once `text` is written (not if the write fails). Returns
+  // the error of an earlier failed write instead (and queues nothing).
+  Status Submit(std::string text, std::function<void()> written = {});
   // Waits until every submitted text is written; the first write error, if any.
   Status Flush();
 
@@ -50,7 +52,7 @@ class OrderedWriter {
   const size_t depth_;
   std::mutex mu_;
   std::condition_variable changed_;
-  std::deque<std::string> queue_;
+  std::deque<std::pair<std::string, std::function<void()>>> queue_;
   bool writing_ = false;  // a text taken off the queue is being written
   bool stopping_ = false;
   Status error_;  // the first failed write

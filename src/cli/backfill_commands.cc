@@ -129,9 +129,13 @@ void AddRunAllCommand(CLI::App& app, GlobalOptions& g, Action* action) {
   cmd->add_option("--bootstrap-days", o->r.bootstrap_days, "Bootstrap period in days")
       ->check(CLI::Range(0, 60));
   cmd->add_option("--checkpoint-dir", o->r.checkpoint_dir, "Checkpoint directory");
+  cmd->add_flag("--separate-processes", o->r.separate_processes,
+                "One `phase4 backfill` process per job, stage by stage");
   cmd->footer(
-      "Execution order: stages derived from each processor's upstreams; jobs of one stage run "
-      "concurrently (#1 and #2), later stages in order (#3, #4, #5).");
+      "Execution order: each date of a job runs once its upstream jobs have written that date; "
+      "all jobs run together in this process and read each season once. With "
+      "--separate-processes (and with --dry-run): stages derived from each processor's "
+      "upstreams, jobs of one stage concurrently (#1 and #2), later stages in order (#3, #4, #5).");
   cmd->callback([&g, action, o] {
     *action = [&g, o] {
       RunAllOptions r = o->r;
@@ -141,6 +145,7 @@ void AddRunAllCommand(CLI::App& app, GlobalOptions& g, Action* action) {
       r.self_exe = SelfExe();
       InstallStopHandlers();
       r.signal_received = &g_signal;
+      r.stop_requested = &g_stop;
       setvbuf(stdout, nullptr, _IOLBF, 0);
       return RunAll(r, stdout);
     };

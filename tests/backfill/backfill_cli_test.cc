@@ -40,8 +40,10 @@ const fs::path& GeneratedWarehouse() {
   return path;
 }
 
-// A CSV export without the columns that hold write times.
-std::string StripTimestamps(const std::string& csv) {
+// A CSV export without the columns that hold write times; with
+// `upstream_times`, also without source_*_last_updated (the write times of
+// the upstream rows a row was computed from).
+std::string StripTimestamps(const std::string& csv, bool upstream_times = false) {
   CsvReader reader("export", csv);
   CsvRecord rec;
   std::vector<bool> keep;
@@ -50,7 +52,9 @@ std::string StripTimestamps(const std::string& csv) {
     if (keep.empty()) {
       for (const auto& f : rec.fields)
         keep.push_back(f.text != "processed_at" && f.text != "created_at" &&
-                       f.text != "updated_at");
+                       f.text != "updated_at" &&
+                       !(upstream_times && f.text.starts_with("source_") &&
+                         f.text.ends_with("_last_updated")));
     }
     for (size_t i = 0; i < rec.fields.size() && i < keep.size(); ++i) {
       if (!keep[i]) continue;
@@ -327,8 +331,9 @@ TEST(ExecutionStagesTest, EveryProcessorRunsAfterItsUpstreams) {
   EXPECT_EQ(stage_of.at("player_shot_zone_analysis"), 0u);
 }
 
-TEST_F(BackfillCliTest, RunAllRunsStagesInOrderAndEveryJobCompletes) {
-  auto r = RunPhase4(RunAll({"--start-date", "2023-11-01", "--end-date", "2023-11-30"}));
+TEST_F(BackfillCliTest, RunAllSeparateProcessesRunsStagesInOrderAndEveryJobCompletes) {
+  auto r = RunPhase4(
+      RunAll({"--start-date", "2023-11-01", "--end-date", "2023-11-30", "--separate-processes"}));
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   // A job's first output line comes after the last line of each of its upstreams.
   std::map<std::string, std::pair<size_t, size_t>> span;  // job -> first, last line
@@ -379,6 +384,69 @@ TEST_F(BackfillCliTest, RunAllRunsStagesInOrderAndEveryJobCompletes) {
                               "--start-from", "9"}))
                 .exit_code,
             1);
+}
+
+// The default run-all runs the jobs together in one process; its tables are
+// those of the stage-by-stage run (write times aside), and every job's
+// checkpoint is complete.
+TEST_F(BackfillCliTest, PipelinedRunAllWritesWhatTheStageByStageRunWrites) {
+  const std::string staged = (dir_.path() / "staged").string();
+  fs::copy(wh(), staged, fs::copy_options::recursive);
+  auto r = RunPhase4(RunAll({"--start-date", "2023-11-01", "--end-date", "2023-12-20"}));
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("  Jobs: pipelined in this process"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("=== PIPELINED: Running #1 team_defense_zone_analysis, "
+                       "#2 player_shot_zone_analysis, #3 player_composite_factors, "
+                       "#4 player_daily_cache, #5 ml_feature_store together"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("Phase 4 Backfill Complete!"), std::string::npos);
+  auto s = RunPhase4({"--warehouse", staged, "run-all", "--checkpoint-dir",
+                      (dir_.path() / "staged-ck").string(), "--start-date", "2023-11-01",
+                      "--end-date", "2023-12-20", "--separate-processes"});
+  ASSERT_EQ(s.exit_code, 0) << s.out << s.err;
+  for (auto* p : processors::AllProcessors()) {
+    const std::string table = p->output->FullName();
+    auto staged_export = RunPhase4({"--warehouse", staged, "export", table});
+    ASSERT_EQ(staged_export.exit_code, 0) << staged_export.err;
+    const std::string pipelined = StripTimestamps(Export(table), true);
+    EXPECT_GT(std::count(pipelined.begin(), pipelined.end(), '\n'), 100) << table;
+    EXPECT_EQ(pipelined, StripTimestamps(staged_export.out, true)) << table;
+    auto status = RunPhase4(
+        Backfill(p->name, {"--start-date", "2023-11-01", "--end-date", "2023-12-20", "--status"}));
+    EXPECT_NE(status.out.find("Status: COMPLETE"), std::string::npos) << status.out;
+  }
+}
+
+// A date an upstream job fails stops its downstream jobs there: they keep
+// the dates before it and compute nothing from it on.
+TEST_F(BackfillCliTest, PipelinedRunAllStopsDownstreamJobsAtAnUpstreamFailure) {
+  Sql("nba_analytics", "DELETE FROM player_game_summary WHERE game_date = '2023-11-14'");
+  auto r = RunPhase4(RunAll({"--start-date", "2023-11-01", "--end-date", "2023-11-25"}));
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_NE(r.out.find("✓ #1 team_defense_zone_analysis completed"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("✗ #2 player_shot_zone_analysis failed (exit 2)"), std::string::npos)
+      << r.out;
+  const std::string first_failed =
+      testing::QuerySql(dir_.path() / "wh" / "nba_reference.db",
+                        "SELECT MIN(data_date) FROM processor_run_history WHERE processor_name = "
+                        "'player_shot_zone_analysis' AND status = 'failed'");
+  ASSERT_FALSE(first_failed.empty());
+  for (const char* job : {"player_composite_factors", "player_daily_cache"}) {
+    EXPECT_NE(r.out.find(fmt::format("Stopped: {} cannot be computed: upstream ", first_failed)),
+              std::string::npos)
+        << r.out;
+    EXPECT_EQ(Count("nba_precompute",
+                    fmt::format("SELECT COUNT(*) FROM {} WHERE {} >= '{}'", job,
+                                processors::FindProcessor(job)->date_column, first_failed)),
+              0)
+        << job;
+    EXPECT_GT(Count("nba_precompute", fmt::format("SELECT COUNT(*) FROM {}", job)), 0) << job;
+  }
+  EXPECT_NE(r.out.find("resume with: phase4 --warehouse " + wh() +
+                       " run-all --start-date 2023-11-01 --end-date 2023-11-25 --start-from 2"),
+            std::string::npos)
+      << r.out;
 }
 
 TEST_F(BackfillCliTest, RunAllStopsTheChainWhenAJobFails) {

@@ -123,5 +123,25 @@ TEST(OrderedWriterTest, DestructionWritesWhatIsQueued) {
   EXPECT_EQ(rec.written(), Numbers(1, 4));
 }
 
+// A text's `written` callback runs after that text is written, in order,
+// and never for a text whose write failed or that was dropped after it.
+TEST(OrderedWriterTest, WrittenCallbacksRunAfterTheirTextIsWritten) {
+  Recorder rec;
+  rec.FailOn("4");
+  std::vector<std::string> seen;  // what was written when each callback ran
+  std::vector<std::string> called;
+  {
+    OrderedWriter writer(rec.Fn(), 8);
+    for (const auto& t : Numbers(1, 5))
+      (void)writer.Submit(t, [&, t] {
+        called.push_back(t);
+        seen.push_back(rec.written().back());
+      });
+    EXPECT_FALSE(writer.Flush().ok());
+  }
+  EXPECT_EQ(called, Numbers(1, 3));
+  EXPECT_EQ(seen, Numbers(1, 3));
+}
+
 }  // namespace
 }  // namespace phase4

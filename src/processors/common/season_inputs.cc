@@ -11,6 +11,7 @@
 
 #include "processors/common/hashing.h"
 #include "processors/common/processor.h"
+#include "processors/common/shared_seasons.h"
 #include "warehouse/warehouse.h"
 
 namespace phase4::processors {
@@ -543,7 +544,7 @@ Status InputReader::Load(SeasonInputs& season,
 }
 
 void InputReader::Prefetch(int season_year, const std::vector<TableRead>& reads) {
-  if (prefetch_.joinable()) return;  // one at a time
+  if (shared_ || prefetch_.joinable()) return;  // one at a time
   if (current_ && current_->season_year() == season_year) return;
   auto next = std::make_unique<SeasonInputs>(season_year, *calendar_);
   auto missing = MissingReads(*next, reads);
@@ -561,6 +562,24 @@ void InputReader::Prefetch(int season_year, const std::vector<TableRead>& reads)
 
 Result<const SeasonInputs*> InputReader::Season(int season_year,
                                                 const std::vector<TableRead>& reads) {
+  if (shared_) {
+    if (!current_ || current_->season_year() != season_year) {
+      current_.reset();  // let go of the previous season before taking the next
+      PHASE4_ASSIGN_OR_RETURN(current_, shared_->Acquire(season_year));
+    }
+    PHASE4_ASSIGN_OR_RETURN(auto missing, MissingReads(*current_, reads));
+    if (!missing.empty())
+      return Status::FailedPrecondition(fmt::format(
+          "the shared {} season lacks columns of {} (the run's reads must cover every job's)",
+          season_year, missing.front().first->name));
+    return static_cast<const SeasonInputs*>(current_.get());
+  }
+  PHASE4_ASSIGN_OR_RETURN(std::shared_ptr<SeasonInputs> season, SharedSeason(season_year, reads));
+  return static_cast<const SeasonInputs*>(season.get());
+}
+
+Result<std::shared_ptr<SeasonInputs>> InputReader::SharedSeason(
+    int season_year, const std::vector<TableRead>& reads) {
   const bool have_current = current_ && current_->season_year() == season_year;
   if (prefetch_.joinable() && (prefetched_year_ == season_year || !have_current)) {
     prefetch_.join();
@@ -576,14 +595,14 @@ Result<const SeasonInputs*> InputReader::Season(int season_year,
   }
   if (!current_ || current_->season_year() != season_year) {
     current_.reset();  // free the previous season before reading the next
-    current_ = std::make_unique<SeasonInputs>(season_year, *calendar_);
+    current_ = std::make_shared<SeasonInputs>(season_year, *calendar_);
   }
   PHASE4_ASSIGN_OR_RETURN(auto missing, MissingReads(*current_, reads));
   // Each table is read and indexed on its own connection and thread: a
   // season's tables are independent, and the load is the one pause of a
   // backfill's pipeline per season.
   PHASE4_RETURN_IF_ERROR(Load(*current_, missing, wh_, table_reads_));
-  return static_cast<const SeasonInputs*>(current_.get());
+  return current_;
 }
 
 Result<ProcessorInputs> InputReader::InputsFor(const ProcessorInfo& info, Date d) {

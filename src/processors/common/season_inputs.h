@@ -45,6 +45,7 @@ namespace phase4::processors {
 struct ProcessorInfo;
 struct ProcessorInputs;
 struct TableSpec;
+class SharedSeasonsUser;
 
 // Full names of the Phase 3 tables.
 inline constexpr std::string_view kPlayerGameSummary = "nba_analytics.player_game_summary";
@@ -253,6 +254,15 @@ class InputReader {
   // The inputs of `season_year` holding at least `reads` (a table already
   // loaded without some of the columns is read again with them).
   Result<const SeasonInputs*> Season(int season_year, const std::vector<TableRead>& reads);
+  // The same, shared: the reader lets go of it when it moves to another
+  // season, a holder keeps it as long as it needs (SharedSeasons).
+  Result<std::shared_ptr<SeasonInputs>> SharedSeason(int season_year,
+                                                     const std::vector<TableRead>& reads);
+  // From now on, seasons come from `user` (one in-process run-all reads each
+  // season once for all its jobs) instead of being read here; a season
+  // lacking some of the reads is then an error, and Prefetch does nothing.
+  // `user` outlives the reader.
+  void ShareSeasons(SharedSeasonsUser* user) { shared_ = user; }
   // Starts the `reads` of `season_year` on background threads (their own
   // connections), so that the first Season(season_year, ...) finds them
   // ready instead of pausing the backfill at each new season. A backfill
@@ -290,7 +300,8 @@ class InputReader {
   Warehouse* wh_;
   const SeasonCalendar* calendar_;
   std::optional<Date> read_through_;
-  std::unique_ptr<SeasonInputs> current_;
+  std::shared_ptr<SeasonInputs> current_;
+  SharedSeasonsUser* shared_ = nullptr;
   // Phase3Reads of each job InputsFor served, computed once.
   std::map<const ProcessorInfo*, std::vector<TableRead>> reads_of_;
   int64_t table_reads_ = 0;

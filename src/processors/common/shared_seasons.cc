@@ -1,0 +1,89 @@
+#include "processors/common/shared_seasons.h"
+
+#include <algorithm>
+#include <limits>
+
+#include "warehouse/warehouse.h"
+
+namespace phase4::processors {
+
+SharedSeasonsUser::~SharedSeasonsUser() { pool_->Leave(slot_); }
+
+void SharedSeasonsUser::MoveTo(int season_year) { pool_->MoveTo(slot_, season_year); }
+
+Result<std::shared_ptr<SeasonInputs>> SharedSeasonsUser::Acquire(int season_year) {
+  return pool_->Acquire(slot_, season_year);
+}
+
+SharedSeasons::SharedSeasons(Warehouse& wh, const SeasonCalendar& calendar,
+                             std::vector<TableRead> reads, int first_season, int last_season)
+    : reader_(wh, calendar),
+      reads_(std::move(reads)),
+      first_season_(first_season),
+      last_season_(last_season) {}
+
+std::unique_ptr<SharedSeasonsUser> SharedSeasons::Join() {
+  std::lock_guard<std::mutex> lock(mu_);
+  position_.push_back(first_season_);
+  return std::unique_ptr<SharedSeasonsUser>(new SharedSeasonsUser(this, position_.size() - 1));
+}
+
+int SharedSeasons::seasons_read() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return seasons_read_;
+}
+
+int SharedSeasons::SlowestLocked(size_t slot) const {
+  int slowest = kDone;
+  for (size_t i = 0; i < position_.size(); ++i)
+    if (i != slot) slowest = std::min(slowest, position_[i]);
+  return slowest;
+}
+
+void SharedSeasons::MoveTo(size_t slot, int season_year) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (season_year <= position_[slot]) return;
+  position_[slot] = season_year;
+  TidyLocked();
+  moved_.notify_all();
+}
+
+void SharedSeasons::Leave(size_t slot) {
+  std::lock_guard<std::mutex> lock(mu_);
+  position_[slot] = kDone;
+  TidyLocked();
+  moved_.notify_all();
+}
+
+Result<std::shared_ptr<SeasonInputs>> SharedSeasons::Acquire(size_t slot, int season_year) {
+  std::unique_lock<std::mutex> lock(mu_);
+  moved_.wait(lock, [&] { return SlowestLocked(slot) >= season_year - 1; });
+  if (season_year > position_[slot]) {
+    position_[slot] = season_year;
+    moved_.notify_all();
+  }
+  auto it = kept_.find(season_year);
+  if (it == kept_.end()) {
+    // Read under the lock: the other jobs wanting this season wait for it,
+    // and the ones on a kept season wait less than a read takes.
+    PHASE4_ASSIGN_OR_RETURN(std::shared_ptr<SeasonInputs> season,
+                            reader_.SharedSeason(season_year, reads_));
+    ++seasons_read_;
+    it = kept_.emplace(season_year, std::move(season)).first;
+  }
+  std::shared_ptr<SeasonInputs> season = it->second;
+  TidyLocked();
+  return season;
+}
+
+void SharedSeasons::TidyLocked() {
+  const int slowest = SlowestLocked(std::numeric_limits<size_t>::max());
+  while (!kept_.empty() && kept_.begin()->first < slowest) kept_.erase(kept_.begin());
+  // The next season is read ahead once the slowest job holds its season, so
+  // memory holds the slowest job's season and the next one.
+  if (slowest < kDone && slowest + 1 <= last_season_ && kept_.count(slowest) &&
+      !kept_.count(slowest + 1))
+    reader_.Prefetch(slowest + 1, reads_);
+}
+
+}  // namespace phase4::processors
