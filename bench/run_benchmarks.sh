@@ -100,8 +100,10 @@ run_all() {
   fi
 }
 
-# "#1 30/13, #2 ..." (peak RSS/private MiB of each job, in execution order) from a phase4_rss_watch report.
+# "#1 30/13, #2 ..." (peak RSS/private MiB of each job, in execution order) from a phase4_rss_watch
+# report; a pipelined run-all has no job processes (its jobs are threads of the one process).
 job_peaks() {
+  grep -q '^rss_process.* backfill ' "$1" || { echo "none: the jobs are threads of the run-all process"; return; }
   awk 'BEGIN { split("team_defense_zone_analysis player_shot_zone_analysis player_composite_factors " \
                      "player_daily_cache ml_feature_store", order, " ") }
        /^rss_process/ && / backfill / {
