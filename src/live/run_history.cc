@@ -17,7 +17,9 @@ std::string HostName() {
 }
 
 std::string NewRunId(std::string_view processor) {
-  static std::mt19937_64 rng{std::random_device{}()};
+  // One generator per thread: the jobs of a pipelined run-all record runs
+  // from several threads, and a shared generator raced into repeated ids.
+  thread_local std::mt19937_64 rng{std::random_device{}()};
   std::string ts = NowTimestampUtc();  // YYYY-MM-DDTHH:MM:SS.ffffffZ
   std::string compact = ts.substr(0, 4) + ts.substr(5, 2) + ts.substr(8, 2) + "_" +
                         ts.substr(11, 2) + ts.substr(14, 2) + ts.substr(17, 2);
