@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <map>
 #include <optional>
 #include <thread>
@@ -137,8 +138,9 @@ class BackfillRun {
         const auto reads = processors::Phase3Reads({&run.info_});
         int read_ahead_from = 0;  // the season whose successor is being read ahead
         for (size_t i = 0; i < dates.size(); ++i) {
-          if (stop_.load() || (run.o_.stop_requested && run.o_.stop_requested->load())) break;
-          if (!run.WaitForUpstreams(dates[i], &stop_, &stopped_because_)) break;
+          auto stopped = [&] { return stop_.load() || run.StopRequested(); };
+          if (stopped()) break;
+          if (!run.WaitForUpstreams(dates[i], stopped, &stopped_because_)) break;
           PreparedDate prepared = run.PrepareDate(dates[i], *wh, reader);
           // Once a season's inputs are loaded, the next season of the
           // range is read in the background while this one computes.
@@ -179,15 +181,17 @@ class BackfillRun {
     std::thread thread_;
   };
 
+  bool StopRequested() const { return o_.stop_requested && o_.stop_requested->load(); }
+
   // In an in-process run-all: announces d's season to the shared seasons,
   // then waits until the upstream jobs have settled d (bootstrap dates read
-  // nothing). False, with the reason in `why`, when d cannot be computed.
-  bool WaitForUpstreams(Date d, const std::atomic<bool>* stop, std::string* why) {
+  // nothing) or `stopped()`. False when d is not to be computed; `why` then
+  // says why, unless it was a stop.
+  bool WaitForUpstreams(Date d, const std::function<bool()>& stopped, std::string* why) {
     if (o_.seasons) o_.seasons->MoveTo(SeasonYearOf(d));
     if (!o_.board || calendar_.IsBootstrap(d)) return true;
-    // Either stop flag ends the wait; the pipeline's own is polled here.
-    std::optional<std::string> refused = o_.board->WaitForUpstreams(info_, d, o_.stop_requested);
-    if (refused && !stop->load() && !(o_.stop_requested && o_.stop_requested->load()))
+    std::optional<std::string> refused = o_.board->WaitForUpstreams(info_, d, stopped);
+    if (refused && !stopped())
       *why = fmt::format("{} cannot be computed: {}", FormatDate(d), *refused);
     return !refused;
   }
@@ -210,7 +214,6 @@ class BackfillRun {
                  checkpoint->path().string(),
                  checkpoint->LastSuccessfulDate() ? FormatDate(*checkpoint->LastSuccessfulDate())
                                                   : "none");
-    if (o_.board) o_.board->Plan(info_.name, todo);
     fmt::print(out_, "Processing {} days (of {} total)\n", todo.size(), all_dates.size());
     ProgressReporter progress(static_cast<int>(todo.size()), out_, o_.live_bar);
     Pipeline pipeline(*this, todo);
@@ -349,16 +352,6 @@ int RunBackfill(Warehouse& wh, const BackfillOptions& o, std::FILE* out) {
     fmt::print(o.err, "error: unknown job '{}' (jobs: {})\n", o.job, processors::ProcessorNames());
     return kExitFatal;
   }
-  // However the job ends, its downstream jobs on the board stop waiting for
-  // dates it will not settle. Declared first, so it runs after the
-  // checkpoint's last save (and its on_saved) when the function returns.
-  struct EndOnBoard {
-    DateBoard* board;
-    const std::string& job;
-    ~EndOnBoard() {
-      if (board) board->End(job);
-    }
-  } end_on_board{o.board, info->name};
   auto calendar = ReadCalendar(wh, o.bootstrap_days);
   if (!calendar.ok()) {
     fmt::print(o.err, "error: {}\n", calendar.status().message());
@@ -405,6 +398,9 @@ int RunBackfill(Warehouse& wh, const BackfillOptions& o, std::FILE* out) {
     return kExitFatal;
   }
   for (const auto& w : checkpoint->warnings()) fmt::print(o.err, "warning: {}\n", w);
+  // The dates this run will settle; the others are done (or none is, when
+  // the job ends before this point: the board then refuses them all).
+  if (o.board) o.board->Plan(info->name, checkpoint->PendingDates(dates));
   fmt::print(out, "Phase 4 precompute backfill: {} ({}/{}), {} to {}, {} game dates\n", info->name,
              info->order, processors::AllProcessors().size(), FormatDate(o.start),
              FormatDate(o.end), dates.size());
@@ -413,7 +409,6 @@ int RunBackfill(Warehouse& wh, const BackfillOptions& o, std::FILE* out) {
     fmt::print(out, "COMPLETE: every game date of {} to {} is already processed; nothing to do.\n",
                FormatDate(o.start), FormatDate(o.end));
     fmt::print(out, "(Use --no-resume to process the range again.)\n");
-    if (o.board) o.board->Plan(info->name, {});
     return kExitOk;
   }
   return run.Run(dates, &*checkpoint);

@@ -45,9 +45,11 @@ struct BackfillOptions {
   // Where errors go (`out` gets everything else).
   std::FILE* err = stderr;
   // Set when the job is one of several of an in-process run-all
-  // (orchestrator.h): each date waits on `board` for its upstream jobs,
-  // and is recorded there once its checkpoint save is durable; seasons come
-  // from `seasons` instead of being read by this job.
+  // (orchestrator.h): the job plans its pending dates on `board`, each date
+  // waits there for its upstream jobs and is recorded there once its
+  // checkpoint save is durable (the caller ends the job on the board after
+  // RunBackfill returns); seasons come from `seasons` instead of being read
+  // by this job.
   DateBoard* board = nullptr;
   processors::SharedSeasonsUser* seasons = nullptr;
 };

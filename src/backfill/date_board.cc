@@ -44,7 +44,7 @@ std::optional<std::string> DateBoard::StateLocked(const std::string& name, const
 }
 
 std::optional<std::string> DateBoard::WaitForUpstreams(const processors::ProcessorInfo& job, Date d,
-                                                       const std::atomic<bool>* stop) {
+                                                       const std::function<bool()>& stopped) {
   std::unique_lock<std::mutex> lock(mu_);
   while (true) {
     bool waiting = false;
@@ -57,8 +57,8 @@ std::optional<std::string> DateBoard::WaitForUpstreams(const processors::Process
       waiting = true;
     }
     if (!waiting) return std::nullopt;
-    if (stop && stop->load()) return std::string("stop requested");
-    // Woken by every settle; the timeout only rechecks `stop`.
+    if (stopped && stopped()) return std::string("stop requested");
+    // Woken by every settle; the timeout only rechecks `stopped`.
     changed_.wait_for(lock, std::chrono::milliseconds(100));
   }
 }

@@ -11,8 +11,8 @@
 // one-after-another order refuses to start a job after a failed one.
 #pragma once
 
-#include <atomic>
 #include <condition_variable>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -42,9 +42,9 @@ class DateBoard {
   // Waits until every upstream of `job` in the run has settled d (or has
   // nothing to do for d). Returns nullopt to go ahead, or why d cannot be
   // computed: an upstream failed d or an earlier date, or ended without
-  // settling d. Returns early with a reason when `stop` is set.
+  // settling d. Returns early with a reason once `stopped()` is true.
   std::optional<std::string> WaitForUpstreams(const processors::ProcessorInfo& job, Date d,
-                                              const std::atomic<bool>* stop);
+                                              const std::function<bool()>& stopped);
 
  private:
   struct Job {

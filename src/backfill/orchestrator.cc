@@ -154,7 +154,7 @@ std::string ResumeCommand(const RunAllOptions& o, int from) {
 // here (a job failed or a signal came), -1 to go on.
 int ReportJobs(std::vector<Child>& children, int sig, const RunAllOptions& o, std::FILE* out,
                const char* failed_note) {
-  int worst = 0;
+  int cause_exit = 0;  // the exit status of the first job that did not finish
   int first_unfinished = 0;
   for (auto& c : children) {
     if (c.exit_code == 0) {
@@ -163,10 +163,10 @@ int ReportJobs(std::vector<Child>& children, int sig, const RunAllOptions& o, st
       fmt::print(out, "✗ #{} {} {} (exit {})\n", c.info->order, c.info->name,
                  sig ? "stopped" : "failed", c.exit_code);
       if (!first_unfinished) {
-        first_unfinished = c.info->order;
         // The first job that failed is the cause; the jobs after it in a
         // pipelined run stopped because of it.
-        worst = c.exit_code;
+        first_unfinished = c.info->order;
+        cause_exit = c.exit_code;
       }
     }
   }
@@ -176,11 +176,11 @@ int ReportJobs(std::vector<Child>& children, int sig, const RunAllOptions& o, st
     fmt::print(out, "Resume with: {}\n", ResumeCommand(o, from));
     return kExitFatal;
   }
-  if (worst != 0) {
+  if (cause_exit != 0) {
     fmt::print(out, "{}\n", failed_note);
     fmt::print(out, "After fixing the failures, resume with: {}\n",
                ResumeCommand(o, first_unfinished));
-    return worst == kExitDatesFailed ? kExitDatesFailed : kExitFatal;
+    return cause_exit == kExitDatesFailed ? kExitDatesFailed : kExitFatal;
   }
   return -1;
 }
@@ -224,13 +224,12 @@ int RunByStage(const RunAllOptions& o, std::FILE* out) {
 }
 
 // One job of a pipelined run, on its own connection, writing its output
-// into `f` (closed at the end).
+// into `f`.
 int RunPipelinedJob(const RunAllOptions& o, const ProcessorInfo& p, DateBoard& board,
                     processors::SharedSeasonsUser& seasons, std::FILE* f) {
   auto wh = Warehouse::Open(o.warehouse, /*create=*/false);
   if (!wh.ok()) {
     fmt::print(f, "error: {}\n", wh.status().message());
-    board.End(p.name);
     return kExitFatal;
   }
   BackfillOptions b;
@@ -282,28 +281,36 @@ int RunPipelined(const RunAllOptions& o, std::FILE* out) {
   DateBoard board(names);
   processors::SharedSeasons seasons(**wh, *calendar, std::move(reads).value(),
                                     SeasonYearOf(o.start), SeasonYearOf(o.end));
-  std::vector<std::unique_ptr<processors::SharedSeasonsUser>> users;
-  for (size_t i = 0; i < jobs.size(); ++i) users.push_back(seasons.Join());
+  // Every pipe first, so that a failure leaves no job started.
   std::vector<Child> children(jobs.size());
+  std::vector<std::FILE*> outputs;
   for (size_t i = 0; i < jobs.size(); ++i) {
-    Child& c = children[i];
-    c.info = jobs[i];
     int fds[2];
     std::FILE* f = pipe(fds) == 0 ? fdopen(fds[1], "w") : nullptr;
     if (!f) {
-      fmt::print(stderr, "error: cannot start the {} job: no pipe\n", c.info->name);
-      // The jobs started already stop at their next date.
-      for (size_t k = i; k < jobs.size(); ++k) board.End(jobs[k]->name);
-      users.erase(users.begin() + static_cast<std::ptrdiff_t>(i), users.end());
-      children.resize(i);
-      PumpChildren(children, o, out);
+      fmt::print(stderr, "error: cannot start the {} job: no pipe\n", jobs[i]->name);
+      for (size_t k = 0; k < i; ++k) {
+        std::fclose(outputs[k]);
+        close(children[k].fd);
+      }
       return kExitFatal;
     }
     setvbuf(f, nullptr, _IOFBF, 1 << 16);
-    c.fd = fds[0];
-    c.thread = std::thread([&o, &board, &c, f, user = std::move(users[i])]() mutable {
+    children[i].info = jobs[i];
+    children[i].fd = fds[0];
+    outputs.push_back(f);
+  }
+  // Every job joins the shared seasons before any of them takes one.
+  std::vector<std::unique_ptr<processors::SharedSeasonsUser>> users;
+  for (size_t i = 0; i < jobs.size(); ++i) users.push_back(seasons.Join());
+  for (size_t i = 0; i < jobs.size(); ++i) {
+    Child& c = children[i];
+    c.thread = std::thread([&o, &board, &c, f = outputs[i], user = std::move(users[i])]() mutable {
       c.exit_code = RunPipelinedJob(o, *c.info, board, *user, f);
-      user.reset();  // the other jobs no longer wait for this one's seasons
+      // However the job ended (its checkpoint's last save is done), the
+      // other jobs no longer wait for its dates or its seasons.
+      board.End(c.info->name);
+      user.reset();
       std::fclose(f);
     });
   }

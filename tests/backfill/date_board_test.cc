@@ -56,7 +56,7 @@ TEST(DateBoardTest, AnUnplannedUpstreamIsWaitedFor) {
     std::this_thread::sleep_for(150ms);
     stop = true;
   });
-  auto refused = board.WaitForUpstreams(Downstream(), D("2024-01-01"), &stop);
+  auto refused = board.WaitForUpstreams(Downstream(), D("2024-01-01"), [&] { return stop.load(); });
   t.join();
   EXPECT_EQ(refused, "stop requested");
 }

@@ -1,4 +1,5 @@
-// The comparison of the projection tests: a processor's rows for one date
+// What the projection tests share: the walk over a season's dates running
+// every processor, and the comparison of a processor's rows for one date
 // computed from projected inputs against the rows computed from whole ones.
 #pragma once
 
@@ -11,6 +12,8 @@
 #include "calendar/date.h"
 #include "processors/common/processor.h"
 #include "processors/common/writer.h"
+#include "processors/registry.h"
+#include "processors/run.h"
 
 namespace phase4::testing {
 
@@ -41,6 +44,23 @@ inline void ExpectSameFinishedRows(const ProcessorInfo& info, Date d, std::vecto
           << info.name << " " << FormatDate(d) << " column " << info.output->columns[c].name
           << ": projected " << CellText(projected[r][c]) << ", " << whole_label << " "
           << CellText(whole[r][c]);
+}
+
+// Walks `dates` in order. On each date, for every processor in execution
+// order, calls `compare(info, i, d)` (d = dates[i]) first, before the
+// processor writes d (its downstreams read what it writes), then runs the
+// processor on d through `reader_for(info)` and asserts it succeeded. Call
+// it inside ASSERT_NO_FATAL_FAILURE; a fatal failure in `compare` stops it.
+template <class ReaderFor, class Compare>
+void WalkDatesRunningEveryProcessor(const std::vector<Date>& dates, ReaderFor reader_for,
+                                    Compare compare, const processors::RunOptions& options) {
+  for (size_t i = 0; i < dates.size(); ++i)
+    for (const ProcessorInfo* info : processors::AllProcessors()) {
+      ASSERT_NO_FATAL_FAILURE(compare(*info, i, dates[i]));
+      auto out = processors::RunProcessorDate(reader_for(*info), *info, dates[i], options);
+      ASSERT_TRUE(out.ok()) << info->name << " " << FormatDate(dates[i]) << ": "
+                            << out.status().message();
+    }
 }
 
 }  // namespace phase4::testing

@@ -34,32 +34,28 @@ TEST(UpstreamProjectionTest, ProjectedUpstreamRowsGiveTheSameOutputAsFullRows) {
   RunOptions options;
   options.processed_at = "2024-07-01T00:00:00.000000Z";
   int compared = 0;
-  for (size_t i = 0; i < dates.size(); ++i) {
-    const Date d = dates[i];
-    for (const ProcessorInfo* info : AllProcessors()) {
-      // Compare on every third date past the bootstrap period, before the
-      // processor writes the date (its downstreams read what it writes).
-      if (!info->upstream_columns.empty() && !calendar->IsBootstrap(d) && i % 3 == 0) {
-        auto projected = reader.InputsFor(*info, d);
+  ASSERT_NO_FATAL_FAILURE(testing::WalkDatesRunningEveryProcessor(
+      dates, [&](const ProcessorInfo&) -> InputReader& { return reader; },
+      [&](const ProcessorInfo& info, size_t i, Date d) {
+        // Compared on every third date past the bootstrap period.
+        if (info.upstream_columns.empty() || calendar->IsBootstrap(d) || i % 3 != 0) return;
+        auto projected = reader.InputsFor(info, d);
         ASSERT_TRUE(projected.ok()) << projected.status().message();
         ProcessorInputs full = *projected;
-        for (const auto& up : info->phase4_upstreams) {
+        for (const auto& up : info.phase4_upstreams) {
           auto rows = wh->SelectRows(*FindTable(up), d, d);
           ASSERT_TRUE(rows.ok()) << rows.status().message();
           ASSERT_FALSE(rows->empty()) << up << " has no rows for " << FormatDate(d);
           full.upstream[up] = std::move(rows).value();
         }
-        auto a = info->compute(d, *projected);
-        auto b = info->compute(d, full);
-        ASSERT_TRUE(a.ok() && b.ok()) << info->name << " " << FormatDate(d);
+        auto a = info.compute(d, *projected);
+        auto b = info.compute(d, full);
+        ASSERT_TRUE(a.ok() && b.ok()) << info.name << " " << FormatDate(d);
         ASSERT_NO_FATAL_FAILURE(testing::ExpectSameFinishedRows(
-            *info, d, std::move(a).value(), std::move(b).value(), options.processed_at, "full"));
+            info, d, std::move(a).value(), std::move(b).value(), options.processed_at, "full"));
         ++compared;
-      }
-      auto out = RunProcessorDate(reader, *info, d, options);
-      ASSERT_TRUE(out.ok()) << info->name << " " << FormatDate(d) << ": " << out.status().message();
-    }
-  }
+      },
+      options));
   // #3, #4 and #5 declare projections, each compared on about 15 dates.
   EXPECT_GE(compared, 30);
 }
