@@ -33,7 +33,7 @@ struct Season {
   std::unique_ptr<SeasonInputs> inputs;
   std::vector<Date> dates;  // non-bootstrap game dates
   // Upstream rows (#1, #2, #3 as stored) per date.
-  std::map<Date, std::map<std::string, std::vector<Row>, std::less<>>> upstream;
+  std::map<Date, std::map<std::string, UpstreamRowSet, std::less<>>> upstream;
 };
 
 std::vector<Row> Finished(const ProcessorInfo& info, Date d, const ProcessorInputs& in) {

@@ -30,7 +30,7 @@ struct FeatureSeason {
   std::unique_ptr<SeasonCalendar> calendar;
   std::unique_ptr<SeasonInputs> inputs;
   std::vector<Date> dates;  // non-bootstrap game dates
-  std::vector<std::map<std::string, std::vector<Row>, std::less<>>> upstream;  // per date
+  std::vector<std::map<std::string, UpstreamRowSet, std::less<>>> upstream;  // per date
 };
 
 // Keeps the cells #5 may read: numbers, booleans, the entity key.

@@ -18,6 +18,7 @@
 #include "live/run_history.h"
 #include "phase3/schedule_store.h"
 #include "processors/common/shared_seasons.h"
+#include "processors/common/upstream_rows.h"
 #include "processors/common/writer.h"
 #include "processors/registry.h"
 #include "processors/run.h"
@@ -105,10 +106,13 @@ class BackfillRun {
       Status s = wh_.ReplaceDate(*info_.output, p.date, p.rows)
                      .WithContext(fmt::format("writing {} for {}", info_.output->FullName(),
                                               FormatDate(p.date)));
-      if (s.ok())
+      if (s.ok()) {
         r.rows = static_cast<int64_t>(p.rows.size());
-      else
+        // Committed: the downstream jobs of the run may take these rows.
+        if (o_.upstream_rows) o_.upstream_rows->Publish(info_, p.date, p.rows);
+      } else {
         r = {DateResult::kFailed, 0, s.message()};
+      }
     }
     (void)history_.Finish(*run_id, run,
                           {r.kind == DateResult::kSuccess ? "success" : "failed", r.rows, r.error});
@@ -133,6 +137,7 @@ class BackfillRun {
                              wh = std::move(read_wh).value()]() mutable {
         processors::InputReader reader(*wh, run.calendar_);
         if (run.o_.seasons) reader.ShareSeasons(run.o_.seasons);
+        if (run.o_.upstream_rows) reader.ShareUpstreamRows(run.o_.upstream_rows);
         // What a season load reads for this job (a bad declaration fails
         // each date through InputsFor; the read-ahead is then skipped).
         const auto reads = processors::Phase3Reads({&run.info_});
@@ -142,6 +147,7 @@ class BackfillRun {
           if (stopped()) break;
           if (!run.WaitForUpstreams(dates[i], stopped, &stopped_because_)) break;
           PreparedDate prepared = run.PrepareDate(dates[i], *wh, reader);
+          if (run.o_.upstream_rows) run.o_.upstream_rows->Passed(run.info_.name, dates[i]);
           // Once a season's inputs are loaded, the next season of the
           // range is read in the background while this one computes.
           const int season = SeasonYearOf(dates[i]);
@@ -214,6 +220,9 @@ class BackfillRun {
                  checkpoint->path().string(),
                  checkpoint->LastSuccessfulDate() ? FormatDate(*checkpoint->LastSuccessfulDate())
                                                   : "none");
+    // Upstream rows of dates before the first pending one are not for us.
+    if (o_.upstream_rows && !todo.empty())
+      o_.upstream_rows->Passed(info_.name, todo.front() - std::chrono::days{1});
     fmt::print(out_, "Processing {} days (of {} total)\n", todo.size(), all_dates.size());
     ProgressReporter progress(static_cast<int>(todo.size()), out_, o_.live_bar);
     Pipeline pipeline(*this, todo);

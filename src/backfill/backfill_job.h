@@ -23,7 +23,8 @@ namespace phase4 {
 class DateBoard;
 namespace processors {
 class SharedSeasonsUser;
-}
+class UpstreamRows;
+}  // namespace processors
 
 inline constexpr const char* kDefaultCheckpointDirectory = "/tmp/backfill_checkpoints";
 
@@ -52,6 +53,10 @@ struct BackfillOptions {
   // by this job.
   DateBoard* board = nullptr;
   processors::SharedSeasonsUser* seasons = nullptr;
+  // Also in an in-process run-all: the job holds each date's committed rows
+  // there for its downstream jobs, and takes its upstream rows from there
+  // when held (the caller has the job leave after RunBackfill returns).
+  processors::UpstreamRows* upstream_rows = nullptr;
 };
 
 // Exit codes of decision 20.

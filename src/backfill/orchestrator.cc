@@ -17,6 +17,7 @@
 #include "calendar/season_calendar.h"
 #include "phase3/schedule_store.h"
 #include "processors/common/shared_seasons.h"
+#include "processors/common/upstream_rows.h"
 #include "processors/registry.h"
 
 namespace phase4 {
@@ -226,7 +227,8 @@ int RunByStage(const RunAllOptions& o, std::FILE* out) {
 // One job of a pipelined run, on its own connection, writing its output
 // into `f`.
 int RunPipelinedJob(const RunAllOptions& o, const ProcessorInfo& p, DateBoard& board,
-                    processors::SharedSeasonsUser& seasons, std::FILE* f) {
+                    processors::SharedSeasonsUser& seasons, processors::UpstreamRows& upstream,
+                    std::FILE* f) {
   auto wh = Warehouse::Open(o.warehouse, /*create=*/false);
   if (!wh.ok()) {
     fmt::print(f, "error: {}\n", wh.status().message());
@@ -244,6 +246,7 @@ int RunPipelinedJob(const RunAllOptions& o, const ProcessorInfo& p, DateBoard& b
   b.err = f;
   b.board = &board;
   b.seasons = &seasons;
+  b.upstream_rows = &upstream;
   return RunBackfill(**wh, b, f);
 }
 
@@ -262,9 +265,13 @@ int RunPipelined(const RunAllOptions& o, std::FILE* out) {
   }
   auto calendar = ReadCalendar(**wh, o.bootstrap_days);
   auto reads = processors::Phase3Reads(jobs);
-  if (!calendar.ok() || !reads.ok()) {
+  auto upstream = processors::UpstreamRows::Create(jobs);
+  if (!calendar.ok() || !reads.ok() || !upstream.ok()) {
     fmt::print(stderr, "error: {}\n",
-               (calendar.ok() ? reads.status() : calendar.status()).message());
+               (!calendar.ok() ? calendar.status()
+                : !reads.ok()  ? reads.status()
+                               : upstream.status())
+                   .message());
     return kExitFatal;
   }
   std::vector<std::string> labels, names;
@@ -305,14 +312,17 @@ int RunPipelined(const RunAllOptions& o, std::FILE* out) {
   for (size_t i = 0; i < jobs.size(); ++i) users.push_back(seasons.Join());
   for (size_t i = 0; i < jobs.size(); ++i) {
     Child& c = children[i];
-    c.thread = std::thread([&o, &board, &c, f = outputs[i], user = std::move(users[i])]() mutable {
-      c.exit_code = RunPipelinedJob(o, *c.info, board, *user, f);
-      // However the job ended (its checkpoint's last save is done), the
-      // other jobs no longer wait for its dates or its seasons.
-      board.End(c.info->name);
-      user.reset();
-      std::fclose(f);
-    });
+    c.thread = std::thread(
+        [&o, &board, &c, &upstream, f = outputs[i], user = std::move(users[i])]() mutable {
+          c.exit_code = RunPipelinedJob(o, *c.info, board, *user, **upstream, f);
+          // However the job ended (its checkpoint's last save is done), the
+          // other jobs no longer wait for its dates or its seasons, and its
+          // upstream jobs no longer hold rows for it.
+          board.End(c.info->name);
+          (*upstream)->Leave(c.info->name);
+          user.reset();
+          std::fclose(f);
+        });
   }
   int sig = PumpChildren(children, o, out);
   int code = ReportJobs(

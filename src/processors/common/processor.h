@@ -10,6 +10,7 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,6 +25,25 @@ namespace phase4::processors {
 
 class SeasonInputs;
 
+// The rows of one upstream Phase 4 table for D, immutable and shared: an
+// in-process run-all hands one copy to every downstream job of the run
+// (processors/common/upstream_rows.h).
+class UpstreamRowSet {
+ public:
+  UpstreamRowSet() = default;
+  UpstreamRowSet(std::vector<Row> rows)  // NOLINT: implicit, rows are the set
+      : rows_(std::make_shared<const std::vector<Row>>(std::move(rows))) {}
+  UpstreamRowSet(std::shared_ptr<const std::vector<Row>> rows) : rows_(std::move(rows)) {}
+
+  const std::vector<Row>& rows() const {
+    static const std::vector<Row> kEmpty;
+    return rows_ ? *rows_ : kEmpty;
+  }
+
+ private:
+  std::shared_ptr<const std::vector<Row>> rows_;
+};
+
 // Everything compute(D) may read. Windows are taken from `season`, which
 // holds D's season only (decision 7); `upstream` holds the rows of the
 // upstream Phase 4 tables for D itself, as stored (decisions 31, 33).
@@ -33,7 +53,7 @@ struct ProcessorInputs {
   const SeasonInputs* season = nullptr;
   // Upstream Phase 4 rows of date D, keyed by job / table name (e.g.
   // "team_defense_zone_analysis"); every declared upstream has an entry.
-  std::map<std::string, std::vector<Row>, std::less<>> upstream;
+  std::map<std::string, UpstreamRowSet, std::less<>> upstream;
 
   // The rows of one upstream Phase 4 table for D (empty when absent).
   const std::vector<Row>& Upstream(std::string_view name) const;

@@ -12,6 +12,7 @@
 #include "processors/common/hashing.h"
 #include "processors/common/processor.h"
 #include "processors/common/shared_seasons.h"
+#include "processors/common/upstream_rows.h"
 #include "warehouse/warehouse.h"
 
 namespace phase4::processors {
@@ -623,6 +624,12 @@ Result<ProcessorInputs> InputReader::InputsFor(const ProcessorInfo& info, Date d
     const TableSchema* schema = FindTable(up);
     if (!schema) return Status::InvalidInput(fmt::format("unknown upstream table {}", up));
     PHASE4_ASSIGN_OR_RETURN(std::vector<int> columns, UpstreamColumnIndexes(info, *schema, up));
+    if (upstream_rows_) {
+      if (auto held = upstream_rows_->Take(*schema, d, columns)) {
+        in.upstream.emplace(up, std::move(held));
+        continue;
+      }
+    }
     PHASE4_ASSIGN_OR_RETURN(std::vector<Row> rows, wh_->SelectRows(*schema, d, d, columns));
     in.upstream.emplace(up, std::move(rows));
   }
@@ -701,7 +708,7 @@ Result<std::vector<int>> UpstreamColumnIndexes(const ProcessorInfo& info, const 
 const std::vector<Row>& ProcessorInputs::Upstream(std::string_view name) const {
   static const std::vector<Row> kEmpty;
   auto it = upstream.find(name);
-  return it == upstream.end() ? kEmpty : it->second;
+  return it == upstream.end() ? kEmpty : it->second.rows();
 }
 
 }  // namespace phase4::processors

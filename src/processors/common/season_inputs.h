@@ -46,6 +46,7 @@ struct ProcessorInfo;
 struct ProcessorInputs;
 struct TableSpec;
 class SharedSeasonsUser;
+class UpstreamRows;
 
 // Full names of the Phase 3 tables.
 inline constexpr std::string_view kPlayerGameSummary = "nba_analytics.player_game_summary";
@@ -263,6 +264,11 @@ class InputReader {
   // lacking some of the reads is then an error, and Prefetch does nothing.
   // `user` outlives the reader.
   void ShareSeasons(SharedSeasonsUser* user) { shared_ = user; }
+  // From now on, upstream rows held by `rows` (an in-process run-all hands
+  // each job's committed rows to its downstream jobs) are taken from there
+  // instead of the warehouse; the others are read as before. `rows`
+  // outlives the reader.
+  void ShareUpstreamRows(const UpstreamRows* rows) { upstream_rows_ = rows; }
   // Starts the `reads` of `season_year` on background threads (their own
   // connections), so that the first Season(season_year, ...) finds them
   // ready instead of pausing the backfill at each new season. A backfill
@@ -302,6 +308,7 @@ class InputReader {
   std::optional<Date> read_through_;
   std::shared_ptr<SeasonInputs> current_;
   SharedSeasonsUser* shared_ = nullptr;
+  const UpstreamRows* upstream_rows_ = nullptr;
   // Phase3Reads of each job InputsFor served, computed once.
   std::map<const ProcessorInfo*, std::vector<TableRead>> reads_of_;
   int64_t table_reads_ = 0;

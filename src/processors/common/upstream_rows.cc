@@ -1,0 +1,209 @@
+#include "processors/common/upstream_rows.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "processors/common/season_inputs.h"
+
+namespace phase4::processors {
+
+namespace {
+
+// SQLite's order of stored values (NULL, then numbers, then text by bytes),
+// as ORDER BY compares the key columns.
+int CompareStored(const Value& a, const Value& b) {
+  auto rank = [](const Value& v) {
+    if (IsNull(v)) return 0;
+    if (std::holds_alternative<std::string>(v)) return 2;
+    return 1;
+  };
+  const int ra = rank(a), rb = rank(b);
+  if (ra != rb) return ra < rb ? -1 : 1;
+  if (ra == 0) return 0;
+  if (ra == 2) {
+    const int c = std::get<std::string>(a).compare(std::get<std::string>(b));
+    return c < 0 ? -1 : c > 0 ? 1 : 0;
+  }
+  const auto* ia = std::get_if<int64_t>(&a);
+  const auto* ib = std::get_if<int64_t>(&b);
+  if (ia && ib) return *ia < *ib ? -1 : *ia > *ib ? 1 : 0;
+  const double da = *AsReal(a), db = *AsReal(b);
+  return da < db ? -1 : da > db ? 1 : 0;
+}
+
+}  // namespace
+
+std::optional<Value> StoredValue(ColumnType type, const Value& v) {
+  if (IsNull(v)) return v;
+  switch (type) {
+    case ColumnType::kInt:
+    case ColumnType::kBool:
+      if (std::holds_alternative<int64_t>(v)) return v;
+      return std::nullopt;
+    case ColumnType::kReal:
+      if (const auto* i = std::get_if<int64_t>(&v)) return static_cast<double>(*i);
+      if (const auto* r = std::get_if<double>(&v)) {
+        if (std::isnan(*r)) return Value();  // SQLite binds NaN as NULL
+        if (*r == 0) return 0.0;             // a whole real is stored as an integer: -0.0 reads 0.0
+        return v;
+      }
+      return std::nullopt;
+    default:  // TEXT columns
+      if (std::holds_alternative<std::string>(v)) return v;
+      return std::nullopt;
+  }
+}
+
+Result<std::unique_ptr<UpstreamRows>> UpstreamRows::Create(
+    const std::vector<const ProcessorInfo*>& jobs) {
+  std::unique_ptr<UpstreamRows> rows(new UpstreamRows());
+  for (const ProcessorInfo* producer : jobs) {
+    Held h;
+    h.schema = producer->output;
+    std::vector<int> all;
+    for (const ProcessorInfo* taker : jobs) {
+      const auto& ups = taker->phase4_upstreams;
+      if (std::find(ups.begin(), ups.end(), producer->name) == ups.end()) continue;
+      const TableSchema* schema = FindTable(producer->name);
+      if (!schema || schema != producer->output)
+        return Status::InvalidInput(fmt::format("{}: upstream {} is not the output of job {}",
+                                                taker->name, producer->name, producer->name));
+      PHASE4_ASSIGN_OR_RETURN(std::vector<int> columns,
+                              UpstreamColumnIndexes(*taker, *schema, producer->name));
+      // A taker reading every column is served by the warehouse (Take).
+      if (columns.empty()) continue;
+      all.insert(all.end(), columns.begin(), columns.end());
+      h.takers.push_back(taker->name);
+    }
+    if (h.takers.empty()) continue;
+    std::sort(all.begin(), all.end());
+    all.erase(std::unique(all.begin(), all.end()), all.end());
+    h.columns = std::move(all);
+    h.wanted.assign(h.schema->columns.size(), false);
+    for (int c : h.columns) h.wanted[static_cast<size_t>(c)] = true;
+    for (const auto& t : h.takers) rows->passed_.emplace(t, std::nullopt);
+    rows->tables_.emplace(producer->name, std::move(h));
+  }
+  return rows;
+}
+
+void UpstreamRows::Publish(const ProcessorInfo& producer, Date d, const std::vector<Row>& rows) {
+  auto it = tables_.find(producer.name);  // the map itself never changes after Create
+  if (it == tables_.end()) return;
+  Held& h = it->second;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    bool wanted = false;
+    for (const auto& t : h.takers) {
+      auto p = passed_.find(t);
+      wanted = wanted || (p != passed_.end() && (!p->second || *p->second < d));
+    }
+    if (!wanted) return;
+    if (h.rows + rows.size() > kMaxRowsPerTable) {
+      ++not_held_;
+      return;
+    }
+  }
+  // The copy is made outside the lock: only this producer writes its table,
+  // and the schema and columns never change.
+  const TableSchema& t = *h.schema;
+  const size_t date_column = static_cast<size_t>(t.ColumnIndex(t.date_column));
+  const Value date_text = FormatDate(d);
+  auto stored = std::make_shared<std::vector<Row>>();
+  stored->reserve(rows.size());
+  for (const Row& row : rows) {
+    // A row of another date would be stored under that date: not d's rows.
+    bool ok = row.size() == t.columns.size() && row[date_column] == date_text;
+    Row r(t.columns.size());
+    for (size_t k = 0; ok && k < h.columns.size(); ++k) {
+      const size_t i = static_cast<size_t>(h.columns[k]);
+      std::optional<Value> v = StoredValue(t.columns[i].type, row[i]);
+      ok = v.has_value();
+      if (ok) r[i] = std::move(*v);
+    }
+    if (!ok) {
+      std::lock_guard<std::mutex> lock(mu_);
+      ++not_held_;
+      return;
+    }
+    stored->push_back(std::move(r));
+  }
+  // SelectRows orders by the date column, then the other key columns.
+  std::vector<size_t> order{date_column};
+  for (const auto& k : t.primary_key)
+    if (k != t.date_column) order.push_back(static_cast<size_t>(t.ColumnIndex(k)));
+  std::sort(stored->begin(), stored->end(), [&](const Row& a, const Row& b) {
+    for (size_t i : order)
+      if (int c = CompareStored(a[i], b[i]); c != 0) return c < 0;
+    return false;
+  });
+  std::lock_guard<std::mutex> lock(mu_);
+  h.rows += stored->size();
+  peak_rows_ = std::max(peak_rows_, h.rows);
+  h.dates[d] = std::move(stored);
+  TidyLocked(h);
+}
+
+std::shared_ptr<const std::vector<Row>> UpstreamRows::Take(const TableSchema& table, Date d,
+                                                           const std::vector<int>& columns) const {
+  if (columns.empty()) return nullptr;
+  auto it = tables_.find(table.name);
+  if (it == tables_.end() || it->second.schema != &table) return nullptr;
+  const Held& h = it->second;
+  for (int c : columns)
+    if (c < 0 || static_cast<size_t>(c) >= h.wanted.size() || !h.wanted[static_cast<size_t>(c)])
+      return nullptr;
+  std::lock_guard<std::mutex> lock(mu_);
+  auto held = h.dates.find(d);
+  if (held == h.dates.end()) return nullptr;
+  ++served_;
+  return held->second;
+}
+
+void UpstreamRows::Passed(const std::string& taker, Date d) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto p = passed_.find(taker);
+  if (p == passed_.end()) return;
+  p->second = d;
+  for (auto& [name, h] : tables_) TidyLocked(h);
+}
+
+void UpstreamRows::Leave(const std::string& taker) {
+  std::lock_guard<std::mutex> lock(mu_);
+  passed_.erase(taker);
+  for (auto& [name, h] : tables_) TidyLocked(h);
+}
+
+void UpstreamRows::TidyLocked(Held& h) {
+  // Every remaining taker is past `passed`; none left: drop everything.
+  Date passed = Date::max();
+  for (const auto& t : h.takers) {
+    auto p = passed_.find(t);
+    if (p == passed_.end()) continue;  // left
+    if (!p->second) return;            // has passed nothing yet: keeps everything
+    passed = std::min(passed, *p->second);
+  }
+  const auto end = h.dates.upper_bound(passed);
+  for (auto i = h.dates.begin(); i != end; ++i) h.rows -= i->second->size();
+  h.dates.erase(h.dates.begin(), end);
+}
+
+int64_t UpstreamRows::served() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return served_;
+}
+
+size_t UpstreamRows::peak_rows() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return peak_rows_;
+}
+
+int64_t UpstreamRows::not_held() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return not_held_;
+}
+
+}  // namespace phase4::processors
