@@ -109,7 +109,7 @@ class BackfillRun {
       if (s.ok()) {
         r.rows = static_cast<int64_t>(p.rows.size());
         // Committed: the downstream jobs of the run may take these rows.
-        if (o_.upstream_rows) o_.upstream_rows->Publish(info_, p.date, p.rows);
+        if (o_.upstream_rows) o_.upstream_rows->Publish(info_, p.date, std::move(p.rows));
       } else {
         r = {DateResult::kFailed, 0, s.message()};
       }

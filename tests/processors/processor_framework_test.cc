@@ -740,5 +740,52 @@ TEST(UpstreamRowsTest, WhatCannotBeHeldIsLeftToTheWarehouse) {
   EXPECT_LE((*up)->peak_rows(), UpstreamRows::kMaxRowsPerTable);
 }
 
+TEST(SeasonTableTest, WindowHashIsTheDigestsFingerprintEveryTime) {
+  WriterFixture f;
+  auto cal = f.schedule.Calendar();
+  const std::string name = TeamDefenseGameSummarySchema().FullName();
+  // Two loads of the same season: equal rows, distinct tables.
+  InputReader r1(*f.wh, *cal), r2(*f.wh, *cal);
+  auto s1 = r1.Season(2024, WholeTables());
+  auto s2 = r2.Season(2024, WholeTables());
+  ASSERT_TRUE(s1.ok() && s2.ok());
+  const SeasonTable* t = (*s1)->Table(name);
+  const SeasonTable* same = (*s2)->Table(name);
+  ASSERT_TRUE(t && same && t->row_count() >= 20);
+  // The fingerprint of [b, e), computed by hand from the row digests.
+  auto expected = [&](const SeasonTable& table, size_t b, size_t e) {
+    const Row* rows = &table.EntityRows(table.entities()[0]).front();  // row 0
+    std::string bytes;
+    for (size_t i = b; i < e; ++i) {
+      const auto& d = table.Digest(rows[i]);
+      bytes.append(reinterpret_cast<const char*>(d.data()), d.size());
+    }
+    return HexPrefix(Sha256(bytes), 8);
+  };
+  for (int round = 0; round < 2; ++round)  // the second round is remembered
+    for (size_t b = 0; b < 10; ++b)
+      for (size_t e = b + 1; e < b + 10; ++e) {
+        EXPECT_EQ(t->WindowHash(b, e), expected(*t, b, e)) << b << " " << e;
+        EXPECT_EQ(same->WindowHash(b, e), t->WindowHash(b, e));
+      }
+  EXPECT_NE(t->WindowHash(0, 3), t->WindowHash(1, 4));
+  // A table of other rows never gets this table's remembered fingerprints.
+  auto rows = f.wh->SelectRows(TeamDefenseGameSummarySchema(), std::nullopt, std::nullopt);
+  ASSERT_TRUE(rows.ok());
+  const int makes = TeamDefenseGameSummarySchema().ColumnIndex("opp_paint_makes");
+  ASSERT_GE(makes, 0);
+  for (Row& r : *rows) r[static_cast<size_t>(makes)] = *AsInt(r[static_cast<size_t>(makes)]) + 1;
+  SeasonInputs changed(2024, *cal);
+  ASSERT_TRUE(changed.AddTable(name, std::move(rows).value()).ok());
+  const SeasonTable* other_rows = changed.Table(name);
+  ASSERT_NE(other_rows, nullptr);
+  EXPECT_EQ(other_rows->WindowHash(0, 3), expected(*other_rows, 0, 3));
+  EXPECT_NE(other_rows->WindowHash(0, 3), t->WindowHash(0, 3));
+  // Another thread computes the same fingerprints.
+  std::string other;
+  std::thread([&] { other = t->WindowHash(2, 7); }).join();
+  EXPECT_EQ(other, expected(*t, 2, 7));
+}
+
 }  // namespace
 }  // namespace phase4::processors

@@ -197,11 +197,11 @@ std::array<uint8_t, 32> Sha256(std::string_view data) {
 
 std::string HexPrefix(const std::array<uint8_t, 32>& digest, size_t bytes) {
   static const char* kHex = "0123456789abcdef";
-  std::string out;
-  out.reserve(bytes * 2);
-  for (size_t i = 0; i < bytes && i < digest.size(); ++i) {
-    out += kHex[digest[i] >> 4];
-    out += kHex[digest[i] & 15];
+  bytes = std::min(bytes, digest.size());
+  std::string out(bytes * 2, '\0');  // sized once: this runs for every output row
+  for (size_t i = 0; i < bytes; ++i) {
+    out[2 * i] = kHex[digest[i] >> 4];
+    out[2 * i + 1] = kHex[digest[i] & 15];
   }
   return out;
 }

@@ -98,10 +98,7 @@ void SetSourceTracking(OutputRow& row, const TrackingColumns& c, const SeasonTab
     row.Set(c.source_hash, Value());
     return;
   }
-  // The digests of consecutive rows are contiguous.
-  const auto& first = table.Digest(window.front());
-  std::string_view bytes(reinterpret_cast<const char*>(first.data()), window.size() * first.size());
-  row.Set(c.source_hash, HexPrefix(Sha256(bytes), 8));
+  row.Set(c.source_hash, table.WindowHash(b, e));
 }
 
 void SetEarlySeason(OutputRow& row, const TrackingColumns& c, int64_t games, int64_t needed) {

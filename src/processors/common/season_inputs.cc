@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
+#include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <numeric>
@@ -190,6 +192,44 @@ const std::vector<std::string_view>& SeasonTable::Texts(int col) const {
                        : SIZE_MAX;
   CheckColumn(col, n, "text");
   return texts_[static_cast<size_t>(col)];
+}
+
+uint64_t SeasonTable::NewId() {
+  static std::atomic<uint64_t> next{1};
+  return next.fetch_add(1, std::memory_order_relaxed);
+}
+
+std::string SeasonTable::WindowHash(size_t b, size_t e) const {
+  // Per thread, the recent windows of the last few tables asked about (a job
+  // fingerprints up to three tables per row). A window recurs on the next
+  // dates, so forgetting all of a table's now and then costs little and
+  // bounds the memory.
+  struct Memory {
+    uint64_t table = 0;
+    std::unordered_map<uint64_t, std::string> hashes;  // (b << 32 | e) -> hash
+  };
+  static constexpr size_t kTables = 8, kWindows = 4096;
+  thread_local std::array<Memory, kTables> memory;
+  thread_local size_t next_slot = 0;
+  Memory* m = nullptr;
+  for (auto& slot : memory)
+    if (slot.table == id_) m = &slot;
+  if (!m) {
+    m = &memory[next_slot];
+    next_slot = (next_slot + 1) % kTables;
+    m->table = id_;
+    m->hashes.clear();
+  }
+  if (m->hashes.size() >= kWindows) m->hashes.clear();
+  const uint64_t key = (static_cast<uint64_t>(b) << 32) | static_cast<uint64_t>(e);
+  auto [it, added] = m->hashes.try_emplace(key);
+  if (added) {
+    // The digests of consecutive rows are contiguous.
+    std::string_view bytes(reinterpret_cast<const char*>(digests_[b].data()),
+                           (e - b) * digests_[b].size());
+    it->second = HexPrefix(Sha256(bytes), 8);
+  }
+  return it->second;
 }
 
 const std::array<uint8_t, 32>& SeasonTable::Digest(const Row& row) const {

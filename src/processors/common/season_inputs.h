@@ -136,6 +136,11 @@ class SeasonTable {
   const std::vector<std::string_view>& Texts(int col) const;  // any other column
   // The latest processed_at among rows [b, e) (a null view when none).
   std::string_view LatestProcessedAt(size_t b, size_t e) const;
+  // The fingerprint of the non-empty rows [b, e): the first 16 hex digits of
+  // SHA-256 over their digests, oldest first (source_*_hash). Remembered per
+  // thread: an entity's window is often the same on consecutive dates (no
+  // game in between), and each job asks from its own thread.
+  std::string WindowHash(size_t b, size_t e) const;
   // Index of a row of this table (its position in the columns).
   size_t IndexOf(const Row& row) const { return static_cast<size_t>(&row - rows_.data()); }
   // [first, last) row indexes of a window span of this table.
@@ -161,6 +166,10 @@ class SeasonTable {
   }
   const Range* Find(std::string_view entity) const;
 
+  // Unique in the process and never reused (a copy shares its rows, so its
+  // id): keys WindowHash's memory.
+  uint64_t id_ = NewId();
+  static uint64_t NewId();
   const TableSchema* schema_ = nullptr;
   std::string entity_column_;
   int date_col_ = -1;

@@ -36,25 +36,36 @@ int CompareStored(const Value& a, const Value& b) {
 
 }  // namespace
 
-std::optional<Value> StoredValue(ColumnType type, const Value& v) {
-  if (IsNull(v)) return v;
+// Turns `v` into its stored form in place; false for a conversion not
+// modelled here.
+bool ToStoredValue(ColumnType type, Value& v) {
+  if (IsNull(v)) return true;
   switch (type) {
     case ColumnType::kInt:
     case ColumnType::kBool:
-      if (std::holds_alternative<int64_t>(v)) return v;
-      return std::nullopt;
+      return std::holds_alternative<int64_t>(v);
     case ColumnType::kReal:
-      if (const auto* i = std::get_if<int64_t>(&v)) return static_cast<double>(*i);
-      if (const auto* r = std::get_if<double>(&v)) {
-        if (std::isnan(*r)) return Value();  // SQLite binds NaN as NULL
-        if (*r == 0) return 0.0;             // a whole real is stored as an integer: -0.0 reads 0.0
-        return v;
+      if (const auto* i = std::get_if<int64_t>(&v)) {
+        v = static_cast<double>(*i);
+        return true;
       }
-      return std::nullopt;
+      if (const auto* r = std::get_if<double>(&v)) {
+        if (std::isnan(*r))
+          v = Value();  // SQLite binds NaN as NULL
+        else if (*r == 0)
+          v = 0.0;  // a whole real is stored as an integer: -0.0 reads 0.0
+        return true;
+      }
+      return false;
     default:  // TEXT columns
-      if (std::holds_alternative<std::string>(v)) return v;
-      return std::nullopt;
+      return std::holds_alternative<std::string>(v);
   }
+}
+
+std::optional<Value> StoredValue(ColumnType type, const Value& v) {
+  Value stored = v;
+  if (!ToStoredValue(type, stored)) return std::nullopt;
+  return stored;
 }
 
 Result<std::unique_ptr<UpstreamRows>> UpstreamRows::Create(
@@ -90,7 +101,7 @@ Result<std::unique_ptr<UpstreamRows>> UpstreamRows::Create(
   return rows;
 }
 
-void UpstreamRows::Publish(const ProcessorInfo& producer, Date d, const std::vector<Row>& rows) {
+void UpstreamRows::Publish(const ProcessorInfo& producer, Date d, std::vector<Row> rows) {
   auto it = tables_.find(producer.name);  // the map itself never changes after Create
   if (it == tables_.end()) return;
   Held& h = it->second;
@@ -107,30 +118,27 @@ void UpstreamRows::Publish(const ProcessorInfo& producer, Date d, const std::vec
       return;
     }
   }
-  // The copy is made outside the lock: only this producer writes its table,
-  // and the schema and columns never change.
+  // Converted outside the lock: only this producer writes its table, and the
+  // schema and columns never change. The rows become the held copy in place.
   const TableSchema& t = *h.schema;
   const size_t date_column = static_cast<size_t>(t.ColumnIndex(t.date_column));
   const Value date_text = FormatDate(d);
-  auto stored = std::make_shared<std::vector<Row>>();
-  stored->reserve(rows.size());
-  for (const Row& row : rows) {
+  for (Row& row : rows) {
     // A row of another date would be stored under that date: not d's rows.
     bool ok = row.size() == t.columns.size() && row[date_column] == date_text;
-    Row r(t.columns.size());
-    for (size_t k = 0; ok && k < h.columns.size(); ++k) {
-      const size_t i = static_cast<size_t>(h.columns[k]);
-      std::optional<Value> v = StoredValue(t.columns[i].type, row[i]);
-      ok = v.has_value();
-      if (ok) r[i] = std::move(*v);
+    for (size_t i = 0; ok && i < row.size(); ++i) {
+      if (h.wanted[i])
+        ok = ToStoredValue(t.columns[i].type, row[i]);
+      else
+        row[i] = Value();
     }
     if (!ok) {
       std::lock_guard<std::mutex> lock(mu_);
       ++not_held_;
       return;
     }
-    stored->push_back(std::move(r));
   }
+  auto stored = std::make_shared<std::vector<Row>>(std::move(rows));
   // SelectRows orders by the date column, then the other key columns.
   std::vector<size_t> order{date_column};
   for (const auto& k : t.primary_key)

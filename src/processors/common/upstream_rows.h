@@ -48,8 +48,8 @@ class UpstreamRows {
       const std::vector<const ProcessorInfo*>& jobs);
 
   // `producer` committed `rows` for `d` (its whole output for d). Holds them
-  // when some job of the run takes them.
-  void Publish(const ProcessorInfo& producer, Date d, const std::vector<Row>& rows);
+  // when some job of the run takes them (moved in: they become the held copy).
+  void Publish(const ProcessorInfo& producer, Date d, std::vector<Row> rows);
   // The rows of `table` for `d`, holding at least `columns` (the taker's
   // UpstreamColumnIndexes), or nullptr when not held (the caller reads the
   // warehouse). An empty list (every column) is never served.
