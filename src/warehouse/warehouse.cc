@@ -279,7 +279,12 @@ Result<std::unique_ptr<Warehouse>> Warehouse::Open(const std::string& dir, bool 
     // corrupt the file).
     PHASE4_RETURN_IF_ERROR(wh->Exec(fmt::format("PRAGMA {}.journal_mode=WAL", ds)));
     PHASE4_RETURN_IF_ERROR(wh->Exec(fmt::format("PRAGMA {}.synchronous=NORMAL", ds)));
-    PHASE4_RETURN_IF_ERROR(wh->Exec(fmt::format("PRAGMA {}.cache_size=-32768", ds)));  // 32 MiB
+    // 4 MiB of page cache per file and connection: a run-all holds about a
+    // dozen connections, season loads scan (a cache does not help them) and
+    // a writer's cache is dropped whenever another connection writes the
+    // file. 32 MiB cost about 50 MiB more RSS and was no faster
+    // (doc/benchmarks.md, fourth pass).
+    PHASE4_RETURN_IF_ERROR(wh->Exec(fmt::format("PRAGMA {}.cache_size=-4096", ds)));
   }
   // Init creates what is missing, migrates an older schema and refuses a
   // newer one; it is cheap when everything is current.
