@@ -270,10 +270,13 @@ Result<std::unique_ptr<Warehouse>> Warehouse::Open(const std::string& dir, bool 
                                .WithContext(fmt::format("cannot open {}", file)));
     // A new file gets 16 KiB pages: rows here are wide (up to ~1.4 KB), and
     // larger pages mean fewer page splits and WAL frames per date written.
-    // The size is fixed when the first table is created, so existing files
-    // keep theirs (doc/warehouse.md).
+    // Except the run history's file: it takes two small rows per date and
+    // job, each commit writing a few whole pages, so small pages there write
+    // less. The size is fixed when the first table is created, so existing
+    // files keep theirs (doc/warehouse.md).
     if (is_new)
-      PHASE4_RETURN_IF_ERROR(wh->Exec(fmt::format("PRAGMA {}.page_size={}", ds, kPageSize)));
+      PHASE4_RETURN_IF_ERROR(wh->Exec(
+          fmt::format("PRAGMA {}.page_size={}", ds, ds == "nba_reference" ? 4096 : kPageSize)));
     // WAL lets readers run beside one writer per file; NORMAL sync is safe
     // against process crashes (a power loss may lose the last commit, never
     // corrupt the file).

@@ -49,7 +49,7 @@ int64_t PageSize(Warehouse& wh, const std::string& dataset) {
   return st.ok() && st->Step() ? st->ColumnInt(0) : -1;
 }
 
-TEST(WarehouseTest, NewFilesGetLargePagesAndOldFilesKeepTheirs) {
+TEST(WarehouseTest, NewFilesGetTheirPageSizeAndOldFilesKeepTheirs) {
   testing::TempDir dir;
   {
     // A file created by an earlier release: 4 KiB pages, WAL, one table.
@@ -68,6 +68,7 @@ TEST(WarehouseTest, NewFilesGetLargePagesAndOldFilesKeepTheirs) {
   EXPECT_EQ(PageSize(**wh, "nba_raw"), 4096);
   EXPECT_EQ(PageSize(**wh, "nba_precompute"), 16384);
   EXPECT_EQ(PageSize(**wh, "nba_analytics"), 16384);
+  EXPECT_EQ(PageSize(**wh, "nba_reference"), 4096);  // the run history: small rows
   // The old file works as before.
   ASSERT_TRUE((*wh)->Begin().ok());
   ASSERT_TRUE((*wh)->InsertRows(ScheduleSchema(), {ScheduleRow("0022300001", "2023-10-24")}).ok());
