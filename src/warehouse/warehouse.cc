@@ -126,6 +126,11 @@ void Statement::Reset() {
   status_ = Status::OK();
 }
 
+void Statement::ResetKeepingBindings() {
+  sqlite3_reset(stmt_);
+  status_ = Status::OK();
+}
+
 int Statement::ColumnCount() const { return sqlite3_column_count(stmt_); }
 
 Statement::Kind Statement::ColumnKind(int i) const {
@@ -408,9 +413,10 @@ Status Warehouse::InsertRowsLocked(const TableSchema& t, const std::vector<Row>&
       return Status::IoError(msg);
     }
     for (size_t i = 0; i < row.size(); ++i) st.Bind(static_cast<int>(i + 1), row[i]);
+    for (size_t i = row.size(); i < t.columns.size(); ++i) st.BindNull(static_cast<int>(i + 1));
     st.Step();
     if (!st.status().ok()) return st.status().WithContext("writing " + t.FullName());
-    st.Reset();
+    st.ResetKeepingBindings();  // the next row binds every cell; the cache clears them at the end
     ++written;
   }
   return Status::OK();

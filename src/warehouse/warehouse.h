@@ -55,6 +55,9 @@ class Statement {
   bool Step();
   Status status() const { return status_; }
   void Reset();
+  // Reset, keeping the bound values: for a caller that binds every
+  // parameter again before the next Step (one insert per row).
+  void ResetKeepingBindings();
 
   int ColumnCount() const;
   // The storage class of a cell of the current row (BLOBs read as text).
