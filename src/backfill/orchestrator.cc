@@ -258,22 +258,18 @@ int RunPipelined(const RunAllOptions& o, std::FILE* out) {
   std::vector<const ProcessorInfo*> jobs;
   for (const ProcessorInfo* p : processors::AllProcessors())
     if (p->order >= o.start_from) jobs.push_back(p);
+  auto fail = [](const Status& s) {
+    fmt::print(stderr, "error: {}\n", s.message());
+    return kExitFatal;
+  };
   auto wh = Warehouse::Open(o.warehouse, /*create=*/false);
-  if (!wh.ok()) {
-    fmt::print(stderr, "error: {}\n", wh.status().message());
-    return kExitFatal;
-  }
+  if (!wh.ok()) return fail(wh.status());
   auto calendar = ReadCalendar(**wh, o.bootstrap_days);
+  if (!calendar.ok()) return fail(calendar.status());
   auto reads = processors::Phase3Reads(jobs);
+  if (!reads.ok()) return fail(reads.status());
   auto upstream = processors::UpstreamRows::Create(jobs);
-  if (!calendar.ok() || !reads.ok() || !upstream.ok()) {
-    fmt::print(stderr, "error: {}\n",
-               (!calendar.ok() ? calendar.status()
-                : !reads.ok()  ? reads.status()
-                               : upstream.status())
-                   .message());
-    return kExitFatal;
-  }
+  if (!upstream.ok()) return fail(upstream.status());
   std::vector<std::string> labels, names;
   for (const ProcessorInfo* p : jobs) {
     labels.push_back(fmt::format("#{} {}", p->order, p->name));

@@ -121,9 +121,8 @@ bool Statement::Step() {
 }
 
 void Statement::Reset() {
-  sqlite3_reset(stmt_);
+  ResetKeepingBindings();
   sqlite3_clear_bindings(stmt_);
-  status_ = Status::OK();
 }
 
 void Statement::ResetKeepingBindings() {
@@ -280,8 +279,9 @@ Result<std::unique_ptr<Warehouse>> Warehouse::Open(const std::string& dir, bool 
     // less. The size is fixed when the first table is created, so existing
     // files keep theirs (doc/warehouse.md).
     if (is_new)
-      PHASE4_RETURN_IF_ERROR(wh->Exec(
-          fmt::format("PRAGMA {}.page_size={}", ds, ds == "nba_reference" ? 4096 : kPageSize)));
+      PHASE4_RETURN_IF_ERROR(
+          wh->Exec(fmt::format("PRAGMA {}.page_size={}", ds,
+                               ds == ProcessorRunHistorySchema().dataset ? 4096 : kPageSize)));
     // WAL lets readers run beside one writer per file; NORMAL sync is safe
     // against process crashes (a power loss may lose the last commit, never
     // corrupt the file).

@@ -589,7 +589,7 @@ TEST(SharedSeasonsTest, AJobNeedingATableTheRunDidNotReadFails) {
 
 // --------------------------------------------------------------- UpstreamRows
 
-TEST(UpstreamRowsTest, StoredValueIsWhatSqliteReadsBack) {
+TEST(StoredValueTest, IsWhatSqliteReadsBack) {
   using T = ColumnType;
   EXPECT_EQ(StoredValue(T::kReal, Value(int64_t{7})), Value(7.0));
   EXPECT_EQ(StoredValue(T::kReal, Value(2.5)), Value(2.5));
@@ -624,16 +624,20 @@ std::vector<Row> DefenseRowsAsWritten(WriterFixture& f, Date d) {
   return std::move(rows).value();
 }
 
-TEST(UpstreamRowsTest, EveryTakerGetsWhatTheWarehouseReturns) {
-  WriterFixture f;
+// #1's output held for its takers in a run of every job, and its rows for d.
+class UpstreamRowsTest : public ::testing::Test, public WriterFixture {
+ protected:
   const ProcessorInfo& producer = TeamDefenseZoneAnalysisInfo();
   const TableSchema& s = *producer.output;
-  auto up = UpstreamRows::Create(AllProcessors());
+  Result<std::unique_ptr<UpstreamRows>> up = UpstreamRows::Create(AllProcessors());
+  std::vector<Row> rows = DefenseRowsAsWritten(*this, d);
+};
+
+TEST_F(UpstreamRowsTest, EveryTakerGetsWhatTheWarehouseReturns) {
   ASSERT_TRUE(up.ok()) << up.status().message();
-  std::vector<Row> rows = DefenseRowsAsWritten(f, f.d);
   ASSERT_EQ(rows.size(), 30u);
-  ASSERT_TRUE(f.wh->ReplaceDate(s, f.d, rows).ok());
-  (*up)->Publish(producer, f.d, rows);
+  ASSERT_TRUE(wh->ReplaceDate(s, d, rows).ok());
+  (*up)->Publish(producer, d, rows);
 
   int takers = 0;
   for (const ProcessorInfo* taker : AllProcessors()) {
@@ -642,9 +646,9 @@ TEST(UpstreamRowsTest, EveryTakerGetsWhatTheWarehouseReturns) {
     ++takers;
     auto columns = UpstreamColumnIndexes(*taker, s, producer.name);
     ASSERT_TRUE(columns.ok());
-    auto held = (*up)->Take(s, f.d, *columns);
+    auto held = (*up)->Take(s, d, *columns);
     ASSERT_NE(held, nullptr) << taker->name;
-    auto stored = f.wh->SelectRows(s, f.d, f.d, *columns);
+    auto stored = wh->SelectRows(s, d, d, *columns);
     ASSERT_TRUE(stored.ok());
     ASSERT_EQ(held->size(), stored->size());
     for (size_t r = 0; r < held->size(); ++r)
@@ -668,14 +672,9 @@ std::vector<Row> OnDate(std::vector<Row> rows, const TableSchema& s, Date d) {
   return rows;
 }
 
-TEST(UpstreamRowsTest, ADateIsDroppedOnceEveryTakerIsPastItOrGone) {
-  WriterFixture f;
-  const ProcessorInfo& producer = TeamDefenseZoneAnalysisInfo();
-  const TableSchema& s = *producer.output;
-  auto up = UpstreamRows::Create(AllProcessors());
+TEST_F(UpstreamRowsTest, ADateIsDroppedOnceEveryTakerIsPastItOrGone) {
   ASSERT_TRUE(up.ok());
-  const std::vector<Row> rows = DefenseRowsAsWritten(f, f.d);
-  const Date d1 = f.d, d2 = AddDays(f.d, 1), d0 = AddDays(f.d, -1);
+  const Date d1 = d, d2 = AddDays(d, 1), d0 = AddDays(d, -1);
   auto keys = UpstreamColumnIndexes(PlayerDailyCacheInfo(), s, producer.name);
   ASSERT_TRUE(keys.ok());
   (*up)->Publish(producer, d1, OnDate(rows, s, d1));
@@ -695,45 +694,40 @@ TEST(UpstreamRowsTest, ADateIsDroppedOnceEveryTakerIsPastItOrGone) {
   EXPECT_EQ((*up)->not_held(), 0);
 }
 
-TEST(UpstreamRowsTest, WhatCannotBeHeldIsLeftToTheWarehouse) {
-  WriterFixture f;
-  const ProcessorInfo& producer = TeamDefenseZoneAnalysisInfo();
-  const TableSchema& s = *producer.output;
-  auto up = UpstreamRows::Create(AllProcessors());
+TEST_F(UpstreamRowsTest, WhatCannotBeHeldIsLeftToTheWarehouse) {
   ASSERT_TRUE(up.ok());
-  std::vector<Row> rows = DefenseRowsAsWritten(f, f.d);
   auto composite = UpstreamColumnIndexes(PlayerCompositeFactorsInfo(), s, producer.name);
   ASSERT_TRUE(composite.ok());
 
   // Text in a REAL column a taker reads: SQLite's conversion is not modelled.
   std::vector<Row> odd = rows;
   odd[0][static_cast<size_t>(s.ColumnIndex("paint_defense_vs_league_avg"))] = std::string("1.5");
-  (*up)->Publish(producer, f.d, odd);
-  EXPECT_EQ((*up)->Take(s, f.d, *composite), nullptr);
+  (*up)->Publish(producer, d, odd);
+  EXPECT_EQ((*up)->Take(s, d, *composite), nullptr);
   EXPECT_EQ((*up)->not_held(), 1);
   // A row of another date.
   std::vector<Row> stray = rows;
-  stray[5] = OnDate({stray[5]}, s, AddDays(f.d, 1))[0];
-  (*up)->Publish(producer, f.d, stray);
+  stray[5] = OnDate({stray[5]}, s, AddDays(d, 1))[0];
+  (*up)->Publish(producer, d, stray);
   EXPECT_EQ((*up)->not_held(), 2);
 
-  (*up)->Publish(producer, f.d, rows);
-  EXPECT_NE((*up)->Take(s, f.d, *composite), nullptr);
-  EXPECT_EQ((*up)->Take(s, f.d, {}), nullptr) << "every column is read from the warehouse";
+  (*up)->Publish(producer, d, rows);
+  EXPECT_NE((*up)->Take(s, d, *composite), nullptr);
+  EXPECT_EQ((*up)->Take(s, d, {}), nullptr) << "every column is read from the warehouse";
   const int unread = s.ColumnIndex("games_in_sample");  // no taker reads it
-  EXPECT_EQ((*up)->Take(s, f.d, {0, 1, unread}), nullptr);
+  EXPECT_EQ((*up)->Take(s, d, {0, 1, unread}), nullptr);
 
   // The cap: rows beyond kMaxRowsPerTable wait in the warehouse only.
-  Date d = f.d;
+  Date last = d;
   size_t held = rows.size();
   while (held + rows.size() <= UpstreamRows::kMaxRowsPerTable) {
-    d = AddDays(d, 1);
-    (*up)->Publish(producer, d, OnDate(rows, s, d));
+    last = AddDays(last, 1);
+    (*up)->Publish(producer, last, OnDate(rows, s, last));
     held += rows.size();
   }
-  EXPECT_NE((*up)->Take(s, d, *composite), nullptr);
+  EXPECT_NE((*up)->Take(s, last, *composite), nullptr);
   EXPECT_EQ((*up)->not_held(), 2);
-  const Date over = AddDays(d, 1);
+  const Date over = AddDays(last, 1);
   (*up)->Publish(producer, over, OnDate(rows, s, over));
   EXPECT_EQ((*up)->Take(s, over, *composite), nullptr);
   EXPECT_EQ((*up)->not_held(), 3);

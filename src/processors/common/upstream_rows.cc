@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <limits>
 
 #include "processors/common/season_inputs.h"
 
@@ -34,8 +33,6 @@ int CompareStored(const Value& a, const Value& b) {
   return da < db ? -1 : da > db ? 1 : 0;
 }
 
-}  // namespace
-
 // Turns `v` into its stored form in place; false for a conversion not
 // modelled here.
 bool ToStoredValue(ColumnType type, Value& v) {
@@ -62,6 +59,8 @@ bool ToStoredValue(ColumnType type, Value& v) {
   }
 }
 
+}  // namespace
+
 std::optional<Value> StoredValue(ColumnType type, const Value& v) {
   Value stored = v;
   if (!ToStoredValue(type, stored)) return std::nullopt;
@@ -74,45 +73,31 @@ Result<std::unique_ptr<UpstreamRows>> UpstreamRows::Create(
   for (const ProcessorInfo* producer : jobs) {
     Held h;
     h.schema = producer->output;
-    std::vector<int> all;
+    h.wanted.assign(h.schema->columns.size(), false);
     for (const ProcessorInfo* taker : jobs) {
       const auto& ups = taker->phase4_upstreams;
       if (std::find(ups.begin(), ups.end(), producer->name) == ups.end()) continue;
-      const TableSchema* schema = FindTable(producer->name);
-      if (!schema || schema != producer->output)
-        return Status::InvalidInput(fmt::format("{}: upstream {} is not the output of job {}",
-                                                taker->name, producer->name, producer->name));
       PHASE4_ASSIGN_OR_RETURN(std::vector<int> columns,
-                              UpstreamColumnIndexes(*taker, *schema, producer->name));
+                              UpstreamColumnIndexes(*taker, *h.schema, producer->name));
       // A taker reading every column is served by the warehouse (Take).
       if (columns.empty()) continue;
-      all.insert(all.end(), columns.begin(), columns.end());
+      for (int c : columns) h.wanted[static_cast<size_t>(c)] = true;
       h.takers.push_back(taker->name);
     }
     if (h.takers.empty()) continue;
-    std::sort(all.begin(), all.end());
-    all.erase(std::unique(all.begin(), all.end()), all.end());
-    h.columns = std::move(all);
-    h.wanted.assign(h.schema->columns.size(), false);
-    for (int c : h.columns) h.wanted[static_cast<size_t>(c)] = true;
     for (const auto& t : h.takers) rows->passed_.emplace(t, std::nullopt);
-    rows->tables_.emplace(producer->name, std::move(h));
+    rows->tables_.emplace(h.schema->name, std::move(h));
   }
   return rows;
 }
 
 void UpstreamRows::Publish(const ProcessorInfo& producer, Date d, std::vector<Row> rows) {
-  auto it = tables_.find(producer.name);  // the map itself never changes after Create
+  auto it = tables_.find(producer.output->name);  // the map never changes after Create
   if (it == tables_.end()) return;
   Held& h = it->second;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    bool wanted = false;
-    for (const auto& t : h.takers) {
-      auto p = passed_.find(t);
-      wanted = wanted || (p != passed_.end() && (!p->second || *p->second < d));
-    }
-    if (!wanted) return;
+    if (std::optional<Date> passed = PassedLocked(h); passed && *passed >= d) return;  // unwanted
     if (h.rows + rows.size() > kMaxRowsPerTable) {
       ++not_held_;
       return;
@@ -185,16 +170,21 @@ void UpstreamRows::Leave(const std::string& taker) {
   for (auto& [name, h] : tables_) TidyLocked(h);
 }
 
-void UpstreamRows::TidyLocked(Held& h) {
-  // Every remaining taker is past `passed`; none left: drop everything.
-  Date passed = Date::max();
+std::optional<Date> UpstreamRows::PassedLocked(const Held& h) const {
+  Date passed = Date::max();  // no taker left: past everything
   for (const auto& t : h.takers) {
     auto p = passed_.find(t);
-    if (p == passed_.end()) continue;  // left
-    if (!p->second) return;            // has passed nothing yet: keeps everything
+    if (p == passed_.end()) continue;     // left
+    if (!p->second) return std::nullopt;  // has passed nothing yet
     passed = std::min(passed, *p->second);
   }
-  const auto end = h.dates.upper_bound(passed);
+  return passed;
+}
+
+void UpstreamRows::TidyLocked(Held& h) {
+  const std::optional<Date> passed = PassedLocked(h);
+  if (!passed) return;
+  const auto end = h.dates.upper_bound(*passed);
   for (auto i = h.dates.begin(); i != end; ++i) h.rows -= i->second->size();
   h.dates.erase(h.dates.begin(), end);
 }

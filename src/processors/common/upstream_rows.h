@@ -42,8 +42,8 @@ class UpstreamRows {
 
   // `jobs` are the jobs of the run. A table is held when it is the output of
   // one of them and some other reads it (phase4_upstreams), with the union of
-  // the takers' upstream_columns. Fails on a job declaring an unknown table
-  // or column, as InputsFor would.
+  // the takers' upstream_columns. Fails on a job declaring an unknown
+  // column, as InputsFor would.
   static Result<std::unique_ptr<UpstreamRows>> Create(
       const std::vector<const ProcessorInfo*>& jobs);
 
@@ -70,15 +70,17 @@ class UpstreamRows {
  private:
   struct Held {
     const TableSchema* schema = nullptr;
-    std::vector<int> columns;  // ascending; the union of the takers' columns
-    std::vector<bool> wanted;  // by schema column: in `columns`
+    std::vector<bool> wanted;  // by schema column: some taker reads it
     std::vector<std::string> takers;
-    // Stored form, in SelectRows order, NULL outside `columns`.
+    // Stored form, in SelectRows order, NULL in the columns not wanted.
     std::map<Date, std::shared_ptr<const std::vector<Row>>> dates;
     size_t rows = 0;  // in `dates`
   };
 
   UpstreamRows() = default;
+  // The date every remaining taker of `h` is past (Date::max() when none is
+  // left), or nullopt while one has passed nothing yet.
+  std::optional<Date> PassedLocked(const Held& h) const;
   // Drops the dates of `h` every remaining taker is past.
   void TidyLocked(Held& h);
 
