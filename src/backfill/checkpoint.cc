@@ -61,50 +61,6 @@ fs::path WithSuffix(const fs::path& p, std::string_view suffix) {
   return out;
 }
 
-Status FsyncDir(const fs::path& dir) {
-  int fd = open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0)
-    return Status::IoError("cannot open directory " + dir.string() + ": " + ErrnoText(errno));
-  int rc = fsync(fd);
-  int err = errno;
-  close(fd);
-  if (rc != 0)
-    return Status::IoError("cannot fsync directory " + dir.string() + ": " + ErrnoText(err));
-  return Status::OK();
-}
-
-// temp file in the same directory -> fsync -> rename over target -> fsync dir.
-Status WriteFileAtomically(const fs::path& target, const std::string& text) {
-  const fs::path tmp = WithSuffix(target, ".tmp");
-  auto fail = [&](const std::string& step, int err) {
-    unlink(tmp.c_str());
-    return Status::IoError("cannot save checkpoint " + target.string() + ": " + step + ": " +
-                           ErrnoText(err));
-  };
-  int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
-  if (fd < 0) return fail("cannot create " + tmp.string(), errno);
-  size_t done = 0;
-  while (done < text.size()) {
-    ssize_t n = write(fd, text.data() + done, text.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      int err = n < 0 ? errno : EIO;
-      close(fd);
-      return fail("cannot write " + tmp.string(), err);
-    }
-    done += static_cast<size_t>(n);
-  }
-  if (fsync(fd) != 0) {
-    int err = errno;
-    close(fd);
-    return fail("cannot fsync " + tmp.string(), err);
-  }
-  if (close(fd) != 0) return fail("cannot close " + tmp.string(), errno);
-  if (rename(tmp.c_str(), target.c_str()) != 0) return fail("cannot rename " + tmp.string(), errno);
-  return FsyncDir(target.parent_path())
-      .WithContext("checkpoint " + target.string() + " written but not yet durable");
-}
-
 // The file's text; nullopt when it does not exist.
 Result<std::optional<std::string>> ReadCheckpointFile(const fs::path& path) {
   int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
@@ -498,9 +454,10 @@ Result<Checkpoint> Checkpoint::Open(const fs::path& dir, std::string_view job, D
   Checkpoint cp(path, std::move(lock), CheckpointState(std::string(job), start, end, total_days),
                 options.clock);
   cp.on_saved_ = options.on_saved;
+  cp.file_ = std::make_shared<AtomicFile>(path);
   if (options.background_saves)
     cp.writer_ = std::make_unique<OrderedWriter>(
-        [path](const std::string& text) { return WriteFileAtomically(path, text); },
+        [file = cp.file_](const std::string& text) { return file->Replace(text); },
         kBackgroundSaveDepth);
   PHASE4_ASSIGN_OR_RETURN(std::optional<std::string> text, ReadCheckpointFile(path));
   if (!text) return cp;
@@ -531,7 +488,7 @@ Result<Checkpoint> Checkpoint::Open(const fs::path& dir, std::string_view job, D
                            loaded.status().message() + ") and cannot be moved aside to " +
                            aside.string() + ": " + ErrnoText(errno));
   }
-  PHASE4_RETURN_IF_ERROR(FsyncDir(dir));
+  PHASE4_RETURN_IF_ERROR(FsyncDirectory(dir));
   cp.warnings_.push_back("checkpoint " + path.string() + " is corrupt (" +
                          loaded.status().message() + "); moved it to " + aside.string() +
                          " and starting fresh");
@@ -565,7 +522,7 @@ Status Checkpoint::Commit(CheckpointState next, std::optional<Date> d, bool fail
   if (writer_) {
     PHASE4_RETURN_IF_ERROR(writer_->Submit(std::move(text), std::move(saved)));
   } else {
-    PHASE4_RETURN_IF_ERROR(WriteFileAtomically(path_, text));
+    PHASE4_RETURN_IF_ERROR(file_->Replace(text));
     if (saved) saved();
   }
   state_ = std::move(next);

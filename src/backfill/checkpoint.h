@@ -26,6 +26,7 @@
 #include <string_view>
 #include <vector>
 
+#include "backfill/atomic_file.h"
 #include "backfill/file_lock.h"
 #include "backfill/ordered_writer.h"
 #include "calendar/date.h"
@@ -159,8 +160,8 @@ class Checkpoint {
   // error, if any. Immediate without background saves. The destructor also
   // waits (the lock is released after the last save).
   Status Flush();
-  // Writes the current state atomically: `<file>.tmp` in the same
-  // directory, fsync, rename over the file, fsync the directory.
+  // Writes the current state atomically (AtomicFile): `<file>.tmp` in the
+  // same directory, fsync, rename over the file, fsync the directory.
   Status Save();
 
   bool IsDone(Date d) const { return state_.IsDone(d); }
@@ -198,7 +199,10 @@ class Checkpoint {
 
   std::filesystem::path path_;
   FileLock lock_;
-  // Declared after lock_ so that it is destroyed first: queued saves finish
+  // Writes the file; shared with the writer's thread. Destroyed before lock_:
+  // its temp file is removed while the lock is still held.
+  std::shared_ptr<AtomicFile> file_;
+  // Declared after file_ so that it is destroyed first: queued saves finish
   // while the lock is still held.
   std::unique_ptr<OrderedWriter> writer_;
   CheckpointState state_;

@@ -171,17 +171,21 @@ TEST(CheckpointTest, BackgroundSaveErrorIsReportedByFlushAndTheNextMark) {
   EXPECT_FALSE(cp->MarkSuccess(D("2024-01-04")).ok());
 }
 
-TEST(CheckpointTest, AtomicSaveLeavesNoTempFiles) {
+TEST(CheckpointTest, AtomicSavesKeepOneTempFileWhileOpenAndNoneOnceClosed) {
   TempDir tmp;
   {
     auto cp = OpenGolden(tmp.path());
     ASSERT_TRUE(cp.ok()) << cp.status().message();
     MarkGoldenSequence(*cp);
     ASSERT_TRUE(cp->Save().ok());
+    // The temp file holds the state before the last save (AtomicFile reuses it).
     EXPECT_EQ(
         ListDir(tmp.path()),
         (std::vector<std::string>{"team_defense_zone_analysis_2024-01-01_2024-01-10.json",
-                                  "team_defense_zone_analysis_2024-01-01_2024-01-10.json.lock"}));
+                                  "team_defense_zone_analysis_2024-01-01_2024-01-10.json.lock",
+                                  "team_defense_zone_analysis_2024-01-01_2024-01-10.json.tmp"}));
+    EXPECT_EQ(ReadFile(cp->path()), kGoldenJson);
+    EXPECT_EQ(ReadFile(cp->path().string() + ".tmp"), kGoldenJson);  // Save wrote the same state
   }
   // Closing releases the lock and removes the lock file.
   EXPECT_EQ(ListDir(tmp.path()),
@@ -468,8 +472,10 @@ TEST(CheckpointTest, NoResumeStartsFreshAndReplacesTheFileOnFirstSave) {
   ASSERT_TRUE(s.ok()) << s.status().message();
   EXPECT_EQ(s->processed(), 1);
   EXPECT_TRUE(s->successful_dates().empty());
-  // No corrupt copy was made: --no-resume discards on purpose.
-  EXPECT_EQ(ListDir(tmp.path()).size(), 2u);  // the file and its lock
+  // No corrupt copy was made: --no-resume discards on purpose. The temp
+  // file holds the discarded text until the checkpoint closes.
+  EXPECT_EQ(ListDir(tmp.path()).size(), 3u);  // the file, its lock and its temp file
+  EXPECT_EQ(ReadFile(cp->path().string() + ".tmp"), kGoldenJson);
 }
 
 TEST(CheckpointTest, InspectReadsWithoutChangingAnything) {
