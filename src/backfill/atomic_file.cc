@@ -88,7 +88,7 @@ Status AtomicFile::Replace(std::string_view text) {
       exchanged = true;
     } else if (errno == EINVAL || errno == ENOSYS || errno == EOPNOTSUPP) {
       exchange_supported_ = false;  // this file system cannot: plain renames from now on
-    } else if (errno != ENOENT) {  // ENOENT: no target yet (the first save)
+    } else if (errno != ENOENT) {   // ENOENT: no target yet (the first save)
       return fail("cannot rename " + temp_.string(), errno);
     }
   }

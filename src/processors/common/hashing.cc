@@ -16,6 +16,8 @@ namespace {
 
 void AppendShortestRepr(std::string& out, double x);
 
+}  // namespace
+
 void AppendPythonFloatRepr(std::string& out, double x) {
   if (std::isnan(x)) {
     out += "nan";
@@ -63,6 +65,8 @@ void AppendPythonFloatRepr(std::string& out, double x) {
   }
   AppendShortestRepr(out, x);
 }
+
+namespace {
 
 void AppendShortestRepr(std::string& out, double x) {
   // Shortest round-trip digits in scientific form: [-]d[.ddd]e[+-]XX.
@@ -228,8 +232,8 @@ DataHasher::DataHasher(const TableSchema& schema, const std::vector<std::string>
 }
 
 std::string DataHasher::operator()(const Row& row) const {
-  std::string joined;
-  joined.reserve(1024);
+  thread_local std::string joined;  // keeps its capacity: this runs for every output row
+  joined.clear();
   for (size_t k = 0; k < parts_.size(); ++k) {
     if (k) joined += '|';
     joined += parts_[k].first;

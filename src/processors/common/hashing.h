@@ -17,6 +17,8 @@ namespace phase4::processors {
 // `.0` for integral values (35.0), otherwise `1e+16` / `1.5e-05`; `inf`,
 // `-inf`, `nan`.
 std::string PythonFloatRepr(double x);
+// The same, appended to `out`.
+void AppendPythonFloatRepr(std::string& out, double x);
 // The same without the shortcut for short decimals (tests compare the two).
 std::string PythonFloatReprGeneral(double x);
 

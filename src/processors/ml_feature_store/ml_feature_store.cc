@@ -413,15 +413,20 @@ std::optional<std::string> TextCell(const Row& r, int col) {
 // `3.0`), which is valid JSON for finite values; names and labels quoted.
 std::string JsonNumbers(const std::array<double, kFeatureCount>& v) {
   std::string out = "[";
+  out.reserve(12 * v.size());  // one allocation for most rows
   for (size_t i = 0; i < v.size(); ++i) {
     if (i) out += ", ";
-    out += PythonFloatRepr(v[i]);
+    AppendPythonFloatRepr(out, v[i]);
   }
-  return out + "]";
+  out += ']';
+  return out;
 }
 template <typename Strings>
 std::string JsonStrings(const Strings& v) {
+  size_t size = 2;
+  for (std::string_view s : v) size += s.size() + 4;
   std::string out = "[";
+  out.reserve(size);
   bool first = true;
   for (std::string_view s : v) {
     if (!first) out += ", ";
@@ -430,7 +435,8 @@ std::string JsonStrings(const Strings& v) {
     out += s;
     out += '"';
   }
-  return out + "]";
+  out += ']';
+  return out;
 }
 
 const std::string& FeatureNamesJson() {

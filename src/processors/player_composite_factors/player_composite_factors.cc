@@ -21,6 +21,7 @@ namespace {
 // Everything is appended in place: four objects per player and date.
 class JsonObject {
  public:
+  JsonObject() { body_.reserve(256); }  // the largest object fits: one allocation
   JsonObject& Null(std::string_view k) { return Raw(k, "null"); }
   JsonObject& Bool(std::string_view k, bool v) { return Raw(k, v ? "true" : "false"); }
   JsonObject& Int(std::string_view k, int64_t v) {
@@ -28,7 +29,11 @@ class JsonObject {
     fmt::format_to(std::back_inserter(body_), "{}", v);
     return *this;
   }
-  JsonObject& Real(std::string_view k, double v) { return Raw(k, PythonFloatRepr(v)); }
+  JsonObject& Real(std::string_view k, double v) {
+    Key(k);
+    AppendPythonFloatRepr(body_, v);
+    return *this;
+  }
   JsonObject& OptReal(std::string_view k, std::optional<double> v) {
     return v ? Real(k, *v) : Null(k);
   }
@@ -47,7 +52,11 @@ class JsonObject {
     body_ += ']';
     return *this;
   }
-  std::string Build() const { return "{" + body_ + "}"; }
+  // The object's text; call once, last.
+  std::string Build() {
+    body_ += '}';
+    return std::move(body_);
+  }
 
  private:
   // Appends `v` as a JSON string; text needing no escape is copied whole.
@@ -71,7 +80,7 @@ class JsonObject {
     body_ += '"';
   }
   void Key(std::string_view k) {
-    if (!body_.empty()) body_ += ", ";
+    if (body_.size() > 1) body_ += ", ";
     Quote(k);
     body_ += ": ";
   }
@@ -80,7 +89,7 @@ class JsonObject {
     body_ += v;
     return *this;
   }
-  std::string body_;
+  std::string body_ = "{";
 };
 
 std::string JsonArray(const std::vector<std::string>& v) {
@@ -313,6 +322,7 @@ Result<std::vector<Row>> ComputePlayerCompositeFactors(Date d, const ProcessorIn
     if (auto k = TextAt(r, dc.team)) defense_rows.emplace(*k, &r);
   // The team context of D by team (the opponent's readiness).
   std::unordered_map<std::string, const Row*> team_rows;
+  const int player_col = ctx->Col("player_lookup");
   const int team_col = tctx->Col("team_abbr");
   const int team_ready_col = tctx->Col("is_production_ready");
   for (const Row* r : tctx->RowsOn(d))
@@ -322,7 +332,7 @@ Result<std::vector<Row>> ComputePlayerCompositeFactors(Date d, const ProcessorIn
   std::unordered_set<std::string> seen;
   for (const Row* cr : ctx->RowsOn(d)) {
     const Row& x = *cr;
-    std::optional<std::string> player = TextAt(x, ctx->Col("player_lookup"));
+    std::optional<std::string> player = TextAt(x, player_col);
     if (!player || !seen.insert(*player).second) continue;  // first row per player (decision 9)
     const std::string team = TextAt(x, c.team).value_or("");
     const std::optional<std::string> opponent = TextAt(x, c.opponent);
