@@ -150,6 +150,8 @@ class Warehouse {
  private:
   Warehouse(std::string dir, sqlite3* db);
   Status InsertRowsLocked(const TableSchema& table, const std::vector<Row>& rows);
+  // Rows per multi-row INSERT (InsertRowsLocked).
+  static constexpr size_t kRowsPerInsert = 16;
   // SELECT of `columns` (`*` when empty) of the rows within [start, end],
   // bound and ready to step; `ordered` sorts by date and primary key.
   Result<Statement> PrepareSelect(const TableSchema& table, std::optional<Date> start,

@@ -1,5 +1,6 @@
 #include "warehouse/warehouse.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
@@ -118,6 +119,47 @@ TEST(WarehouseTest, ReplaceDateIsAllOrNothing) {
   // A successful replace leaves exactly the new rows.
   ASSERT_TRUE(wh->ReplaceDate(ScheduleSchema(), d, {ScheduleRow("0022300009", "2023-10-24")}).ok());
   EXPECT_EQ(*wh->CountRows(ScheduleSchema()), 1);
+}
+
+// Rows are inserted 16 to a statement, the rest one by one: 37 rows take
+// both paths. A refused row anywhere refuses the whole date.
+TEST(WarehouseTest, ReplaceDateWritesEveryRowOfALargeDateOrNone) {
+  testing::TempDir dir;
+  auto wh = std::move(Warehouse::Open(dir.str(), true)).value();
+  const Date d = MakeDate(2023, 10, 24);
+  auto rows_of = [](int n, int first_id) {
+    std::vector<Row> rows;
+    for (int i = 0; i < n; ++i)
+      rows.push_back(ScheduleRow(fmt::format("00223{:05d}", first_id + i), "2023-10-24"));
+    return rows;
+  };
+  const std::vector<Row> written = rows_of(37, 1);
+  ASSERT_TRUE(wh->ReplaceDate(ScheduleSchema(), d, written).ok());
+  auto back = wh->SelectRows(ScheduleSchema(), d, d);
+  ASSERT_TRUE(back.ok()) << back.status().message();
+  ASSERT_EQ(back->size(), written.size());
+  for (size_t i = 0; i < written.size(); ++i) {
+    ASSERT_EQ((*back)[i].size(), written[i].size());
+    for (size_t c = 0; c < written[i].size(); ++c)
+      EXPECT_EQ((*back)[i][c], written[i][c]) << "row " << i << " column " << c;
+  }
+
+  // A duplicate key in the second batch of 16, then a row refused by a
+  // CHECK constraint among the last five: each time nothing of the new date
+  // is written and the 37 rows stay.
+  std::vector<Row> duplicate = rows_of(37, 100);
+  duplicate[20] = duplicate[3];
+  std::vector<Row> bad_flag = rows_of(37, 200);
+  bad_flag[35][static_cast<size_t>(ScheduleSchema().ColumnIndex("is_playoffs"))] = int64_t{7};
+  for (const auto* rows : {&duplicate, &bad_flag}) {
+    Status s = wh->ReplaceDate(ScheduleSchema(), d, *rows);
+    EXPECT_FALSE(s.ok());
+    EXPECT_NE(s.message().find("constraint failed"), std::string::npos) << s.message();
+    auto kept = wh->SelectRows(ScheduleSchema(), d, d);
+    ASSERT_TRUE(kept.ok());
+    ASSERT_EQ(kept->size(), written.size());
+    EXPECT_EQ(std::get<std::string>(kept->front()[0]), "0022300001");
+  }
 }
 
 TEST(WarehouseTest, RefusesANewerSchemaAndMigratesAnOlderOne) {

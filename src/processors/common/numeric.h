@@ -35,18 +35,13 @@ struct IntSum {
     }
   }
   // Adds cells [b, e) of a columnar copy (SeasonTable::Ints).
-  // Without branches, so that the loop vectorizes: windows are summed for
-  // every entity, column and date.
   template <typename Column>
   void AddRange(const Column& c, size_t b, size_t e) {
-    int64_t s = 0, n = 0;
     for (size_t i = b; i < e; ++i) {
-      const bool present = c.present(i);
-      s += present ? c.value[i] : 0;
-      n += present;
+      if (!c.present(i)) continue;
+      sum += c.value[i];
+      ++non_null;
     }
-    sum += s;
-    non_null += static_cast<int>(n);
   }
   bool all_null() const { return non_null == 0; }
 };
