@@ -70,7 +70,7 @@ class BackfillRun {
       p.kind = DateResult::kSkippedBootstrap;
       return p;
     }
-    auto deps = CheckDependencies(read_wh, calendar_, info_, d);
+    auto deps = CheckDependencies(read_wh, calendar_, info_, d, o_.upstream_rows);
     if (!deps.ok() || !deps->ok()) {
       p.error = deps.ok() ? deps->error : deps.status().message();
       return p;

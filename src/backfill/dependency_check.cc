@@ -16,12 +16,14 @@ Result<bool> HasRowsOn(Warehouse& wh, const TableSchema& table, Date d) {
 }
 
 Result<DependencyReport> CheckDependencies(Warehouse& wh, const SeasonCalendar& calendar,
-                                           const processors::ProcessorInfo& info, Date d) {
+                                           const processors::ProcessorInfo& info, Date d,
+                                           const processors::UpstreamRows* held) {
   DependencyReport r;
   for (const auto& up : info.phase4_upstreams) {
     const processors::ProcessorInfo* upstream = processors::FindProcessor(up);
     if (!upstream)
       return Status::FailedPrecondition(fmt::format("unknown upstream processor {}", up));
+    if (held && held->HasRows(*upstream->output, d)) continue;
     PHASE4_ASSIGN_OR_RETURN(bool present, HasRowsOn(wh, *upstream->output, d));
     if (!present) r.missing_phase4.push_back(upstream->output->FullName());
   }

@@ -9,6 +9,7 @@
 #include "calendar/season_calendar.h"
 #include "common/status.h"
 #include "processors/common/processor.h"
+#include "processors/common/upstream_rows.h"
 #include "warehouse/warehouse.h"
 
 namespace phase4 {
@@ -22,9 +23,12 @@ struct DependencyReport {
   bool ok() const { return error.empty(); }
 };
 
-// Counts nothing: each check is one indexed EXISTS query.
+// Counts nothing: each check is one indexed EXISTS query, except that an
+// upstream Phase 4 table whose rows for D an in-process run-all holds in
+// memory (`held`, may be null) is present without a query.
 Result<DependencyReport> CheckDependencies(Warehouse& wh, const SeasonCalendar& calendar,
-                                           const processors::ProcessorInfo& info, Date d);
+                                           const processors::ProcessorInfo& info, Date d,
+                                           const processors::UpstreamRows* held = nullptr);
 
 // True when `table` has at least one row whose date column equals d.
 Result<bool> HasRowsOn(Warehouse& wh, const TableSchema& table, Date d);

@@ -317,6 +317,41 @@ TEST(DependencyCheckTest, MissingUpstreamPhase4RowsNameTheTables) {
             "nba_precompute.player_shot_zone_analysis]");
 }
 
+// In an in-process run-all, an upstream's rows for D held in memory were
+// committed before they were published: they answer the check for D without a
+// query. Nothing held (another date, an empty date) still asks the warehouse.
+TEST(DependencyCheckTest, HeldUpstreamRowsArePresentForTheirDateOnly) {
+  TempDir dir;
+  auto wh = std::move(Warehouse::Open(dir.str(), true)).value();
+  auto held = processors::UpstreamRows::Create(processors::AllProcessors());
+  ASSERT_TRUE(held.ok()) << held.status().message();
+  const auto& defense = *processors::FindProcessor("team_defense_zone_analysis");
+  const auto& shots = *processors::FindProcessor("player_shot_zone_analysis");
+  const auto& composite = *processors::FindProcessor("player_composite_factors");
+  const Date d = MakeDate(2024, 1, 15), next = MakeDate(2024, 1, 16);
+  const TableSchema& t = *defense.output;
+  Row row(t.size());
+  row[static_cast<size_t>(t.ColumnIndex(t.date_column))] = FormatDate(d);
+  row[static_cast<size_t>(t.ColumnIndex("team_abbr"))] = std::string("BOS");
+  (*held)->Publish(defense, d, {row});
+  (*held)->Publish(shots, d, {});  // a date without rows holds nothing to count
+  EXPECT_TRUE((*held)->HasRows(t, d));
+  EXPECT_FALSE((*held)->HasRows(t, next));
+  EXPECT_FALSE((*held)->HasRows(*shots.output, d));
+
+  SeasonCalendar cal({});
+  auto with = CheckDependencies(*wh, cal, composite, d, held->get());
+  ASSERT_TRUE(with.ok()) << with.status().message();
+  EXPECT_EQ(with->missing_phase4,
+            std::vector<std::string>{"nba_precompute.player_shot_zone_analysis"});
+  auto without = CheckDependencies(*wh, cal, composite, d);
+  ASSERT_TRUE(without.ok()) << without.status().message();
+  EXPECT_EQ(without->missing_phase4.size(), 2u);
+  auto other_date = CheckDependencies(*wh, cal, composite, next, held->get());
+  ASSERT_TRUE(other_date.ok()) << other_date.status().message();
+  EXPECT_EQ(other_date->missing_phase4.size(), 2u);
+}
+
 TEST(ExecutionStagesTest, EveryProcessorRunsAfterItsUpstreams) {
   auto stages = ExecutionStages();
   std::map<std::string, size_t> stage_of;

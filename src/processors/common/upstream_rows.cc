@@ -128,11 +128,14 @@ void UpstreamRows::Publish(const ProcessorInfo& producer, Date d, std::vector<Ro
   std::vector<size_t> order{date_column};
   for (const auto& k : t.primary_key)
     if (k != t.date_column) order.push_back(static_cast<size_t>(t.ColumnIndex(k)));
-  std::sort(stored->begin(), stored->end(), [&](const Row& a, const Row& b) {
+  auto before = [&](const Row& a, const Row& b) {
     for (size_t i : order)
       if (int c = CompareStored(a[i], b[i]); c != 0) return c < 0;
     return false;
-  });
+  };
+  // Processors mostly emit their rows in key order already.
+  if (!std::is_sorted(stored->begin(), stored->end(), before))
+    std::sort(stored->begin(), stored->end(), before);
   std::lock_guard<std::mutex> lock(mu_);
   h.rows += stored->size();
   peak_rows_ = std::max(peak_rows_, h.rows);
@@ -154,6 +157,14 @@ std::shared_ptr<const std::vector<Row>> UpstreamRows::Take(const TableSchema& ta
   if (held == h.dates.end()) return nullptr;
   ++served_;
   return held->second;
+}
+
+bool UpstreamRows::HasRows(const TableSchema& table, Date d) const {
+  auto it = tables_.find(table.name);
+  if (it == tables_.end() || it->second.schema != &table) return false;
+  std::lock_guard<std::mutex> lock(mu_);
+  auto held = it->second.dates.find(d);
+  return held != it->second.dates.end() && !held->second->empty();
 }
 
 void UpstreamRows::Passed(const std::string& taker, Date d) {

@@ -55,6 +55,9 @@ class UpstreamRows {
   // warehouse). An empty list (every column) is never served.
   std::shared_ptr<const std::vector<Row>> Take(const TableSchema& table, Date d,
                                                const std::vector<int>& columns) const;
+  // True when rows of `table` for `d` are held (then the warehouse has them:
+  // they were published after their commit).
+  bool HasRows(const TableSchema& table, Date d) const;
   // `taker` has computed every date up to `d` it will compute (dates only
   // grow): what only it still needed is dropped.
   void Passed(const std::string& taker, Date d);
