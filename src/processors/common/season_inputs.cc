@@ -522,11 +522,12 @@ Result<ScannedRows> ScanTable(Warehouse& wh, const TableSchema& schema, Date fro
   ScannedRows out;
   out.loaded = loaded;
   const int width = static_cast<int>(schema.size());
+  const std::vector<char> keep_column(loaded.begin(), loaded.end());  // read for every cell
   RowDigestEncoder digest;
   Status s = wh.ScanCells(schema, from, to, [&](const Statement& st) {
     Row row(schema.size());
     for (int c = 0; c < width; ++c) {
-      const bool keep = loaded[static_cast<size_t>(c)];
+      const bool keep = keep_column[static_cast<size_t>(c)];
       Value& cell = row[static_cast<size_t>(c)];
       switch (st.ColumnKind(c)) {
         case Statement::Kind::kNull:

@@ -73,7 +73,7 @@ Result<std::unique_ptr<UpstreamRows>> UpstreamRows::Create(
   for (const ProcessorInfo* producer : jobs) {
     Held h;
     h.schema = producer->output;
-    h.wanted.assign(h.schema->columns.size(), false);
+    h.wanted.assign(h.schema->columns.size(), 0);
     for (const ProcessorInfo* taker : jobs) {
       const auto& ups = taker->phase4_upstreams;
       if (std::find(ups.begin(), ups.end(), producer->name) == ups.end()) continue;
@@ -81,7 +81,7 @@ Result<std::unique_ptr<UpstreamRows>> UpstreamRows::Create(
                               UpstreamColumnIndexes(*taker, *h.schema, producer->name));
       // A taker reading every column is served by the warehouse (Take).
       if (columns.empty()) continue;
-      for (int c : columns) h.wanted[static_cast<size_t>(c)] = true;
+      for (int c : columns) h.wanted[static_cast<size_t>(c)] = 1;
       h.takers.push_back(taker->name);
     }
     if (h.takers.empty()) continue;

@@ -73,7 +73,9 @@ class UpstreamRows {
  private:
   struct Held {
     const TableSchema* schema = nullptr;
-    std::vector<bool> wanted;  // by schema column: some taker reads it
+    // By schema column: some taker reads it (bytes, not vector<bool>: read
+    // for every cell published).
+    std::vector<char> wanted;
     std::vector<std::string> takers;
     // Stored form, in SelectRows order, NULL in the columns not wanted.
     std::map<Date, std::shared_ptr<const std::vector<Row>>> dates;
