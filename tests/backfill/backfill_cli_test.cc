@@ -515,6 +515,13 @@ TEST_F(BackfillCliTest, SigtermStopsTheChildrenAndSaysHowToResume) {
                      "--end-date 2024-01-31 --start-from 1"),
             std::string::npos)
       << out;
+  // A stop finishes every run it started: no start row of the run history
+  // lacks its final row.
+  EXPECT_EQ(Count("nba_reference",
+                  "SELECT COUNT(*) FROM processor_run_history s WHERE s.row_kind = 'start' AND "
+                  "NOT EXISTS (SELECT 1 FROM processor_run_history f WHERE f.run_id = s.run_id "
+                  "AND f.row_kind = 'final')"),
+            0);
   // No job is left running: the checkpoint locks are free and a resume finishes the range.
   auto resumed = RunPhase4(RunAll({"--start-date", "2023-10-24", "--end-date", "2024-01-31"}));
   EXPECT_EQ(resumed.exit_code, 0) << resumed.out;
