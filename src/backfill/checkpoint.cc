@@ -448,13 +448,12 @@ Result<Checkpoint> Checkpoint::Open(const fs::path& dir, std::string_view job, D
   PHASE4_ASSIGN_OR_RETURN(
       FileLock lock, FileLock::Acquire(WithSuffix(path, ".lock"), "checkpoint " + path.string()));
 
-  // We hold the lock, so a temp file can only be the leftover of a crashed save.
-  unlink(WithSuffix(path, ".tmp").c_str());
-
   Checkpoint cp(path, std::move(lock), CheckpointState(std::string(job), start, end, total_days),
                 options.clock);
   cp.on_saved_ = options.on_saved;
   cp.file_ = std::make_shared<AtomicFile>(path);
+  // We hold the lock, so a temp file can only be the leftover of a crashed save.
+  unlink(cp.file_->temp().c_str());
   if (options.background_saves)
     cp.writer_ = std::make_unique<OrderedWriter>(
         [file = cp.file_](const std::string& text) { return file->Replace(text); },

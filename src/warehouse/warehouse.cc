@@ -414,49 +414,41 @@ Status Warehouse::InsertRowsLocked(const TableSchema& t, const std::vector<Row>&
     std::string sql = fmt::format("INSERT INTO {} (", t.FullName());
     for (size_t i = 0; i < width; ++i) sql += (i ? ", " : "") + t.columns[i].name;
     sql += ") VALUES ";
-    std::string one = "(";
-    for (size_t i = 0; i < width; ++i) one += i ? ", ?" : "?";
-    one += ')';
+    std::string row = "(";
+    for (size_t i = 0; i < width; ++i) row += i ? ", ?" : "?";
+    row += ')';
     for (size_t r = 0; r < n; ++r) {
       if (r) sql += ", ";
-      sql += one;
+      sql += row;
     }
     return sql;
   };
-  const size_t batch = injected_failure_ ? 1 : std::min(kRowsPerInsert, rows.size());
-  std::optional<Statement> many;
-  if (batch > 1) {
-    PHASE4_ASSIGN_OR_RETURN(Statement st, Prepare(insert_sql(batch)));
-    many.emplace(std::move(st));
-  }
-  auto bind_row = [&](Statement& st, const Row& row, size_t first) {
-    for (size_t i = 0; i < row.size() && i < width; ++i)
-      st.Bind(static_cast<int>(first + i + 1), row[i]);
-    for (size_t i = row.size(); i < width; ++i) st.BindNull(static_cast<int>(first + i + 1));
-  };
-  size_t r = 0;
-  if (many) {
-    for (; r + batch <= rows.size(); r += batch) {
-      for (size_t k = 0; k < batch; ++k) bind_row(*many, rows[r + k], k * width);
-      many->Step();
-      if (!many->status().ok()) return many->status().WithContext("writing " + t.FullName());
-      many->ResetKeepingBindings();  // every cell is bound again; the cache clears them at the end
-    }
-  }
-  if (r == rows.size()) return Status::OK();
-  PHASE4_ASSIGN_OR_RETURN(Statement st, Prepare(insert_sql(1)));
-  int64_t written = static_cast<int64_t>(r);
-  for (; r < rows.size(); ++r) {
-    if (injected_failure_ && written == injected_failure_->first) {
+  // A test's injected failure counts single rows.
+  const size_t batch = injected_failure_ ? 1 : kRowsPerInsert;
+  std::optional<Statement> many, one;  // prepared on first use
+  for (size_t r = 0; r < rows.size();) {
+    if (injected_failure_ && static_cast<int64_t>(r) == injected_failure_->first) {
       std::string msg = injected_failure_->second;
       injected_failure_.reset();
       return Status::IoError(msg);
     }
-    bind_row(st, rows[r], 0);
-    st.Step();
-    if (!st.status().ok()) return st.status().WithContext("writing " + t.FullName());
-    st.ResetKeepingBindings();
-    ++written;
+    const size_t n = rows.size() - r >= batch ? batch : 1;
+    std::optional<Statement>& st = n > 1 ? many : one;
+    if (!st) {
+      PHASE4_ASSIGN_OR_RETURN(Statement prepared, Prepare(insert_sql(n)));
+      st.emplace(std::move(prepared));
+    }
+    for (size_t k = 0; k < n; ++k) {
+      const Row& row = rows[r + k];
+      const size_t first = k * width;
+      for (size_t i = 0; i < row.size() && i < width; ++i)
+        st->Bind(static_cast<int>(first + i + 1), row[i]);
+      for (size_t i = row.size(); i < width; ++i) st->BindNull(static_cast<int>(first + i + 1));
+    }
+    st->Step();
+    if (!st->status().ok()) return st->status().WithContext("writing " + t.FullName());
+    st->ResetKeepingBindings();  // every cell is bound again; the cache clears them at the end
+    r += n;
   }
   return Status::OK();
 }
