@@ -72,6 +72,41 @@ void BM_EngineCheckpointMarkSuccess(benchmark::State& state) {
 }
 BENCHMARK(BM_EngineCheckpointMarkSuccess)->Unit(benchmark::kMicrosecond)->Iterations(300);
 
+// The same update once range(0) dates are recorded: a four-season backfill
+// ends near 800 dates per job, a sixteen-season one near 3,200. The save
+// writes every date, but what it costs beyond writing the bytes should not
+// grow with the list (flat per-season cost).
+void BM_EngineCheckpointMarkSuccessAfter(benchmark::State& state) {
+  const int recorded = static_cast<int>(state.range(0));
+  fs::path dir = TempDir("engine_ckpt_after");
+  const Date start = MakeDate(2000, 1, 1);
+  const Date end = AddDays(start, 2 * recorded + 1000);
+  {
+    // Written as a previous run would have left it, then resumed.
+    CheckpointState previous("bench_job", start, end, recorded);
+    for (int i = 0; i < recorded; ++i)
+      if (!previous.MarkSuccess(AddDays(start, i)).ok()) std::abort();
+    std::FILE* f = std::fopen(Checkpoint::PathFor(dir, "bench_job", start, end).c_str(), "w");
+    if (!f) std::abort();
+    const std::string text = previous.ToJson("2000-01-01T00:00:00.000000Z");
+    std::fwrite(text.data(), 1, text.size(), f);
+    std::fclose(f);
+  }
+  auto cp = Checkpoint::Open(dir, "bench_job", start, end, recorded);
+  if (!cp.ok() || !cp->resumed()) std::abort();
+  Date d = AddDays(start, recorded);
+  for (auto _ : state) {
+    if (!cp->MarkSuccess(d).ok()) std::abort();
+    d = AddDays(d, 1);
+  }
+  state.counters["dates"] = recorded;
+}
+BENCHMARK(BM_EngineCheckpointMarkSuccessAfter)
+    ->Arg(800)
+    ->Arg(3200)
+    ->Unit(benchmark::kMicrosecond)
+    ->Iterations(300);
+
 // The decision-16 input check of each processor for one date.
 void BM_EngineDependencyCheck(benchmark::State& state) {
   Warehouse& wh = SeasonWarehouse();

@@ -93,23 +93,18 @@ std::string JsonString(std::string_view text) {
 }
 
 // `"key": [dates]` at the document's first level, indented as dump(2) does.
-void AppendDateArray(std::string& out, std::string_view key, const std::set<Date>& dates) {
+void AppendDateArray(std::string& out, std::string_view key, const CheckpointDateList& dates) {
   out += "  \"";
   out += key;
   out += "\": ";
-  if (dates.empty()) {
-    out += "[]";
-    return;
-  }
-  out += "[\n";
-  bool first = true;
-  for (Date d : dates) {
-    out += first ? "    \"" : ",\n    \"";
-    out += FormatDate(d);
-    out += '"';
-    first = false;
-  }
-  out += "\n  ]";
+  dates.AppendJson(out);
+}
+
+// One element line of a date array: `    "YYYY-MM-DD"`.
+void AppendDateItem(std::string& out, Date d) {
+  out += "    \"";
+  out += FormatDate(d);
+  out += '"';
 }
 
 // Sorted, unique, in-range dates of `game_dates`.
@@ -193,12 +188,51 @@ Result<int64_t> RequireCount(const Json& obj, const char* key, const char* where
 
 // --- CheckpointState -------------------------------------------------------
 
+// ------------------------------------------------------- CheckpointDateList
+
+void CheckpointDateList::Insert(Date d) {
+  const bool last = dates_.empty() || *dates_.rbegin() < d;
+  if (!dates_.insert(d).second) return;
+  if (!last) return Rebuild();
+  if (!items_.empty()) items_ += ",\n";
+  AppendDateItem(items_, d);
+}
+
+void CheckpointDateList::Erase(Date d) {
+  if (dates_.erase(d) > 0) Rebuild();
+}
+
+void CheckpointDateList::Assign(std::set<Date> dates) {
+  dates_ = std::move(dates);
+  Rebuild();
+}
+
+void CheckpointDateList::AppendJson(std::string& out) const {
+  if (dates_.empty()) {
+    out += "[]";
+    return;
+  }
+  out += "[\n";
+  out += items_;
+  out += "\n  ]";
+}
+
+void CheckpointDateList::Rebuild() {
+  items_.clear();
+  for (Date d : dates_) {
+    if (!items_.empty()) items_ += ",\n";
+    AppendDateItem(items_, d);
+  }
+}
+
+// --------------------------------------------------------- CheckpointState
+
 CheckpointState::CheckpointState(std::string job_name, Date start, Date end, int total_days)
     : job_name_(std::move(job_name)), start_(start), end_(end), total_days_(total_days) {}
 
 std::optional<Date> CheckpointState::last_successful_date() const {
   if (successful_.empty()) return std::nullopt;
-  return *successful_.rbegin();
+  return *successful_.dates().rbegin();
 }
 
 Status CheckpointState::CheckInRange(Date d) const {
@@ -211,29 +245,60 @@ Status CheckpointState::CheckInRange(Date d) const {
 
 Status CheckpointState::MarkSuccess(Date d) {
   PHASE4_RETURN_IF_ERROR(CheckInRange(d));
-  failed_.erase(d);
+  failed_.Erase(d);
   failed_errors_.erase(d);
-  skipped_.erase(d);
-  successful_.insert(d);
+  skipped_.Erase(d);
+  successful_.Insert(d);
   return Status::OK();
 }
 
 Status CheckpointState::MarkFailed(Date d, std::string_view error) {
   PHASE4_RETURN_IF_ERROR(CheckInRange(d));
-  successful_.erase(d);
-  skipped_.erase(d);
-  failed_.insert(d);
+  successful_.Erase(d);
+  skipped_.Erase(d);
+  failed_.Insert(d);
   failed_errors_[d] = std::string(error);
   return Status::OK();
 }
 
 Status CheckpointState::MarkSkipped(Date d) {
   PHASE4_RETURN_IF_ERROR(CheckInRange(d));
-  successful_.erase(d);
-  failed_.erase(d);
+  successful_.Erase(d);
+  failed_.Erase(d);
   failed_errors_.erase(d);
-  skipped_.insert(d);
+  skipped_.Insert(d);
   return Status::OK();
+}
+
+CheckpointState::DateRecord CheckpointState::RecordOf(Date d) const {
+  using List = DateRecord::List;
+  if (successful_.contains(d)) return {List::kSuccessful, ""};
+  if (skipped_.contains(d)) return {List::kSkipped, ""};
+  if (auto it = failed_errors_.find(d); failed_.contains(d))
+    return {List::kFailed, it == failed_errors_.end() ? "" : it->second};
+  return {};
+}
+
+void CheckpointState::Restore(Date d, DateRecord record) {
+  using List = DateRecord::List;
+  successful_.Erase(d);
+  failed_.Erase(d);
+  failed_errors_.erase(d);
+  skipped_.Erase(d);
+  switch (record.list) {
+    case List::kNone:
+      break;
+    case List::kSuccessful:
+      successful_.Insert(d);
+      break;
+    case List::kFailed:
+      failed_.Insert(d);
+      failed_errors_[d] = std::move(record.error);
+      break;
+    case List::kSkipped:
+      skipped_.Insert(d);
+      break;
+  }
 }
 
 Date CheckpointState::ResumeDate() const {
@@ -334,9 +399,12 @@ Result<CheckpointState> CheckpointState::FromJson(std::string_view text, std::st
   }
 
   CheckpointState s(std::string(job), start, end, 0);
-  PHASE4_ASSIGN_OR_RETURN(s.successful_, RequireDateList(j, "successful_dates", start, end));
-  PHASE4_ASSIGN_OR_RETURN(s.failed_, RequireDateList(j, "failed_dates", start, end));
-  PHASE4_ASSIGN_OR_RETURN(s.skipped_, RequireDateList(j, "skipped_dates", start, end));
+  PHASE4_ASSIGN_OR_RETURN(std::set<Date> successful_dates,
+                          RequireDateList(j, "successful_dates", start, end));
+  PHASE4_ASSIGN_OR_RETURN(std::set<Date> failed_dates,
+                          RequireDateList(j, "failed_dates", start, end));
+  PHASE4_ASSIGN_OR_RETURN(std::set<Date> skipped_dates,
+                          RequireDateList(j, "skipped_dates", start, end));
   auto check_disjoint = [](const std::set<Date>& a, const char* an, const std::set<Date>& b,
                            const char* bn) -> Status {
     for (Date d : a) {
@@ -347,20 +415,24 @@ Result<CheckpointState> CheckpointState::FromJson(std::string_view text, std::st
     return Status::OK();
   };
   PHASE4_RETURN_IF_ERROR(
-      check_disjoint(s.successful_, "successful_dates", s.failed_, "failed_dates"));
+      check_disjoint(successful_dates, "successful_dates", failed_dates, "failed_dates"));
   PHASE4_RETURN_IF_ERROR(
-      check_disjoint(s.successful_, "successful_dates", s.skipped_, "skipped_dates"));
-  PHASE4_RETURN_IF_ERROR(check_disjoint(s.failed_, "failed_dates", s.skipped_, "skipped_dates"));
+      check_disjoint(successful_dates, "successful_dates", skipped_dates, "skipped_dates"));
+  PHASE4_RETURN_IF_ERROR(
+      check_disjoint(failed_dates, "failed_dates", skipped_dates, "skipped_dates"));
+  s.successful_.Assign(std::move(successful_dates));
+  s.failed_.Assign(std::move(failed_dates));
+  s.skipped_.Assign(std::move(skipped_dates));
 
   // failed_errors is optional (files of the reference system lack it).
-  for (Date d : s.failed_) s.failed_errors_[d] = "";
+  for (Date d : s.failed_.dates()) s.failed_errors_[d] = "";
   if (auto it = j.find("failed_errors"); it != j.end()) {
     if (!it->is_object()) return Corrupt("field \"failed_errors\" is not an object");
     for (const auto& [key, value] : it->items()) {
       auto d = ParseDate(key);
       if (!d)
         return Corrupt("\"failed_errors\" has key \"" + Shown(key) + "\", not a YYYY-MM-DD date");
-      if (!s.failed_.count(*d)) {
+      if (!s.failed_.contains(*d)) {
         return Corrupt("\"failed_errors\" has an entry for " + key +
                        ", which is not a failed date");
       }
@@ -514,8 +586,8 @@ Result<std::optional<CheckpointState>> Checkpoint::Inspect(const fs::path& dir,
   return std::optional<CheckpointState>(std::move(loaded).value());
 }
 
-Status Checkpoint::Commit(CheckpointState next, std::optional<Date> d, bool failed) {
-  std::string text = next.ToJson(FormatUtc(clock_(), /*compact=*/false));
+Status Checkpoint::Commit(std::optional<Date> d, bool failed) {
+  std::string text = state_.ToJson(FormatUtc(clock_(), /*compact=*/false));
   std::function<void()> saved;
   if (d && on_saved_) saved = [f = on_saved_, d = *d, failed] { f(d, failed); };
   if (writer_) {
@@ -524,30 +596,35 @@ Status Checkpoint::Commit(CheckpointState next, std::optional<Date> d, bool fail
     PHASE4_RETURN_IF_ERROR(file_->Replace(text));
     if (saved) saved();
   }
-  state_ = std::move(next);
   return Status::OK();
 }
 
 Status Checkpoint::Flush() { return writer_ ? writer_->Flush() : Status::OK(); }
 
-Status Checkpoint::Save() { return Commit(state_); }
+Status Checkpoint::Save() { return Commit(); }
+
+Status Checkpoint::Record(Date d, bool failed,
+                          const std::function<Status(CheckpointState&)>& mark) {
+  // In place rather than on a copy of the state: a copy would cost as much
+  // as the dates already recorded, on every save.
+  CheckpointState::DateRecord before = state_.RecordOf(d);
+  PHASE4_RETURN_IF_ERROR(mark(state_));  // a date out of range changes nothing
+  Status s = Commit(d, failed);
+  if (!s.ok()) state_.Restore(d, std::move(before));
+  return s;
+}
 
 Status Checkpoint::MarkSuccess(Date d) {
-  CheckpointState next = state_;
-  PHASE4_RETURN_IF_ERROR(next.MarkSuccess(d));
-  return Commit(std::move(next), d);
+  return Record(d, /*failed=*/false, [d](CheckpointState& s) { return s.MarkSuccess(d); });
 }
 
 Status Checkpoint::MarkFailed(Date d, std::string_view error) {
-  CheckpointState next = state_;
-  PHASE4_RETURN_IF_ERROR(next.MarkFailed(d, error));
-  return Commit(std::move(next), d, /*failed=*/true);
+  return Record(d, /*failed=*/true,
+                [d, error](CheckpointState& s) { return s.MarkFailed(d, error); });
 }
 
 Status Checkpoint::MarkSkipped(Date d) {
-  CheckpointState next = state_;
-  PHASE4_RETURN_IF_ERROR(next.MarkSkipped(d));
-  return Commit(std::move(next), d);
+  return Record(d, /*failed=*/false, [d](CheckpointState& s) { return s.MarkSkipped(d); });
 }
 
 // --- --status ---------------------------------------------------------------

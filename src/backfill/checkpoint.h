@@ -36,6 +36,33 @@ namespace phase4 {
 
 inline constexpr char kDefaultCheckpointDir[] = "/tmp/backfill_checkpoints";
 
+// One date list of a checkpoint (successful, failed or skipped dates) with
+// its JSON text kept beside it. A save writes every date of the range, but a
+// backfill adds its dates in order: appending the new date's text keeps a
+// save's cost from growing with the dates already recorded (flat per-season
+// cost). A date added out of order, or removed, rebuilds the text.
+class CheckpointDateList {
+ public:
+  const std::set<Date>& dates() const { return dates_; }
+  bool contains(Date d) const { return dates_.count(d) > 0; }
+  size_t size() const { return dates_.size(); }
+  bool empty() const { return dates_.empty(); }
+
+  void Insert(Date d);
+  void Erase(Date d);
+  void Assign(std::set<Date> dates);
+
+  // The array as nlohmann's dump(2) writes it as a first-level value:
+  // `[]`, or `[`, one `    "YYYY-MM-DD"` per line, `  ]`.
+  void AppendJson(std::string& out) const;
+
+ private:
+  void Rebuild();
+
+  std::set<Date> dates_;
+  std::string items_;  // the array's lines, joined by ",\n", in date order
+};
+
 // What a checkpoint file records. Every date is in at most one of the three
 // lists; counts and last_successful_date are derived from the lists.
 class CheckpointState {
@@ -50,9 +77,9 @@ class CheckpointState {
   int total_days() const { return total_days_; }
   void set_total_days(int n) { total_days_ = n; }
 
-  const std::set<Date>& successful_dates() const { return successful_; }
-  const std::set<Date>& failed_dates() const { return failed_; }
-  const std::set<Date>& skipped_dates() const { return skipped_; }
+  const std::set<Date>& successful_dates() const { return successful_.dates(); }
+  const std::set<Date>& failed_dates() const { return failed_.dates(); }
+  const std::set<Date>& skipped_dates() const { return skipped_.dates(); }
   // Error text of each failed date ("" when none was recorded).
   const std::map<Date, std::string>& failed_errors() const { return failed_errors_; }
 
@@ -71,8 +98,8 @@ class CheckpointState {
   Status MarkSkipped(Date d);
 
   // Successful or skipped.
-  bool IsDone(Date d) const { return successful_.count(d) > 0 || skipped_.count(d) > 0; }
-  bool IsFailed(Date d) const { return failed_.count(d) > 0; }
+  bool IsDone(Date d) const { return successful_.contains(d) || skipped_.contains(d); }
+  bool IsFailed(Date d) const { return failed_.contains(d); }
 
   // The day after last_successful_date; start_date when nothing succeeded.
   // May lie after end_date.
@@ -83,6 +110,15 @@ class CheckpointState {
   std::vector<Date> PendingDates(std::span<const Date> game_dates) const;
   // Every date of `game_dates` inside the range is successful or skipped.
   bool IsComplete(std::span<const Date> game_dates) const;
+
+  // Where one date stands: which list holds it (none: not recorded) and,
+  // when failed, its error text. Restore puts a date back as recorded.
+  struct DateRecord {
+    enum class List { kNone, kSuccessful, kFailed, kSkipped } list = List::kNone;
+    std::string error;
+  };
+  DateRecord RecordOf(Date d) const;
+  void Restore(Date d, DateRecord record);
 
   // The file text (2-space indented JSON and a final newline).
   std::string ToJson(std::string_view updated_at) const;
@@ -100,9 +136,9 @@ class CheckpointState {
   Date start_{};
   Date end_{};
   int total_days_ = 0;
-  std::set<Date> successful_;
-  std::set<Date> failed_;
-  std::set<Date> skipped_;
+  CheckpointDateList successful_;
+  CheckpointDateList failed_;
+  CheckpointDateList skipped_;
   std::map<Date, std::string> failed_errors_;
 };
 
@@ -190,9 +226,12 @@ class Checkpoint {
         lock_(std::move(lock)),
         state_(std::move(state)),
         clock_(std::move(clock)) {}
-  // Saves `next` and makes it the state; `d` is the date it records (for
-  // on_saved), if any.
-  Status Commit(CheckpointState next, std::optional<Date> d = std::nullopt, bool failed = false);
+  // Records date `d` by `mark` (one of CheckpointState's Mark*) and saves;
+  // when the save fails, the date is put back as it was, so the state stays
+  // what the file last received.
+  Status Record(Date d, bool failed, const std::function<Status(CheckpointState&)>& mark);
+  // Saves the state; `d` is the date it records (for on_saved), if any.
+  Status Commit(std::optional<Date> d = std::nullopt, bool failed = false);
 
   // Saves queued at most: Mark* waits beyond that.
   static constexpr size_t kBackgroundSaveDepth = 16;

@@ -7,6 +7,8 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <random>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -334,6 +336,79 @@ TEST(CheckpointTest, MarkOutsideTheRangeChangesNothing) {
   EXPECT_EQ(cp->MarkSkipped(D("2023-12-31")).code(), Status::Code::kInvalidInput);
   EXPECT_EQ(cp->state().processed(), 1);
   EXPECT_EQ(ReadFile(cp->path()), before);
+}
+
+// The date-list text kept beside the dates is what formatting the list
+// from scratch gives, after any sequence of additions (in order, out of
+// order, repeated) and removals.
+TEST(CheckpointDateListTest, KeptTextIsTheTextOfTheDates) {
+  auto from_scratch = [](const std::set<Date>& dates) {
+    if (dates.empty()) return std::string("[]");
+    std::string out = "[\n";
+    for (Date d : dates) {
+      if (d != *dates.begin()) out += ",\n";
+      out += "    \"" + FormatDate(d) + "\"";
+    }
+    return out + "\n  ]";
+  };
+  std::mt19937 rng(20261128);
+  CheckpointDateList list;
+  const Date first = D("2024-01-01");
+  Date next = first;  // the date after the last appended in order
+  for (int step = 0; step < 2000; ++step) {
+    const unsigned r = rng() % 10;
+    if (r < 6) {
+      list.Insert(next);  // the backfill's case: the next date
+      next = AddDays(next, 1 + static_cast<int>(rng() % 3));
+    } else if (r < 8) {
+      list.Insert(AddDays(first, static_cast<int>(rng() % 400)));  // anywhere
+    } else {
+      list.Erase(AddDays(first, static_cast<int>(rng() % 400)));
+    }
+    if (next < AddDays(first, 400) || step % 50 == 0) {
+      std::string text;
+      list.AppendJson(text);
+      ASSERT_EQ(text, from_scratch(list.dates())) << "after step " << step;
+    }
+    if (AddDays(first, 400) < next) next = first;  // wrap: later additions are repeats
+  }
+  CheckpointDateList assigned;
+  assigned.Assign(list.dates());
+  std::string a, b;
+  assigned.AppendJson(a);
+  list.AppendJson(b);
+  EXPECT_EQ(a, b);
+}
+
+// A save that fails leaves the date where it stood, so the state and the
+// next successful save carry nothing the file never received.
+TEST(CheckpointTest, AFailedSavePutsTheDateBackAsItWas) {
+  TempDir tmp;
+  const fs::path dir = tmp.path() / "checkpoints";
+  auto cp = Checkpoint::Open(dir, kJob, D("2024-01-01"), D("2024-01-10"), 8, Opts());
+  ASSERT_TRUE(cp.ok()) << cp.status().message();
+  ASSERT_TRUE(cp->MarkSuccess(D("2024-01-02")).ok());
+  ASSERT_TRUE(cp->MarkFailed(D("2024-01-03"), "first error").ok());
+  ASSERT_TRUE(cp->MarkSkipped(D("2024-01-04")).ok());
+  const std::string saved = cp->state().ToJson("t");
+
+  fs::remove_all(dir);                                           // every save fails from now on
+  EXPECT_FALSE(cp->MarkSuccess(D("2024-01-05")).ok());           // new date
+  EXPECT_FALSE(cp->MarkFailed(D("2024-01-02"), "boom").ok());    // was successful
+  EXPECT_FALSE(cp->MarkSuccess(D("2024-01-03")).ok());           // was failed
+  EXPECT_FALSE(cp->MarkFailed(D("2024-01-03"), "second").ok());  // error text replaced
+  EXPECT_FALSE(cp->MarkSuccess(D("2024-01-04")).ok());           // was skipped
+  EXPECT_EQ(cp->state().ToJson("t"), saved);
+  EXPECT_EQ(cp->state().failed_errors().at(D("2024-01-03")), "first error");
+
+  fs::create_directories(dir);  // space again: the next save holds the old dates and the new
+  ASSERT_TRUE(cp->MarkSuccess(D("2024-01-06")).ok());
+  auto st = CheckpointState::FromJson(ReadFile(cp->path()), kJob, D("2024-01-01"), D("2024-01-10"));
+  ASSERT_TRUE(st.ok()) << st.status().message();
+  EXPECT_EQ(Sorted(st->successful_dates()), Dates({"2024-01-02", "2024-01-06"}));
+  EXPECT_EQ(Sorted(st->failed_dates()), Dates({"2024-01-03"}));
+  EXPECT_EQ(st->failed_errors().at(D("2024-01-03")), "first error");
+  EXPECT_EQ(Sorted(st->skipped_dates()), Dates({"2024-01-04"}));
 }
 
 struct CorruptCase {
