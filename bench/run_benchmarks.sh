@@ -120,7 +120,7 @@ GEN4=$TMP/gen4
 read -r G4_FIRST G4_LAST < <(generate "$GEN4" 2021-2024) || true
 [[ -n ${G4_LAST:-} ]] || { echo "generate failed:" >&2; cat "$GEN4.generate.log" >&2; exit 1; }
 echo "  generated 2021-2024: $G4_FIRST to $G4_LAST ($(sed -n 's/.*: \([0-9]* games on [0-9]* dates\).*/\1/p' "$GEN4.generate.log"))"
-walls=() rsses=() trees=() anons=() tree_anons=() floors=()
+walls=() cpus=() rsses=() trees=() anons=() tree_anons=() floors=()
 for ((r = 1; r <= RUNS; ++r)); do
   WH=$TMP/run$r
   run_all "$GEN4" "$WH" "$START" "$END"
@@ -128,7 +128,7 @@ for ((r = 1; r <= RUNS; ++r)); do
   tree=$(field peak_tree_rss_kib "$WH.rss")
   anon=$(field max_process_anon_kib "$WH.rss")
   tree_anon=$(field peak_tree_anon_kib "$WH.rss")
-  walls+=("$wall") rsses+=("$maxrss") trees+=("$tree") anons+=("$anon") tree_anons+=("$tree_anon")
+  walls+=("$wall") cpus+=("$(awk -v u="$user" -v s="$sys" 'BEGIN {print u + s}')") rsses+=("$maxrss") trees+=("$tree") anons+=("$anon") tree_anons+=("$tree_anon")
   printf '  run %d: %6.2f s wall (%.1f s user, %.1f s sys); peak RSS %s largest process (private %s),\n' \
     "$r" "$wall" "$user" "$sys" "$(mib "$maxrss")" "$(mib "$anon")"
   printf '         %s all processes at once (private %s)\n' "$(mib "$tree")" "$(mib "$tree_anon")"
@@ -142,6 +142,7 @@ for ((r = 1; r <= RUNS; ++r)); do
   ((r == RUNS)) || rm -rf "$WH"  # keep the last warehouse for [4]
 done
 WALL4=$(printf '%s\n' "${walls[@]}" | median)
+CPU4=$(printf '%s\n' "${cpus[@]}" | median)
 RSS4=$(printf '%s\n' "${rsses[@]}" | median)
 TREE4=$(printf '%s\n' "${trees[@]}" | median)
 ANON4=$(printf '%s\n' "${anons[@]}" | median)
@@ -217,14 +218,16 @@ rm -rf "$WH"
 if [[ -n $SCALING ]]; then
   section "[5] Scaling: run-all over every date of generated leagues of 4 $SCALING seasons (one run each beyond 4)"
   echo "  seasons beyond 2024 reuse the real calendars of 2021-2024 shifted by whole years (src/generate/season_facts.h)"
-  printf '  %7s  %-23s %6s %9s %9s %10s %9s %12s %9s\n' seasons range dates "wall s" s/season "peak RSS" private \
-    "all at once" private
+  echo "  CPU s = user + system CPU time of the run: the machine's load moves it less than wall time"
+  printf '  %7s  %-23s %6s %9s %9s %9s %10s %9s %12s %9s\n' seasons range dates "wall s" s/season \
+    "CPU s/sn" "peak RSS" private "all at once" private
   dates4=$(sed -n 's/.* on \([0-9]*\) dates,.*/\1/p' "$GEN4.generate.log")
-  printf '  %7d  %-23s %6d %9.2f %9.2f %10s %9s %12s %9s  (median of [2])\n' 4 "$START..$END" "$dates4" \
-    "$WALL4" "$(awk -v w="$WALL4" 'BEGIN {print w / 4}')" "$(mib "$RSS4")" "$(mib "$ANON4")" "$(mib "$TREE4")" \
-    "$(mib "$TREE_ANON4")"
-  printf 'RESULT scaling seasons=4 wall_s=%.2f s_per_season=%.2f peak_rss_kib=%d peak_private_kib=%d tree_rss_kib=%d tree_private_kib=%d\n' \
-    "$WALL4" "$(awk -v w="$WALL4" 'BEGIN {print w / 4}')" "$RSS4" "$ANON4" "$TREE4" "$TREE_ANON4"
+  printf '  %7d  %-23s %6d %9.2f %9.2f %9.2f %10s %9s %12s %9s  (medians of [2])\n' 4 "$START..$END" \
+    "$dates4" "$WALL4" "$(awk -v w="$WALL4" 'BEGIN {print w / 4}')" "$(awk -v c="$CPU4" 'BEGIN {print c / 4}')" \
+    "$(mib "$RSS4")" "$(mib "$ANON4")" "$(mib "$TREE4")" "$(mib "$TREE_ANON4")"
+  printf 'RESULT scaling seasons=4 wall_s=%.2f s_per_season=%.2f cpu_s_per_season=%.2f peak_rss_kib=%d peak_private_kib=%d tree_rss_kib=%d tree_private_kib=%d\n' \
+    "$WALL4" "$(awk -v w="$WALL4" 'BEGIN {print w / 4}')" "$(awk -v c="$CPU4" 'BEGIN {print c / 4}')" "$RSS4" \
+    "$ANON4" "$TREE4" "$TREE_ANON4"
   rm -rf "$GEN4"
   for n in $SCALING; do
     GEN=$TMP/gen$n
@@ -239,11 +242,12 @@ if [[ -n $SCALING ]]; then
     anon=$(field max_process_anon_kib "$TMP/scale$n.rss")
     tree_anon=$(field peak_tree_anon_kib "$TMP/scale$n.rss")
     per_season=$(awk -v w="$wall" -v n="$n" 'BEGIN {printf "%.2f", w / n}')
-    printf '  %7d  %-23s %6d %9.2f %9.2f %10s %9s %12s %9s\n' "$n" "$first..$last" "$dates" "$wall" \
-      "$per_season" "$(mib "$maxrss")" "$(mib "$anon")" "$(mib "$tree")" "$(mib "$tree_anon")"
+    cpu_per_season=$(awk -v u="$user" -v s="$sys" -v n="$n" 'BEGIN {printf "%.2f", (u + s) / n}')
+    printf '  %7d  %-23s %6d %9.2f %9.2f %9.2f %10s %9s %12s %9s\n' "$n" "$first..$last" "$dates" "$wall" \
+      "$per_season" "$cpu_per_season" "$(mib "$maxrss")" "$(mib "$anon")" "$(mib "$tree")" "$(mib "$tree_anon")"
     echo "           per job, peak RSS/private MiB: $(job_peaks "$TMP/scale$n.rss")"
-    printf 'RESULT scaling seasons=%d wall_s=%.2f s_per_season=%.2f peak_rss_kib=%d peak_private_kib=%d tree_rss_kib=%d tree_private_kib=%d\n' \
-      "$n" "$wall" "$per_season" "$maxrss" "$anon" "$tree" "$tree_anon"
+    printf 'RESULT scaling seasons=%d wall_s=%.2f s_per_season=%.2f cpu_s_per_season=%.2f peak_rss_kib=%d peak_private_kib=%d tree_rss_kib=%d tree_private_kib=%d\n' \
+      "$n" "$wall" "$per_season" "$cpu_per_season" "$maxrss" "$anon" "$tree" "$tree_anon"
     rm -rf "$TMP/scale$n" "$TMP/scale$n.ck"
   done
 fi
