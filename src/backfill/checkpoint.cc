@@ -274,9 +274,9 @@ CheckpointState::DateRecord CheckpointState::RecordOf(Date d) const {
   using List = DateRecord::List;
   if (successful_.contains(d)) return {List::kSuccessful, ""};
   if (skipped_.contains(d)) return {List::kSkipped, ""};
-  if (auto it = failed_errors_.find(d); failed_.contains(d))
-    return {List::kFailed, it == failed_errors_.end() ? "" : it->second};
-  return {};
+  if (!failed_.contains(d)) return {};
+  auto error = failed_errors_.find(d);
+  return {List::kFailed, error == failed_errors_.end() ? "" : error->second};
 }
 
 void CheckpointState::Restore(Date d, DateRecord record) {
