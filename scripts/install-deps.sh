@@ -9,6 +9,7 @@ PACKAGES=(
   libsqlite3-dev sqlite3
   libcli11-dev nlohmann-json3-dev libspdlog-dev libfmt-dev
   libssl-dev libcurl4-openssl-dev
+  libgmp-dev
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   clang clang-format time
   libclang-rt-14-dev

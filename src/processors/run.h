@@ -34,6 +34,11 @@ struct DateOutcome {
   int64_t rows_written = 0;
 };
 
+// Calls info.compute, turning an arithmetic range error (an absurd input
+// value, decision 35) into the date's error.
+Result<std::vector<Row>> ComputeRows(const ProcessorInfo& info, Date d,
+                                     const ProcessorInputs& inputs);
+
 // Computes the rows of `info` for d without writing them (bootstrap dates
 // give no rows). The reader's calendar decides bootstrap dates.
 Result<std::vector<Row>> ComputeDate(InputReader& reader, const ProcessorInfo& info, Date d);

@@ -49,6 +49,12 @@ double RoundHalfEven(double x, int decimals) {
   return RoundHalfEvenByDecimal(x, decimals);
 }
 
+std::optional<Exact> ExactCell(const Value& v, const char* what) {
+  if (auto p = std::get_if<int64_t>(&v)) return Exact(*p);
+  if (auto q = std::get_if<double>(&v)) return StoredExact(*q, what);
+  return std::nullopt;
+}
+
 std::optional<double> RoundHalfEven(std::optional<double> x, int decimals) {
   if (!x) return std::nullopt;
   return RoundHalfEven(*x, decimals);

@@ -1,16 +1,21 @@
-// Numeric helpers shared by the processors: rounding (decision 34), exact
-// sums and means, and NULL-aware column sums (decisions 11, 28, 29).
+// Numeric helpers shared by the processors: exact window sums and means of
+// integer and decimal columns (decision 35, exact.h), NULL-aware (decisions
+// 11, 28, 29), and rounding of the values that stay doubles (decision 34).
+// Every processor computes through these, so that none can do it
+// differently.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <optional>
 
+#include "processors/common/exact.h"
 #include "warehouse/value.h"
 
 namespace phase4::processors {
 
-// Rounds to `decimals` places, half to even on the exact binary value: the
+// Rounds a double (a value that passed through a square root, decision 35)
+// to `decimals` places, half to even on the exact binary value: the
 // decimal that printf("%.*f") prints, read back as the nearest double. So
 // 0.0625 -> 0.062, 2.25 -> 2.2, 2.75 -> 2.8. Non-finite values pass through.
 double RoundHalfEven(double x, int decimals);
@@ -44,45 +49,60 @@ struct IntSum {
     }
   }
   bool all_null() const { return non_null == 0; }
+  Exact total() const { return Exact(sum); }
 };
 
-// Sum of a real column in a long double (64-bit mantissa), so that sums of
-// a few hundred doubles are exact and 15 x 99.2 averages to 99.2.
-struct RealSum {
-  long double sum = 0;
+// Exact sum of a decimal (REAL) column over a window: each cell is the
+// decimal it is written as (decision 35), so 15 x 99.2 averages to 99.2 and
+// 16.86, 17.03, 15.52, 27.9, 10.94, 6.28 to 15.755 exactly.
+struct DecimalSum {
+  Exact sum;
   int non_null = 0;
-  void Add(const Value& v) {
-    if (auto p = std::get_if<double>(&v)) {
-      sum += *p;
-      ++non_null;
-    } else if (auto q = std::get_if<int64_t>(&v)) {
-      sum += static_cast<long double>(*q);
-      ++non_null;
-    }
-  }
-  void Add(double v) {
+  void Add(const Exact& v) {
     sum += v;
     ++non_null;
   }
-  // Adds cells [b, e) of a columnar copy (SeasonTable::Reals).
+  // Adds cells [b, e) of a columnar copy (SeasonTable::Reals): an integer
+  // sum of the cells' units at the column's scale when the column has them,
+  // else cell by cell.
   template <typename Column>
   void AddRange(const Column& c, size_t b, size_t e) {
-    for (size_t i = b; i < e; ++i) {
-      if (!c.present(i)) continue;
-      sum += c.value[i];
-      ++non_null;
+    if (!c.units.empty()) {
+      Exact::Int units = 0;
+      for (size_t i = b; i < e; ++i) {
+        if (!c.present(i)) continue;
+        units += c.units[i];
+        ++non_null;
+      }
+      sum += Exact::Decimal(units, c.scale);
+      return;
     }
+    for (size_t i = b; i < e; ++i)
+      if (c.present(i)) Add(StoredExact(c.value[i], "a Phase 3 value"));
   }
+  bool all_null() const { return non_null == 0; }
   // Mean of the non-NULL values; nullopt when every value was NULL.
-  std::optional<double> Mean() const {
+  std::optional<Exact> Mean() const {
     if (non_null == 0) return std::nullopt;
-    return static_cast<double>(sum / non_null);
+    return sum / Exact(non_null);
   }
 };
 
-// a / b as doubles (correctly rounded for integers below 2^53).
+// The exact decimal of a stored cell (an upstream Phase 4 value, a Phase 3
+// context value); nullopt for NULL. `what` names it in a range error.
+std::optional<Exact> ExactCell(const Value& v, const char* what);
+
+// a / b as doubles (correctly rounded for integers below 2^53): a value
+// stored unrounded (a feature), where the nearest double of a / b is exact
+// enough. Rounded values take Exact::Fraction(a, b).Round(k).
 inline double Ratio(int64_t a, int64_t b) {
   return static_cast<double>(a) / static_cast<double>(b);
+}
+
+// 100 * part / whole rounded half to even at `decimals`, exactly (whole > 0):
+// the completeness percentages.
+inline double RoundedPercent(int64_t part, int64_t whole, int decimals) {
+  return Exact::Fraction(Exact::Int{100} * part, whole).Round(decimals);
 }
 
 }  // namespace phase4::processors

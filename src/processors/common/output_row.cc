@@ -11,6 +11,7 @@
 
 namespace phase4::processors {
 
+
 int ColumnOf(const TableSchema& schema, std::string_view name) {
   int i = schema.ColumnIndex(name);
   if (i < 0) {
@@ -65,7 +66,7 @@ GameCounts CountGames(const SeasonInputs& season, const SeasonTable& table, std:
 void SetCompletenessBlock(OutputRow& row, const TrackingColumns& c, Date d, Date opening_night,
                           const GameCounts& counts, std::string_view decision_reason) {
   const double pct =
-      counts.expected > 0 ? RoundHalfEven(100.0 * Ratio(counts.actual, counts.expected), 1) : 0.0;
+      counts.expected > 0 ? RoundedPercent(counts.actual, counts.expected, 1) : 0.0;
   const unsigned month = MonthOf(d);
   row.Set(c.expected, counts.expected)
       .Set(c.actual, counts.actual)
@@ -89,7 +90,7 @@ void SetSourceTracking(OutputRow& row, const TrackingColumns& c, const SeasonTab
   const std::string_view last_updated = table.LatestProcessedAt(b, e);
   const double pct =
       counts.expected > 0
-          ? RoundHalfEven(std::min(100.0, 100.0 * Ratio(counts.actual, counts.expected)), 2)
+          ? RoundedPercent(std::min(counts.actual, counts.expected), counts.expected, 2)
           : 100.0;
   row.Set(c.source_last_updated, last_updated.data() ? Value(std::string(last_updated)) : Value())
       .Set(c.source_rows_found, static_cast<int64_t>(window.size()))

@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "calendar/date.h"
+#include "processors/common/exact.h"
 #include "processors/common/season_inputs.h"
 #include "warehouse/schema.h"
 #include "warehouse/value.h"
@@ -21,7 +22,7 @@ int ColumnOf(const TableSchema& schema, std::string_view name);
 
 class OutputRow {
  public:
-  explicit OutputRow(const TableSchema& schema) : row_(schema.size()) {}
+  explicit OutputRow(const TableSchema& schema) : schema_(&schema), row_(schema.size()) {}
   OutputRow& Set(int column, Value v) {
     row_[static_cast<size_t>(column)] = std::move(v);
     return *this;
@@ -36,9 +37,22 @@ class OutputRow {
     return Set(column, v ? Value(std::move(*v)) : Value());
   }
   OutputRow& SetBool(int column, bool v) { return Set(column, int64_t{v ? 1 : 0}); }
+  // An exact value (decision 35), rounded once, half to even, at the
+  // column's declared scale (NUMERIC(p, s)); a FLOAT64 column takes the
+  // nearest double.
+  template <typename Number>  // Exact or BigExact
+  OutputRow& SetExact(int column, const Number& v) {
+    const int scale = schema_->columns[static_cast<size_t>(column)].scale;
+    return Set(column, scale >= 0 ? v.Round(scale) : v.ToDouble());
+  }
+  template <typename Number>
+  OutputRow& SetExact(int column, const std::optional<Number>& v) {
+    return v ? SetExact(column, *v) : Set(column, Value());
+  }
   Row Build() { return std::move(row_); }
 
  private:
+  const TableSchema* schema_;
   Row row_;
 };
 

@@ -1,5 +1,7 @@
 #include "processors/common/season_inputs.h"
 
+#include "processors/common/exact.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -299,6 +301,42 @@ Status SeasonInputs::AddTable(std::string_view full_name, std::vector<Row> rows)
   return Status::OK();
 }
 
+namespace {
+
+// Fills a REAL column's exact decimal units (SeasonTable::RealColumn): the
+// cells' shortest decimals, brought to the largest scale among them. Leaves
+// `units` empty when a cell has no decimal or the column's units would not
+// fit 64 bits.
+void SetDecimalUnits(SeasonTable::RealColumn& column) {
+  const size_t n = column.value.size();
+  std::vector<int64_t> units(n, 0);
+  std::vector<int8_t> scales(n, 0);
+  int scale = 0;
+  for (size_t i = 0; i < n; ++i) {
+    if (!column.present(i)) continue;
+    std::optional<Exact> e = Exact::OfStored(column.value[i]);
+    if (!e) return;
+    int s = 0;
+    Exact::Int den = e->den();
+    while (den % 10 == 0 && s < 18) {
+      den /= 10;
+      ++s;
+    }
+    if (den != 1 || e->num() > INT64_MAX || e->num() < INT64_MIN) return;
+    units[i] = static_cast<int64_t>(e->num());
+    scales[i] = static_cast<int8_t>(s);
+    scale = std::max(scale, s);
+  }
+  for (size_t i = 0; i < n; ++i) {
+    for (int s = scales[i]; s < scale; ++s)
+      if (__builtin_mul_overflow(units[i], int64_t{10}, &units[i])) return;
+  }
+  column.units = std::move(units);
+  column.scale = scale;
+}
+
+}  // namespace
+
 Result<std::unique_ptr<SeasonTable>> SeasonInputs::BuildTable(std::string_view full_name,
                                                               ScannedRows scanned) const {
   const TableSpec* spec = FindSpec(full_name);
@@ -430,6 +468,8 @@ Result<std::unique_ptr<SeasonTable>> SeasonInputs::BuildTable(std::string_view f
       }
     }
   }
+  for (size_t c : loaded)
+    if (schema.columns[c].type == ColumnType::kReal) SetDecimalUnits(t->reals_[c]);
   // processed_at ranks: the latest of a window is a max over integers.
   if (const int pc = schema.ColumnIndex("processed_at"); pc >= 0) {
     // Few distinct values (one per load): dedupe by hash, sort only those.

@@ -127,8 +127,15 @@ class SeasonTable {
     std::vector<int64_t> value;
     bool present(size_t i) const { return value[i] != kNull; }
   };
+  // A REAL column also holds its cells as exact decimals (decision 35):
+  // value[i] is the decimal units[i] * 10^-scale, one scale for the column
+  // (the most decimals any cell is written with). `units` is empty when some
+  // cell has no such decimal within 64 bits; DecimalSum then converts cell
+  // by cell.
   struct RealColumn {
     std::vector<double> value;
+    std::vector<int64_t> units;
+    int scale = 0;
     bool present(size_t i) const { return !std::isnan(value[i]); }
   };
   const IntColumn& Ints(int col) const;                       // an INTEGER / BOOL column

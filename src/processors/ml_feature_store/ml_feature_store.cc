@@ -68,7 +68,7 @@ double FeatureQualityScore(std::span<const std::string_view> labels) {
   if (labels.empty()) return 0.0;
   int64_t sum = 0;  // integer weights: the mean is one correctly rounded division
   for (std::string_view l : labels) sum += SourceWeight(l);
-  return RoundHalfEven(Ratio(sum, static_cast<int64_t>(labels.size())), 2);
+  return Exact::Fraction(sum, static_cast<int64_t>(labels.size())).Round(2);
 }
 
 std::string DataSourceLabel(std::span<const std::string_view> labels) {
@@ -118,8 +118,8 @@ double InjuryRisk(std::optional<std::string_view> player_status) {
 
 namespace {
 
-// The -2..2 step of f11 and f12.
-double Step(double x, double big, double small) {
+// The -2..2 step of f11 and f12, on exact values (decision 35).
+double Step(const Exact& x, const Exact& big, const Exact& small) {
   if (x >= big) return 2.0;
   if (x >= small) return 1.0;
   if (x <= -big) return -2.0;
@@ -127,20 +127,26 @@ double Step(double x, double big, double small) {
   return 0.0;
 }
 
+// The exact sum of stored values (points, minutes).
+Exact SumOf(std::span<const double> values) {
+  Exact sum;
+  for (double v : values) sum += StoredExact(v, "a Phase 3 value");
+  return sum;
+}
+
 }  // namespace
 
 double RecentTrend(std::span<const double> p) {
   if (p.size() < 5) return 0.0;
-  // Exact sums of small integers; one division each.
-  const long double recent = (static_cast<long double>(p[0]) + p[1]) / 2;
-  const long double older = (static_cast<long double>(p[2]) + p[3] + p[4]) / 3;
-  return Step(static_cast<double>(recent - older), 5.0, 2.0);
+  const Exact recent = SumOf(p.subspan(0, 2)) / Exact(2);
+  const Exact older = SumOf(p.subspan(2, 3)) / Exact(3);
+  return Step(recent - older, 5, 2);
 }
 
-double MinutesChange(double recent_minutes, double season_minutes) {
-  if (!(season_minutes != 0) || !(recent_minutes != 0)) return 0.0;
-  if (!std::isfinite(recent_minutes) || !std::isfinite(season_minutes)) return 0.0;
-  return Step((recent_minutes - season_minutes) / season_minutes, 0.20, 0.10);
+double MinutesChange(const Exact& recent_minutes, const Exact& season_minutes) {
+  if (season_minutes.sign() == 0 || recent_minutes.sign() == 0) return 0.0;
+  return Step((recent_minutes - season_minutes) / season_minutes, Exact::Fraction(1, 5),
+              Exact::Fraction(1, 10));
 }
 
 double PctFreeThrow(std::span<const double> ft_makes, std::span<const double> points) {
@@ -179,16 +185,9 @@ FeatureVector BuildFeatures(const Phase4Record& p4, const Phase3Record& p3) {
   // Phase 3 points windows (played games with points, newest first).
   const size_t n = p3.last_points.size();
   std::optional<double> l5, l10;
-  if (n >= 5) {
-    long double s = 0;
-    for (size_t i = 0; i < 5; ++i) s += p3.last_points[i];
-    l5 = static_cast<double>(s / 5);
-  }
-  if (n >= 1) {
-    long double s = 0;
-    for (double v : p3.last_points) s += v;
-    l10 = static_cast<double>(s / static_cast<long double>(n));
-  }
+  const std::span<const double> points(p3.last_points);
+  if (n >= 5) l5 = (SumOf(points.first(5)) / Exact(5)).ToDouble();
+  if (n >= 1) l10 = (SumOf(points) / Exact(n)).ToDouble();
   fb(0, p4.points_avg_last_5, l5, 10.0);
   fb(1, p4.points_avg_last_10, l10, 10.0);
   fb(2, p4.points_avg_season, p3.points_avg_season, 10.0);
@@ -207,16 +206,14 @@ FeatureVector BuildFeatures(const Phase4Record& p4, const Phase3Record& p3) {
   set(11, RecentTrend(p3.last_points), FeatureSource::kCalculated);
   // f12: recent minutes from the daily cache, else the mean of the last
   // games' minutes (0 with none); season minutes 0 when absent.
-  double recent_minutes = 0.0;
+  Exact recent_minutes;
   if (present(p4.minutes_avg_last_10)) {
-    recent_minutes = *p4.minutes_avg_last_10;
+    recent_minutes = StoredExact(*p4.minutes_avg_last_10, "minutes_avg_last_10");
   } else if (!p3.last_minutes.empty()) {
-    long double s = 0;
-    for (double v : p3.last_minutes) s += v;
-    recent_minutes = static_cast<double>(s / static_cast<long double>(p3.last_minutes.size()));
+    recent_minutes = SumOf(p3.last_minutes) / Exact(p3.last_minutes.size());
   }
-  const double season_minutes = present(p3.minutes_avg_season) ? *p3.minutes_avg_season : 0.0;
-  set(12, MinutesChange(recent_minutes, season_minutes), FeatureSource::kCalculated);
+  set(12, MinutesChange(recent_minutes, p3.minutes_avg_season.value_or(Exact(0))),
+      FeatureSource::kCalculated);
 
   fb(13, p4.opponent_def_rating, none, 112.0);
   fb(14, p4.opponent_pace, none, 100.0);
@@ -235,10 +232,14 @@ FeatureVector BuildFeatures(const Phase4Record& p4, const Phase3Record& p3) {
   // fraction; the first non-NULL value wins (§9.4 recommended mode).
   auto zone = [&](int i, const std::optional<double>& a, const std::optional<double>& b,
                   double def) {
+    // A stored percentage as a fraction: the decimal divided exactly.
+    auto fraction = [](double pct) {
+      return (StoredExact(pct, "a shot-zone rate") / Exact(100)).ToDouble();
+    };
     if (present(a))
-      set(i, *a / 100.0, FeatureSource::kPhase4);
+      set(i, fraction(*a), FeatureSource::kPhase4);
     else if (present(b))
-      set(i, *b / 100.0, FeatureSource::kPhase4);
+      set(i, fraction(*b), FeatureSource::kPhase4);
     else
       set(i, def, FeatureSource::kDefault);
   };
@@ -457,7 +458,7 @@ void SetUpstreamTracking(OutputRow& row, const TrackingColumns& c, const Upstrea
     row.SetOpt(c.source_last_updated, up.last_updated)
         .Set(c.source_rows_found, up.rows)
         .Set(c.source_completeness,
-             RoundHalfEven(std::min(100.0, 100.0 * Ratio(up.rows, min_rows)), 2));
+             RoundedPercent(std::min(up.rows, min_rows), min_rows, 2));
   }
   row.Set(c.source_hash, read ? (*read)[static_cast<size_t>(up.hash_col)] : Value());
 }
@@ -553,10 +554,12 @@ Result<std::vector<Row>> ComputeMlFeatureStore(Date d, const ProcessorInputs& in
 
     const auto played = pgs->Before(player, d);
     auto [b, e] = pgs->IndexRange(played);
-    RealSum season_points, season_minutes;
-    season_points.AddRange(points, b, e);  // int64 cells sum exactly in a long double
+    IntSum season_points;
+    DecimalSum season_minutes;
+    season_points.AddRange(points, b, e);
     season_minutes.AddRange(minutes, b, e);
-    p3.points_avg_season = season_points.Mean();
+    if (!season_points.all_null())
+      p3.points_avg_season = Exact::Fraction(season_points.sum, season_points.non_null).ToDouble();
     p3.minutes_avg_season = season_minutes.Mean();
     for (size_t i = e; i > b && p3.last_points.size() < 10; --i) {
       const size_t k = i - 1;
@@ -630,7 +633,7 @@ Result<std::vector<Row>> ComputeMlFeatureStore(Date d, const ProcessorInputs& in
     if (!zones.Ready(sz)) issues.push_back("upstream_player_shot_zone_incomplete");
     if (!defense.Ready(td)) issues.push_back("upstream_team_defense_zone_incomplete");
     const double pct =
-        counts.expected > 0 ? RoundHalfEven(100.0 * Ratio(counts.actual, counts.expected), 1) : 0.0;
+        counts.expected > 0 ? RoundedPercent(counts.actual, counts.expected, 1) : 0.0;
     row.SetBool(o.daily.ready, pct >= kProductionReadyPct && issues.empty())
         .Set(o.daily.issues, JsonStrings(issues));
     rows.push_back(row.Build());

@@ -20,6 +20,7 @@
 #include <string_view>
 #include <vector>
 
+#include "processors/common/exact.h"
 #include "processors/common/processor.h"
 #include "processors/common/season_inputs.h"
 
@@ -66,7 +67,8 @@ double InjuryRisk(std::optional<std::string_view> player_status);
 double RecentTrend(std::span<const double> points_newest_first);
 // f12: p = (recent - season) / season; 0 when either is 0; >= 0.20 -> 2,
 // >= 0.10 -> 1, <= -0.20 -> -2, <= -0.10 -> -1, else 0.
-double MinutesChange(double recent_minutes, double season_minutes);
+// Exact (decision 35): a ratio of exactly 0.1 or 0.2 is on the threshold.
+double MinutesChange(const Exact& recent_minutes, const Exact& season_minutes);
 // f21: Σ ft_makes / Σ points over the last <= 10 games, clamped to [0, 0.5];
 // 0.15 with fewer than 5 games or no points.
 double PctFreeThrow(std::span<const double> ft_makes, std::span<const double> points);
@@ -99,7 +101,8 @@ struct Phase3Record {
   // The last <= 10 played games with points, newest first (parallel).
   std::vector<double> last_points, last_ft_makes, last_minutes;
   // Season (before D) averages over played games; nullopt with none.
-  std::optional<double> points_avg_season, minutes_avg_season;
+  std::optional<double> points_avg_season;
+  std::optional<Exact> minutes_avg_season;  // exact: f12 compares it with thresholds
   // The player's team's games of the season before D and its wins.
   int64_t team_games = 0, team_wins = 0;
 };

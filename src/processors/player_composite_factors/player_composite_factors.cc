@@ -207,6 +207,10 @@ const OutCols& Out() {
 }
 
 std::optional<double> RealAt(const Row& r, int c) { return AsReal(r[static_cast<size_t>(c)]); }
+// The stored decimal of a cell (decision 35).
+std::optional<Exact> ExactAt(const Row& r, int c, const char* what) {
+  return ExactCell(r[static_cast<size_t>(c)], what);
+}
 std::optional<int64_t> IntAt(const Row& r, int c) { return AsInt(r[static_cast<size_t>(c)]); }
 std::optional<std::string> TextAt(const Row& r, int c) { return AsText(r[static_cast<size_t>(c)]); }
 bool TrueAt(const Row& r, int c) { return IntAt(r, c).value_or(0) != 0; }
@@ -269,31 +273,31 @@ FatigueResult FatigueScore(const FatigueInputs& in) {
   return f;
 }
 
-double FatigueAdjustment(int fatigue_score) { return (fatigue_score - 100) / 20.0; }
+Exact FatigueAdjustment(int fatigue_score) { return Exact::Fraction(fatigue_score - 100, 20); }
 
-double ShotZoneMismatch(std::optional<double> zone_rate, std::optional<double> defense_vs_league) {
-  const double u = zone_rate.value_or(50.0);
-  const double d = defense_vs_league.value_or(0.0);
-  double w = d * std::min(u / 50.0, 1.0);
-  if (std::fabs(w) > 5.0) w *= 1.2;
-  return std::clamp(w, -10.0, 10.0);
+Exact ShotZoneMismatch(std::optional<Exact> zone_rate, std::optional<Exact> defense_vs_league) {
+  const Exact u = zone_rate.value_or(Exact(50));
+  const Exact d = defense_vs_league.value_or(Exact(0));
+  Exact w = d * Min(u / Exact(50), Exact(1));
+  if (w.Abs() > Exact(5)) w = w * Exact::Decimal(12, 1);
+  return Clamp(w, -10, 10);
 }
 
-double PaceScore(std::optional<double> pace_differential) {
-  if (!pace_differential) return 0.0;
-  return std::clamp(*pace_differential / 2.0, -3.0, 3.0);
+Exact PaceScore(std::optional<Exact> pace_differential) {
+  if (!pace_differential) return Exact(0);
+  return Clamp(*pace_differential / Exact(2), -3, 3);
 }
 
-double UsageSpike(std::optional<double> projected, std::optional<double> baseline,
-                  std::optional<int64_t> star_teammates_out) {
-  const double q = baseline.value_or(25.0);
-  const double p = projected.value_or(q);  // decision 31: no spike from a missing projection
+Exact UsageSpike(std::optional<Exact> projected, std::optional<Exact> baseline,
+                 std::optional<int64_t> star_teammates_out) {
+  const Exact q = baseline.value_or(Exact(25));
+  const Exact p = projected.value_or(q);  // decision 31: no spike from a missing projection
   const int64_t s = star_teammates_out.value_or(0);
-  if (q == 0.0) return 0.0;
-  double x = 0.3 * (p - q);
-  if (x > 0 && s == 1) x *= 1.15;
-  if (x > 0 && s >= 2) x *= 1.30;
-  return std::clamp(x, -3.0, 3.0);
+  if (q.sign() == 0) return Exact(0);
+  Exact x = Exact::Decimal(3, 1) * (p - q);
+  if (x.sign() > 0 && s == 1) x = x * Exact::Decimal(115, 2);
+  if (x.sign() > 0 && s >= 2) x = x * Exact::Decimal(130, 2);
+  return Clamp(x, -3, 3);
 }
 
 // ---------------------------------------------------------------- compute
@@ -347,7 +351,7 @@ Result<std::vector<Row>> ComputePlayerCompositeFactors(Date d, const ProcessorIn
     fi.back_to_backs_last_14 = IntAt(x, c.b2b14);
     fi.player_age = IntAt(x, c.age);
     const FatigueResult fatigue = FatigueScore(fi);
-    const double fatigue_adj = FatigueAdjustment(fatigue.score);
+    const Exact fatigue_adj = FatigueAdjustment(fatigue.score);
 
     // Factor 2 (from #1 and #2 as stored).
     auto shot_it = shot_rows.find(*player);
@@ -357,38 +361,36 @@ Result<std::vector<Row>> ComputePlayerCompositeFactors(Date d, const ProcessorIn
       auto it = defense_rows.find(*opponent);
       if (it != defense_rows.end()) defense = it->second;
     }
-    double zone_raw = 0.0;
+    Exact zone_raw;
     std::string zone_json = JsonObject().Bool("missing_data", true).Build();
     if (shot && defense) {
       const std::optional<std::string> zone = TextAt(*shot, sc.zone);
-      std::optional<double> rate, def;
+      int rate_col = sc.paint, def_col = dc.paint;  // paint, balanced, NULL: the paint columns
       if (zone == "mid_range") {
-        rate = RealAt(*shot, sc.mid);
-        def = RealAt(*defense, dc.mid);
+        rate_col = sc.mid;
+        def_col = dc.mid;
       } else if (zone == "perimeter") {
-        rate = RealAt(*shot, sc.three);
-        def = RealAt(*defense, dc.three);
-      } else {  // paint, balanced, NULL: the paint columns
-        rate = RealAt(*shot, sc.paint);
-        def = RealAt(*defense, dc.paint);
+        rate_col = sc.three;
+        def_col = dc.three;
       }
-      zone_raw = ShotZoneMismatch(rate, def);
-      const double z1 = RoundHalfEven(zone_raw, 1);
+      const std::optional<double> rate = RealAt(*shot, rate_col), def = RealAt(*defense, def_col);
+      zone_raw = ShotZoneMismatch(ExactAt(*shot, rate_col, "player_shot_zone_analysis rate"),
+                                  ExactAt(*defense, def_col, "team_defense_zone_analysis vs_league"));
       zone_json = JsonObject()
                       .Str("player_primary_zone", zone.value_or("unknown"))
                       .Real("primary_zone_frequency", rate.value_or(0.0))
                       .Str("opponent_weak_zone", TextAt(*defense, dc.weakest).value_or("unknown"))
                       .Real("opponent_defense_vs_league", def.value_or(0.0))
-                      .Str("mismatch_type", zone_raw > 2    ? "favorable"
-                                            : zone_raw < -2 ? "unfavorable"
-                                                            : "neutral")
-                      .Real("final_score", z1)
+                      .Str("mismatch_type", zone_raw > Exact(2)    ? "favorable"
+                                            : zone_raw < Exact(-2) ? "unfavorable"
+                                                                   : "neutral")
+                      .Real("final_score", zone_raw.Round(1))
                       .Build();
     }
 
     // Factor 3.
     const std::optional<double> pace_diff = RealAt(x, c.pace_diff);
-    const double pace_raw = PaceScore(pace_diff);
+    const Exact pace_raw = PaceScore(ExactAt(x, c.pace_diff, "pace_differential"));
     const double pd = pace_diff.value_or(0.0);
     const std::string pace_json =
         JsonObject()
@@ -398,27 +400,27 @@ Result<std::vector<Row>> ComputePlayerCompositeFactors(Date d, const ProcessorIn
             .Str("pace_environment", pd > 2    ? "fast"
                                      : pd < -2 ? "slow"
                                                : "normal")
-            .Real("final_score", RoundHalfEven(pace_raw, 1))
+            .Real("final_score", pace_raw.Round(1))
             .Build();
 
     // Factor 4 (decision 31).
-    const std::optional<double> projected = RealAt(x, c.projected_usage);
-    const std::optional<double> baseline = RealAt(x, c.usage7);
+    const std::optional<Exact> projected = ExactAt(x, c.projected_usage, "projected_usage_rate");
+    const std::optional<Exact> baseline = ExactAt(x, c.usage7, "avg_usage_rate_last_7_games");
     const std::optional<int64_t> stars = IntAt(x, c.stars);
-    const double usage_raw = UsageSpike(projected, baseline, stars);
-    const double q = baseline.value_or(25.0);
-    const double p = projected.value_or(q);
-    const double diff = p - q;
+    const Exact usage_raw = UsageSpike(projected, baseline, stars);
+    const Exact q = baseline.value_or(Exact(25));
+    const Exact p = projected.value_or(q);
+    const Exact diff = p - q;
     const std::string usage_json = JsonObject()
-                                       .Real("projected_usage_rate", p)
-                                       .Real("avg_usage_last_7", q)
+                                       .Real("projected_usage_rate", p.ToDouble())
+                                       .Real("avg_usage_last_7", q.ToDouble())
                                        .Bool("projected_usage_defaulted", !projected)
-                                       .Real("usage_differential", diff)
+                                       .Real("usage_differential", diff.ToDouble())
                                        .Int("star_teammates_out", stars.value_or(0))
-                                       .Str("usage_trend", diff > 2    ? "spike"
-                                                           : diff < -2 ? "drop"
-                                                                       : "stable")
-                                       .Real("final_score", RoundHalfEven(usage_raw, 1))
+                                       .Str("usage_trend", diff > Exact(2)    ? "spike"
+                                                           : diff < Exact(-2) ? "drop"
+                                                                              : "stable")
+                                       .Real("final_score", usage_raw.Round(1))
                                        .Build();
 
     const std::string fatigue_json =
@@ -436,7 +438,7 @@ Result<std::vector<Row>> ComputePlayerCompositeFactors(Date d, const ProcessorIn
             .Build();
 
     // Total from the unrounded parts (deferred factors are 0).
-    const double total = RoundHalfEven(fatigue_adj + zone_raw + pace_raw + usage_raw, 2);
+    const double total = (fatigue_adj + zone_raw + pace_raw + usage_raw).Round(2);
 
     // Quality: the five input checks (§A6).
     std::vector<std::string> missing;
@@ -451,7 +453,7 @@ Result<std::vector<Row>> ComputePlayerCompositeFactors(Date d, const ProcessorIn
 
     std::vector<std::string> warnings;
     if (fatigue.score < 50) warnings.push_back("EXTREME_FATIGUE: Player showing severe fatigue");
-    if (std::fabs(zone_raw) > 8.0) warnings.push_back("EXTREME_MATCHUP: Unusual zone mismatch");
+    if (zone_raw.Abs() > Exact(8)) warnings.push_back("EXTREME_MATCHUP: Unusual zone mismatch");
     if (std::fabs(total) > 12.0)
       warnings.push_back("EXTREME_ADJUSTMENT: Very large composite adjustment");
     if (!projected)
@@ -479,9 +481,9 @@ Result<std::vector<Row>> ComputePlayerCompositeFactors(Date d, const ProcessorIn
         .Set(o.game_id, x[static_cast<size_t>(c.game_id)])
         .Set(o.analysis_date, date_text)
         .Set(o.fatigue, int64_t{fatigue.score})
-        .Set(o.zone, RoundHalfEven(zone_raw, 1))
-        .Set(o.pace, RoundHalfEven(pace_raw, 1))
-        .Set(o.usage, RoundHalfEven(usage_raw, 1))
+        .SetExact(o.zone, zone_raw)
+        .SetExact(o.pace, pace_raw)
+        .SetExact(o.usage, usage_raw)
         .Set(o.referee, 0.0)
         .Set(o.look_ahead, 0.0)
         .Set(o.travel, 0.0)
@@ -527,7 +529,7 @@ Result<std::vector<Row>> ComputePlayerCompositeFactors(Date d, const ProcessorIn
     const GameCounts counts = CountGames(season, *pgs, *player, team, d, kCompositeMinGames);
     SetCompletenessBlock(row, o.player_context, d, opening, counts);
     const double own_pct =
-        counts.expected > 0 ? RoundHalfEven(100.0 * Ratio(counts.actual, counts.expected), 1) : 0.0;
+        counts.expected > 0 ? RoundedPercent(counts.actual, counts.expected, 1) : 0.0;
     const bool own_ready = own_pct >= kProductionReadyPct;
     std::vector<std::string> issues;
     if (!own_ready) issues.push_back("own_data_incomplete");

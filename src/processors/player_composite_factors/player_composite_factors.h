@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "processors/common/exact.h"
 #include "processors/common/processor.h"
 #include "processors/common/season_inputs.h"
 
@@ -38,20 +39,24 @@ struct FatigueResult {
 };
 FatigueResult FatigueScore(const FatigueInputs& in);
 // (F - 100) / 20, in [-3.25, 0].
-double FatigueAdjustment(int fatigue_score);
+Exact FatigueAdjustment(int fatigue_score);
+
+// The factors below are exact (decision 35) and unrounded; the row stores
+// each rounded once at its declared scale, and the total from the
+// unrounded parts.
 
 // Factor 2 (§A4): w = d * min(u / 50, 1); |w| > 5 (strict) -> 1.2 w; clamp
-// +-10. u NULL -> 50, d NULL -> 0. Unrounded.
-double ShotZoneMismatch(std::optional<double> zone_rate, std::optional<double> defense_vs_league);
+// +-10. u NULL -> 50, d NULL -> 0.
+Exact ShotZoneMismatch(std::optional<Exact> zone_rate, std::optional<Exact> defense_vs_league);
 
-// Factor 3: clamp(pace_differential / 2, -3, 3); NULL -> 0. Unrounded.
-double PaceScore(std::optional<double> pace_differential);
+// Factor 3: clamp(pace_differential / 2, -3, 3); NULL -> 0.
+Exact PaceScore(std::optional<Exact> pace_differential);
 
 // Factor 4 (§A4, decision 31): baseline q NULL -> 25; projected p NULL -> q
 // (no spike); stars NULL -> 0. q == 0 -> 0. x = 0.3 (p - q), boosted x1.15
-// (1 star) / x1.30 (2+) only when x > 0, clamp +-3. Unrounded.
-double UsageSpike(std::optional<double> projected, std::optional<double> baseline,
-                  std::optional<int64_t> star_teammates_out);
+// (1 star) / x1.30 (2+) only when x > 0, clamp +-3.
+Exact UsageSpike(std::optional<Exact> projected, std::optional<Exact> baseline,
+                 std::optional<int64_t> star_teammates_out);
 
 Result<std::vector<Row>> ComputePlayerCompositeFactors(Date d, const ProcessorInputs& in);
 

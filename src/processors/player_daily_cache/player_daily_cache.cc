@@ -151,7 +151,7 @@ GameCounts CountDays(const SeasonInputs& season, const SeasonTable& pgs, std::st
 // (nothing is missing: the All-Star break, a team's first game).
 double WindowPct(const GameCounts& c) {
   if (c.expected == 0) return 100.0;
-  return RoundHalfEven(std::min(100.0, 100.0 * Ratio(c.actual, c.expected)), 1);
+  return RoundedPercent(std::min(c.actual, c.expected), c.expected, 1);
 }
 
 }  // namespace
@@ -166,38 +166,37 @@ PlayerCacheStats ComputePlayerCacheStats(const SeasonTable& t, std::span<const R
   auto last = [&](size_t n) { return games.size() > n ? games.subspan(games.size() - n) : games; };
   auto mean = [&](int col, std::span<const Row> w) {
     auto [b, e] = t.IndexRange(w);
-    RealSum sum;
+    DecimalSum sum;
     sum.AddRange(t.Reals(col), b, e);
     return sum.Mean();
   };
-  auto mean_int = [&](int col, std::span<const Row> w) {
+  auto mean_int = [&](int col, std::span<const Row> w) -> std::optional<Exact> {
     auto [b, e] = t.IndexRange(w);
     IntSum sum;
     sum.AddRange(t.Ints(col), b, e);
-    return sum.all_null() ? std::nullopt : std::optional<double>(Ratio(sum.sum, sum.non_null));
+    if (sum.all_null()) return std::nullopt;
+    return Exact::Fraction(sum.sum, sum.non_null);
   };
   const auto g5 = last(5), g10 = last(10);
   s.points_avg_last_5 = mean_int(c.points, g5);
   s.points_avg_last_10 = mean_int(c.points, g10);
   s.points_avg_season = mean_int(c.points, games);
   {
+    // Sample variance from exact integer sums, (n * sum x^2 - (sum x)^2) /
+    // (n (n - 1)); only its square root is a double (decision 35).
     auto [b, e] = t.IndexRange(g10);
     const auto& pts = t.Ints(c.points);
-    int64_t n = 0, sum = 0;
+    Exact::Int n = 0, sum = 0, squares = 0;
     for (size_t i = b; i < e; ++i)
       if (pts.present(i)) {
-        sum += pts.value[i];
+        const Exact::Int v = pts.value[i];
+        sum += v;
+        squares += v * v;
         ++n;
       }
     if (n >= 2) {
-      const long double m = static_cast<long double>(sum) / n;
-      long double ss = 0;
-      for (size_t i = b; i < e; ++i)
-        if (pts.present(i)) {
-          const long double dv = static_cast<long double>(pts.value[i]) - m;
-          ss += dv * dv;
-        }
-      s.points_std_last_10 = static_cast<double>(std::sqrt(ss / (n - 1)));
+      const Exact variance = Exact::Fraction(n * squares - sum * sum, n * (n - 1));
+      s.points_std_last_10 = std::sqrt(variance.ToDouble());
     }
   }
   s.minutes_avg_last_10 = mean(c.minutes, g10);
@@ -210,7 +209,7 @@ PlayerCacheStats ComputePlayerCacheStats(const SeasonTable& t, std::span<const R
     fgm.AddRange(t.Ints(c.fg_makes), b, e);
     ast.AddRange(t.Ints(c.assisted), b, e);
     if (!fgm.all_null() && fgm.sum > 0 && !ast.all_null())
-      s.assisted_rate_last_10 = std::clamp(Ratio(ast.sum, fgm.sum), 0.0, 1.0);
+      s.assisted_rate_last_10 = Clamp(Exact::Fraction(ast.sum, fgm.sum), 0, 1);
   }
   return s;
 }
@@ -261,10 +260,10 @@ Result<std::vector<Row>> ComputePlayerDailyCache(Date d, const ProcessorInputs& 
 
     // The context team's last 10 games of the season before D (decision 32).
     const auto team_games = tog->LastN(team, d, 10);
-    std::optional<double> pace, ortg;
+    std::optional<Exact> pace, ortg;
     {
       auto [b, e] = tog->IndexRange(team_games);
-      RealSum p, r;
+      DecimalSum p, r;
       p.AddRange(tog->Reals(pace_col), b, e);
       r.AddRange(tog->Reals(ortg_col), b, e);
       pace = p.Mean();
@@ -278,25 +277,25 @@ Result<std::vector<Row>> ComputePlayerDailyCache(Date d, const ProcessorInputs& 
     row.Set(o.player_lookup, *player)
         .Set(o.upid, cell(c.upid))
         .Set(o.cache_date, date_text)
-        .SetOpt(o.pts5, st.points_avg_last_5)
-        .SetOpt(o.pts10, st.points_avg_last_10)
-        .SetOpt(o.pts_season, st.points_avg_season)
+        .SetExact(o.pts5, st.points_avg_last_5)
+        .SetExact(o.pts10, st.points_avg_last_10)
+        .SetExact(o.pts_season, st.points_avg_season)
         .SetOpt(o.std10, st.points_std_last_10)
-        .SetOpt(o.minutes10, st.minutes_avg_last_10)
-        .SetOpt(o.usage10, st.usage_rate_last_10)
-        .SetOpt(o.ts10, st.ts_pct_last_10)
+        .SetExact(o.minutes10, st.minutes_avg_last_10)
+        .SetExact(o.usage10, st.usage_rate_last_10)
+        .SetExact(o.ts10, st.ts_pct_last_10)
         .Set(o.games_season, st.games)
-        .SetOpt(o.team_pace, pace)
-        .SetOpt(o.team_ortg, ortg)
-        .SetOpt(o.usage_season, st.usage_rate_season)
+        .SetExact(o.team_pace, pace)
+        .SetExact(o.team_ortg, ortg)
+        .SetExact(o.usage_season, st.usage_rate_season)
         .Set(o.games7, IntCopy(cell(c.games7)))
         .Set(o.games14, IntCopy(cell(c.games14)))
         .Set(o.minutes7, IntCopy(cell(c.minutes7)))
         .Set(o.minutes14, IntCopy(cell(c.minutes14)))
         .Set(o.b2b14, IntCopy(cell(c.b2b14)))
         .Set(o.q4_minutes7, IntCopy(cell(c.q4_minutes7)))
-        .SetOpt(o.avg_minutes7, AsReal(cell(c.avg_minutes7)))
-        .SetOpt(o.assisted, st.assisted_rate_last_10)
+        .SetExact(o.avg_minutes7, ExactCell(cell(c.avg_minutes7), "avg_minutes_per_game_last_7"))
+        .SetExact(o.assisted, st.assisted_rate_last_10)
         .Set(o.age, IntCopy(cell(c.age)))
         .Set(o.version, std::string(kDailyCacheVersion))
         .SetBool(o.shot_available, shot != nullptr);

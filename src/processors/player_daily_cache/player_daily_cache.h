@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "processors/common/exact.h"
 #include "processors/common/processor.h"
 #include "processors/common/season_inputs.h"
 
@@ -23,14 +24,15 @@ inline constexpr double kDailyCacheWindowReadyPct = 90.0;
 const ProcessorInfo& PlayerDailyCacheInfo();
 
 // Metrics over a player's played games (oldest first; at most the 82 most
-// recent, decision 32). Unrounded; the writer rounds at the declared scales.
+// recent, decision 32). Exact (decision 35) but the standard deviation,
+// which passes through a square root; rounded when set on the row.
 struct PlayerCacheStats {
   int64_t games = 0;
-  std::optional<double> points_avg_last_5, points_avg_last_10, points_avg_season;
+  std::optional<Exact> points_avg_last_5, points_avg_last_10, points_avg_season;
   std::optional<double> points_std_last_10;  // ddof 1; NULL with < 2 values
-  std::optional<double> minutes_avg_last_10, usage_rate_last_10, ts_pct_last_10;
-  std::optional<double> usage_rate_season;
-  std::optional<double> assisted_rate_last_10;  // fraction 0-1
+  std::optional<Exact> minutes_avg_last_10, usage_rate_last_10, ts_pct_last_10;
+  std::optional<Exact> usage_rate_season;
+  std::optional<Exact> assisted_rate_last_10;  // fraction 0-1
 };
 PlayerCacheStats ComputePlayerCacheStats(const SeasonTable& player_game_summary,
                                          std::span<const Row> season_games);

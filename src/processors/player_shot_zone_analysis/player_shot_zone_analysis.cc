@@ -73,7 +73,7 @@ const OutCols& Out() {
 
 std::optional<double> Pct(const IntSum& makes, const IntSum& attempts) {
   if (attempts.all_null() || makes.all_null() || attempts.sum == 0) return std::nullopt;
-  return RoundHalfEven(Ratio(makes.sum, attempts.sum), 3);
+  return Exact::Fraction(makes.sum, attempts.sum).Round(3);
 }
 
 }  // namespace
@@ -99,7 +99,7 @@ ShotZoneSample ComputeShotZoneSample(const SeasonTable& t, std::span<const Row> 
   s.three_pt_pct = Pct(tm, ta);
   auto per_game = [&](const IntSum& a) -> std::optional<double> {
     if (a.all_null()) return std::nullopt;
-    return RoundHalfEven(Ratio(a.sum, s.games), 1);
+    return Exact::Fraction(a.sum, s.games).Round(1);
   };
   s.paint_pg = per_game(pa);
   s.mid_range_pg = per_game(ma);
@@ -109,13 +109,18 @@ ShotZoneSample ComputeShotZoneSample(const SeasonTable& t, std::span<const Row> 
   const bool zones_known = !pa.all_null() && !ma.all_null() && !ta.all_null();
   const int64_t total = pa.sum + ma.sum + ta.sum;
   if (zones_known && total > 0) {
-    s.paint_rate = RoundHalfEven(Ratio(pa.sum, total) * 100, 2);
-    s.mid_range_rate = RoundHalfEven(Ratio(ma.sum, total) * 100, 2);
-    s.three_pt_rate = RoundHalfEven(Ratio(ta.sum, total) * 100, 2);
+    // Shares in percent, exact before the one rounding (decision 35:
+    // 49 of 160 is 30.625, stored 30.62).
+    auto percent = [&](const IntSum& part, int64_t whole) {
+      return RoundedPercent(part.sum, whole, 2);
+    };
+    s.paint_rate = percent(pa, total);
+    s.mid_range_rate = percent(ma, total);
+    s.three_pt_rate = percent(ta, total);
     s.total_shots = total;
     if (!fgm.all_null() && fgm.sum > 0) {
-      if (!ast.all_null()) s.assisted_rate = RoundHalfEven(Ratio(ast.sum, fgm.sum) * 100, 2);
-      if (!unast.all_null()) s.unassisted_rate = RoundHalfEven(Ratio(unast.sum, fgm.sum) * 100, 2);
+      if (!ast.all_null()) s.assisted_rate = percent(ast, fgm.sum);
+      if (!unast.all_null()) s.unassisted_rate = percent(unast, fgm.sum);
     }
   }
   return s;

@@ -77,9 +77,9 @@ struct ZoneSums {
   IntSum makes, attempts;
   // FG% from summed makes and attempts; NULL when the attempts sum to 0 or
   // either column is NULL in every game (decision 28).
-  std::optional<double> Pct() const {
+  std::optional<Exact> Pct() const {
     if (attempts.all_null() || makes.all_null() || attempts.sum == 0) return std::nullopt;
-    return Ratio(makes.sum, attempts.sum);
+    return Exact::Fraction(makes.sum, attempts.sum);
   }
   bool NoAttempts() const { return attempts.all_null() || attempts.sum == 0; }
 };
@@ -89,7 +89,7 @@ struct WindowSums {
   std::array<ZoneSums, 3> zone;  // paint, mid-range, three
   IntSum paint_points, points_allowed;
   std::array<IntSum, 3> blocks;
-  RealSum drtg, pace;
+  DecimalSum drtg, pace;
 
   WindowSums(const SeasonTable& t, std::span<const Row> rows, bool full) {
     const InputCols& c = In();
@@ -112,9 +112,9 @@ struct WindowSums {
   }
 
   // Σ / G; NULL when the column is NULL in every game (decision 28).
-  std::optional<double> PerGame(const IntSum& s) const {
+  std::optional<Exact> PerGame(const IntSum& s) const {
     if (s.all_null() || games == 0) return std::nullopt;
-    return Ratio(s.sum, games);
+    return Exact::Fraction(s.sum, games);
   }
 };
 
@@ -126,40 +126,56 @@ constexpr std::array<const char*, 3> kNoAttemptNotes = {
 
 LeagueAverages ComputeLeagueAverages(const SeasonTable& t, Date d) {
   const Date from = AddDays(d, -kLeagueAverageDays);
-  std::array<RealSum, 3> sums;
+  std::array<BigExact, 3> sums;  // of ratios with unlike denominators: past 128 bits
   int teams = 0;
   for (const std::string& team : t.entities()) {
     auto rows = t.Between(team, from, d);
     if (static_cast<int>(rows.size()) < kLeagueMinTeamGames) continue;
     WindowSums w(t, rows, /*full=*/false);
-    std::array<std::optional<double>, 3> pct = {w.zone[0].Pct(), w.zone[1].Pct(), w.zone[2].Pct()};
+    std::array<std::optional<Exact>, 3> pct = {w.zone[0].Pct(), w.zone[1].Pct(), w.zone[2].Pct()};
     if (!pct[0] || !pct[1] || !pct[2]) continue;
-    for (size_t z = 0; z < 3; ++z) sums[z].Add(*pct[z]);
+    for (size_t z = 0; z < 3; ++z) sums[z] = sums[z] + BigExact(*pct[z]);
     ++teams;
   }
   LeagueAverages out;
   if (teams < kLeagueMinTeams) return out;
-  out.paint = *sums[0].Mean();
-  out.mid_range = *sums[1].Mean();
-  out.three_pt = *sums[2].Mean();
+  const BigExact n{Exact(teams)};
+  for (size_t z = 0; z < 3; ++z) out.exact[z] = sums[z] / n;
+  out.paint = out.exact[0].ToDouble();
+  out.mid_range = out.exact[1].ToDouble();
+  out.three_pt = out.exact[2].ToDouble();
   out.teams_in_sample = teams;
   return out;
 }
 
-std::pair<std::optional<std::string>, std::optional<std::string>> StrongestWeakestZones(
-    std::optional<double> paint, std::optional<double> mid_range, std::optional<double> three_pt) {
-  std::array<std::optional<double>, 3> deltas = {paint, mid_range, three_pt};
+namespace {
+
+template <typename Delta>
+std::pair<std::optional<std::string>, std::optional<std::string>> StrongestWeakest(
+    const std::array<std::optional<Delta>, 3>& deltas) {
   int best = -1, worst = -1;
   for (int z = 0; z < 3; ++z) {
-    if (!deltas[static_cast<size_t>(z)]) continue;
-    double v = *deltas[static_cast<size_t>(z)];
+    const auto& v = deltas[static_cast<size_t>(z)];
+    if (!v) continue;
     // Strict comparisons: on ties the earliest zone keeps its place.
-    if (best < 0 || v < *deltas[static_cast<size_t>(best)]) best = z;
-    if (worst < 0 || v > *deltas[static_cast<size_t>(worst)]) worst = z;
+    if (best < 0 || *v < *deltas[static_cast<size_t>(best)]) best = z;
+    if (worst < 0 || *v > *deltas[static_cast<size_t>(worst)]) worst = z;
   }
   if (best < 0) return {std::nullopt, std::nullopt};
   return {std::string(kZoneNames[static_cast<size_t>(best)]),
           std::string(kZoneNames[static_cast<size_t>(worst)])};
+}
+
+}  // namespace
+
+std::pair<std::optional<std::string>, std::optional<std::string>> StrongestWeakestZones(
+    std::optional<double> paint, std::optional<double> mid_range, std::optional<double> three_pt) {
+  return StrongestWeakest(std::array<std::optional<double>, 3>{paint, mid_range, three_pt});
+}
+
+std::pair<std::optional<std::string>, std::optional<std::string>> StrongestWeakestZones(
+    const std::array<std::optional<BigExact>, 3>& deltas) {
+  return StrongestWeakest(deltas);
 }
 
 std::string TeamDefenseQualityTier(int games) {
@@ -177,7 +193,7 @@ Result<std::vector<Row>> ComputeTeamDefenseZoneAnalysis(Date d, const ProcessorI
   const SeasonInputs& season = *in.season;
   const Date opening = season.calendar().OpeningNight(season.season_year());
   const LeagueAverages league = ComputeLeagueAverages(*t, d);
-  const std::array<double, 3> league_pct = {league.paint, league.mid_range, league.three_pt};
+  const BigExact hundred{Exact(100)};
   const std::string date_text = FormatDate(d);
 
   const OutCols& o = Out();
@@ -193,26 +209,26 @@ Result<std::vector<Row>> ComputeTeamDefenseZoneAnalysis(Date d, const ProcessorI
     row.Set(o.team_abbr, team).Set(o.analysis_date, date_text).Set(o.games, int64_t{g});
 
     if (g > 0) {
-      std::array<std::optional<double>, 3> vs;
+      std::array<std::optional<BigExact>, 3> vs;
       std::string notes;
       for (size_t z = 0; z < 3; ++z) {
-        const std::optional<double> pct = w.zone[z].Pct();
-        // Percentage points, evaluated in this order (the hash sees the digits).
-        if (pct) vs[z] = (*pct - league_pct[z]) * 100;
+        const std::optional<Exact> pct = w.zone[z].Pct();
+        // Percentage points, exact (decision 35).
+        if (pct) vs[z] = (BigExact(*pct) - league.exact[z]) * hundred;
         if (w.zone[z].NoAttempts()) {
           if (!notes.empty()) notes += "; ";
           notes += kNoAttemptNotes[z];
         }
-        row.SetOpt(o.pct[z], pct)
-            .SetOpt(o.attempts_pg[z], w.PerGame(w.zone[z].attempts))
-            .SetOpt(o.blocks_pg[z], w.PerGame(w.blocks[z]))
-            .SetOpt(o.vs_league[z], vs[z]);
+        row.SetExact(o.pct[z], pct)
+            .SetExact(o.attempts_pg[z], w.PerGame(w.zone[z].attempts))
+            .SetExact(o.blocks_pg[z], w.PerGame(w.blocks[z]))
+            .SetExact(o.vs_league[z], vs[z]);
       }
-      auto [strongest, weakest] = StrongestWeakestZones(vs[0], vs[1], vs[2]);
-      row.SetOpt(o.paint_points_pg, w.PerGame(w.paint_points))
-          .SetOpt(o.drtg, w.drtg.Mean())
-          .SetOpt(o.opp_ppg, w.PerGame(w.points_allowed))
-          .SetOpt(o.pace, w.pace.Mean())
+      auto [strongest, weakest] = StrongestWeakestZones(vs);
+      row.SetExact(o.paint_points_pg, w.PerGame(w.paint_points))
+          .SetExact(o.drtg, w.drtg.Mean())
+          .SetExact(o.opp_ppg, w.PerGame(w.points_allowed))
+          .SetExact(o.pace, w.pace.Mean())
           .SetOpt(o.strongest, std::move(strongest))
           .SetOpt(o.weakest, std::move(weakest))
           .SetOpt(o.notes,

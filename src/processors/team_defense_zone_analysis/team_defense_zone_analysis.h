@@ -4,12 +4,14 @@
 // zone, against the league average of the 30 days before D.
 #pragma once
 
+#include <array>
 #include <optional>
 #include <span>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "processors/common/big_exact.h"
 #include "processors/common/processor.h"
 #include "processors/common/season_inputs.h"
 
@@ -28,10 +30,14 @@ const ProcessorInfo& TeamDefenseZoneAnalysisInfo();
 // Decision 28 / zone-processors.md §2.5: the unweighted mean over teams (with
 // at least 10 games in D-30 <= date < D and all three zone ratios defined) of
 // each team's zone FG% allowed; the defaults when fewer than 10 teams qualify.
+// The means are exact (decision 35); the doubles are their nearest values.
 struct LeagueAverages {
   double paint = kDefaultLeaguePaintPct;
   double mid_range = kDefaultLeagueMidRangePct;
   double three_pt = kDefaultLeagueThreePtPct;
+  std::array<BigExact, 3> exact = {BigExact(Exact::Decimal(580, 3)),
+                                   BigExact(Exact::Decimal(410, 3)),
+                                   BigExact(Exact::Decimal(355, 3))};
   int teams_in_sample = 0;  // 0 when the defaults are used
 };
 LeagueAverages ComputeLeagueAverages(const SeasonTable& team_defense, Date d);
@@ -41,6 +47,8 @@ LeagueAverages ComputeLeagueAverages(const SeasonTable& team_defense, Date d);
 // of paint, mid_range, perimeter; both NULL when no zone is available.
 std::pair<std::optional<std::string>, std::optional<std::string>> StrongestWeakestZones(
     std::optional<double> paint, std::optional<double> mid_range, std::optional<double> three_pt);
+std::pair<std::optional<std::string>, std::optional<std::string>> StrongestWeakestZones(
+    const std::array<std::optional<BigExact>, 3>& deltas);
 
 // Decision 28: >= 15 games high, 10-14 medium, otherwise low.
 std::string TeamDefenseQualityTier(int games);
