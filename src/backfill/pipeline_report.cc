@@ -3,11 +3,47 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <string>
+#include <unordered_map>
+#include <vector>
 
 #include "backfill/checkpoint.h"
+#include "processors/common/duplicates.h"
+#include "processors/common/season_inputs.h"
 #include "processors/registry.h"
 
 namespace phase4 {
+
+namespace {
+
+// The player_game_summary rows of [start, end] that the signal check needs,
+// as rows of the table's width, each date's rows in stored order (the order
+// decision 36 breaks ties by).
+Result<std::vector<Row>> PlayerGamesForSignal(Warehouse& wh, Date start, Date end) {
+  const TableSchema& pgs = PlayerGameSummarySchema();
+  const std::vector<std::string> names = {"player_lookup", "game_date",      "points",
+                                          "is_active",     "minutes_played", "fg_attempts",
+                                          "processed_at"};
+  std::string list;
+  for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
+  PHASE4_ASSIGN_OR_RETURN(
+      Statement st, wh.Prepare(fmt::format("SELECT {} FROM {} WHERE game_date BETWEEN ? AND ? "
+                                           "ORDER BY game_date, rowid",
+                                           list, pgs.FullName())));
+  st.BindText(1, FormatDate(start));
+  st.BindText(2, FormatDate(end));
+  std::vector<Row> rows;
+  while (st.Step()) {
+    Row row(pgs.size());
+    for (size_t i = 0; i < names.size(); ++i)
+      row[static_cast<size_t>(pgs.ColumnIndex(names[i]))] = st.ColumnValue(static_cast<int>(i));
+    rows.push_back(std::move(row));
+  }
+  PHASE4_RETURN_IF_ERROR(st.status());
+  return rows;
+}
+
+}  // namespace
 
 Result<PipelineReport> BuildPipelineReport(Warehouse& wh, const std::string& checkpoint_dir,
                                            Date start, Date end, Date signal_start,
@@ -46,26 +82,51 @@ Result<PipelineReport> BuildPipelineReport(Warehouse& wh, const std::string& che
     }
     PHASE4_RETURN_IF_ERROR(st.status());
   }
-  // Players who played (decision 27) on the feature row's date.
+  // The signal check reads the player games as the processors do: one row
+  // per player and date (decision 36) and the played rule (decision 27),
+  // both from the processors' own code.
+  PHASE4_ASSIGN_OR_RETURN(std::vector<Row> games, PlayerGamesForSignal(wh, signal_start, signal_end));
+  const TableSchema& pgs = PlayerGameSummarySchema();
+  const size_t player_col = static_cast<size_t>(pgs.ColumnIndex("player_lookup"));
+  const size_t date_col = static_cast<size_t>(pgs.ColumnIndex("game_date"));
+  const size_t points_col = static_cast<size_t>(pgs.ColumnIndex("points"));
+  const size_t processed_col = static_cast<size_t>(pgs.ColumnIndex("processed_at"));
+  auto key_of = [&](size_t i) {
+    auto player = AsText(games[i][player_col]), date = AsText(games[i][date_col]);
+    return player && date ? *player + '\0' + *date : std::string();
+  };
+  const processors::DuplicateWinners winners = processors::PickDuplicateWinners(
+      games.size(), key_of, [&](size_t i) -> std::optional<std::string_view> {
+        auto* p = std::get_if<std::string>(&games[i][processed_col]);
+        return p ? std::optional<std::string_view>(*p) : std::nullopt;
+      });
+  std::unordered_map<std::string, int64_t> points_of;  // played games with points
+  for (size_t i = 0; i < games.size(); ++i) {
+    if (!winners.winner[i] || !processors::PlayedGame(games[i])) continue;
+    if (auto points = AsInt(games[i][points_col])) points_of.emplace(key_of(i), *points);
+  }
   PHASE4_ASSIGN_OR_RETURN(
       Statement st,
-      wh.Prepare("SELECT COUNT(*), AVG(ABS(f.points_avg_last_10 - p.points)), "
-                 "AVG(ABS(f.points_avg_season - p.points)) "
-                 "FROM nba_predictions.ml_feature_store_v2 f "
-                 "JOIN nba_analytics.player_game_summary p "
-                 "  ON p.player_lookup = f.player_lookup AND p.game_date = f.game_date "
-                 "WHERE f.game_date BETWEEN ? AND ? AND p.points IS NOT NULL "
-                 "  AND p.is_active != 0 AND (p.minutes_played > 0 OR p.fg_attempts > 0)"));
+      wh.Prepare("SELECT player_lookup, game_date, points_avg_last_10, points_avg_season "
+                 "FROM nba_predictions.ml_feature_store_v2 WHERE game_date BETWEEN ? AND ?"));
   st.BindText(1, FormatDate(signal_start));
   st.BindText(2, FormatDate(signal_end));
   r.signal.start = signal_start;
   r.signal.end = signal_end;
-  if (st.Step()) {
-    r.signal.samples = st.ColumnInt(0);
-    r.signal.mae_last_10 = st.ColumnOptReal(1).value_or(0);
-    r.signal.mae_season = st.ColumnOptReal(2).value_or(0);
+  double error_last_10 = 0, error_season = 0;
+  while (st.Step()) {
+    auto it = points_of.find(st.ColumnText(0) + '\0' + st.ColumnText(1));
+    if (it == points_of.end()) continue;
+    const double actual = static_cast<double>(it->second);
+    ++r.signal.samples;
+    error_last_10 += std::abs(st.ColumnOptReal(2).value_or(0) - actual);
+    error_season += std::abs(st.ColumnOptReal(3).value_or(0) - actual);
   }
   PHASE4_RETURN_IF_ERROR(st.status());
+  if (r.signal.samples > 0) {
+    r.signal.mae_last_10 = error_last_10 / static_cast<double>(r.signal.samples);
+    r.signal.mae_season = error_season / static_cast<double>(r.signal.samples);
+  }
   return r;
 }
 

@@ -251,7 +251,7 @@ Phase3Record Tv1Phase3() {
   p3.last_ft_makes = {8, 8, 7, 7, 7, 7, 7, 7, 7, 7};  // Σ 72
   p3.last_minutes = std::vector<double>(10, 30.0);
   p3.points_avg_season = 25.2;
-  p3.minutes_avg_season = 30.0;
+  p3.minutes_avg_season = 30;
   p3.team_games = 50;
   p3.team_wins = 35;
   return p3;
@@ -288,7 +288,7 @@ TEST(MlFeatureStoreVectorTest, Tv2NoPhase4) {
   p3.last_ft_makes = {2, 3, 1, 4, 0, 2};
   p3.last_minutes = {22, 24, 20, 26, 18, 22};
   p3.points_avg_season = 9.5;
-  p3.minutes_avg_season = 20.0;
+  p3.minutes_avg_season = 20;
   p3.team_games = 4;
   p3.team_wins = 3;
   const FeatureVector f = BuildFeatures({}, p3);

@@ -33,10 +33,10 @@ FatigueResult F(std::optional<int64_t> r, std::optional<bool> b, std::optional<i
 TEST(PlayerCompositeFactorsTest, FatigueVectors) {
   // V1
   EXPECT_EQ(F(2, false, 3, 175, 29.2, 0, 28).score, 100);
-  EXPECT_EQ(FatigueAdjustment(100), 0.0);
+  EXPECT_EQ(FatigueAdjustment(100).ToDouble(), 0.0);
   // V2: 100-15-10-10-8-12-10 = 35, the floor in practice.
   EXPECT_EQ(F(0, true, 4, 250, 36.5, 2, 35).score, 35);
-  EXPECT_EQ(FatigueAdjustment(35), -3.25);
+  EXPECT_EQ(FatigueAdjustment(35).ToDouble(), -3.25);
   // V3: 105 clamps to 100.
   EXPECT_EQ(F(5, false, 2, 100, 20, 0, 22).score, 100);
   // V4: all NULL -> defaults (r 1, b false, g7 3, m7 200, a7 30, k 0, age 25).
@@ -44,7 +44,7 @@ TEST(PlayerCompositeFactorsTest, FatigueVectors) {
   // V5: back-to-back beats the 3-day-rest bonus.
   auto v5 = F(3, true, {}, {}, {}, {}, {});
   EXPECT_EQ(v5.score, 85);
-  EXPECT_EQ(FatigueAdjustment(85), -0.75);
+  EXPECT_EQ(FatigueAdjustment(85).ToDouble(), -0.75);
   EXPECT_TRUE(v5.bonuses.empty());
   // V6: age 30 / 34 -> -5, 35 -> -10.
   EXPECT_EQ(F({}, {}, {}, {}, {}, {}, 30).score, 95);
@@ -53,7 +53,7 @@ TEST(PlayerCompositeFactorsTest, FatigueVectors) {
   EXPECT_EQ(F({}, {}, {}, {}, {}, {}, 29).score, 100);
   // V7: m7 = 240 and a7 = 35 are not penalised (strict >); g7 = 4 is.
   EXPECT_EQ(F({}, {}, 4, 240, 35, {}, {}).score, 90);
-  EXPECT_EQ(FatigueAdjustment(90), -0.5);
+  EXPECT_EQ(FatigueAdjustment(90).ToDouble(), -0.5);
   EXPECT_EQ(F({}, {}, 3, 240.1, 35.1, {}, {}).score, 82);
   // Back-to-backs in 14 days: 1 -> -5, 2+ -> -12.
   EXPECT_EQ(F({}, {}, {}, {}, {}, 1, {}).score, 95);
@@ -80,28 +80,42 @@ TEST(PlayerCompositeFactorsTest, FatigueNeverBelow35) {
   EXPECT_EQ(lowest, 35);
 }
 
+// The factors are exact (decision 35); the vectors below are written as
+// decimals and read back as the nearest doubles.
+Exact X(double v) { return *Exact::OfStored(v); }
+std::optional<Exact> Opt(std::optional<double> v) {
+  return v ? std::optional<Exact>(X(*v)) : std::nullopt;
+}
+double Zone(std::optional<double> u, std::optional<double> d) {
+  return ShotZoneMismatch(Opt(u), Opt(d)).ToDouble();
+}
+double Pace(std::optional<double> p) { return PaceScore(Opt(p)).ToDouble(); }
+double Usage(std::optional<double> p, std::optional<double> q, std::optional<int64_t> stars) {
+  return UsageSpike(Opt(p), Opt(q), stars).ToDouble();
+}
+
 // ------------------------------------------------------------------ Factor 2
 TEST(PlayerCompositeFactorsTest, ShotZoneVectors) {
-  EXPECT_DOUBLE_EQ(ShotZoneMismatch(65, 4.3), 4.3);    // Z1
-  EXPECT_DOUBLE_EQ(ShotZoneMismatch(65, -3.8), -3.8);  // Z2
-  EXPECT_DOUBLE_EQ(ShotZoneMismatch(70, 6.0), 7.2);    // Z3: |w| > 5 -> x1.2
-  EXPECT_DOUBLE_EQ(ShotZoneMismatch(25, 4.0), 2.0);    // Z4: weight 0.5
-  EXPECT_DOUBLE_EQ(ShotZoneMismatch(30, 4.0), 2.4);    // Z6: weight 0.6
-  EXPECT_DOUBLE_EQ(ShotZoneMismatch(80, 15), 10.0);    // Z7: 18 -> clamp
-  EXPECT_DOUBLE_EQ(ShotZoneMismatch(80, -15), -10.0);
-  EXPECT_EQ(ShotZoneMismatch(50, 5.0), 5.0);              // Z8: |w| exactly 5 -> no boost
-  EXPECT_EQ(ShotZoneMismatch(50, -5.0), -5.0);            // ... on both sides
-  EXPECT_NEAR(ShotZoneMismatch(50, 5.01), 6.012, 1e-12);  // Z9
-  EXPECT_NEAR(ShotZoneMismatch(50, -5.01), -6.012, 1e-12);
+  EXPECT_DOUBLE_EQ(Zone(65, 4.3), 4.3);    // Z1
+  EXPECT_DOUBLE_EQ(Zone(65, -3.8), -3.8);  // Z2
+  EXPECT_DOUBLE_EQ(Zone(70, 6.0), 7.2);    // Z3: |w| > 5 -> x1.2
+  EXPECT_DOUBLE_EQ(Zone(25, 4.0), 2.0);    // Z4: weight 0.5
+  EXPECT_DOUBLE_EQ(Zone(30, 4.0), 2.4);    // Z6: weight 0.6
+  EXPECT_DOUBLE_EQ(Zone(80, 15), 10.0);    // Z7: 18 -> clamp
+  EXPECT_DOUBLE_EQ(Zone(80, -15), -10.0);
+  EXPECT_EQ(Zone(50, 5.0), 5.0);              // Z8: |w| exactly 5 -> no boost
+  EXPECT_EQ(Zone(50, -5.0), -5.0);            // ... on both sides
+  EXPECT_NEAR(Zone(50, 5.01), 6.012, 1e-12);  // Z9
+  EXPECT_NEAR(Zone(50, -5.01), -6.012, 1e-12);
   // |Z| = 10 from |w| > 8.333...
-  EXPECT_EQ(ShotZoneMismatch(100, 8.34), 10.0);
-  EXPECT_LT(ShotZoneMismatch(100, 8.33), 10.0);
+  EXPECT_EQ(Zone(100, 8.34), 10.0);
+  EXPECT_LT(Zone(100, 8.33), 10.0);
   // NULL defaults: usage 50 (weight 1), defense 0.
-  EXPECT_DOUBLE_EQ(ShotZoneMismatch({}, 4.0), 4.0);
-  EXPECT_EQ(ShotZoneMismatch(65, {}), 0.0);
+  EXPECT_DOUBLE_EQ(Zone({}, 4.0), 4.0);
+  EXPECT_EQ(Zone(65, {}), 0.0);
   // Value set: |Z| never in (5, 6].
   for (double d = -20; d <= 20; d += 0.01) {
-    double z = std::fabs(ShotZoneMismatch(100, d));
+    double z = std::fabs(Zone(100, d));
     EXPECT_FALSE(z > 5.0 && z <= 6.0) << d;
     EXPECT_LE(z, 10.0);
   }
@@ -109,39 +123,39 @@ TEST(PlayerCompositeFactorsTest, ShotZoneVectors) {
 
 // ------------------------------------------------------------------ Factor 3
 TEST(PlayerCompositeFactorsTest, PaceVectors) {
-  EXPECT_EQ(PaceScore(3.5), 1.75);
-  EXPECT_EQ(RoundHalfEven(PaceScore(3.5), 1), 1.8);
-  EXPECT_EQ(PaceScore(-4.0), -2.0);
-  EXPECT_EQ(PaceScore(10), 3.0);
-  EXPECT_EQ(PaceScore(-10), -3.0);
-  EXPECT_EQ(PaceScore(6.0), 3.0);  // exactly at the clamp
-  EXPECT_EQ(PaceScore(-6.2), -3.0);
-  EXPECT_EQ(PaceScore(std::nullopt), 0.0);
+  EXPECT_EQ(Pace(3.5), 1.75);
+  EXPECT_EQ(PaceScore(X(3.5)).Round(1), 1.8);
+  EXPECT_EQ(Pace(-4.0), -2.0);
+  EXPECT_EQ(Pace(10), 3.0);
+  EXPECT_EQ(Pace(-10), -3.0);
+  EXPECT_EQ(Pace(6.0), 3.0);  // exactly at the clamp
+  EXPECT_EQ(Pace(-6.2), -3.0);
+  EXPECT_EQ(Pace(std::nullopt), 0.0);
 }
 
 // ------------------------------------------------------------------ Factor 4
 TEST(PlayerCompositeFactorsTest, UsageVectors) {
-  EXPECT_NEAR(UsageSpike(26, 25, 0), 0.3, 1e-12);    // U1
-  EXPECT_NEAR(UsageSpike(20, 25, 0), -1.5, 1e-12);   // U2
-  EXPECT_NEAR(UsageSpike(30, 25, 1), 1.725, 1e-12);  // U3
-  EXPECT_EQ(RoundHalfEven(UsageSpike(30, 25, 1), 1), 1.7);
-  EXPECT_NEAR(UsageSpike(30, 25, 2), 1.95, 1e-12);  // U4
-  EXPECT_EQ(RoundHalfEven(UsageSpike(30, 25, 2), 1), 2.0);
+  EXPECT_NEAR(Usage(26, 25, 0), 0.3, 1e-12);    // U1
+  EXPECT_NEAR(Usage(20, 25, 0), -1.5, 1e-12);   // U2
+  EXPECT_NEAR(Usage(30, 25, 1), 1.725, 1e-12);  // U3
+  EXPECT_EQ(UsageSpike(30, 25, 1).Round(1), 1.7);
+  EXPECT_NEAR(Usage(30, 25, 2), 1.95, 1e-12);  // U4
+  EXPECT_EQ(UsageSpike(30, 25, 2).Round(1), 2.0);
   // U5: the star boost applies to positive spikes only.
-  EXPECT_NEAR(UsageSpike(20, 25, 2), -1.5, 1e-12);
-  EXPECT_NEAR(UsageSpike(20, 25, 1), -1.5, 1e-12);
-  EXPECT_EQ(UsageSpike(30, 0, 2), 0.0);             // U6: q == 0
-  EXPECT_EQ(UsageSpike(50, 20, 0), 3.0);            // U7: clamp
-  EXPECT_EQ(UsageSpike(10, 40, 0), -3.0);           // U8: clamp
-  EXPECT_EQ(UsageSpike({}, {}, {}), 0.0);           // U9: both NULL
-  EXPECT_NEAR(UsageSpike(30, 25, {}), 1.5, 1e-12);  // stars NULL -> 0
+  EXPECT_NEAR(Usage(20, 25, 2), -1.5, 1e-12);
+  EXPECT_NEAR(Usage(20, 25, 1), -1.5, 1e-12);
+  EXPECT_EQ(Usage(30, 0, 2), 0.0);             // U6: q == 0
+  EXPECT_EQ(Usage(50, 20, 0), 3.0);            // U7: clamp
+  EXPECT_EQ(Usage(10, 40, 0), -3.0);           // U8: clamp
+  EXPECT_EQ(Usage({}, {}, {}), 0.0);           // U9: both NULL
+  EXPECT_NEAR(Usage(30, 25, {}), 1.5, 1e-12);  // stars NULL -> 0
   // Decision 31 (changes the reference's NULL -> 25 for the projection): a
   // missing projection takes the baseline and gives no spike, whatever the
   // baseline and the stars.
-  EXPECT_EQ(UsageSpike({}, 20, 2), 0.0);
-  EXPECT_EQ(UsageSpike({}, 31.5, 0), 0.0);
+  EXPECT_EQ(Usage({}, 20, 2), 0.0);
+  EXPECT_EQ(Usage({}, 31.5, 0), 0.0);
   // A NULL baseline is 25.
-  EXPECT_NEAR(UsageSpike(26, {}, 0), 0.3, 1e-12);
+  EXPECT_NEAR(Usage(26, {}, 0), 0.3, 1e-12);
 }
 
 // ------------------------------------------------------------------ Whole rows
@@ -334,7 +348,9 @@ TEST(PlayerCompositeFactorsTest, R2FatiguedRow) {
   EXPECT_EQ(*Int(r, "fatigue_score"), 35);
   EXPECT_EQ(*Real(r, "shot_zone_mismatch_score"), -3.8);
   EXPECT_EQ(*Real(r, "pace_score"), -2.0);
-  EXPECT_EQ(*Real(r, "usage_spike_score"), 0.1);  // 0.15 is 0.1499... in binary
+  // 0.3 x 0.5 = 0.15 exactly, half to even: 0.2 (decision 35; decision 34's
+  // binary rounding gave 0.1, as 0.15 is 0.1499... in binary).
+  EXPECT_EQ(*Real(r, "usage_spike_score"), 0.2);
   EXPECT_EQ(*Real(r, "total_composite_adjustment"), -8.9);
   EXPECT_EQ(*Int(r, "has_warnings"), 1);
   EXPECT_EQ(*Text(r, "warning_details"), "EXTREME_FATIGUE: Player showing severe fatigue");

@@ -197,7 +197,7 @@ TEST(PlayerDailyCacheTest, StandardDeviationVectors) {
   const SeasonTable& pgs = *t.season->Table(kPlayerGameSummary);
   auto s = ComputePlayerCacheStats(pgs, pgs.Before("lebronjames", kD));
   EXPECT_NEAR(*s.points_std_last_10, 3.0277, 5e-5);
-  EXPECT_EQ(*s.points_avg_last_10, 30.5);
+  EXPECT_EQ(*s.points_avg_last_10, Exact::Decimal(305, 1));
   Fixture f2;
   f2.AddPoints(g, kD, {20, 22});
   auto t2 = test::MakeInputs(f2.schedule, 2023, {{std::string(kPlayerGameSummary), f2.pgs}});
@@ -206,7 +206,7 @@ TEST(PlayerDailyCacheTest, StandardDeviationVectors) {
   EXPECT_NEAR(*s2.points_std_last_10, 1.4142, 5e-5);
   auto s1 = ComputePlayerCacheStats(pgs2, pgs2.Before("lebronjames", kD).last(1));
   EXPECT_FALSE(s1.points_std_last_10);
-  EXPECT_EQ(*s1.points_avg_last_5, 20.0);
+  EXPECT_EQ(*s1.points_avg_last_5, Exact(20));
 }
 
 // P3: assisted rate as a fraction; no makes -> NULL.

@@ -140,14 +140,14 @@ TEST(ProcessorFrameworkTest, RoundHalfEvenShortcutMatchesDecimalConversion) {
 }
 
 TEST(ProcessorFrameworkTest, MeansComeFromExactSums) {
-  RealSum s;
-  for (int i = 0; i < 15; ++i) s.Add(99.2);
-  EXPECT_EQ(*s.Mean(), 99.2);
-  RealSum t;
-  for (int i = 0; i < 15; ++i) t.Add(0.1);
-  EXPECT_EQ(*t.Mean(), 0.1);
-  RealSum none;
-  none.Add(Value());
+  DecimalSum s;
+  for (int i = 0; i < 15; ++i) s.Add(*Exact::OfStored(99.2));
+  EXPECT_EQ(*s.Mean(), Exact::Decimal(992, 1));
+  EXPECT_EQ(s.Mean()->Round(1), 99.2);
+  DecimalSum t;
+  for (int i = 0; i < 15; ++i) t.Add(*Exact::OfStored(0.1));
+  EXPECT_EQ(t.Mean()->ToDouble(), 0.1);
+  DecimalSum none;
   EXPECT_FALSE(none.Mean());
   IntSum i;
   i.Add(Value());

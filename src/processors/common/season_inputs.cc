@@ -1,8 +1,7 @@
 #include "processors/common/season_inputs.h"
 
-#include "processors/common/exact.h"
-
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <array>
@@ -13,6 +12,8 @@
 #include <thread>
 #include <unordered_map>
 
+#include "processors/common/duplicates.h"
+#include "processors/common/exact.h"
 #include "processors/common/hashing.h"
 #include "processors/common/processor.h"
 #include "processors/common/shared_seasons.h"
@@ -376,6 +377,7 @@ Result<std::unique_ptr<SeasonTable>> SeasonInputs::BuildTable(std::string_view f
   keep.reserve(rows.size());
   std::unordered_map<std::string_view, uint32_t> entity_ids;
   std::vector<std::string_view> entity_names;  // by provisional id
+  std::vector<Date> row_dates(rows.size());
   for (size_t i = 0; i < rows.size(); ++i) {
     const Row& r = rows[i];
     if (r.size() != schema.size())
@@ -384,9 +386,34 @@ Result<std::unique_ptr<SeasonTable>> SeasonInputs::BuildTable(std::string_view f
     std::string_view ds = TextCell(r, t->date_col_);
     auto d = ParseDate(ds);
     if (!d) return Status::Corruption(fmt::format("{}: bad game_date '{}'", spec->name, ds));
-    if (*d < first || *d > last) continue;
+    row_dates[i] = *d;
+  }
+  // Decision 36 before any filter: of an entity's rows on one date, the
+  // latest processed_at wins (then the first read: a scan returns one
+  // date's rows in stored order), and only the winner is looked at.
+  const int processed_col = schema.ColumnIndex("processed_at");
+  const DuplicateWinners winners = PickDuplicateWinners(
+      rows.size(),
+      [&](size_t i) {
+        std::string_view entity = TextCell(rows[i], entity_col);
+        if (entity.empty() || row_dates[i] < first || row_dates[i] > last) return std::string();
+        std::string key(entity);
+        key += '\0';
+        key += TextCell(rows[i], t->date_col_);
+        return key;
+      },
+      [&](size_t i) -> std::optional<std::string_view> {
+        if (processed_col < 0) return std::nullopt;
+        auto* p = std::get_if<std::string>(&rows[i][static_cast<size_t>(processed_col)]);
+        if (!p) return std::nullopt;
+        return std::string_view(*p);
+      });
+  t->duplicates_dropped_ = winners.dropped;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    if (!winners.winner[i]) continue;
+    const Row& r = rows[i];
+    const Date* d = &row_dates[i];
     std::string_view entity = TextCell(r, entity_col);
-    if (entity.empty()) continue;
     if (spec->windowed) {
       std::string_view team =
           spec->name == kPlayerGameSummary ? TextCell(r, schema.ColumnIndex("team_abbr")) : entity;
@@ -636,6 +663,10 @@ Status InputReader::Load(SeasonInputs& season,
   for (auto& t : threads) t.join();
   for (size_t i = 0; i < missing.size(); ++i) {
     if (!errors[i].ok()) return errors[i];
+    if (const size_t dropped = built[i]->duplicates_dropped(); dropped > 0)
+      spdlog::warn("{}, season {}: {} duplicate row{} dropped (decision 36: of an entity's rows "
+                   "on one date the latest processed_at wins, then the first stored)",
+                   missing[i].first->name, season.season_year(), dropped, dropped == 1 ? "" : "s");
     ++table_reads;
     season.tables_[std::string(missing[i].first->name)] = std::move(built[i]);
   }

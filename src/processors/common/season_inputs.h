@@ -158,6 +158,9 @@ class SeasonTable {
   }
 
   size_t row_count() const { return rows_.size(); }
+  // Rows dropped as duplicates of an entity's row on the same date
+  // (decision 36, processors/common/duplicates.h).
+  size_t duplicates_dropped() const { return duplicates_dropped_; }
   // Rows read from the warehouse before filtering.
   size_t rows_read() const { return rows_read_; }
 
@@ -194,6 +197,7 @@ class SeasonTable {
   std::vector<uint32_t> processed_rank_;        // rank of processed_at; 0 = NULL
   std::vector<std::string_view> processed_at_;  // distinct values by rank (index 0 unused)
   size_t rows_read_ = 0;
+  size_t duplicates_dropped_ = 0;
 };
 
 // The Phase 3 inputs of one season. Built from rows (tests, benchmarks) or

@@ -64,10 +64,14 @@ Status FinalizeRows(const ProcessorInfo& info, Date d, std::vector<Row>& rows,
     // Non-finite reals become NULL before anything reads them (decision 11).
     for (size_t c = 0; c < s.size(); ++c)
       if (auto p = std::get_if<double>(&row[c]); p && !std::isfinite(*p)) row[c] = Value();
-    // The hash renders the values as computed, before the storage rounding.
-    row[static_cast<size_t>(hash_col)] = hasher(row);
+    // Values the processor left unrounded (those that passed through a
+    // square root, decision 35) are rounded at their declared scales; the
+    // exact ones arrive rounded already, and rounding them again changes
+    // nothing. The hash then renders the values as stored, so that equal
+    // stored rows have equal hashes whatever digits a computation carried.
     for (const auto& [c, decimals] : rounded)
       if (auto p = std::get_if<double>(&row[c])) *p = RoundHalfEven(*p, decimals);
+    row[static_cast<size_t>(hash_col)] = hasher(row);
     row[static_cast<size_t>(processed_col)] = processed_at;
     if (created_col >= 0) row[static_cast<size_t>(created_col)] = processed_at;
     for (size_t c = 0; c < s.size(); ++c) {

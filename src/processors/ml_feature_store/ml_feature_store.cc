@@ -336,8 +336,7 @@ struct InCols {
   // team_offense_game_summary
   int win_flag;
   // upcoming_player_game_context
-  int player, upid, game_id, team, opponent, home, b2b, phase, days_rest, opp_rest, status,
-      processed_at;
+  int player, upid, game_id, team, opponent, home, b2b, phase, days_rest, opp_rest, status;
   InCols() {
     const TableSchema& pgs = PlayerGameSummarySchema();
     points = ColumnOf(pgs, "points");
@@ -357,7 +356,6 @@ struct InCols {
     days_rest = ColumnOf(u, "days_rest");
     opp_rest = ColumnOf(u, "opponent_days_rest");
     status = ColumnOf(u, "player_status");
-    processed_at = ColumnOf(u, "processed_at");
   }
 };
 
@@ -487,20 +485,12 @@ Result<std::vector<Row>> ComputeMlFeatureStore(Date d, const ProcessorInputs& in
   const Upstream zones(PlayerShotZoneAnalysisSchema(), in.Upstream(kShotZones), "player_lookup");
   const Upstream defense(TeamDefenseZoneAnalysisSchema(), in.Upstream(kTeamDefense), "team_abbr");
 
-  // Candidates: the upcoming context rows of D, one per player (decision 9).
-  // Duplicates keep the latest processed_at, then the smallest game_id.
+  // Candidates: the upcoming context rows of D, one per player (decisions
+  // 9, 36: the season load keeps one).
   std::vector<const Row*> candidates;
   for (const Row* r : upcg->RowsOn(d)) {
     auto player = TextCell(*r, ic.player);
-    if (!player || player->empty()) continue;
-    if (!candidates.empty() && TextCell(*candidates.back(), ic.player) == player) {
-      const Row* kept = candidates.back();
-      auto pk = TextCell(*kept, ic.processed_at), pr = TextCell(*r, ic.processed_at);
-      auto gk = TextCell(*kept, ic.game_id), gr = TextCell(*r, ic.game_id);
-      if (pr > pk || (pr == pk && gr < gk)) candidates.back() = r;
-      continue;
-    }
-    candidates.push_back(r);
+    if (player && !player->empty()) candidates.push_back(r);
   }
 
   const auto& points = pgs->Ints(ic.points);

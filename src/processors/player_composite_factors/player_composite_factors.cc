@@ -6,7 +6,6 @@
 #include <cmath>
 #include <iterator>
 #include <unordered_map>
-#include <unordered_set>
 
 #include "processors/common/hashing.h"
 #include "processors/common/numeric.h"
@@ -333,11 +332,11 @@ Result<std::vector<Row>> ComputePlayerCompositeFactors(Date d, const ProcessorIn
     if (auto k = TextAt(*r, team_col)) team_rows.emplace(*k, r);
 
   std::vector<Row> rows;
-  std::unordered_set<std::string> seen;
+  // One context row per player (decisions 9, 36: the season load keeps it).
   for (const Row* cr : ctx->RowsOn(d)) {
     const Row& x = *cr;
     std::optional<std::string> player = TextAt(x, player_col);
-    if (!player || !seen.insert(*player).second) continue;  // first row per player (decision 9)
+    if (!player) continue;
     const std::string team = TextAt(x, c.team).value_or("");
     const std::optional<std::string> opponent = TextAt(x, c.opponent);
 

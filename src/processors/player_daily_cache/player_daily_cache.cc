@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <cmath>
 #include <unordered_map>
-#include <unordered_set>
 
 #include "processors/common/numeric.h"
 #include "processors/common/output_row.h"
@@ -244,12 +243,12 @@ Result<std::vector<Row>> ComputePlayerDailyCache(Date d, const ProcessorInputs& 
     if (auto k = AsText(r[static_cast<size_t>(sc.player)])) shot_rows.emplace(*k, &r);
 
   std::vector<Row> rows;
-  std::unordered_set<std::string> seen;
+  // One context row per player (decisions 9, 36: the season load keeps it).
   for (const Row* cr : ctx->RowsOn(d)) {
     const Row& x = *cr;
     auto cell = [&](int col) -> const Value& { return x[static_cast<size_t>(col)]; };
     std::optional<std::string> player = AsText(cell(c.player));
-    if (!player || !seen.insert(*player).second) continue;  // first row per player
+    if (!player) continue;
     const std::string team = AsText(cell(c.team)).value_or("");
 
     // Played games of the season before D (decisions 5, 26, 27), at most 82.
