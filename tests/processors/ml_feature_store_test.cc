@@ -114,11 +114,30 @@ TEST(MlFeatureStoreCalculatorTest, MinutesChange) {
   EXPECT_EQ(MinutesChange(22, 20), 1.0);
   EXPECT_EQ(MinutesChange(30, 0), 0.0);
   EXPECT_EQ(MinutesChange(0, 30), 0.0);
+  // Decision 35: a ratio of exactly +-0.2 or +-0.1 is on the threshold, where
+  // binary arithmetic lands just inside it ((12.6 - 10.5) / 10.5 =
+  // 0.19999999999999996 in double).
+  auto x = [](double v) { return *Exact::OfStored(v); };
+  EXPECT_EQ(MinutesChange(x(12.6), x(10.5)), 2.0);
+  EXPECT_EQ(MinutesChange(x(8.4), x(10.5)), -2.0);
+  EXPECT_EQ(MinutesChange(x(12.1), 11), 1.0);
+  EXPECT_EQ(MinutesChange(x(9.9), 11), -1.0);
+  EXPECT_EQ(MinutesChange(x(12.09), 11), 0.0);
   // No Phase 4: the mean of the last-10 minutes (35.3) against 30.
   Phase3Record p3;
   p3.last_minutes = {35, 36, 34, 37, 35, 36, 35, 34, 36, 35};
   p3.minutes_avg_season = 30;
   EXPECT_EQ(BuildFeatures({}, p3).values[12], 1.0);
+  // Through the feature function: the daily cache's 12.6 against a season
+  // mean of exactly 10.5 (10.4 and 10.6) is +20 %.
+  Phase4Record p4;
+  p4.minutes_avg_last_10 = 12.6;
+  p3.minutes_avg_season = (x(10.4) + x(10.6)) / Exact(2);
+  EXPECT_EQ(BuildFeatures(p4, p3).values[12], 2.0);
+  // Stored rates become exact fractions: 39.02 % is 0.3902, not
+  // 39.02 / 100 = 0.39020000000000005.
+  p4.paint_rate_last_10 = 39.02;
+  EXPECT_EQ(BuildFeatures(p4, p3).values[18], 0.3902);
 }
 
 TEST(MlFeatureStoreCalculatorTest, PctFreeThrow) {

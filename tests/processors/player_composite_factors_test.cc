@@ -333,6 +333,32 @@ TEST(PlayerCompositeFactorsTest, R1FavorableRow) {
   EXPECT_TRUE(Text(r, "data_hash"));
 }
 
+// Decision 35 through the processor: the factors are exact and each stored
+// value is rounded once, half to even. Pace 0.9 / 2 = 0.45 -> 0.4 (binary
+// 0.5); zone -3.55 x 1 -> -3.6 (binary -3.5); usage 0.3 x 0.05 = 0.015 ->
+// 0.0; total 0 - 3.55 + 0.45 + 0.015 = -3.085 -> -3.08.
+TEST(PlayerCompositeFactorsTest, Decision35ExactFactorsAtTies) {
+  Fixture f;
+  Ctx c;
+  c.days_rest = 2, c.b2b = false, c.games7 = 3, c.minutes7 = 175, c.avg_minutes7 = 29.2;
+  c.b2b14 = 0, c.age = 28, c.pace_diff = 0.9, c.projected = 25.05, c.usage7 = 25, c.stars = 0;
+  f.ctx.push_back(ContextRow(c, kD));
+  f.shot.push_back(ShotRow("lebronjames", kD, "paint", 65, 20, 15));
+  f.defense.push_back(DefenseRow("BOS", kD, -3.55, -1.0, 2.0));
+  f.Games("lebronjames", 12);
+  const Row r = f.Finished().at(0);
+  EXPECT_EQ(*Int(r, "fatigue_score"), 100);
+  EXPECT_EQ(*Real(r, "pace_score"), 0.4);
+  EXPECT_EQ(*Real(r, "shot_zone_mismatch_score"), -3.6);
+  EXPECT_EQ(*Real(r, "usage_spike_score"), 0.0);
+  EXPECT_EQ(*Real(r, "total_composite_adjustment"), -3.08);
+  // Differences in the context JSON are exact too (binary: 0.05000000000000071).
+  EXPECT_NE(Text(r, "usage_context_json")->find("\"usage_differential\": 0.05,"),
+            std::string::npos)
+      << *Text(r, "usage_context_json");
+  EXPECT_NE(Text(r, "pace_context_json")->find("\"final_score\": 0.4}"), std::string::npos);
+}
+
 // R2 = V2 + Z2 + pace -4 + usage (28.0, 27.5, 0): total -8.9, one warning.
 TEST(PlayerCompositeFactorsTest, R2FatiguedRow) {
   Fixture f;

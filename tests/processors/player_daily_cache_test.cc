@@ -209,6 +209,33 @@ TEST(PlayerDailyCacheTest, StandardDeviationVectors) {
   EXPECT_EQ(*s1.points_avg_last_5, Exact(20));
 }
 
+// Decision 35 through the processor: means of decimals are exact before
+// their one rounding. Usage 16.86, 17.03, 15.52, 27.9, 10.94, 6.28 average
+// 15.755, stored 15.76 (a long-double mean is 15.75499..., stored 15.75).
+TEST(PlayerDailyCacheTest, Decision35ExactMeansAtTies) {
+  Fixture f;
+  f.Context(Ctx{});
+  const std::vector<double> usage{16.86, 17.03, 15.52, 27.9, 10.94, 6.28};
+  const std::vector<double> ts{0.5, 0.5, 0.5, 0.5, 0.5, 0.509};  // 0.5015 -> 0.502
+  const std::vector<double> minutes{35.1, 35.2, 35, 35, 35, 35};  // 35.05 -> 35.0
+  for (size_t i = 0; i < usage.size(); ++i) {
+    Game g;
+    g.date = AddDays(kD, -static_cast<int>(i) - 1);
+    g.usage = usage[i], g.ts = ts[i], g.minutes = minutes[i];
+    f.Add(g);
+  }
+  // The context team's last games: pace 100.15 -> 100.2, rating 110.025 -> 110.02.
+  f.Team("LAL", "BOS", AddDays(kD, -1), 100.1, 110.01);
+  f.Team("LAL", "BOS", AddDays(kD, -2), 100.2, 110.04);
+  const Row r = Only(f.Finished());
+  EXPECT_EQ(*Real(r, "usage_rate_last_10"), 15.76);
+  EXPECT_EQ(*Real(r, "player_usage_rate_season"), 15.76);
+  EXPECT_EQ(*Real(r, "ts_pct_last_10"), 0.502);
+  EXPECT_EQ(*Real(r, "minutes_avg_last_10"), 35.0);
+  EXPECT_EQ(*Real(r, "team_pace_last_10"), 100.2);
+  EXPECT_EQ(*Real(r, "team_off_rating_last_10"), 110.02);
+}
+
 // P3: assisted rate as a fraction; no makes -> NULL.
 TEST(PlayerDailyCacheTest, AssistedRate) {
   auto rate = [](int64_t fgm, int64_t ast) {

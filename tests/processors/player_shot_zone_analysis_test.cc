@@ -241,6 +241,36 @@ TEST(PlayerShotZoneTest, P6RoundingParity) {
   EXPECT_EQ(*s.three_pt_pg, 2.8);
 }
 
+// Decision 35 through the processor: 49 paint attempts of 160 is 30.625,
+// stored 30.62 (the reference's 49 / 160 * 100 = 30.625000000000004 gave
+// 30.63); 51 of 160 is 31.875, stored 31.88 (binary: 31.87).
+TEST(PlayerShotZoneTest, Decision35ExactSharesAtTies) {
+  for (const auto& [paint, stored] : {std::pair<int, double>{49, 30.62}, {51, 31.88}}) {
+    Players p;
+    // `total` attempts spread over the ten games.
+    auto spread = [](int total, int i) { return total / 10 + (i <= total % 10 ? 1 : 0); };
+    for (int i = 1; i <= 10; ++i) {
+      PlayerGame g;
+      g.date = AddDays(kD, -i);
+      g.paint_attempts = spread(paint, i);
+      g.paint_makes = 2;
+      g.mid_attempts = 5;                              // 50
+      g.three_attempts = spread(160 - paint - 50, i);  // the rest of 160
+      g.three_makes = 3;
+      p.Add(g);
+    }
+    const Row f = Finished(*Player(p.Compute(kD), "lebronjames"), kD);
+    EXPECT_EQ(*Int(f, "total_shots_last_10"), 160);
+    EXPECT_EQ(*Real(f, "paint_rate_last_10"), stored) << paint;
+    EXPECT_EQ(*Real(f, "mid_range_rate_last_10"), 31.25);
+    // 61/160 = 38.125 -> 38.12; 59/160 = 36.875 -> 36.88.
+    EXPECT_EQ(*Real(f, "three_pt_rate_last_10"), paint == 49 ? 38.12 : 36.88);
+    // Makes 20 of 49 / 51 paint attempts at 3 decimals, per game at 1.
+    EXPECT_EQ(*Real(f, "paint_pct_last_10"), paint == 49 ? 0.408 : 0.392);
+    EXPECT_EQ(*Real(f, "paint_attempts_per_game"), paint == 49 ? 4.9 : 5.1);
+  }
+}
+
 // P7: windows over played games; the same-day row is excluded (decision 5,
 // the reference included it at 9f2f64b8).
 TEST(PlayerShotZoneTest, P7Windows) {

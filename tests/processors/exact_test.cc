@@ -1,0 +1,254 @@
+// Exact decimal arithmetic (decision 35): the Exact and BigExact types, the
+// decimal window sums, and a property test that formulas written in any
+// order give the same stored values, checked against an independent integer
+// computation of the half-even rounding.
+#include "processors/common/exact.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "processors/common/big_exact.h"
+#include "processors/common/numeric.h"
+#include "processors/common/season_inputs.h"
+
+namespace phase4::processors {
+namespace {
+
+Exact Dec(const char* text) {
+  // A decimal literal, parsed by hand (not through a double).
+  Exact::Int units = 0;
+  int scale = 0;
+  bool negative = false, point = false;
+  for (const char* p = text; *p; ++p) {
+    if (*p == '-') {
+      negative = true;
+    } else if (*p == '.') {
+      point = true;
+    } else {
+      units = units * 10 + (*p - '0');
+      if (point) ++scale;
+    }
+  }
+  return Exact::Decimal(negative ? -units : units, scale);
+}
+
+// Half to even of p / q at k decimals by integer arithmetic alone (q > 0),
+// printed: the independent reference of the property tests.
+std::string ReferenceRound(int64_t p, int64_t q, int k) {
+  __int128 num = p;
+  for (int i = 0; i < k; ++i) num *= 10;
+  const bool negative = num < 0;
+  if (negative) num = -num;
+  __int128 quotient = num / q, rest = num % q;
+  if (2 * rest > q || (2 * rest == q && quotient % 2 == 1)) ++quotient;
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%lld", static_cast<long long>(quotient));
+  std::string digits(buf);
+  if (k > 0) {
+    if (digits.size() <= static_cast<size_t>(k))
+      digits.insert(0, static_cast<size_t>(k) + 1 - digits.size(), '0');
+    digits.insert(digits.size() - static_cast<size_t>(k), ".");
+  }
+  return (negative && quotient != 0 ? "-" : "") + digits;
+}
+
+double Parse(const std::string& s) { return std::strtod(s.c_str(), nullptr); }
+
+TEST(ExactTest, DecisionThirtyFiveExamples) {
+  // mean(16.86, 17.03, 15.52, 27.9, 10.94, 6.28) = 15.755 -> 15.76.
+  DecimalSum usage;
+  for (double v : {16.86, 17.03, 15.52, 27.9, 10.94, 6.28}) usage.Add(*Exact::OfStored(v));
+  EXPECT_EQ(*usage.Mean(), Dec("15.755"));
+  EXPECT_EQ(usage.Mean()->Round(2), 15.76);
+  // 100 x 49 / 160 = 49 / 160 x 100 = 30.625 -> 30.62; 100 x 51 / 160 = 31.875 -> 31.88.
+  EXPECT_EQ((Exact(100) * Exact(49) / Exact(160)).Round(2), 30.62);
+  EXPECT_EQ((Exact(49) / Exact(160) * Exact(100)).Round(2), 30.62);
+  EXPECT_EQ(RoundedPercent(49, 160, 2), 30.62);
+  EXPECT_EQ(RoundedPercent(51, 160, 2), 31.88);
+  // The mean of 15 x 99.2 is 99.2.
+  DecimalSum pace;
+  for (int i = 0; i < 15; ++i) pace.Add(*Exact::OfStored(99.2));
+  EXPECT_EQ(*pace.Mean(), Dec("99.2"));
+  // A pace difference of 0.9 halves to exactly 0.45 -> 0.4 (binary: 0.5).
+  EXPECT_EQ((Dec("0.9") / Exact(2)).Round(1), 0.4);
+}
+
+TEST(ExactTest, OfStoredReadsTheShortestDecimal) {
+  EXPECT_EQ(*Exact::OfStored(16.86), Dec("16.86"));
+  EXPECT_EQ(*Exact::OfStored(0.1), Dec("0.1"));
+  EXPECT_EQ(*Exact::OfStored(-3.55), Dec("-3.55"));
+  EXPECT_EQ(*Exact::OfStored(112.0), Exact(112));
+  EXPECT_EQ(*Exact::OfStored(0.30000000000000004), Dec("0.30000000000000004"));
+  EXPECT_EQ(*Exact::OfStored(1.5e-20), Exact::Decimal(15, 21));
+  EXPECT_EQ(*Exact::OfStored(123456789012.25), Dec("123456789012.25"));
+  EXPECT_EQ(*Exact::OfStored(1e30), Exact::Fraction(Exact::Int{1000000000000000} * 1000000000000000,
+                                                     1));
+  EXPECT_FALSE(Exact::OfStored(std::nan("")));
+  EXPECT_FALSE(Exact::OfStored(INFINITY));
+  EXPECT_FALSE(Exact::OfStored(1e300));
+  EXPECT_THROW(StoredExact(1e300, "minutes_played"), ExactRangeError);
+  // Every double written with few decimals reads back as that decimal.
+  std::mt19937_64 rng(35);
+  for (int i = 0; i < 20000; ++i) {
+    const int k = static_cast<int>(rng() % 6);
+    const int64_t units = static_cast<int64_t>(rng() % 2000000) - 1000000;
+    char text[64];
+    std::snprintf(text, sizeof text, "%.*f", k, static_cast<double>(units) / std::pow(10.0, k));
+    ASSERT_EQ(*Exact::OfStored(Parse(text)), Exact::Decimal(units, k)) << text;
+  }
+}
+
+TEST(ExactTest, RoundIsHalfToEvenOnTheExactValue) {
+  EXPECT_EQ(Dec("0.45").Round(1), 0.4);
+  EXPECT_EQ(Dec("0.55").Round(1), 0.6);
+  EXPECT_EQ(Dec("-0.45").Round(1), -0.4);
+  EXPECT_EQ(Dec("-3.55").Round(1), -3.6);
+  EXPECT_EQ(Dec("2.5").Round(0), 2.0);
+  EXPECT_EQ(Dec("3.5").Round(0), 4.0);
+  EXPECT_EQ(Dec("-0.04").Round(1), 0.0);
+  EXPECT_FALSE(std::signbit(Dec("-0.04").Round(1)));  // no negative zero
+  EXPECT_EQ(Exact::Fraction(1, 3).Round(3), 0.333);
+  EXPECT_EQ(Exact::Fraction(2, 3).Round(3), 0.667);
+  EXPECT_EQ(Exact::Fraction(-2, 3).Round(3), -0.667);
+  EXPECT_EQ(Exact::Fraction(1, 8).Round(2), 0.12);
+  EXPECT_EQ(Exact::Fraction(3, 8).Round(2), 0.38);
+  EXPECT_EQ(Dec("12345678901234567.5").Round(0), 12345678901234568.0);
+}
+
+TEST(ExactTest, ComparisonsAndThresholds) {
+  EXPECT_EQ(Exact::Fraction(1, 10), Dec("0.1"));
+  EXPECT_LT(Exact::Fraction(1, 3), Dec("0.3334"));
+  EXPECT_GT(Exact::Fraction(1, 3), Dec("0.3333"));
+  // (33 - 30) / 30 is exactly 0.1, on the threshold.
+  EXPECT_EQ((Exact(33) - Exact(30)) / Exact(30), Exact::Fraction(1, 10));
+  EXPECT_EQ(Clamp(Exact(7), -3, 3), Exact(3));
+  EXPECT_EQ(Clamp(Exact(-7), -3, 3), Exact(-3));
+  EXPECT_EQ(Min(Dec("1.5"), Exact(1)), Exact(1));
+  EXPECT_EQ(Dec("-2.5").Abs(), Dec("2.5"));
+  // Fractions whose cross products leave 128 bits compare exactly.
+  const Exact big_a = Exact::Fraction((Exact::Int{1} << 100) + 1, (Exact::Int{1} << 100) - 3);
+  const Exact big_b = Exact::Fraction((Exact::Int{1} << 100) + 2, (Exact::Int{1} << 100) - 1);
+  EXPECT_TRUE(big_b < big_a);  // 1 + 4/(2^100 - 3) > 1 + 3/(2^100 - 1)
+  EXPECT_FALSE(big_a < big_b);
+  EXPECT_EQ(big_a <=> big_a, std::strong_ordering::equal);
+}
+
+TEST(ExactTest, LargeIntermediatesReduceOrFailClearly) {
+  // Denominators that multiply past 128 bits reduce when the value fits.
+  Exact sum;
+  for (int i = 0; i < 40; ++i) sum += Exact::Decimal(1, 30);
+  EXPECT_EQ(sum, Exact::Decimal(4, 29));
+  const Exact third = Exact::Fraction(1, 3);
+  Exact product = Exact(1);
+  for (int i = 0; i < 200; ++i) product = product * third * Exact(3);
+  EXPECT_EQ(product, Exact(1));
+  const Exact::Int two70 = Exact::Int{1} << 70;
+  EXPECT_EQ(Exact::Fraction(1, two70) + Exact::Fraction(1, 3 * two70), Exact::Fraction(4, 3 * two70));
+  // A value that cannot fit throws the range error the run layer reports.
+  Exact huge = Exact::Fraction(Exact::Int{1} << 100, 1);
+  EXPECT_THROW(huge * huge, ExactRangeError);
+  EXPECT_THROW(Exact(1) / Exact(0), std::domain_error);
+}
+
+TEST(ExactTest, ToDoubleIsTheNearestDouble) {
+  EXPECT_EQ(Dec("0.3062").ToDouble(), 0.3062);
+  EXPECT_EQ((Dec("30.62") / Exact(100)).ToDouble(), 0.3062);
+  EXPECT_EQ(Exact::Fraction(1, 3).ToDouble(), 1.0 / 3);
+  EXPECT_EQ(Exact::Fraction(Exact::Int{1} << 80, 3).ToDouble(), std::ldexp(1.0, 80) / 3);
+  EXPECT_EQ(Dec("0.30000000000000004").ToDouble(), 0.30000000000000004);
+  EXPECT_EQ(Dec("123.456").ToString(), "123.456");
+  EXPECT_EQ(Exact::Fraction(1, 3).ToString(), "1/3");
+}
+
+TEST(ExactTest, BigExactMeansOfRatios) {
+  // The mean of 30 ratios with unlike denominators, minus one of them.
+  BigExact sum;
+  for (int i = 0; i < 30; ++i) sum = sum + BigExact(Exact::Fraction(400 + i, 701 + 2 * i));
+  const BigExact mean = sum / BigExact(Exact(30));
+  const BigExact delta = (BigExact(Exact::Fraction(400, 701)) - mean) * BigExact(Exact(100));
+  double approx = 0;
+  for (int i = 0; i < 30; ++i) approx += (400.0 + i) / (701.0 + 2 * i);
+  approx /= 30;
+  EXPECT_NEAR(mean.ToDouble(), approx, 1e-15);
+  EXPECT_NEAR(delta.Round(2), (400.0 / 701 - approx) * 100, 0.005);
+  EXPECT_TRUE(delta < BigExact(Exact(0)) || delta > BigExact(Exact(0)));
+  // Ties round half to even here too.
+  EXPECT_EQ(BigExact(Dec("0.45")).Round(1), 0.4);
+  EXPECT_EQ(BigExact(Dec("-1.25")).Round(1), -1.2);
+  EXPECT_EQ(BigExact(Exact::Fraction(1, 3)).Round(3), 0.333);
+}
+
+// Rates written every way round give one stored value, the reference's.
+TEST(ExactPropertyTest, RatesAnyOrderSameStoredValue) {
+  std::mt19937_64 rng(2024);
+  for (int i = 0; i < 200000; ++i) {
+    const int64_t whole = 1 + static_cast<int64_t>(rng() % 2000);
+    const int64_t part = static_cast<int64_t>(rng() % static_cast<uint64_t>(whole + 1));
+    const int k = 1 + static_cast<int>(rng() % 3);
+    const double reference = Parse(ReferenceRound(100 * part, whole, k));
+    const double a = (Exact(100) * Exact(part) / Exact(whole)).Round(k);
+    const double b = (Exact(part) / Exact(whole) * Exact(100)).Round(k);
+    const double c = (Exact::Fraction(part, whole) * Exact(100)).Round(k);
+    const double d = RoundedPercent(part, whole, k);
+    ASSERT_EQ(a, reference) << part << "/" << whole << " at " << k;
+    ASSERT_EQ(b, reference) << part << "/" << whole << " at " << k;
+    ASSERT_EQ(c, reference) << part << "/" << whole << " at " << k;
+    ASSERT_EQ(d, reference) << part << "/" << whole << " at " << k;
+    // A plain ratio at 3 decimals (FG%).
+    ASSERT_EQ(Exact::Fraction(part, whole).Round(3), Parse(ReferenceRound(part, whole, 3)));
+  }
+}
+
+// Means of decimals (as stored doubles) summed forwards, backwards, as a sum
+// of fractions and through a season table's column give one stored value.
+TEST(ExactPropertyTest, MeansAnyOrderSameStoredValue) {
+  std::mt19937_64 rng(99);
+  for (int i = 0; i < 20000; ++i) {
+    const int n = 1 + static_cast<int>(rng() % 12);
+    const int in_scale = static_cast<int>(rng() % 3) + 1;  // the inputs' decimals
+    const int out_scale = static_cast<int>(rng() % 3);     // the stored decimals
+    std::vector<double> values;
+    std::vector<int64_t> cell_units;
+    int64_t units = 0;
+    for (int j = 0; j < n; ++j) {
+      const int64_t u = static_cast<int64_t>(rng() % 40000);
+      units += u;
+      cell_units.push_back(u);
+      char text[32];
+      std::snprintf(text, sizeof text, "%.*f", in_scale,
+                    static_cast<double>(u) / std::pow(10.0, in_scale));
+      values.push_back(Parse(text));
+    }
+    int64_t den = n;
+    for (int j = 0; j < in_scale; ++j) den *= 10;
+    const double reference = Parse(ReferenceRound(units, den, out_scale));
+
+    DecimalSum forward, backward;
+    Exact fractions;
+    for (double v : values) {
+      forward.Add(*Exact::OfStored(v));
+      fractions += *Exact::OfStored(v) / Exact(n);
+    }
+    for (auto it = values.rbegin(); it != values.rend(); ++it) backward.Add(*Exact::OfStored(*it));
+    // The columnar path: the cells' units at the column's scale.
+    SeasonTable::RealColumn column;
+    column.value = values;
+    column.units = cell_units;
+    column.scale = in_scale;
+    DecimalSum columnar;
+    columnar.AddRange(column, 0, values.size());
+    ASSERT_EQ(forward.Mean()->Round(out_scale), reference);
+    ASSERT_EQ(backward.Mean()->Round(out_scale), reference);
+    ASSERT_EQ(fractions.Round(out_scale), reference);
+    ASSERT_EQ(columnar.Mean()->Round(out_scale), reference);
+  }
+}
+
+}  // namespace
+}  // namespace phase4::processors
