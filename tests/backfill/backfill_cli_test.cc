@@ -530,3 +530,49 @@ TEST_F(BackfillCliTest, SigtermStopsTheChildrenAndSaysHowToResume) {
 
 }  // namespace
 }  // namespace phase4
+
+namespace phase4 {
+namespace {
+
+// The report's signal check reads player games as the processors do: one
+// row per player and date (decision 36) and the played rule of decision 27
+// from the processors' code, not a SQL restatement.
+TEST_F(BackfillCliTest, ReportSignalReadsPlayerGamesByTheProcessorsRules) {
+  const fs::path analytics = dir_.path() / "wh" / "nba_analytics.db";
+  const std::string d = testing::QuerySql(
+      analytics, "SELECT MIN(game_date) FROM player_game_summary WHERE game_date >= '2023-12-01'");
+  auto p = RunPhase4({"--warehouse", wh(), "process", "all", "--analysis-date", d,
+                      "--backfill-mode"});
+  ASSERT_EQ(p.exit_code, 0) << p.out << p.err;
+  auto samples = [&] {
+    auto r = RunPhase4({"--warehouse", wh(), "report", "--start-date", d, "--end-date", d,
+                        "--checkpoint-dir", ckdir(), "--signal-start", d, "--signal-end", d});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    const size_t at = r.out.find(" player-games)");
+    const size_t open = r.out.rfind('(', at);
+    return at == std::string::npos ? -1 : std::stoll(r.out.substr(open + 1, at - open - 1));
+  };
+  const int64_t n = samples();
+  ASSERT_GT(n, 0);
+  // A played player of D with a feature row.
+  const std::string player = testing::QuerySql(
+      analytics, "SELECT MIN(player_lookup) FROM player_game_summary WHERE game_date = '" + d +
+                     "' AND is_active = 1 AND minutes_played > 0");
+  auto duplicate = [&](const std::string& game_id, const std::string& processed_at,
+                       int is_active) {
+    Sql("nba_analytics",
+        "CREATE TEMP TABLE dup AS SELECT * FROM player_game_summary WHERE player_lookup = '" +
+            player + "' AND game_date = '" + d + "' LIMIT 1; UPDATE dup SET game_id = '" + game_id +
+            "', processed_at = '" + processed_at + "', is_active = " + std::to_string(is_active) +
+            "; INSERT INTO player_game_summary SELECT * FROM dup;");
+  };
+  // An older duplicate is dropped: the player-game counts once.
+  duplicate("0000000001", "2000-01-01T00:00:00.000000Z", 1);
+  EXPECT_EQ(samples(), n);
+  // A newer duplicate that did not play wins: the player-game is not played.
+  duplicate("0000000002", "2099-01-01T00:00:00.000000Z", 0);
+  EXPECT_EQ(samples(), n - 1);
+}
+
+}  // namespace
+}  // namespace phase4
