@@ -21,31 +21,47 @@ mpz_class ToMpz(Exact::Int v) {
 
 }  // namespace
 
-BigExact::BigExact(const Exact& e) : v_(ToMpz(e.num()), ToMpz(e.den())) { v_.canonicalize(); }
+BigExact::BigExact(const Exact& e) : num_(ToMpz(e.num())), den_(ToMpz(e.den())) {}
 
 BigExact operator+(const BigExact& a, const BigExact& b) {
   BigExact r;
-  r.v_ = a.v_ + b.v_;
+  if (a.den_ == b.den_) {
+    r.num_ = a.num_ + b.num_;
+    r.den_ = a.den_;
+  } else {
+    r.num_ = a.num_ * b.den_ + b.num_ * a.den_;
+    r.den_ = a.den_ * b.den_;
+  }
   return r;
 }
 
 BigExact operator-(const BigExact& a, const BigExact& b) {
-  BigExact r;
-  r.v_ = a.v_ - b.v_;
-  return r;
+  BigExact negated = b;
+  negated.num_ = -negated.num_;
+  return a + negated;
 }
 
 BigExact operator*(const BigExact& a, const BigExact& b) {
   BigExact r;
-  r.v_ = a.v_ * b.v_;
+  r.num_ = a.num_ * b.num_;
+  r.den_ = a.den_ * b.den_;
   return r;
 }
 
 BigExact operator/(const BigExact& a, const BigExact& b) {
-  if (sgn(b.v_) == 0) throw std::domain_error("exact arithmetic: division by zero");
+  if (sgn(b.num_) == 0) throw std::domain_error("exact arithmetic: division by zero");
   BigExact r;
-  r.v_ = a.v_ / b.v_;
+  r.num_ = a.num_ * b.den_;
+  r.den_ = a.den_ * b.num_;
+  if (sgn(r.den_) < 0) {
+    r.num_ = -r.num_;
+    r.den_ = -r.den_;
+  }
   return r;
+}
+
+int BigExact::Compare(const BigExact& a, const BigExact& b) {
+  return cmp(mpz_class(a.num_ * b.den_), mpz_class(b.num_ * a.den_));
 }
 
 double BigExact::Round(int decimals) const {
@@ -53,15 +69,22 @@ double BigExact::Round(int decimals) const {
     throw ExactRangeError("exact arithmetic: rounding scale out of range");
   mpz_class scale;
   mpz_ui_pow_ui(scale.get_mpz_t(), 10, static_cast<unsigned long>(decimals));
-  const mpz_class num = abs(v_.get_num()) * scale;
-  const mpz_class& den = v_.get_den();
+  const mpz_class num = abs(num_) * scale;
   mpz_class q, r;
-  mpz_fdiv_qr(q.get_mpz_t(), r.get_mpz_t(), num.get_mpz_t(), den.get_mpz_t());
+  mpz_fdiv_qr(q.get_mpz_t(), r.get_mpz_t(), num.get_mpz_t(), den_.get_mpz_t());
   // Half to even, as Exact::Round.
-  const int c = cmp(mpz_class(r * 2), den);
+  const int c = cmp(mpz_class(r * 2), den_);
   if (c > 0 || (c == 0 && mpz_odd_p(q.get_mpz_t()))) ++q;
   if (sgn(q) == 0) return 0.0;
-  std::string text = (sgn(v_) < 0 ? "-" : "") + q.get_str() + "e-" + std::to_string(decimals);
+  const long units = sgn(num_) < 0 ? -1 : 1;
+  if (decimals <= 22 && mpz_cmpabs_ui(q.get_mpz_t(), 1UL << 53) < 0) {
+    // Both operands exact in a double: one correctly rounded division.
+    static constexpr double kPow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                        1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                        1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+    return static_cast<double>(units * q.get_si()) / kPow10[decimals];
+  }
+  std::string text = (sgn(num_) < 0 ? "-" : "") + q.get_str() + "e-" + std::to_string(decimals);
   return std::strtod(text.c_str(), nullptr);  // correctly rounded (glibc)
 }
 
@@ -72,10 +95,10 @@ double BigExact::ToDouble() const {
   constexpr unsigned long kDecimals = 60;
   mpz_class scale;
   mpz_ui_pow_ui(scale.get_mpz_t(), 10, kDecimals);
-  const mpz_class num = abs(v_.get_num()) * scale;
+  const mpz_class num = abs(num_) * scale;
   mpz_class q, r;
-  mpz_fdiv_qr(q.get_mpz_t(), r.get_mpz_t(), num.get_mpz_t(), v_.get_den().get_mpz_t());
-  std::string text = (sgn(v_) < 0 ? "-" : "") + q.get_str();
+  mpz_fdiv_qr(q.get_mpz_t(), r.get_mpz_t(), num.get_mpz_t(), den_.get_mpz_t());
+  std::string text = (sgn(num_) < 0 ? "-" : "") + q.get_str();
   unsigned long exponent = kDecimals;
   if (sgn(r) != 0) {
     text += '1';

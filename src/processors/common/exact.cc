@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <array>
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
@@ -16,11 +17,15 @@ using Int = Exact::Int;
 
 constexpr int kMaxScale = 36;
 
-constexpr Int Pow10(int k) {
-  Int p = 1;
-  for (int i = 0; i < k; ++i) p *= 10;
+// 10^0 .. 10^36, all exact in 128 bits.
+constexpr auto kPow10Int = [] {
+  std::array<Int, kMaxScale + 1> p{};
+  p[0] = 1;
+  for (int i = 1; i <= kMaxScale; ++i) p[static_cast<size_t>(i)] = p[static_cast<size_t>(i) - 1] * 10;
   return p;
-}
+}();
+
+Int Pow10(int k) { return kPow10Int[static_cast<size_t>(k)]; }
 
 // Powers of ten exact in a double (10^22 is the last one).
 constexpr double kPow10Double[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
@@ -47,6 +52,10 @@ Int Gcd(Int a, Int b) {
 }
 
 bool Mul(Int a, Int b, Int* out) { return !__builtin_mul_overflow(a, b, out); }
+
+// Whether v fits 64 bits: products of two such values fit 127 bits, so the
+// common case needs no overflow checks (which GCC makes library calls).
+bool Fits64(Int v) { return v >= INT64_MIN && v <= INT64_MAX; }
 bool Add(Int a, Int b, Int* out) { return !__builtin_add_overflow(a, b, out); }
 
 // Decimal digits of an unsigned 128-bit value.
@@ -148,6 +157,16 @@ Exact Exact::Reduced() const {
 
 Exact operator+(const Exact& a, const Exact& b) {
   Exact r;
+  if (Fits64(a.num_) && Fits64(a.den_) && Fits64(b.num_) && Fits64(b.den_)) {
+    if (a.den_ == b.den_) {
+      r.num_ = a.num_ + b.num_;
+      r.den_ = a.den_;
+    } else {
+      r.num_ = a.num_ * b.den_ + b.num_ * a.den_;
+      r.den_ = a.den_ * b.den_;
+    }
+    return r;
+  }
   if (a.den_ == b.den_) {  // window sums of one column: same scale
     if (Add(a.num_, b.num_, &r.num_)) {
       r.den_ = a.den_;
@@ -179,6 +198,11 @@ Exact operator-(const Exact& a, const Exact& b) { return a + (-b); }
 
 Exact operator*(const Exact& a, const Exact& b) {
   Exact r;
+  if (Fits64(a.num_) && Fits64(a.den_) && Fits64(b.num_) && Fits64(b.den_)) {
+    r.num_ = a.num_ * b.num_;
+    r.den_ = a.den_ * b.den_;
+    return r;
+  }
   if (Mul(a.num_, b.num_, &r.num_) && Mul(a.den_, b.den_, &r.den_)) return r;
   // Cross-reduce: (a.num / g1) * (b.num / g2) over (a.den / g2) * (b.den / g1).
   const Int g1 = Gcd(a.num_, b.den_), g2 = Gcd(b.num_, a.den_);
@@ -198,6 +222,8 @@ Exact operator/(const Exact& a, const Exact& b) {
 
 std::strong_ordering operator<=>(const Exact& a, const Exact& b) {
   if (a.den_ == b.den_) return a.num_ <=> b.num_;
+  if (Fits64(a.num_) && Fits64(a.den_) && Fits64(b.num_) && Fits64(b.den_))
+    return a.num_ * b.den_ <=> b.num_ * a.den_;
   Int x, y;
   if (Mul(a.num_, b.den_, &x) && Mul(b.num_, a.den_, &y)) return x <=> y;
   // Without overflow: compare the floors, then the remainders ra/ad and
@@ -231,9 +257,28 @@ double Exact::Round(int decimals) const {
   const bool negative = num_ < 0;
   const Int n = AbsInt(num_);
   Int scaled, q, r;
-  if (Mul(n, Pow10(decimals), &scaled)) {
-    q = scaled / den_;
-    r = scaled % den_;
+  if (n <= INT64_MAX && den_ <= INT64_MAX && decimals <= 18) {
+    // The common case: the product fits 127 bits, and usually 64, where
+    // one hardware division gives quotient and remainder.
+    scaled = n * Pow10(decimals);
+    if (scaled <= static_cast<Int>(UINT64_MAX)) {
+      const uint64_t a = static_cast<uint64_t>(scaled), b = static_cast<uint64_t>(den_);
+      q = a / b;
+      r = a % b;
+    } else {
+      q = scaled / den_;
+      r = scaled % den_;
+    }
+  } else if (Mul(n, Pow10(decimals), &scaled)) {
+    constexpr Int kU64 = static_cast<Int>(UINT64_MAX);
+    if (scaled <= kU64 && den_ <= kU64) {  // the common case: one hardware division
+      const uint64_t a = static_cast<uint64_t>(scaled), b = static_cast<uint64_t>(den_);
+      q = a / b;
+      r = a % b;
+    } else {
+      q = scaled / den_;
+      r = scaled % den_;
+    }
   } else {
     // Long division, one decimal at a time (r < den_ keeps r * 10 in range
     // for any denominator below 1.7e37).

@@ -365,19 +365,20 @@ Result<std::unique_ptr<SeasonTable>> SeasonInputs::BuildTable(std::string_view f
   const bool is_pgs = spec->name == kPlayerGameSummary;
   const Date first = first_day(), last = last_day();
 
-  // Filter, parse dates, then order by (entity, date, primary key): the
-  // rows may come in any order. Entities are interned first, so the sort
-  // compares integers (their alphabetical ranks), not strings.
+  // Parse dates, order by (entity, date, primary key) (the rows may come in
+  // any order), keep one row per entity and date (decision 36), then filter.
+  // Entities are interned first, so the sort compares integers (their
+  // alphabetical ranks), not strings.
   struct Keyed {
     uint32_t entity;  // provisional id, then alphabetical rank
     Date date;
-    uint32_t index;
+    uint32_t index;  // in the rows as read: stored order within a date
+    bool counted;    // passes the filters of decisions 26 and 27
   };
-  std::vector<Keyed> keep;
-  keep.reserve(rows.size());
+  std::vector<Keyed> keyed;
+  keyed.reserve(rows.size());
   std::unordered_map<std::string_view, uint32_t> entity_ids;
   std::vector<std::string_view> entity_names;  // by provisional id
-  std::vector<Date> row_dates(rows.size());
   for (size_t i = 0; i < rows.size(); ++i) {
     const Row& r = rows[i];
     if (r.size() != schema.size())
@@ -386,71 +387,74 @@ Result<std::unique_ptr<SeasonTable>> SeasonInputs::BuildTable(std::string_view f
     std::string_view ds = TextCell(r, t->date_col_);
     auto d = ParseDate(ds);
     if (!d) return Status::Corruption(fmt::format("{}: bad game_date '{}'", spec->name, ds));
-    row_dates[i] = *d;
-  }
-  // Decision 36 before any filter: of an entity's rows on one date, the
-  // latest processed_at wins (then the first read: a scan returns one
-  // date's rows in stored order), and only the winner is looked at.
-  const int processed_col = schema.ColumnIndex("processed_at");
-  const DuplicateWinners winners = PickDuplicateWinners(
-      rows.size(),
-      [&](size_t i) {
-        std::string_view entity = TextCell(rows[i], entity_col);
-        if (entity.empty() || row_dates[i] < first || row_dates[i] > last) return std::string();
-        std::string key(entity);
-        key += '\0';
-        key += TextCell(rows[i], t->date_col_);
-        return key;
-      },
-      [&](size_t i) -> std::optional<std::string_view> {
-        if (processed_col < 0) return std::nullopt;
-        auto* p = std::get_if<std::string>(&rows[i][static_cast<size_t>(processed_col)]);
-        if (!p) return std::nullopt;
-        return std::string_view(*p);
-      });
-  t->duplicates_dropped_ = winners.dropped;
-  for (size_t i = 0; i < rows.size(); ++i) {
-    if (!winners.winner[i]) continue;
-    const Row& r = rows[i];
-    const Date* d = &row_dates[i];
+    if (*d < first || *d > last) continue;
     std::string_view entity = TextCell(r, entity_col);
+    if (entity.empty()) continue;
+    bool counted = true;
     if (spec->windowed) {
       std::string_view team =
           spec->name == kPlayerGameSummary ? TextCell(r, schema.ColumnIndex("team_abbr")) : entity;
-      if (!CountedGame(*calendar_, *d, team)) continue;
+      counted = CountedGame(*calendar_, *d, team);
     }
-    if (is_pgs && !PlayedGame(r)) continue;
+    counted = counted && (!is_pgs || PlayedGame(r));
     auto [it, added] = entity_ids.try_emplace(entity, static_cast<uint32_t>(entity_names.size()));
     if (added) entity_names.push_back(entity);
-    keep.push_back({it->second, *d, static_cast<uint32_t>(i)});
+    keyed.push_back({it->second, *d, static_cast<uint32_t>(i), counted});
   }
-  // Entities in alphabetical order; their strings must not move once the
-  // index views them, so they are placed before anything else.
   std::vector<uint32_t> by_name(entity_names.size());
   std::iota(by_name.begin(), by_name.end(), 0u);
   std::sort(by_name.begin(), by_name.end(),
             [&](uint32_t a, uint32_t b) { return entity_names[a] < entity_names[b]; });
   std::vector<uint32_t> rank(entity_names.size());
-  t->entities_.reserve(by_name.size());
-  for (uint32_t r = 0; r < by_name.size(); ++r) {
-    rank[by_name[r]] = r;
-    t->entities_.emplace_back(entity_names[by_name[r]]);
-  }
-  for (Keyed& k : keep) k.entity = rank[k.entity];
+  for (uint32_t r = 0; r < by_name.size(); ++r) rank[by_name[r]] = r;
+  for (Keyed& k : keyed) k.entity = rank[k.entity];
   std::vector<size_t> key_cols;
   for (const auto& k : schema.primary_key) key_cols.push_back(schema.ColumnIndex(k));
-  std::sort(keep.begin(), keep.end(), [&](const Keyed& a, const Keyed& b) {
+  std::sort(keyed.begin(), keyed.end(), [&](const Keyed& a, const Keyed& b) {
     if (a.entity != b.entity) return a.entity < b.entity;
     if (a.date != b.date) return a.date < b.date;
     for (size_t c : key_cols)
       if (rows[a.index][c] != rows[b.index][c]) return rows[a.index][c] < rows[b.index][c];
     return a.index < b.index;
   });
-  t->ranges_.resize(t->entities_.size());
+  // Decision 36 on each run of one entity and date (rare: most are one row),
+  // before the filters: a newer row saying a player did not play wins.
+  const int processed_col = schema.ColumnIndex("processed_at");
+  auto processed_at = [&](const Keyed& k) -> std::optional<std::string_view> {
+    if (processed_col < 0) return std::nullopt;
+    auto* p = std::get_if<std::string>(&rows[k.index][static_cast<size_t>(processed_col)]);
+    return p ? std::optional<std::string_view>(*p) : std::nullopt;
+  };
+  std::vector<Keyed> keep;
+  keep.reserve(keyed.size());
+  for (size_t b = 0, e = 0; b < keyed.size(); b = e) {
+    e = b + 1;
+    while (e < keyed.size() && keyed[e].entity == keyed[b].entity && keyed[e].date == keyed[b].date)
+      ++e;
+    size_t winner = b;
+    if (e - b > 1) {
+      // In stored order, each later row replaces the kept one only when
+      // the rule says so.
+      std::vector<size_t> group(e - b);
+      std::iota(group.begin(), group.end(), b);
+      std::sort(group.begin(), group.end(),
+                [&](size_t x, size_t y) { return keyed[x].index < keyed[y].index; });
+      winner = group[0];
+      for (size_t g = 1; g < group.size(); ++g)
+        if (ReplacesDuplicate(processed_at(keyed[winner]), processed_at(keyed[group[g]])))
+          winner = group[g];
+      t->duplicates_dropped_ += e - b - 1;
+    }
+    if (keyed[winner].counted) keep.push_back(keyed[winner]);
+  }
+  // Entities with a kept row, in alphabetical order; their strings must not
+  // move once the index views them, so they are placed before anything else.
   for (size_t i = 0; i < keep.size(); ++i) {
-    if (i == 0 || keep[i].entity != keep[i - 1].entity)
-      t->ranges_[keep[i].entity].begin = static_cast<uint32_t>(i);
-    t->ranges_[keep[i].entity].end = static_cast<uint32_t>(i + 1);
+    if (i == 0 || keep[i].entity != keep[i - 1].entity) {
+      t->entities_.emplace_back(entity_names[by_name[keep[i].entity]]);
+      t->ranges_.push_back({static_cast<uint32_t>(i), 0});
+    }
+    t->ranges_.back().end = static_cast<uint32_t>(i + 1);
   }
   // Only now move the rows (entity_names view their strings until here).
   t->rows_.reserve(keep.size());

@@ -127,11 +127,18 @@ double Step(const Exact& x, const Exact& big, const Exact& small) {
   return 0.0;
 }
 
-// The exact sum of stored values (points, minutes).
+// The exact sum of stored values (points, minutes). Integral values, the
+// points, are summed as integers.
 Exact SumOf(std::span<const double> values) {
   Exact sum;
-  for (double v : values) sum += StoredExact(v, "a Phase 3 value");
-  return sum;
+  int64_t integral = 0;
+  for (double v : values) {
+    if (v == std::trunc(v) && std::fabs(v) < 0x1p52)
+      integral += static_cast<int64_t>(v);
+    else
+      sum += StoredExact(v, "a Phase 3 value");
+  }
+  return sum + Exact(integral);
 }
 
 }  // namespace
@@ -272,12 +279,16 @@ struct Upstream {
   std::optional<std::string> last_updated;  // MAX(processed_at)
   int ready_col = -1, hash_col = -1;
 
-  Upstream(const TableSchema& s, const std::vector<Row>& rows_of_d, std::string_view entity_col)
+  double completeness = 0;  // of the date: round2(100 * min(rows, minimum) / minimum)
+
+  Upstream(const TableSchema& s, const std::vector<Row>& rows_of_d, std::string_view entity_col,
+           int64_t min_rows)
       : schema(&s) {
     const int e = ColumnOf(s, entity_col), p = ColumnOf(s, "processed_at");
     ready_col = ColumnOf(s, "is_production_ready");
     hash_col = ColumnOf(s, "data_hash");
     rows = static_cast<int64_t>(rows_of_d.size());
+    completeness = RoundedPercent(std::min(rows, min_rows), min_rows, 2);
     for (const Row& r : rows_of_d) {
       if (auto* k = std::get_if<std::string>(&r[static_cast<size_t>(e)]))
         by_entity.emplace(*k, &r);  // first row of an entity wins (keys are unique)
@@ -447,7 +458,7 @@ const std::string& FeatureNamesJson() {
 // rows for D (the dependency is missing); the hash is the data_hash of the
 // upstream row this player's features read (NULL when there is none).
 void SetUpstreamTracking(OutputRow& row, const TrackingColumns& c, const Upstream& up,
-                         const Row* read, int64_t min_rows) {
+                         const Row* read) {
   if (up.rows == 0) {
     row.Set(c.source_last_updated, Value())
         .Set(c.source_rows_found, Value())
@@ -455,8 +466,7 @@ void SetUpstreamTracking(OutputRow& row, const TrackingColumns& c, const Upstrea
   } else {
     row.SetOpt(c.source_last_updated, up.last_updated)
         .Set(c.source_rows_found, up.rows)
-        .Set(c.source_completeness,
-             RoundedPercent(std::min(up.rows, min_rows), min_rows, 2));
+        .Set(c.source_completeness, up.completeness);
   }
   row.Set(c.source_hash, read ? (*read)[static_cast<size_t>(up.hash_col)] : Value());
 }
@@ -479,11 +489,14 @@ Result<std::vector<Row>> ComputeMlFeatureStore(Date d, const ProcessorInputs& in
   const OutCols& o = Out();
   const TableSchema& schema = MlFeatureStoreSchema();
 
-  const Upstream daily(PlayerDailyCacheSchema(), in.Upstream(kDailyCache), "player_lookup");
+  const Upstream daily(PlayerDailyCacheSchema(), in.Upstream(kDailyCache), "player_lookup",
+                       kMinPlayerRows);
   const Upstream composite(PlayerCompositeFactorsSchema(), in.Upstream(kComposite),
-                           "player_lookup");
-  const Upstream zones(PlayerShotZoneAnalysisSchema(), in.Upstream(kShotZones), "player_lookup");
-  const Upstream defense(TeamDefenseZoneAnalysisSchema(), in.Upstream(kTeamDefense), "team_abbr");
+                           "player_lookup", kMinPlayerRows);
+  const Upstream zones(PlayerShotZoneAnalysisSchema(), in.Upstream(kShotZones), "player_lookup",
+                       kMinPlayerRows);
+  const Upstream defense(TeamDefenseZoneAnalysisSchema(), in.Upstream(kTeamDefense), "team_abbr",
+                         kMinTeamRows);
 
   // Candidates: the upcoming context rows of D, one per player (decisions
   // 9, 36: the season load keeps one).
@@ -598,10 +611,10 @@ Result<std::vector<Row>> ComputeMlFeatureStore(Date d, const ProcessorInputs& in
         .SetOpt(o.days_rest, p3.days_rest)
         .Set(o.data_source, DataSourceLabel(labels))
         .Set(o.updated_at, Value());
-    SetUpstreamTracking(row, o.daily, daily, dc, kMinPlayerRows);
-    SetUpstreamTracking(row, o.composite, composite, cf, kMinPlayerRows);
-    SetUpstreamTracking(row, o.shot_zones, zones, sz, kMinPlayerRows);
-    SetUpstreamTracking(row, o.team_defense, defense, td, kMinTeamRows);
+    SetUpstreamTracking(row, o.daily, daily, dc);
+    SetUpstreamTracking(row, o.composite, composite, cf);
+    SetUpstreamTracking(row, o.shot_zones, zones, sz);
+    SetUpstreamTracking(row, o.team_defense, defense, td);
 
     // Decision 30.
     const int64_t games = static_cast<int64_t>(played.size());
