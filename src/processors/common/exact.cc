@@ -51,10 +51,21 @@ Int Gcd(Int a, Int b) {
   throw ExactRangeError(fmt::format("exact arithmetic: the result of {} is out of range", op));
 }
 
-bool Mul(Int a, Int b, Int* out) { return !__builtin_mul_overflow(a, b, out); }
+// a * b unless it overflows. Not __builtin_mul_overflow: on 128-bit operands
+// it calls __muloti4, which clang's runtime has and libgcc does not.
+bool Mul(Int a, Int b, Int* out) {
+  using U = unsigned __int128;
+  constexpr U kMax = (U{1} << 127) - 1;
+  const U ua = a < 0 ? U{0} - static_cast<U>(a) : static_cast<U>(a);
+  const U ub = b < 0 ? U{0} - static_cast<U>(b) : static_cast<U>(b);
+  if (ua != 0 && ub > kMax / ua) return false;
+  const Int magnitude = static_cast<Int>(ua * ub);
+  *out = (a < 0) != (b < 0) ? -magnitude : magnitude;
+  return true;
+}
 
 // Whether v fits 64 bits: products of two such values fit 127 bits, so the
-// common case needs no overflow checks (which GCC makes library calls).
+// common case needs no overflow check (a division, in Mul).
 bool Fits64(Int v) { return v >= INT64_MIN && v <= INT64_MAX; }
 bool Add(Int a, Int b, Int* out) { return !__builtin_add_overflow(a, b, out); }
 
