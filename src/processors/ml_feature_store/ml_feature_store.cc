@@ -158,16 +158,14 @@ double MinutesChange(const Exact& recent_minutes, const Exact& season_minutes) {
 
 double PctFreeThrow(std::span<const double> ft_makes, std::span<const double> points) {
   if (points.size() < 5) return 0.15;
-  long double ft = 0, pts = 0;
-  for (double v : ft_makes) ft += v;
-  for (double v : points) pts += v;
-  if (pts == 0) return 0.15;
-  return std::clamp(static_cast<double>(ft) / static_cast<double>(pts), 0.0, 0.5);
+  const Exact pts = SumOf(points);
+  if (pts.sign() == 0) return 0.15;
+  return Clamp(SumOf(ft_makes) / pts, 0, Exact::Fraction(1, 2)).ToDouble();
 }
 
 double TeamWinPct(int64_t wins, int64_t games) {
   if (games < 5) return 0.5;
-  return Ratio(wins, games);
+  return Exact::Fraction(wins, games).ToDouble();
 }
 
 FeatureVector BuildFeatures(const Phase4Record& p4, const Phase3Record& p3) {

@@ -446,7 +446,8 @@ Result<std::vector<Row>> ComputePlayerCompositeFactors(Date d, const ProcessorIn
     if (!pace_diff) missing.push_back("pace_differential");
     if (!shot) missing.push_back("player_shot_zone");
     if (!defense) missing.push_back("team_defense_zone");
-    const double data_completeness = 100.0 * static_cast<double>(5 - missing.size()) / 5.0;
+    const double data_completeness =
+        RoundedPercent(5 - static_cast<int64_t>(missing.size()), 5, 2);
     std::string missing_text;
     for (size_t i = 0; i < missing.size(); ++i) missing_text += (i ? ", " : "") + missing[i];
 
