@@ -17,8 +17,6 @@ const std::vector<const ProcessorInfo*>& AllProcessors() {
         &TeamDefenseZoneAnalysisInfo(), &PlayerShotZoneAnalysisInfo(),
         &PlayerCompositeFactorsInfo(),  &PlayerDailyCacheInfo(),
         &MlFeatureStoreInfo(),
-        // #3 player_composite_factors, #4 player_daily_cache and
-        // #5 ml_feature_store register here.
     };
     std::stable_sort(v.begin(), v.end(), [](const ProcessorInfo* a, const ProcessorInfo* b) {
       return a->order < b->order;

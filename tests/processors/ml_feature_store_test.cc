@@ -12,6 +12,7 @@
 #include <set>
 
 #include "processor_test_util.h"
+#include "processors/common/output_row.h"
 #include "processors/common/writer.h"
 
 namespace phase4::processors {
@@ -199,22 +200,17 @@ TEST(MlFeatureStoreQualityTest, ScoreAndDataSourceVectors) {
   EXPECT_NEAR(FeatureQualityScore(Labels(0, 5, 14, 6)) - 62.8, -1.4, 1e-9);
 }
 
-// The reference's helper (95 high, 94 medium, 70 medium, 69 low), and the
-// persisted `quality_tier` of doc/schema-phase4.md (gold/silver/bronze/
-// poor/unusable), which replaces it in the table.
+// The persisted `quality_tier` of doc/schema-phase4.md (gold/silver/bronze/
+// poor/unusable), which replaces the reference's high/medium/low helper.
 TEST(MlFeatureStoreQualityTest, Tiers) {
-  EXPECT_EQ(LegacyQualityTier(95), "high");
-  EXPECT_EQ(LegacyQualityTier(94), "medium");
-  EXPECT_EQ(LegacyQualityTier(70), "medium");
-  EXPECT_EQ(LegacyQualityTier(69), "low");
-  EXPECT_EQ(FeatureQualityTier(97.0), "gold");
-  EXPECT_EQ(FeatureQualityTier(95.0), "gold");
-  EXPECT_EQ(FeatureQualityTier(94.6), "silver");
-  EXPECT_EQ(FeatureQualityTier(75.0), "silver");
-  EXPECT_EQ(FeatureQualityTier(62.8), "bronze");
-  EXPECT_EQ(FeatureQualityTier(58.6), "bronze");
-  EXPECT_EQ(FeatureQualityTier(25.0), "poor");
-  EXPECT_EQ(FeatureQualityTier(0.0), "unusable");
+  EXPECT_EQ(QualityTier(97.0), "gold");
+  EXPECT_EQ(QualityTier(95.0), "gold");
+  EXPECT_EQ(QualityTier(94.6), "silver");
+  EXPECT_EQ(QualityTier(75.0), "silver");
+  EXPECT_EQ(QualityTier(62.8), "bronze");
+  EXPECT_EQ(QualityTier(58.6), "bronze");
+  EXPECT_EQ(QualityTier(25.0), "poor");
+  EXPECT_EQ(QualityTier(0.0), "unusable");
 }
 
 TEST(MlFeatureStoreQualityTest, NamesInOrder) {
@@ -545,7 +541,7 @@ void ExpectInvariants(const Row& r, Date d) {
   EXPECT_NEAR(q * 5, std::round(q * 5), 1e-9);  // a multiple of 0.2
   const std::string ds = *Text(r, "data_source");
   EXPECT_TRUE(ds == "phase4_partial" || ds == "mixed") << ds;
-  EXPECT_EQ(Text(r, "quality_tier"), FeatureQualityTier(q));
+  EXPECT_EQ(Text(r, "quality_tier"), QualityTier(q));
 }
 
 TEST(MlFeatureStoreComputeTest, OneRowPerContextPlayerWithDocumentedScores) {

@@ -12,6 +12,14 @@
 namespace phase4::processors {
 
 
+std::string QualityTier(double score) {
+  if (score >= 95) return "gold";
+  if (score >= 75) return "silver";
+  if (score >= 50) return "bronze";
+  if (score >= 25) return "poor";
+  return "unusable";
+}
+
 int ColumnOf(const TableSchema& schema, std::string_view name) {
   int i = schema.ColumnIndex(name);
   if (i < 0) {

@@ -56,6 +56,11 @@ class OutputRow {
   Row row_;
 };
 
+// The gold / silver / bronze / poor / unusable tier of a 0-100 score (>= 95,
+// >= 75, >= 50, >= 25, else): #4's quality_tier of its L5 completeness and
+// #5's of its feature quality score (doc/schema-phase4.md).
+std::string QualityTier(double score);
+
 // Threshold of is_production_ready (zone-processors.md §5: 90, later 70).
 inline constexpr double kProductionReadyPct = 70.0;
 

@@ -86,20 +86,6 @@ std::string DataSourceLabel(std::span<const std::string_view> labels) {
   return "mixed";
 }
 
-std::string FeatureQualityTier(double score) {
-  if (score >= 95) return "gold";
-  if (score >= 75) return "silver";
-  if (score >= 50) return "bronze";
-  if (score >= 25) return "poor";
-  return "unusable";
-}
-
-std::string LegacyQualityTier(double score) {
-  if (score >= 95) return "high";
-  if (score >= 70) return "medium";
-  return "low";
-}
-
 double RestAdvantage(std::optional<int64_t> days_rest, std::optional<int64_t> opponent_days_rest) {
   if (!days_rest || !opponent_days_rest) return 0.0;
   return static_cast<double>(std::clamp<int64_t>(*days_rest - *opponent_days_rest, -2, 2));
@@ -603,7 +589,7 @@ Result<std::vector<Row>> ComputeMlFeatureStore(Date d, const ProcessorInputs& in
     for (size_t i = 0; i < f.values.size(); ++i) row.Set(o.feature[i], f.values[i]);
     row.Set(o.gen_ms, Value())  // compute is pure: no clock (doc/processors.md)
         .Set(o.quality, quality)
-        .Set(o.tier, FeatureQualityTier(quality))
+        .Set(o.tier, QualityTier(quality))
         .SetOpt(o.opponent, opponent)
         .SetBool(o.is_home, p3.home_game)
         .SetOpt(o.days_rest, p3.days_rest)

@@ -47,12 +47,8 @@ double FeatureQualityScore(std::span<const std::string_view> labels);
 // §4: n4/N >= 0.9 phase4, >= 0.5 phase4_partial, else n3/N >= 0.5 phase3,
 // else mixed; no labels: unknown.
 std::string DataSourceLabel(std::span<const std::string_view> labels);
-// The persisted `quality_tier` (doc/schema-phase4.md): gold >= 95, silver
-// >= 75, bronze >= 50, poor >= 25, else unusable.
-std::string FeatureQualityTier(double score);
-// The reference's unpersisted tier helper (§4): >= 95 high, >= 70 medium,
-// else low.
-std::string LegacyQualityTier(double score);
+// The persisted `quality_tier` is QualityTier(feature_quality_score)
+// (processors/common/output_row.h).
 
 // --- The calculated features (§3.4, decision 33) ---
 // f9: clamp(days_rest - opponent_days_rest, -2, 2); 0 when either is NULL.

@@ -213,14 +213,6 @@ PlayerCacheStats ComputePlayerCacheStats(const SeasonTable& t, std::span<const R
   return s;
 }
 
-std::string CacheQualityTier(double pct) {
-  if (pct >= 95) return "gold";
-  if (pct >= 75) return "silver";
-  if (pct >= 50) return "bronze";
-  if (pct >= 25) return "poor";
-  return "unusable";
-}
-
 Result<std::vector<Row>> ComputePlayerDailyCache(Date d, const ProcessorInputs& in) {
   const SeasonTable* ctx = in.season ? in.season->Table(kUpcomingPlayerGameContext) : nullptr;
   const SeasonTable* pgs = in.season ? in.season->Table(kPlayerGameSummary) : nullptr;
@@ -331,7 +323,7 @@ Result<std::vector<Row>> ComputePlayerDailyCache(Date d, const ProcessorInputs& 
         .Set(o.l14d_pct, p14)
         .SetBool(o.l14d_ok, ok14)
         .SetBool(o.all_ok, all_ok)
-        .Set(o.tier, CacheQualityTier(p5))
+        .Set(o.tier, QualityTier(p5))
         .Set(o.quality_score, p5);
     // The primary completeness metric is L5 (c73a7dee).
     SetCompletenessBlock(row, o.player_game, d, opening, l5);

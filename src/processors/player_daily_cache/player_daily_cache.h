@@ -37,8 +37,7 @@ struct PlayerCacheStats {
 PlayerCacheStats ComputePlayerCacheStats(const SeasonTable& player_game_summary,
                                          std::span<const Row> season_games);
 
-// gold >= 95, silver >= 75, bronze >= 50, poor >= 25, else unusable.
-std::string CacheQualityTier(double l5_pct);
+// quality_tier is QualityTier(l5_completeness_pct) (processors/common/output_row.h).
 
 Result<std::vector<Row>> ComputePlayerDailyCache(Date d, const ProcessorInputs& in);
 
