@@ -4,7 +4,7 @@
 
 #include <stdexcept>
 
-#include "processors/common/exact.h"
+#include "common/exact.h"
 #include "processors/common/writer.h"
 
 namespace phase4::processors {

@@ -11,6 +11,7 @@
 #include <sstream>
 #include <unordered_map>
 
+#include "common/exact.h"
 #include "common/teams.h"
 #include "tableio/csv.h"
 #include "tableio/table_io.h"
@@ -75,9 +76,11 @@ bool IsIntegerText(const std::string& t) {
   return true;
 }
 
-// Rounds to `scale` decimals the way decision 34 says (printf rounding of
-// the exact binary value).
-double RoundToScale(double v, int scale) {
+// Rounds a number's text to `scale` decimals: half to even on the decimal
+// the text writes (decision 35: "2.675" is 2.675, stored 2.68), else, for
+// text beyond 36 significant digits, on the binary value `v` (decision 34).
+double RoundToScale(const std::string& text, double v, int scale) {
+  if (auto exact = Exact::OfText(text)) return exact->Round(scale);
   // From 2^53 on a double has no fraction: rounding changes nothing, and the
   // printf text (up to 309 digits) would not fit the buffer.
   if (!(std::fabs(v) < 9007199254740992.0)) return v;
@@ -118,7 +121,7 @@ struct Parser {
         if (t.empty() || std::isspace(static_cast<unsigned char>(t[0])) ||
             t.find_first_of("xX") != std::string::npos || *end != '\0' || !std::isfinite(v))
           return Error(line, c.name, fmt::format("'{}' is not a number", Clip(t)));
-        *out = c.scale >= 0 ? RoundToScale(v, c.scale) : v;
+        *out = c.scale >= 0 ? RoundToScale(t, v, c.scale) : v;
         return Status::OK();
       }
       case ColumnType::kBool: {

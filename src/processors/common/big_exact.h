@@ -9,7 +9,7 @@
 
 #include <gmpxx.h>
 
-#include "processors/common/exact.h"
+#include "common/exact.h"
 
 namespace phase4::processors {
 

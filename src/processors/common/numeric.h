@@ -9,7 +9,7 @@
 #include <cstdint>
 #include <optional>
 
-#include "processors/common/exact.h"
+#include "common/exact.h"
 #include "warehouse/value.h"
 
 namespace phase4::processors {

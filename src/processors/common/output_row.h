@@ -8,7 +8,7 @@
 #include <string_view>
 
 #include "calendar/date.h"
-#include "processors/common/exact.h"
+#include "common/exact.h"
 #include "processors/common/season_inputs.h"
 #include "warehouse/schema.h"
 #include "warehouse/value.h"

@@ -13,7 +13,7 @@
 #include <unordered_map>
 
 #include "processors/common/duplicates.h"
-#include "processors/common/exact.h"
+#include "common/exact.h"
 #include "processors/common/hashing.h"
 #include "processors/common/processor.h"
 #include "processors/common/shared_seasons.h"

@@ -20,7 +20,7 @@
 #include <string_view>
 #include <vector>
 
-#include "processors/common/exact.h"
+#include "common/exact.h"
 #include "processors/common/processor.h"
 #include "processors/common/season_inputs.h"
 

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "processors/common/exact.h"
+#include "common/exact.h"
 #include "processors/common/processor.h"
 #include "processors/common/season_inputs.h"
 

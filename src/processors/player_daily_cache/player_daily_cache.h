@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "processors/common/exact.h"
+#include "common/exact.h"
 #include "processors/common/processor.h"
 #include "processors/common/season_inputs.h"
 

@@ -1,12 +1,11 @@
-// Exact decimal arithmetic (decision 35): the Exact and BigExact types, the
-// decimal window sums, and a property test that formulas written in any
-// order give the same stored values, checked against an independent integer
-// computation of the half-even rounding.
-#include "processors/common/exact.h"
+// The processors' numeric module (decision 35): decimal window sums, exact
+// percentages, BigExact means of ratios, and a property test that formulas
+// written in any order give the same stored values, checked against an
+// independent integer computation of the half-even rounding.
+#include "processors/common/numeric.h"
 
 #include <gtest/gtest.h>
 
-#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <random>
@@ -14,7 +13,6 @@
 #include <vector>
 
 #include "processors/common/big_exact.h"
-#include "processors/common/numeric.h"
 #include "processors/common/season_inputs.h"
 
 namespace phase4::processors {
@@ -60,7 +58,7 @@ std::string ReferenceRound(int64_t p, int64_t q, int k) {
 
 double Parse(const std::string& s) { return std::strtod(s.c_str(), nullptr); }
 
-TEST(ExactTest, DecisionThirtyFiveExamples) {
+TEST(NumericTest, DecisionThirtyFiveExamples) {
   // mean(16.86, 17.03, 15.52, 27.9, 10.94, 6.28) = 15.755 -> 15.76.
   DecimalSum usage;
   for (double v : {16.86, 17.03, 15.52, 27.9, 10.94, 6.28}) usage.Add(*Exact::OfStored(v));
@@ -79,94 +77,7 @@ TEST(ExactTest, DecisionThirtyFiveExamples) {
   EXPECT_EQ((Dec("0.9") / Exact(2)).Round(1), 0.4);
 }
 
-TEST(ExactTest, OfStoredReadsTheShortestDecimal) {
-  EXPECT_EQ(*Exact::OfStored(16.86), Dec("16.86"));
-  EXPECT_EQ(*Exact::OfStored(0.1), Dec("0.1"));
-  EXPECT_EQ(*Exact::OfStored(-3.55), Dec("-3.55"));
-  EXPECT_EQ(*Exact::OfStored(112.0), Exact(112));
-  EXPECT_EQ(*Exact::OfStored(0.30000000000000004), Dec("0.30000000000000004"));
-  EXPECT_EQ(*Exact::OfStored(1.5e-20), Exact::Decimal(15, 21));
-  EXPECT_EQ(*Exact::OfStored(123456789012.25), Dec("123456789012.25"));
-  EXPECT_EQ(*Exact::OfStored(1e30), Exact::Fraction(Exact::Int{1000000000000000} * 1000000000000000,
-                                                     1));
-  EXPECT_FALSE(Exact::OfStored(std::nan("")));
-  EXPECT_FALSE(Exact::OfStored(INFINITY));
-  EXPECT_FALSE(Exact::OfStored(1e300));
-  EXPECT_THROW(StoredExact(1e300, "minutes_played"), ExactRangeError);
-  // Every double written with few decimals reads back as that decimal.
-  std::mt19937_64 rng(35);
-  for (int i = 0; i < 20000; ++i) {
-    const int k = static_cast<int>(rng() % 6);
-    const int64_t units = static_cast<int64_t>(rng() % 2000000) - 1000000;
-    char text[64];
-    std::snprintf(text, sizeof text, "%.*f", k, static_cast<double>(units) / std::pow(10.0, k));
-    ASSERT_EQ(*Exact::OfStored(Parse(text)), Exact::Decimal(units, k)) << text;
-  }
-}
-
-TEST(ExactTest, RoundIsHalfToEvenOnTheExactValue) {
-  EXPECT_EQ(Dec("0.45").Round(1), 0.4);
-  EXPECT_EQ(Dec("0.55").Round(1), 0.6);
-  EXPECT_EQ(Dec("-0.45").Round(1), -0.4);
-  EXPECT_EQ(Dec("-3.55").Round(1), -3.6);
-  EXPECT_EQ(Dec("2.5").Round(0), 2.0);
-  EXPECT_EQ(Dec("3.5").Round(0), 4.0);
-  EXPECT_EQ(Dec("-0.04").Round(1), 0.0);
-  EXPECT_FALSE(std::signbit(Dec("-0.04").Round(1)));  // no negative zero
-  EXPECT_EQ(Exact::Fraction(1, 3).Round(3), 0.333);
-  EXPECT_EQ(Exact::Fraction(2, 3).Round(3), 0.667);
-  EXPECT_EQ(Exact::Fraction(-2, 3).Round(3), -0.667);
-  EXPECT_EQ(Exact::Fraction(1, 8).Round(2), 0.12);
-  EXPECT_EQ(Exact::Fraction(3, 8).Round(2), 0.38);
-  EXPECT_EQ(Dec("12345678901234567.5").Round(0), 12345678901234568.0);
-}
-
-TEST(ExactTest, ComparisonsAndThresholds) {
-  EXPECT_EQ(Exact::Fraction(1, 10), Dec("0.1"));
-  EXPECT_LT(Exact::Fraction(1, 3), Dec("0.3334"));
-  EXPECT_GT(Exact::Fraction(1, 3), Dec("0.3333"));
-  // (33 - 30) / 30 is exactly 0.1, on the threshold.
-  EXPECT_EQ((Exact(33) - Exact(30)) / Exact(30), Exact::Fraction(1, 10));
-  EXPECT_EQ(Clamp(Exact(7), -3, 3), Exact(3));
-  EXPECT_EQ(Clamp(Exact(-7), -3, 3), Exact(-3));
-  EXPECT_EQ(Min(Dec("1.5"), Exact(1)), Exact(1));
-  EXPECT_EQ(Dec("-2.5").Abs(), Dec("2.5"));
-  // Fractions whose cross products leave 128 bits compare exactly.
-  const Exact big_a = Exact::Fraction((Exact::Int{1} << 100) + 1, (Exact::Int{1} << 100) - 3);
-  const Exact big_b = Exact::Fraction((Exact::Int{1} << 100) + 2, (Exact::Int{1} << 100) - 1);
-  EXPECT_TRUE(big_b < big_a);  // 1 + 4/(2^100 - 3) > 1 + 3/(2^100 - 1)
-  EXPECT_FALSE(big_a < big_b);
-  EXPECT_EQ(big_a <=> big_a, std::strong_ordering::equal);
-}
-
-TEST(ExactTest, LargeIntermediatesReduceOrFailClearly) {
-  // Denominators that multiply past 128 bits reduce when the value fits.
-  Exact sum;
-  for (int i = 0; i < 40; ++i) sum += Exact::Decimal(1, 30);
-  EXPECT_EQ(sum, Exact::Decimal(4, 29));
-  const Exact third = Exact::Fraction(1, 3);
-  Exact product = Exact(1);
-  for (int i = 0; i < 200; ++i) product = product * third * Exact(3);
-  EXPECT_EQ(product, Exact(1));
-  const Exact::Int two70 = Exact::Int{1} << 70;
-  EXPECT_EQ(Exact::Fraction(1, two70) + Exact::Fraction(1, 3 * two70), Exact::Fraction(4, 3 * two70));
-  // A value that cannot fit throws the range error the run layer reports.
-  Exact huge = Exact::Fraction(Exact::Int{1} << 100, 1);
-  EXPECT_THROW(huge * huge, ExactRangeError);
-  EXPECT_THROW(Exact(1) / Exact(0), std::domain_error);
-}
-
-TEST(ExactTest, ToDoubleIsTheNearestDouble) {
-  EXPECT_EQ(Dec("0.3062").ToDouble(), 0.3062);
-  EXPECT_EQ((Dec("30.62") / Exact(100)).ToDouble(), 0.3062);
-  EXPECT_EQ(Exact::Fraction(1, 3).ToDouble(), 1.0 / 3);
-  EXPECT_EQ(Exact::Fraction(Exact::Int{1} << 80, 3).ToDouble(), std::ldexp(1.0, 80) / 3);
-  EXPECT_EQ(Dec("0.30000000000000004").ToDouble(), 0.30000000000000004);
-  EXPECT_EQ(Dec("123.456").ToString(), "123.456");
-  EXPECT_EQ(Exact::Fraction(1, 3).ToString(), "1/3");
-}
-
-TEST(ExactTest, BigExactMeansOfRatios) {
+TEST(BigExactTest, MeansOfRatios) {
   // The mean of 30 ratios with unlike denominators, minus one of them.
   BigExact sum;
   for (int i = 0; i < 30; ++i) sum = sum + BigExact(Exact::Fraction(400 + i, 701 + 2 * i));

@@ -21,9 +21,10 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <type_traits>
 
-namespace phase4::processors {
+namespace phase4 {
 
 class ExactRangeError : public std::range_error {
  public:
@@ -48,6 +49,9 @@ class Exact {
   // nullopt for NaN, infinities and values outside the range (|x| >= 1e36
   // or more than 36 decimals).
   static std::optional<Exact> OfStored(double x);
+  // The decimal a text writes: [+-]digits[.digits][(e|E)[+-]digits], at most
+  // 36 significant digits; nullopt for anything else or out of range.
+  static std::optional<Exact> OfText(std::string_view text);
 
   friend Exact operator+(const Exact& a, const Exact& b);
   friend Exact operator-(const Exact& a, const Exact& b);
@@ -94,4 +98,4 @@ inline Exact Clamp(const Exact& v, const Exact& lo, const Exact& hi) {
 // the value has no exact decimal in range (see OfStored).
 Exact StoredExact(double x, const char* what);
 
-}  // namespace phase4::processors
+}  // namespace phase4

@@ -1,4 +1,4 @@
-#include "processors/common/exact.h"
+#include "common/exact.h"
 
 #include <fmt/format.h>
 
@@ -9,7 +9,7 @@
 #include <cstring>
 #include <system_error>
 
-namespace phase4::processors {
+namespace phase4 {
 
 namespace {
 
@@ -155,6 +155,52 @@ std::optional<Exact> Exact::OfStored(double x) {
   }
   if (-exponent > kMaxScale) return std::nullopt;
   return Decimal(negative ? -digits : digits, -exponent);
+}
+
+std::optional<Exact> Exact::OfText(std::string_view text) {
+  size_t i = 0;
+  const bool negative = i < text.size() && text[i] == '-';
+  if (i < text.size() && (text[i] == '-' || text[i] == '+')) ++i;
+  Int digits = 0;
+  int significant = 0, scale = 0, seen = 0;
+  bool point = false;
+  for (; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '.' && !point) {
+      point = true;
+      continue;
+    }
+    if (c < '0' || c > '9') break;
+    ++seen;
+    if (digits != 0 || c != '0') ++significant;
+    if (significant > kMaxScale) return std::nullopt;
+    digits = digits * 10 + (c - '0');
+    if (point) ++scale;
+  }
+  if (seen == 0) return std::nullopt;
+  int exponent = 0;
+  if (i < text.size() && (text[i] == 'e' || text[i] == 'E')) {
+    ++i;
+    const bool minus = i < text.size() && text[i] == '-';
+    if (i < text.size() && (text[i] == '-' || text[i] == '+')) ++i;
+    if (i == text.size()) return std::nullopt;
+    for (; i < text.size(); ++i) {
+      if (text[i] < '0' || text[i] > '9' || exponent > 1000) return std::nullopt;
+      exponent = exponent * 10 + (text[i] - '0');
+    }
+    if (minus) exponent = -exponent;
+  }
+  if (i != text.size()) return std::nullopt;
+  scale -= exponent;
+  if (negative) digits = -digits;
+  if (scale >= 0) {
+    if (scale > kMaxScale) return std::nullopt;
+    return Decimal(digits, scale);
+  }
+  if (-scale > kMaxScale) return std::nullopt;
+  Int v;
+  if (!Mul(digits, Pow10(-scale), &v)) return std::nullopt;
+  return Fraction(v, 1);
 }
 
 Exact Exact::Reduced() const {
@@ -356,4 +402,4 @@ Exact StoredExact(double x, const char* what) {
                                     what, x));
 }
 
-}  // namespace phase4::processors
+}  // namespace phase4
