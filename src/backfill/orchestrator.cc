@@ -19,6 +19,7 @@
 #include "processors/common/shared_seasons.h"
 #include "processors/common/upstream_rows.h"
 #include "processors/registry.h"
+#include "warehouse/integrity.h"
 
 namespace phase4 {
 
@@ -388,6 +389,12 @@ int RunAll(const RunAllOptions& o, std::FILE* out) {
   if (o.start > o.end) {
     fmt::print(stderr, "error: Start date must be before end date\n");
     return kExitFatal;
+  }
+  // A damaged file would be trusted (a resume would say COMPLETE over it) or
+  // fail every date with a misleading error: refused before any job starts.
+  if (Status sound = RequireSoundWarehouse(o.warehouse); !sound.ok()) {
+    fmt::print(stderr, "error: {}\n", sound.message());
+    return kExitStorage;
   }
   // A dry run writes nothing, so a downstream job has no upstream dates to
   // wait for: it runs stage by stage, as the operator document shows.
