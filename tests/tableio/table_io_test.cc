@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
+#include <limits>
 #include <sstream>
 
 #include "bad_input_corpus.h"
@@ -276,6 +277,39 @@ TEST(TableIoTest, ExportOfInvalidUtf8InTheWarehouseReplacesItAndNeverAborts) {
       EXPECT_EQ(row["player_lookup"], "a\xef\xbf\xbd");
     }
   }
+}
+
+// Any stored cell, of any type in any column, is written without failing:
+// a boolean column holding NaN (the first jsonl_export_fuzz finding: an
+// undefined double-to-integer cast), text that is not UTF-8 in a number
+// column, a JSON column nested too deep to write back.
+TEST(TableIoTest, ExportWritesAnyStoredCellWithoutFailing) {
+  const TableSchema& t = TeamDefenseZoneAnalysisSchema();
+  Row r(t.size());
+  auto set = [&](const char* column, Value v) {
+    ASSERT_GE(t.ColumnIndex(column), 0) << column;
+    r[static_cast<size_t>(t.ColumnIndex(column))] = std::move(v);
+  };
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  for (size_t i = 0; i < t.columns.size(); ++i)
+    if (t.columns[i].type == ColumnType::kBool) r[i] = nan;
+  set("team_abbr", std::string("B\xffS"));
+  set("analysis_date", 1e300);
+  set("data_quality_issues", std::string(100, '[') + std::string(100, ']'));
+  for (ExportFormat f : {ExportFormat::kJsonl, ExportFormat::kCsv}) {
+    std::string out;
+    AppendExportRow(t, r, f, &out);
+    EXPECT_EQ(InvalidUtf8Offset(out), std::string::npos) << out;
+    if (f == ExportFormat::kJsonl) {
+      auto j = nlohmann::json::parse(out);
+      EXPECT_EQ(j["team_abbr"], "B\xef\xbf\xbdS");
+      EXPECT_TRUE(j["data_quality_issues"].is_string());
+    }
+  }
+  EXPECT_EQ(AsInt(Value{nan}), std::nullopt);
+  EXPECT_EQ(AsInt(Value{1e300}), std::nullopt);
+  EXPECT_EQ(AsInt(Value{-1e19}), std::nullopt);
+  EXPECT_EQ(AsInt(Value{-3.9}), -3);
 }
 
 }  // namespace
