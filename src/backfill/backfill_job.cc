@@ -3,10 +3,10 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cctype>
-#include <cstring>
 #include <atomic>
+#include <cctype>
 #include <chrono>
+#include <cstring>
 #include <functional>
 #include <map>
 #include <optional>

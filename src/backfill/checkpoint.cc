@@ -84,11 +84,11 @@ Result<std::optional<std::string>> ReadCheckpointFile(const fs::path& path) {
   }
   if (!S_ISREG(st.st_mode)) {
     close(fd);
-    const char* kind = S_ISFIFO(st.st_mode)                             ? "a FIFO"
-                       : S_ISDIR(st.st_mode)                            ? "a directory"
-                       : S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)     ? "a device"
-                       : S_ISSOCK(st.st_mode)                           ? "a socket"
-                                                                        : "not a regular file";
+    const char* kind = S_ISFIFO(st.st_mode)                         ? "a FIFO"
+                       : S_ISDIR(st.st_mode)                        ? "a directory"
+                       : S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? "a device"
+                       : S_ISSOCK(st.st_mode)                       ? "a socket"
+                                                                    : "not a regular file";
     return Status::FailedPrecondition("checkpoint " + path.string() + " is " + kind +
                                       "; refusing it (a checkpoint must be a regular file)");
   }

@@ -354,19 +354,17 @@ int RunPipelined(const RunAllOptions& o, std::FILE* out) {
   for (size_t i = 0; i < jobs.size(); ++i) users.push_back(seasons.Join());
   for (size_t i = 0; i < jobs.size(); ++i) {
     Child& c = children[i];
-    c.thread = std::thread(
-        [&o, &board, &c, &upstream, &storage_failed, f = outputs[i],
-         user = std::move(users[i])]() mutable {
-          c.exit_code =
-              RunPipelinedJob(o, *c.info, board, *user, **upstream, storage_failed, f);
-          // However the job ended (its checkpoint's last save is done), the
-          // other jobs no longer wait for its dates or its seasons, and its
-          // upstream jobs no longer hold rows for it.
-          board.End(c.info->name);
-          (*upstream)->Leave(c.info->name);
-          user.reset();
-          std::fclose(f);
-        });
+    c.thread = std::thread([&o, &board, &c, &upstream, &storage_failed, f = outputs[i],
+                            user = std::move(users[i])]() mutable {
+      c.exit_code = RunPipelinedJob(o, *c.info, board, *user, **upstream, storage_failed, f);
+      // However the job ended (its checkpoint's last save is done), the
+      // other jobs no longer wait for its dates or its seasons, and its
+      // upstream jobs no longer hold rows for it.
+      board.End(c.info->name);
+      (*upstream)->Leave(c.info->name);
+      user.reset();
+      std::fclose(f);
+    });
   }
   int sig = PumpChildren(children, o, out);
   int code = ReportJobs(

@@ -58,9 +58,10 @@ void AddCheckCommand(CLI::App& app, GlobalOptions& g, Action* action) {
         for (const auto& p : c.problems) fmt::print("      {}\n", EscapeInvalidUtf8(p));
       }
       if (damaged) {
-        fmt::print("❌ {} of {} dataset files damaged: restore them from a backup, or rebuild them "
-                   "(init, load-schedule/generate, run-all)\n",
-                   damaged, checks.size());
+        fmt::print(
+            "❌ {} of {} dataset files damaged: restore them from a backup, or rebuild them "
+            "(init, load-schedule/generate, run-all)\n",
+            damaged, checks.size());
         return kExitStorage;
       }
       fmt::print("✅ Every dataset file is sound (schema version {})\n", kSchemaVersion);

@@ -142,7 +142,7 @@ std::vector<size_t> GameOffsets(std::string_view s) {
 std::string JsonPathAt(std::string_view s, size_t offset) {
   struct Level {
     bool object;
-    std::string key;  // object: the last key read
+    std::string key;   // object: the last key read
     size_t index = 0;  // array: the element being read
   };
   std::vector<Level> stack;
@@ -215,8 +215,7 @@ Result<ParsedSchedule> ParseScheduleContent(const std::string& path,
   // A byte order mark is not content: without it the format is chosen and
   // the JSON parsed as if it were absent (lines are unchanged).
   std::string without_bom;
-  if (SkipUtf8Bom(raw_content).size() != raw_content.size())
-    without_bom = raw_content.substr(3);
+  if (SkipUtf8Bom(raw_content).size() != raw_content.size()) without_bom = raw_content.substr(3);
   const std::string& content = without_bom.empty() ? raw_content : without_bom;
   size_t first = content.find_first_not_of(" \t\r\n");
   if (first == std::string::npos)
@@ -300,14 +299,13 @@ Result<ParsedSchedule> ParseScheduleJson(const std::string& path, const std::str
   // Checked before parsing so the message names the member, as for any
   // other bad value (the JSON parser would only say "ill-formed UTF-8").
   if (size_t bad = InvalidUtf8Offset(content); bad != std::string::npos)
-    return Status::InvalidInput(fmt::format(
-        "{}: line {}: {}: invalid UTF-8 (byte \\x{:02x})", path, LineOfOffset(content, bad),
-        JsonPathAt(content, bad), static_cast<unsigned char>(content[bad])));
+    return Status::InvalidInput(fmt::format("{}: line {}: {}: invalid UTF-8 (byte \\x{:02x})", path,
+                                            LineOfOffset(content, bad), JsonPathAt(content, bad),
+                                            static_cast<unsigned char>(content[bad])));
   if (size_t long_at = OverlongString(content); long_at != std::string::npos)
-    return Status::InvalidInput(fmt::format("{}: line {}: {}: longer than {} bytes", path,
-                                            LineOfOffset(content, long_at),
-                                            JsonPathAt(content, long_at),
-                                            CsvReader::kMaxFieldBytes));
+    return Status::InvalidInput(
+        fmt::format("{}: line {}: {}: longer than {} bytes", path, LineOfOffset(content, long_at),
+                    JsonPathAt(content, long_at), CsvReader::kMaxFieldBytes));
   json doc;
   DomParserKeepingErrors sax(doc);
   if (!json::sax_parse(content, &sax) || sax.failed)

@@ -138,7 +138,8 @@ struct Parser {
       }
       case ColumnType::kJson: {
         if (JsonNestingDepth(t) > kMaxJsonDepth)
-          return Error(line, c.name, fmt::format("JSON nested deeper than {} levels", kMaxJsonDepth));
+          return Error(line, c.name,
+                       fmt::format("JSON nested deeper than {} levels", kMaxJsonDepth));
         if (nlohmann::json::parse(t, nullptr, false).is_discarded())
           return Error(line, c.name, "is not valid JSON");
         *out = t;

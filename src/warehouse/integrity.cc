@@ -26,8 +26,8 @@ DatasetFileCheck CheckFile(const std::string& dir, const std::string& dataset, b
   sqlite3* db = nullptr;
   // Never created, and only read (read-write so that a WAL left by a crash
   // is read as a writer would; SQLite falls back to read-only by itself).
-  int rc = sqlite3_open_v2(c.file.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
-                           nullptr);
+  int rc =
+      sqlite3_open_v2(c.file.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr);
   auto fail = [&](const std::string& what) {
     c.problems.push_back(what);
     sqlite3_close(db);

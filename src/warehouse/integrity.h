@@ -14,8 +14,8 @@
 namespace phase4 {
 
 struct DatasetFileCheck {
-  std::string dataset;  // e.g. nba_precompute
-  std::string file;     // <dir>/<dataset>.db
+  std::string dataset;          // e.g. nba_precompute
+  std::string file;             // <dir>/<dataset>.db
   int64_t schema_version = -1;  // PRAGMA user_version; -1 when unreadable
   bool missing = false;         // no such file (also a problem)
   // What is wrong, in SQLite's words (at most kMaxProblems lines); empty

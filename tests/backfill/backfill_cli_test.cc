@@ -580,8 +580,8 @@ TEST_F(BackfillCliTest, ThePrintedResumeCommandResumesTheInterruptedRun) {
     EXPECT_NE(resumed.out.find("Resuming from checkpoint " + ckdir()), std::string::npos)
         << resumed.out;
     // With the run's bootstrap period: three skipped dates, not seven.
-    auto cp = testing::ReadFile(CheckpointFile("team_defense_zone_analysis", "2023-10-24",
-                                               "2023-12-20"));
+    auto cp =
+        testing::ReadFile(CheckpointFile("team_defense_zone_analysis", "2023-10-24", "2023-12-20"));
     EXPECT_NE(cp.find("\"skipped\": 3,"), std::string::npos) << cp;
   }
 }
@@ -590,9 +590,9 @@ TEST_F(BackfillCliTest, ThePrintedResumeCommandResumesTheInterruptedRun) {
 // decides which of them are skipped.
 TEST_F(BackfillCliTest, ThePrintedRetryCommandRetriesTheFailedDatesWithTheRunsOptions) {
   Sql("nba_analytics", "DELETE FROM team_defense_game_summary WHERE game_date = '2023-11-14'");
-  auto r = RunPhase4(Backfill("team_defense_zone_analysis", {"--start-date", "2023-11-10",
-                                                             "--end-date", "2023-11-20",
-                                                             "--bootstrap-days", "3"}));
+  auto r =
+      RunPhase4(Backfill("team_defense_zone_analysis", {"--start-date", "2023-11-10", "--end-date",
+                                                        "2023-11-20", "--bootstrap-days", "3"}));
   EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
   auto retry = PrintedCommand(r.out, "To retry failed days, use --dates parameter:\n  ");
   ASSERT_FALSE(retry.empty()) << r.out;
@@ -613,20 +613,19 @@ TEST_F(BackfillCliTest, ALockRefusalIsNotCalledAFailure) {
   ASSERT_TRUE(lock.ok()) << lock.status().message();
   auto r = RunPhase4(RunAll({"--start-date", "2023-11-10", "--end-date", "2023-11-20"}));
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
-  EXPECT_NE(r.out.find("is locked by pid " + std::to_string(getpid())), std::string::npos)
-      << r.out;
+  EXPECT_NE(r.out.find("is locked by pid " + std::to_string(getpid())), std::string::npos) << r.out;
   EXPECT_EQ(r.out.find("After fixing the failures"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("Once the error above is resolved, resume with: phase4 --warehouse " +
-                       wh() + " run-all --start-date 2023-11-10 --end-date 2023-11-20 "
-                              "--start-from 1"),
+  EXPECT_NE(r.out.find("Once the error above is resolved, resume with: phase4 --warehouse " + wh() +
+                       " run-all --start-date 2023-11-10 --end-date 2023-11-20 "
+                       "--start-from 1"),
             std::string::npos)
       << r.out;
 }
 
 // Runs the binary with writes limited to files of `max_bytes` (RLIMIT_FSIZE;
 // SIGXFSZ ignored, so a write beyond it fails with EFBIG like a full disk).
-testing::CommandResult RunWithFileSizeLimit(const std::vector<std::string>& args,
-                                            rlim_t max_bytes, const std::string& log) {
+testing::CommandResult RunWithFileSizeLimit(const std::vector<std::string>& args, rlim_t max_bytes,
+                                            const std::string& log) {
   pid_t pid = fork();
   if (pid == 0) {
     signal(SIGXFSZ, SIG_IGN);

@@ -4,9 +4,8 @@
 // and the run starts fresh (decision 17, doc/checkpoint-format.md section 6);
 // tolerated ones load. Nothing crashes. Generated cases (10 MB, deep nesting,
 // random binary) are written at run time.
-#include <gtest/gtest.h>
-
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -198,8 +197,8 @@ TEST_P(HostileCheckpointTest, IsRefusedBeforeReadingAndLeftInPlace) {
   const auto before = fs::symlink_status(path).type();
   const std::string expected = "checkpoint " + path.string() + GetParam().fragment;
 
-  auto inspected = WithinTimeLimit(
-      [&] { return Checkpoint::Inspect(tmp.path(), kJob, kStart, kEnd); }, path);
+  auto inspected =
+      WithinTimeLimit([&] { return Checkpoint::Inspect(tmp.path(), kJob, kStart, kEnd); }, path);
   ASSERT_FALSE(inspected.ok());
   EXPECT_EQ(inspected.status().message().rfind(expected, 0), 0u) << inspected.status().message();
 
@@ -232,8 +231,8 @@ TEST(HostileCheckpointTest, TheCommandsRefuseASymlinkedCheckpointAndExit1) {
   const fs::path path = Checkpoint::PathFor(dir, kJob, kStart, kEnd);
   fs::create_symlink("/dev/zero", path);
   for (bool status : {true, false}) {
-    std::vector<std::string> args{"--warehouse", wh.string(), "backfill", kJob,
-                                  "--start-date", "2024-01-01", "--end-date", "2024-01-10",
+    std::vector<std::string> args{"--warehouse",      wh.string(),  "backfill",   kJob,
+                                  "--start-date",     "2024-01-01", "--end-date", "2024-01-10",
                                   "--checkpoint-dir", dir.string()};
     if (status) args.push_back("--status");
     auto r = testing::RunPhase4(args);

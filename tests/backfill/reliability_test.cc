@@ -928,8 +928,7 @@ TEST_F(ReliabilityTest, AFullDatabaseStopsTheRunKeepsTheDateAndAReRunFinishesIt)
             std::string::npos)
       << out1;
   EXPECT_NE(out1.find(file + ": database or disk is full"), std::string::npos) << out1;
-  EXPECT_NE(out1.find("error: storage failure, stopped at 2023-11-08"), std::string::npos)
-      << out1;
+  EXPECT_NE(out1.find("error: storage failure, stopped at 2023-11-08"), std::string::npos) << out1;
   EXPECT_EQ(db.Rows("SELECT * FROM " + t.name + order), before) << "rows changed";
   CheckpointView cp1 = ReadCheckpoint(
       CheckpointFile(ckdir(), job.name, FormatDate(full_date), FormatDate(full_date)));

@@ -176,11 +176,10 @@ TEST(CliTest, ErrorMessagesEscapeBytesThatAreNotUtf8) {
   TempDir dir;
   const std::string wh = (dir.path() / "wh").string();
   ASSERT_EQ(RunPhase4({"--warehouse", wh, "init"}).exit_code, 0);
-  for (const std::vector<std::string>& args :
-       std::vector<std::vector<std::string>>{{"--warehouse", wh, "export", "nba_\xfftable"},
-                                             {"--warehouse", wh, "backfill", "job\xc3",
-                                              "--start-date", "2023-11-01", "--end-date",
-                                              "2023-11-02"}}) {
+  for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
+           {"--warehouse", wh, "export", "nba_\xfftable"},
+           {"--warehouse", wh, "backfill", "job\xc3", "--start-date", "2023-11-01", "--end-date",
+            "2023-11-02"}}) {
     auto r = RunPhase4(args);
     EXPECT_EQ(r.exit_code, 1) << r.err;
     EXPECT_EQ(InvalidUtf8Offset(r.err), std::string::npos) << r.err;

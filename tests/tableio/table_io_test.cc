@@ -2,8 +2,8 @@
 
 #include <gtest/gtest.h>
 
-#include <nlohmann/json.hpp>
 #include <limits>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "bad_input_corpus.h"
@@ -202,20 +202,23 @@ TEST(Utf8Test, ValidationFollowsRfc3629) {
     size_t offset;
   };
   for (const Bad& b : std::vector<Bad>{{"ab\xff", 2},
-                                       {"\x80", 0},                  // lone continuation byte
-                                       {"x\xc0\xaf", 1},            // overlong '/'
-                                       {"\xe0\x80\xaf", 0},        // overlong
-                                       {"\xed\xa0\x80", 0},        // surrogate U+D800
-                                       {"\xf4\x90\x80\x80", 0},   // above U+10FFFF
-                                       {"\xf5\x80\x80\x80", 0},   // no such lead byte
-                                       {"ok \xe2\x82", 3},          // cut at the end
-                                       {"\xc3(", 0}})                // bad continuation
+                                       {"\x80", 0},              // lone continuation byte
+                                       {"x\xc0\xaf", 1},         // overlong '/'
+                                       {"\xe0\x80\xaf", 0},      // overlong
+                                       {"\xed\xa0\x80", 0},      // surrogate U+D800
+                                       {"\xf4\x90\x80\x80", 0},  // above U+10FFFF
+                                       {"\xf5\x80\x80\x80", 0},  // no such lead byte
+                                       {"ok \xe2\x82", 3},       // cut at the end
+                                       {"\xc3(", 0}})            // bad continuation
     EXPECT_EQ(InvalidUtf8Offset(b.text), b.offset) << ForMessage(b.text);
 }
 
 TEST(Utf8Test, WritersReplaceOrEscapeEveryBadByteAndKeepValidText) {
   EXPECT_EQ(ToValidUtf8("Jokic \xc5\xbe"), "Jokic \xc5\xbe");
-  EXPECT_EQ(ToValidUtf8("a\xff" "b\xe2\x82"), "a\xef\xbf\xbd" "b\xef\xbf\xbd\xef\xbf\xbd");
+  EXPECT_EQ(ToValidUtf8("a\xff"
+                        "b\xe2\x82"),
+            "a\xef\xbf\xbd"
+            "b\xef\xbf\xbd\xef\xbf\xbd");
   EXPECT_EQ(InvalidUtf8Offset(ToValidUtf8(testing::RandomBytes(4096, 5))), std::string::npos);
   EXPECT_EQ(EscapeInvalidUtf8("caf\xc3\xa9 \xff\x1b[31m"), "caf\xc3\xa9 \\xff\\x1b[31m");
   EXPECT_EQ(InvalidUtf8Offset(EscapeInvalidUtf8(testing::RandomBytes(4096, 6))), std::string::npos);
@@ -228,7 +231,9 @@ TEST(TableIoTest, ImportRejectsInvalidUtf8NamingLineAndFieldAndLoadsNothing) {
   auto wh = std::move(Warehouse::Open(dir.str(), true)).value();
   auto path = dir.path() / "pgs.csv";
   std::string bad = Line("bb", "g2", "2023-10-26");
-  bad.replace(bad.find("Doe"), 3, "D\xff" "e");
+  bad.replace(bad.find("Doe"), 3,
+              "D\xff"
+              "e");
   testing::WriteFile(path, std::string(kHeader) + Line("aa", "g1", "2023-10-25") + bad);
   auto r = ImportCsvFile(*wh, PlayerGameSummarySchema(), path.string());
   ASSERT_FALSE(r.ok());
@@ -267,8 +272,8 @@ TEST(TableIoTest, ExportOfInvalidUtf8InTheWarehouseReplacesItAndNeverAborts) {
                    "UPDATE player_game_summary SET player_full_name = 'Aaron O''Conn' || "
                    "CAST(x'ff' AS TEXT) || 'll', player_lookup = 'a' || CAST(x'c3' AS TEXT)");
   for (const char* format : {"jsonl", "csv"}) {
-    auto r = testing::RunPhase4({"--warehouse", wh_dir, "export",
-                                 "nba_analytics.player_game_summary", "--format", format});
+    auto r = testing::RunPhase4(
+        {"--warehouse", wh_dir, "export", "nba_analytics.player_game_summary", "--format", format});
     ASSERT_EQ(r.exit_code, 0) << format << ": " << r.err;
     EXPECT_EQ(InvalidUtf8Offset(r.out), std::string::npos) << format;
     EXPECT_NE(r.out.find("Aaron O'Conn\xef\xbf\xbdll"), std::string::npos) << r.out;

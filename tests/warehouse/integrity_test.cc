@@ -106,10 +106,10 @@ TEST_F(IntegrityTest, FlippedBytesAreFoundAndNamedByFile) {
 // Before: the resume said COMPLETE and report exited 0 over the damaged file.
 TEST_F(IntegrityTest, RunAllAndReportRefuseADamagedWarehouseNamingTheFile) {
   FlipBytesInTheMiddle(precompute());
-  const std::string checkpoint = testing::ReadFile(
-      ck() + "/team_defense_zone_analysis_2023-11-01_2023-11-21.json");
-  auto run = RunPhase4({"--warehouse", wh(), "run-all", "--start-date", "2023-11-01",
-                        "--end-date", "2023-11-21", "--checkpoint-dir", ck()});
+  const std::string checkpoint =
+      testing::ReadFile(ck() + "/team_defense_zone_analysis_2023-11-01_2023-11-21.json");
+  auto run = RunPhase4({"--warehouse", wh(), "run-all", "--start-date", "2023-11-01", "--end-date",
+                        "2023-11-21", "--checkpoint-dir", ck()});
   EXPECT_EQ(run.exit_code, kExitStorage) << run.out << run.err;
   EXPECT_NE(run.err.find("error: " + precompute() + ": damaged ("), std::string::npos) << run.err;
   EXPECT_EQ(run.out.find("COMPLETE"), std::string::npos) << run.out;
