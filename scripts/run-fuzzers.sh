@@ -4,8 +4,9 @@
 #
 #   scripts/run-fuzzers.sh BUILD_DIR SECONDS [TARGET...]
 #
-# Seeds: tests/data/good_input/<kind> and tests/data/bad_input/<kind> (and an
-# excerpt of the real game-id CSV when ../shared/data is present). Each
+# Seeds: tests/data/good_input/<kind>, tests/data/bad_input/<kind> and
+# tests/data/fuzz_regressions/<kind> (inputs that once crashed a target),
+# and an excerpt of the real game-id CSV when ../shared/data is present. Each
 # target keeps the corpus it grows in $FUZZ_CORPUS_DIR/<target> (default
 # fuzz/corpus, git-ignored) and writes crash/leak/timeout inputs to
 # $FUZZ_CORPUS_DIR/artifacts/. Exit status 1 when any target found a problem.
@@ -19,13 +20,14 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 CORPUS_ROOT=${FUZZ_CORPUS_DIR:-$ROOT/fuzz/corpus}
 MAX_LEN=${FUZZ_MAX_LEN:-16384}
 TARGETS=("$@")
-if [ ${#TARGETS[@]} -eq 0 ]; then TARGETS=(csv_import_fuzz schedule_fuzz checkpoint_fuzz); fi
+if [ ${#TARGETS[@]} -eq 0 ]; then TARGETS=(csv_import_fuzz schedule_fuzz checkpoint_fuzz jsonl_export_fuzz); fi
 
 kind_of() {
   case "$1" in
     csv_import_fuzz) echo csv ;;
     schedule_fuzz) echo schedule ;;
     checkpoint_fuzz) echo checkpoint ;;
+    jsonl_export_fuzz) echo export ;;  # no seed files: the input is decoded into rows
     *) echo "unknown fuzz target $1" >&2; return 1 ;;
   esac
 }
@@ -45,7 +47,8 @@ for target in "${TARGETS[@]}"; do
   seeds="$CORPUS_ROOT/seeds/$target"
   rm -rf "$seeds"
   mkdir -p "$corpus" "$seeds"
-  for dir in "$ROOT/tests/data/good_input/$kind" "$ROOT/tests/data/bad_input/$kind"; do
+  for dir in "$ROOT/tests/data/good_input/$kind" "$ROOT/tests/data/bad_input/$kind" \
+    "$ROOT/tests/data/fuzz_regressions/$kind"; do
     [ -d "$dir" ] || continue
     for f in "$dir"/*; do
       [ -f "$f" ] && [ "$(basename "$f")" != MANIFEST ] && cp "$f" "$seeds/$(basename "$dir")_$(basename "$f")"

@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <chrono>
+#include <cstring>
 #include <functional>
 #include <map>
 #include <optional>
@@ -22,6 +24,7 @@
 #include "processors/common/writer.h"
 #include "processors/registry.h"
 #include "processors/run.h"
+#include "tableio/csv.h"
 
 namespace phase4 {
 
@@ -43,6 +46,9 @@ struct DateResult {
   enum Kind { kSuccess, kSkippedBootstrap, kFailed } kind;
   int64_t rows = 0;
   std::string error;
+  // Failed because the warehouse's storage failed, not the date's data: the
+  // run stops and the date is not recorded.
+  bool storage = false;
 };
 
 // A date computed and ready to write (kSuccess), or already decided
@@ -53,6 +59,7 @@ struct PreparedDate {
   std::vector<Row> rows;  // finished rows, for kSuccess
   std::string error;
   std::string started_at;  // when the date's computation began
+  bool storage = false;    // as DateResult::storage
 };
 
 class BackfillRun {
@@ -72,7 +79,8 @@ class BackfillRun {
     }
     auto deps = CheckDependencies(read_wh, calendar_, info_, d, o_.upstream_rows);
     if (!deps.ok() || !deps->ok()) {
-      p.error = deps.ok() ? deps->error : deps.status().message();
+      p.error = EscapeInvalidUtf8(deps.ok() ? deps->error : deps.status().message());
+      p.storage = !deps.ok() && deps.status().code() == Status::Code::kStorage;
       return p;
     }
     auto rows = processors::ComputeDate(reader, info_, d);
@@ -80,7 +88,10 @@ class BackfillRun {
                    ? processors::FinalizeRows(info_, d, *rows, NowTimestampUtc())
                    : rows.status().WithContext(fmt::format("{} {}", info_.name, FormatDate(d)));
     if (!s.ok()) {
-      p.error = s.message();
+      // Errors may quote stored Phase 3 text, which a damaged warehouse can
+      // fill with any bytes; the log and the checkpoint get valid UTF-8.
+      p.error = EscapeInvalidUtf8(s.message());
+      p.storage = s.code() == Status::Code::kStorage;
       return p;
     }
     p.kind = DateResult::kSuccess;
@@ -100,8 +111,10 @@ class BackfillRun {
         R"({"backfill_mode":true,"skip_downstream_trigger":true,"strict_mode":false})",
         p.started_at};
     auto run_id = history_.Start(run);
-    if (!run_id.ok()) return {DateResult::kFailed, 0, run_id.status().message()};
-    DateResult r{p.kind, 0, p.error};
+    if (!run_id.ok())
+      return {DateResult::kFailed, 0, run_id.status().message(),
+              run_id.status().code() == Status::Code::kStorage};
+    DateResult r{p.kind, 0, p.error, p.storage};
     if (p.kind == DateResult::kSuccess) {
       Status s = wh_.ReplaceDate(*info_.output, p.date, p.rows)
                      .WithContext(fmt::format("writing {} for {}", info_.output->FullName(),
@@ -111,7 +124,7 @@ class BackfillRun {
         // Committed: the downstream jobs of the run may take these rows.
         if (o_.upstream_rows) o_.upstream_rows->Publish(info_, p.date, std::move(p.rows));
       } else {
-        r = {DateResult::kFailed, 0, s.message()};
+        r = {DateResult::kFailed, 0, s.message(), s.code() == Status::Code::kStorage};
       }
     }
     (void)history_.Finish(*run_id, run,
@@ -187,7 +200,10 @@ class BackfillRun {
     std::thread thread_;
   };
 
-  bool StopRequested() const { return o_.stop_requested && o_.stop_requested->load(); }
+  bool StopRequested() const {
+    return (o_.stop_requested && o_.stop_requested->load()) ||
+           (o_.storage_failed && o_.storage_failed->load());
+  }
 
   // In an in-process run-all: announces d's season to the shared seasons,
   // then waits until the upstream jobs have settled d (bootstrap dates read
@@ -227,12 +243,23 @@ class BackfillRun {
     ProgressReporter progress(static_cast<int>(todo.size()), out_, o_.live_bar);
     Pipeline pipeline(*this, todo);
     int n = 0;
+    std::string storage_error;  // the storage failure that stopped the run
+    std::optional<Date> storage_date;
     while (auto prepared = pipeline.Next()) {
-      if (o_.stop_requested && o_.stop_requested->load()) break;
+      if (StopRequested()) break;
       Date d = prepared->date;
       ++n;
       progress.Line(fmt::format("Processing day {}/{}: {}", n, todo.size(), FormatDate(d)));
       DateResult r = WriteDate(*prepared);
+      if (r.kind == DateResult::kFailed && r.storage) {
+        // Not the date's fault: it is not recorded (the same command
+        // resumes at it) and no later date is tried.
+        storage_error = r.error;
+        storage_date = d;
+        if (o_.storage_failed) *o_.storage_failed = true;
+        --n;
+        break;
+      }
       Status saved;
       switch (r.kind) {
         case DateResult::kSuccess:
@@ -256,7 +283,7 @@ class BackfillRun {
       if (!saved.ok()) {
         progress.Finish();
         fmt::print(o_.err, "error: cannot save the checkpoint: {}\n", saved.message());
-        return kExitFatal;
+        return kExitStorage;
       }
       progress.DateDone(tally.successful, tally.failed, tally.skipped);
     }
@@ -265,7 +292,7 @@ class BackfillRun {
     // the last one is durable.
     if (Status flushed = checkpoint ? checkpoint->Flush() : Status::OK(); !flushed.ok()) {
       fmt::print(o_.err, "error: cannot save the checkpoint: {}\n", flushed.message());
-      return kExitFatal;
+      return kExitStorage;
     }
     if (!pipeline.open_error().empty()) {
       fmt::print(o_.err, "error: {}\n", pipeline.open_error());
@@ -273,6 +300,17 @@ class BackfillRun {
     }
     bool interrupted = n < static_cast<int>(todo.size());
     PrintSummary(all_dates, tally, progress.rate_per_second());
+    if (storage_date) {
+      // One message for the run; the summary (stdout) comes first in a
+      // shared log.
+      std::fflush(out_);
+      fmt::print(o_.err,
+                 "error: storage failure, stopped at {}: {}\n"
+                 "  {} was not recorded; fix the cause (free space, permissions, or restore the "
+                 "file) and run the same command again to resume from it.\n",
+                 FormatDate(*storage_date), storage_error, FormatDate(*storage_date));
+      return kExitStorage;
+    }
     if (interrupted && !pipeline.stopped_because().empty()) {
       fmt::print(out_, "Stopped: {}; the dates before it are done.\n", pipeline.stopped_because());
       return kExitFatal;
@@ -310,8 +348,10 @@ class BackfillRun {
         list.push_back(FormatDate(d));
       }
       fmt::print(out_, "To retry failed days, use --dates parameter:\n");
-      fmt::print(out_, "  {} backfill {} --dates {}\n", o_.command_prefix, info_.name,
-                 fmt::join(list, ","));
+      // Every option that changes what a date does: --dates never reads a
+      // checkpoint, but the bootstrap period decides which dates are skipped.
+      fmt::print(out_, "  {} backfill {} --dates {} --bootstrap-days {}\n", o_.command_prefix,
+                 info_.name, fmt::join(list, ","), o_.bootstrap_days);
     }
     fmt::print(out_, "{}\n", kRule80);
   }
@@ -354,6 +394,16 @@ class BackfillRun {
 };
 
 }  // namespace
+
+std::string ShellQuote(const std::string& arg) {
+  bool safe = !arg.empty() && std::all_of(arg.begin(), arg.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || std::strchr("_-./:=,@%+", c);
+  });
+  if (safe) return arg;
+  std::string out = "'";
+  for (char c : arg) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
 
 int RunBackfill(Warehouse& wh, const BackfillOptions& o, std::FILE* out) {
   const ProcessorInfo* info = processors::FindProcessor(o.job);

@@ -57,13 +57,26 @@ struct BackfillOptions {
   // there for its downstream jobs, and takes its upstream rows from there
   // when held (the caller has the job leave after RunBackfill returns).
   processors::UpstreamRows* upstream_rows = nullptr;
+  // Also in an in-process run-all: set by the job whose storage failed, so
+  // that every job of the run stops after its current date.
+  std::atomic<bool>* storage_failed = nullptr;
 };
 
 // Exit codes of decision 20.
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitFatal = 1;
 inline constexpr int kExitDatesFailed = 2;
+// The warehouse's storage failed (disk full, I/O error, read-only or damaged
+// file): the run stopped after the date in flight, which is not recorded, so
+// the same command resumes at it once the cause is fixed. EX_IOERR of
+// sysexits.h.
+inline constexpr int kExitStorage = 74;
 
 int RunBackfill(Warehouse& wh, const BackfillOptions& options, std::FILE* out);
+
+// `arg` as one word of a POSIX shell command: unchanged when it holds only
+// safe characters, else in single quotes. The commands phase4 prints for
+// the operator to run again are built with it.
+std::string ShellQuote(const std::string& arg);
 
 }  // namespace phase4

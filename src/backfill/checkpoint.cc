@@ -61,14 +61,51 @@ fs::path WithSuffix(const fs::path& p, std::string_view suffix) {
   return out;
 }
 
-// The file's text; nullopt when it does not exist.
+// The file's text; nullopt when it does not exist. Only a regular file is
+// read: a symlink, FIFO, device or directory in its place is refused before
+// any byte is read (a FIFO would block, /dev/zero never ends), and so is a
+// file over Checkpoint::kMaxFileBytes.
 Result<std::optional<std::string>> ReadCheckpointFile(const fs::path& path) {
-  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
   if (fd < 0) {
     if (errno == ENOENT) return std::optional<std::string>();
+    if (errno == ELOOP)
+      return Status::FailedPrecondition(
+          "checkpoint " + path.string() +
+          " is a symbolic link; refusing it (a checkpoint must be a regular file: replace the "
+          "link by the file, or give --checkpoint-dir the directory it is in)");
     return Status::IoError("cannot open checkpoint " + path.string() + ": " + ErrnoText(errno));
   }
+  struct stat st {};
+  if (fstat(fd, &st) != 0) {
+    int err = errno;
+    close(fd);
+    return Status::IoError("cannot stat checkpoint " + path.string() + ": " + ErrnoText(err));
+  }
+  if (!S_ISREG(st.st_mode)) {
+    close(fd);
+    const char* kind = S_ISFIFO(st.st_mode)                         ? "a FIFO"
+                       : S_ISDIR(st.st_mode)                        ? "a directory"
+                       : S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? "a device"
+                       : S_ISSOCK(st.st_mode)                       ? "a socket"
+                                                                    : "not a regular file";
+    return Status::FailedPrecondition("checkpoint " + path.string() + " is " + kind +
+                                      "; refusing it (a checkpoint must be a regular file)");
+  }
+  auto too_big = [&](uint64_t size) {
+    return Status::FailedPrecondition(fmt::format(
+        "checkpoint {} is {} bytes, over the {} byte limit of a checkpoint; refusing it (move it "
+        "away to start the range over)",
+        path.string(), size, Checkpoint::kMaxFileBytes));
+  };
+  if (static_cast<uint64_t>(st.st_size) > Checkpoint::kMaxFileBytes) {
+    close(fd);
+    return too_big(static_cast<uint64_t>(st.st_size));
+  }
+  // A regular file never blocks; reads go back to blocking semantics anyway.
+  fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
   std::string text;
+  text.reserve(static_cast<size_t>(st.st_size));
   char buf[65536];
   while (true) {
     ssize_t n = read(fd, buf, sizeof buf);
@@ -80,6 +117,11 @@ Result<std::optional<std::string>> ReadCheckpointFile(const fs::path& path) {
     }
     if (n == 0) break;
     text.append(buf, static_cast<size_t>(n));
+    // The file may grow while it is read: the cap holds for what is read too.
+    if (text.size() > Checkpoint::kMaxFileBytes) {
+      close(fd);
+      return too_big(text.size());
+    }
   }
   close(fd);
   return std::optional<std::string>(std::move(text));

@@ -15,6 +15,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -166,6 +167,11 @@ class Checkpoint {
   using Options = CheckpointOptions;
   using Clock = std::function<std::chrono::system_clock::time_point()>;
 
+  // Largest checkpoint file read (64 MiB). A checkpoint of every NBA game
+  // date since 1946 with a 1 KiB error text each is under 40 MiB; anything
+  // bigger is not a checkpoint and is refused before it is read.
+  static constexpr uint64_t kMaxFileBytes = 64u << 20;
+
   // `<dir>/<job>_<start>_<end>.json`.
   static std::filesystem::path PathFor(const std::filesystem::path& dir, std::string_view job,
                                        Date start, Date end);
@@ -173,7 +179,9 @@ class Checkpoint {
   // Creates `dir` if missing, takes the exclusive lock `<file>.lock`
   // (Status::Busy naming the holder when another run has it), removes a
   // temp file left by a crashed save, then loads the file when it exists
-  // and options.resume is set. A corrupt file is renamed to
+  // and options.resume is set. A checkpoint that is not a regular file (a
+  // symlink, FIFO, device, directory) or is over kMaxFileBytes is refused
+  // (FailedPrecondition) and left alone. A corrupt file is renamed to
   // `<file>.corrupt-<YYYYMMDDTHHMMSSZ>` and the checkpoint starts fresh;
   // warnings() says so. `total_days` (game dates in the range) replaces the
   // stored value.

@@ -19,6 +19,7 @@
 #include "processors/common/shared_seasons.h"
 #include "processors/common/upstream_rows.h"
 #include "processors/registry.h"
+#include "warehouse/integrity.h"
 
 namespace phase4 {
 
@@ -51,6 +52,7 @@ struct Child {
   int fd = -1;          // read end of the job's stdout+stderr
   std::string pending;  // partial line
   int exit_code = -1;
+  bool reaped = false;  // a child process already waited for
 };
 
 std::vector<std::string> JobArgs(const RunAllOptions& o, const ProcessorInfo& p) {
@@ -118,6 +120,18 @@ int PumpChildren(std::vector<Child>& children, const RunAllOptions& o, std::FILE
           fmt::print(out, "[#{} {}] {}\n", c.info->order, c.info->name, c.pending);
         close(c.fd);
         c.fd = -1;
+        if (c.pid > 0) {
+          // Its output ended: it is exiting. A storage failure stops its
+          // siblings too (a thread job's siblings see storage_failed).
+          int status = 0;
+          while (waitpid(c.pid, &status, 0) < 0 && errno == EINTR) {
+          }
+          c.reaped = true;
+          c.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+          if (c.exit_code == kExitStorage)
+            for (auto& other : children)
+              if (other.pid > 0 && !other.reaped) kill(other.pid, SIGTERM);
+        }
         continue;
       }
       c.pending.append(buf, static_cast<size_t>(got));
@@ -134,6 +148,7 @@ int PumpChildren(std::vector<Child>& children, const RunAllOptions& o, std::FILE
       if (c.thread.joinable()) c.thread.join();
       continue;
     }
+    if (c.reaped) continue;
     int status = 0;
     while (waitpid(c.pid, &status, 0) < 0 && errno == EINTR) {
     }
@@ -143,11 +158,18 @@ int PumpChildren(std::vector<Child>& children, const RunAllOptions& o, std::FILE
   return signal_seen;
 }
 
+// The command that continues this run from job `from`: every option of the
+// run that decides what it does or where its checkpoints are, so that it
+// resumes instead of starting over. Never --no-resume: that starts over.
 std::string ResumeCommand(const RunAllOptions& o, int from) {
   std::string cmd = "phase4";
-  if (!o.warehouse.empty()) cmd += " --warehouse " + o.warehouse;
-  cmd += fmt::format(" run-all --start-date {} --end-date {} --start-from {}", FormatDate(o.start),
-                     FormatDate(o.end), from);
+  if (!o.warehouse.empty()) cmd += " --warehouse " + ShellQuote(o.warehouse);
+  cmd += fmt::format(" run-all --start-date {} --end-date {} --start-from {} --bootstrap-days {}",
+                     FormatDate(o.start), FormatDate(o.end), from, o.bootstrap_days);
+  cmd += " --checkpoint-dir " +
+         ShellQuote(o.checkpoint_dir.empty() ? kDefaultCheckpointDirectory : o.checkpoint_dir);
+  if (o.separate_processes) cmd += " --separate-processes";
+  if (o.dry_run) cmd += " --dry-run";
   return cmd;
 }
 
@@ -157,12 +179,14 @@ int ReportJobs(std::vector<Child>& children, int sig, const RunAllOptions& o, st
                const char* failed_note) {
   int cause_exit = 0;  // the exit status of the first job that did not finish
   int first_unfinished = 0;
+  bool storage = false;
   for (auto& c : children) {
     if (c.exit_code == 0) {
       fmt::print(out, "✓ #{} {} completed\n", c.info->order, c.info->name);
     } else {
       fmt::print(out, "✗ #{} {} {} (exit {})\n", c.info->order, c.info->name,
                  sig ? "stopped" : "failed", c.exit_code);
+      storage = storage || c.exit_code == kExitStorage;
       if (!first_unfinished) {
         // The first job that failed is the cause; the jobs after it in a
         // pipelined run stopped because of it.
@@ -177,10 +201,26 @@ int ReportJobs(std::vector<Child>& children, int sig, const RunAllOptions& o, st
     fmt::print(out, "Resume with: {}\n", ResumeCommand(o, from));
     return kExitFatal;
   }
+  if (storage) {
+    // Environmental: every job stopped after its date in flight, none of
+    // them recorded it; nothing about the data needs fixing.
+    fmt::print(out,
+               "Stopping: the warehouse's storage failed (the job's error above names the file); "
+               "every job stopped after its current date.\n");
+    fmt::print(out, "Once the cause is fixed, resume with: {}\n",
+               ResumeCommand(o, first_unfinished));
+    return kExitStorage;
+  }
   if (cause_exit != 0) {
     fmt::print(out, "{}\n", failed_note);
-    fmt::print(out, "After fixing the failures, resume with: {}\n",
-               ResumeCommand(o, first_unfinished));
+    // Only failed dates have failures to fix; a job that could not run (a
+    // lock held, an unreadable checkpoint) has its error above.
+    if (cause_exit == kExitDatesFailed)
+      fmt::print(out, "After fixing the failures, resume with: {}\n",
+                 ResumeCommand(o, first_unfinished));
+    else
+      fmt::print(out, "Once the error above is resolved, resume with: {}\n",
+                 ResumeCommand(o, first_unfinished));
     return cause_exit == kExitDatesFailed ? kExitDatesFailed : kExitFatal;
   }
   return -1;
@@ -228,10 +268,14 @@ int RunByStage(const RunAllOptions& o, std::FILE* out) {
 // into `f`.
 int RunPipelinedJob(const RunAllOptions& o, const ProcessorInfo& p, DateBoard& board,
                     processors::SharedSeasonsUser& seasons, processors::UpstreamRows& upstream,
-                    std::FILE* f) {
+                    std::atomic<bool>& storage_failed, std::FILE* f) {
   auto wh = Warehouse::Open(o.warehouse, /*create=*/false);
   if (!wh.ok()) {
     fmt::print(f, "error: {}\n", wh.status().message());
+    if (wh.status().code() == Status::Code::kStorage) {
+      storage_failed = true;
+      return kExitStorage;
+    }
     return kExitFatal;
   }
   BackfillOptions b;
@@ -241,12 +285,13 @@ int RunPipelinedJob(const RunAllOptions& o, const ProcessorInfo& p, DateBoard& b
   b.no_resume = o.no_resume;
   b.bootstrap_days = o.bootstrap_days;
   if (!o.checkpoint_dir.empty()) b.checkpoint_dir = o.checkpoint_dir;
-  b.command_prefix = "phase4 --warehouse " + o.warehouse;
+  b.command_prefix = "phase4 --warehouse " + ShellQuote(o.warehouse);
   b.stop_requested = o.stop_requested;
   b.err = f;
   b.board = &board;
   b.seasons = &seasons;
   b.upstream_rows = &upstream;
+  b.storage_failed = &storage_failed;
   return RunBackfill(**wh, b, f);
 }
 
@@ -260,7 +305,7 @@ int RunPipelined(const RunAllOptions& o, std::FILE* out) {
     if (p->order >= o.start_from) jobs.push_back(p);
   auto fail = [](const Status& s) {
     fmt::print(stderr, "error: {}\n", s.message());
-    return kExitFatal;
+    return s.code() == Status::Code::kStorage ? kExitStorage : kExitFatal;
   };
   auto wh = Warehouse::Open(o.warehouse, /*create=*/false);
   if (!wh.ok()) return fail(wh.status());
@@ -282,6 +327,7 @@ int RunPipelined(const RunAllOptions& o, std::FILE* out) {
   std::fflush(out);
 
   DateBoard board(names);
+  std::atomic<bool> storage_failed{false};
   processors::SharedSeasons seasons(**wh, *calendar, std::move(reads).value(),
                                     SeasonYearOf(o.start), SeasonYearOf(o.end));
   // Every pipe first, so that a failure leaves no job started.
@@ -308,17 +354,17 @@ int RunPipelined(const RunAllOptions& o, std::FILE* out) {
   for (size_t i = 0; i < jobs.size(); ++i) users.push_back(seasons.Join());
   for (size_t i = 0; i < jobs.size(); ++i) {
     Child& c = children[i];
-    c.thread = std::thread(
-        [&o, &board, &c, &upstream, f = outputs[i], user = std::move(users[i])]() mutable {
-          c.exit_code = RunPipelinedJob(o, *c.info, board, *user, **upstream, f);
-          // However the job ended (its checkpoint's last save is done), the
-          // other jobs no longer wait for its dates or its seasons, and its
-          // upstream jobs no longer hold rows for it.
-          board.End(c.info->name);
-          (*upstream)->Leave(c.info->name);
-          user.reset();
-          std::fclose(f);
-        });
+    c.thread = std::thread([&o, &board, &c, &upstream, &storage_failed, f = outputs[i],
+                            user = std::move(users[i])]() mutable {
+      c.exit_code = RunPipelinedJob(o, *c.info, board, *user, **upstream, storage_failed, f);
+      // However the job ended (its checkpoint's last save is done), the
+      // other jobs no longer wait for its dates or its seasons, and its
+      // upstream jobs no longer hold rows for it.
+      board.End(c.info->name);
+      (*upstream)->Leave(c.info->name);
+      user.reset();
+      std::fclose(f);
+    });
   }
   int sig = PumpChildren(children, o, out);
   int code = ReportJobs(
@@ -341,6 +387,12 @@ int RunAll(const RunAllOptions& o, std::FILE* out) {
   if (o.start > o.end) {
     fmt::print(stderr, "error: Start date must be before end date\n");
     return kExitFatal;
+  }
+  // A damaged file would be trusted (a resume would say COMPLETE over it) or
+  // fail every date with a misleading error: refused before any job starts.
+  if (Status sound = RequireSoundWarehouse(o.warehouse); !sound.ok()) {
+    fmt::print(stderr, "error: {}\n", sound.message());
+    return kExitStorage;
   }
   // A dry run writes nothing, so a downstream job has no upstream dates to
   // wait for: it runs stage by stage, as the operator document shows.

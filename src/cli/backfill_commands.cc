@@ -102,7 +102,8 @@ void AddBackfillCommand(CLI::App& app, GlobalOptions& g, Action* action) {
       }
       auto wh = OpenWarehouseOrReport(g, /*create=*/false);
       if (!wh) return kExitFatal;
-      b.command_prefix = g.warehouse.empty() ? "phase4" : "phase4 --warehouse " + g.warehouse;
+      b.command_prefix =
+          g.warehouse.empty() ? "phase4" : "phase4 --warehouse " + ShellQuote(g.warehouse);
       InstallStopHandlers();
       b.stop_requested = &g_stop;
       b.live_bar = isatty(STDOUT_FILENO) != 0;

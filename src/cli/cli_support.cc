@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "tableio/csv.h"
+
 namespace phase4::cli {
 
 std::unique_ptr<Warehouse> OpenWarehouseOrReport(const GlobalOptions& g, bool create) {
@@ -27,6 +29,10 @@ std::optional<Date> OptionalDate(const std::string& text) {
   return ParseDate(text);
 }
 
-void ReportError(const std::string& message) { fmt::print(stderr, "error: {}\n", message); }
+// A message may quote bytes of a damaged file or warehouse: escaped so the
+// terminal and logs only ever get valid UTF-8.
+void ReportError(const std::string& message) {
+  fmt::print(stderr, "error: {}\n", EscapeInvalidUtf8(message));
+}
 
 }  // namespace phase4::cli

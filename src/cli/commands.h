@@ -20,6 +20,7 @@ using Action = std::function<int()>;
 // Each Add*Command registers a subcommand and stores the action to run when
 // that subcommand is selected in `*action`.
 void AddInitCommand(CLI::App& app, GlobalOptions& g, Action* action);
+void AddCheckCommand(CLI::App& app, GlobalOptions& g, Action* action);
 void AddLoadScheduleCommand(CLI::App& app, GlobalOptions& g, Action* action);
 void AddImportCommand(CLI::App& app, GlobalOptions& g, Action* action);
 void AddExportCommand(CLI::App& app, GlobalOptions& g, Action* action);

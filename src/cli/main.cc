@@ -28,6 +28,7 @@ int main(int argc, char** argv) {
 
   Action action;
   AddInitCommand(app, g, &action);
+  AddCheckCommand(app, g, &action);
   AddLoadScheduleCommand(app, g, &action);
   AddImportCommand(app, g, &action);
   AddExportCommand(app, g, &action);

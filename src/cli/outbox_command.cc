@@ -34,7 +34,9 @@ void AddOutboxCommand(CLI::App& app, GlobalOptions& g, Action* action) {
             {"acked_at",
              m.acked_at.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(m.acked_at)},
             {"payload", nlohmann::ordered_json::parse(m.payload, nullptr, false)}};
-        fmt::print("{}\n", j.dump());
+        // Stored payload text is printed even if it holds bytes that are not UTF-8.
+        auto line = j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+        fmt::print("{}\n", line);
       }
       return 0;
     };

@@ -4,6 +4,7 @@
 #include "backfill/backfill_job.h"
 #include "backfill/pipeline_report.h"
 #include "cli/cli_support.h"
+#include "warehouse/integrity.h"
 
 namespace phase4::cli {
 
@@ -27,6 +28,11 @@ void AddReportCommand(CLI::App& app, GlobalOptions& g, Action* action) {
       ->check(DateValidator());
   cmd->callback([&g, action, o] {
     *action = [&g, o] {
+      // Counting rows of a damaged file would report it as fine.
+      if (Status sound = RequireSoundWarehouse(ResolveWarehouseDir(g.warehouse)); !sound.ok()) {
+        ReportError(sound.message());
+        return kExitStorage;
+      }
       auto wh = OpenWarehouseOrReport(g, /*create=*/false);
       if (!wh) return 1;
       auto r = BuildPipelineReport(*wh, o->checkpoint_dir, *ParseDate(o->start), *ParseDate(o->end),

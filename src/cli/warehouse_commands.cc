@@ -1,14 +1,18 @@
 // init, load-schedule, import and export: moving data in and out.
 #include <fmt/format.h>
 
+#include <filesystem>
 #include <iostream>
 
+#include "backfill/backfill_job.h"
 #include "cli/cli_support.h"
 #include "live/run_history.h"
 #include "phase3/schedule_files.h"
 #include "phase3/schedule_store.h"
+#include "tableio/csv.h"
 #include "tableio/table_io.h"
 #include "tableio/training_export.h"
+#include "warehouse/integrity.h"
 
 namespace phase4::cli {
 
@@ -20,6 +24,47 @@ void AddInitCommand(CLI::App& app, GlobalOptions& g, Action* action) {
       if (!wh) return 1;
       fmt::print("warehouse ready at {} (schema version {}, {} tables in {} datasets)\n", wh->dir(),
                  kSchemaVersion, AllTables().size(), AllDatasets().size());
+      return 0;
+    };
+  });
+}
+
+void AddCheckCommand(CLI::App& app, GlobalOptions& g, Action* action) {
+  auto* cmd = app.add_subcommand(
+      "check", "SQLite integrity check and schema version of every dataset file of the warehouse");
+  auto quick = std::make_shared<bool>(false);
+  cmd->add_flag("--quick", *quick, "quick_check instead of integrity_check (faster, O(N))");
+  cmd->callback([&g, action, quick] {
+    *action = [&g, quick] {
+      const std::string dir = ResolveWarehouseDir(g.warehouse);
+      std::error_code ec;
+      if (!std::filesystem::is_directory(dir, ec)) {
+        ReportError(fmt::format("no warehouse at {}", dir));
+        return 1;
+      }
+      fmt::print("Checking warehouse {} ({})\n", dir,
+                 *quick ? "PRAGMA quick_check" : "PRAGMA integrity_check");
+      int damaged = 0;
+      const auto checks = CheckWarehouseFiles(dir, *quick);
+      for (const auto& c : checks) {
+        std::string version = c.schema_version < 0
+                                  ? "schema version unreadable"
+                                  : fmt::format("schema version {}", c.schema_version);
+        fmt::print("  {:<22} {:<8} ({})\n", c.dataset + ".db",
+                   c.problems.empty() ? "ok" : "DAMAGED", version);
+        if (c.problems.empty()) continue;
+        ++damaged;
+        fmt::print("      {}\n", c.file);
+        for (const auto& p : c.problems) fmt::print("      {}\n", EscapeInvalidUtf8(p));
+      }
+      if (damaged) {
+        fmt::print(
+            "❌ {} of {} dataset files damaged: restore them from a backup, or rebuild them "
+            "(init, load-schedule/generate, run-all)\n",
+            damaged, checks.size());
+        return kExitStorage;
+      }
+      fmt::print("✅ Every dataset file is sound (schema version {})\n", kSchemaVersion);
       return 0;
     };
   });

@@ -14,7 +14,18 @@ namespace phase4 {
 
 class [[nodiscard]] Status {
  public:
-  enum class Code { kOk, kInvalidInput, kNotFound, kIo, kBusy, kCorruption, kFailedPrecondition };
+  // kStorage: the warehouse's storage failed (disk full, I/O error, read-only
+  // or damaged file). Unlike a date's bad data it ends a backfill run.
+  enum class Code {
+    kOk,
+    kInvalidInput,
+    kNotFound,
+    kIo,
+    kBusy,
+    kCorruption,
+    kFailedPrecondition,
+    kStorage
+  };
 
   Status() = default;
   static Status OK() { return Status(); }
@@ -28,6 +39,7 @@ class [[nodiscard]] Status {
   static Status FailedPrecondition(std::string msg) {
     return Status(Code::kFailedPrecondition, std::move(msg));
   }
+  static Status Storage(std::string msg) { return Status(Code::kStorage, std::move(msg)); }
 
   bool ok() const { return code_ == Code::kOk; }
   Code code() const { return code_; }

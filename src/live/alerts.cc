@@ -18,7 +18,9 @@ std::string AlertPayload(const Alert& a) {
   j["processor"] = a.processor_name;
   j["details"] = nlohmann::ordered_json::parse(a.details_json, nullptr, false);
   if (j["details"].is_discarded()) j["details"] = a.details_json;
-  return j.dump();
+  // Messages quote processor errors and stored text: bytes that are not
+  // UTF-8 are replaced, never thrown on.
+  return j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 
 namespace {

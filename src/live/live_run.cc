@@ -11,6 +11,7 @@
 #include "live/run_history.h"
 #include "processors/common/season_inputs.h"
 #include "processors/run.h"
+#include "tableio/csv.h"
 
 namespace phase4::live {
 
@@ -50,7 +51,7 @@ Result<std::optional<Block>> DefensiveChecks(Warehouse& wh, const SeasonCalendar
           Block{fmt::format("Precompute BLOCKED: Upstream Failure - {}", info.name),
                 fmt::format("Upstream {} failed for {}. Error: latest run status is {}", proc,
                             FormatDate(*previous), seen),
-                details.dump()});
+                details.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace)});
     }
   }
 
@@ -85,7 +86,7 @@ Result<std::optional<Block>> DefensiveChecks(Warehouse& wh, const SeasonCalendar
               fmt::format("{} gaps detected in historical data ({} to {}). Missing dates: {}",
                           missing.size(), FormatDate(window.front()), FormatDate(window.back()),
                           fmt::join(first, ", ")),
-              details.dump()});
+              details.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace)});
   }
   return std::optional<Block>();
 }
@@ -110,7 +111,7 @@ LiveResult RunLive(processors::InputReader& reader, const ProcessorInfo& info, D
                               {"strict_mode", o.strict_mode}};
   RunHistory history(wh);
   RunInfo run{info.name, "phase_4_precompute", d, o.backfill_mode ? "backfill" : "live",
-              opts.dump()};
+              opts.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace)};
   LiveResult result{LiveResult::Outcome::kFailed, 0, "", ""};
   auto run_id = history.Start(run);
   if (!run_id.ok()) {
@@ -146,8 +147,12 @@ LiveResult RunLive(processors::InputReader& reader, const ProcessorInfo& info, D
     else if (block->has_value())
       return finish(LiveResult::Outcome::kBlocked, "blocked", (*block)->message, (*block)->title,
                     (*block)->details_json);
-    else
+    else {
       fmt::print(out, "✅ Defensive checks passed - safe to process\n");
+      // Errors go to stderr unbuffered: into a pipe, this line must not
+      // arrive after the error of the run it preceded.
+      std::fflush(out);
+    }
   }
   auto deps = CheckDependencies(wh, calendar, info, d);
   if (!deps.ok())
@@ -178,7 +183,8 @@ LiveResult RunLive(processors::InputReader& reader, const ProcessorInfo& info, D
   }
   auto outcome = processors::RunProcessorDate(reader, info, d, ro);
   if (!outcome.ok())
-    return finish(LiveResult::Outcome::kFailed, "failed", outcome.status().message(),
+    return finish(LiveResult::Outcome::kFailed, "failed",
+                  EscapeInvalidUtf8(outcome.status().message()),
                   fmt::format("Precompute Processor Failed: {}", info.name));
   result.rows = outcome->rows_written;
   return finish(LiveResult::Outcome::kSuccess, "success", "", "");

@@ -24,7 +24,7 @@ std::string CompletionPayload(const CompletionInfo& c) {
   j["trigger_source"] = c.trigger_source;
   j["metadata"] = {{"dependency_check_passed", c.dependency_check_passed},
                    {"is_incremental", false}};
-  return j.dump();
+  return j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 
 const TableSchema& OutboxFor(const TableSchema& output) {

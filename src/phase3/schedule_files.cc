@@ -136,6 +136,70 @@ std::vector<size_t> GameOffsets(std::string_view s) {
   return result;
 }
 
+// The JSON path (`games[3].homeTeam.teamTricode`) of the value or key that
+// byte `offset` falls in, read from the text before it; the text need not be
+// valid JSON after `offset`. "document" when it is outside every container.
+std::string JsonPathAt(std::string_view s, size_t offset) {
+  struct Level {
+    bool object;
+    std::string key;   // object: the last key read
+    size_t index = 0;  // array: the element being read
+  };
+  std::vector<Level> stack;
+  bool after_colon = false;  // an object's value is being read
+  for (size_t i = 0; i < offset && i < s.size(); ++i) {
+    char c = s[i];
+    if (c == '"') {
+      size_t begin = ++i;
+      while (i < offset && i < s.size() && s[i] != '"') i += s[i] == '\\' ? 2 : 1;
+      if (i >= offset) {
+        // The offset is inside this string: a key names itself (read whole).
+        if (!stack.empty() && stack.back().object && !after_colon) {
+          while (i < s.size() && s[i] != '"') i += s[i] == '\\' ? 2 : 1;
+          stack.back().key = std::string(s.substr(begin, std::min(i, s.size()) - begin));
+        }
+        break;
+      }
+      if (!stack.empty() && stack.back().object && !after_colon)
+        stack.back().key = std::string(s.substr(begin, i - begin));
+    } else if (c == ':') {
+      after_colon = true;
+    } else if (c == '{' || c == '[') {
+      stack.push_back(Level{c == '{', {}, 0});
+      after_colon = false;
+    } else if (c == '}' || c == ']') {
+      if (!stack.empty()) stack.pop_back();
+      after_colon = false;
+    } else if (c == ',') {
+      if (!stack.empty() && !stack.back().object) ++stack.back().index;
+      after_colon = false;
+    }
+  }
+  std::string path;
+  for (const Level& l : stack) {
+    if (l.object) {
+      if (l.key.empty()) break;
+      if (!path.empty()) path += '.';
+      path += ForMessage(l.key);
+    } else {
+      path += fmt::format("[{}]", l.index);
+    }
+  }
+  return path.empty() ? "document" : path;
+}
+
+// Offset of the first byte of the first string (key or value) longer than
+// the CSV importer's field cap, or npos: the same cap for every reader.
+size_t OverlongString(std::string_view s) {
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] != '"') continue;
+    size_t begin = ++i;
+    while (i < s.size() && s[i] != '"') i += s[i] == '\\' ? 2 : 1;
+    if (std::min(i, s.size()) - begin > CsvReader::kMaxFieldBytes) return begin;
+  }
+  return std::string_view::npos;
+}
+
 }  // namespace
 
 Result<ParsedSchedule> ParseScheduleFile(const std::string& path) {
@@ -146,7 +210,13 @@ Result<ParsedSchedule> ParseScheduleFile(const std::string& path) {
   return ParseScheduleContent(path, ss.str());
 }
 
-Result<ParsedSchedule> ParseScheduleContent(const std::string& path, const std::string& content) {
+Result<ParsedSchedule> ParseScheduleContent(const std::string& path,
+                                            const std::string& raw_content) {
+  // A byte order mark is not content: without it the format is chosen and
+  // the JSON parsed as if it were absent (lines are unchanged).
+  std::string without_bom;
+  if (SkipUtf8Bom(raw_content).size() != raw_content.size()) without_bom = raw_content.substr(3);
+  const std::string& content = without_bom.empty() ? raw_content : without_bom;
   size_t first = content.find_first_not_of(" \t\r\n");
   if (first == std::string::npos)
     return Status::InvalidInput(fmt::format("{}: line 1: empty file", path));
@@ -165,6 +235,10 @@ Result<ParsedSchedule> ParseGameIdCsv(const std::string& path, const std::string
   std::vector<std::string> header;
   int id_col = -1, date_col = -1;
   for (size_t i = 0; i < rec.fields.size(); ++i) {
+    const std::string& text = rec.fields[i].text;
+    if (size_t bad = InvalidUtf8Offset(text); bad != std::string::npos)
+      return fail(LineInField(rec.line, text, bad), std::to_string(i + 1),
+                  InvalidUtf8Message(text, bad));
     header.push_back(rec.fields[i].text);
     if (rec.fields[i].text == "game_id") id_col = static_cast<int>(i);
     if (rec.fields[i].text == "game_date") date_col = static_cast<int>(i);
@@ -183,6 +257,12 @@ Result<ParsedSchedule> ParseGameIdCsv(const std::string& path, const std::string
                   rec.fields.size() < header.size() ? ForMessage(header[rec.fields.size()])
                                                     : std::to_string(header.size() + 1),
                   fmt::format("expected {} fields, found {}", header.size(), rec.fields.size()));
+    for (size_t i = 0; i < rec.fields.size(); ++i) {
+      const std::string& text = rec.fields[i].text;
+      if (size_t bad = InvalidUtf8Offset(text); bad != std::string::npos)
+        return fail(LineInField(rec.line, text, bad), ForMessage(header[i]),
+                    InvalidUtf8Message(text, bad));
+    }
     const std::string& id = rec.fields[static_cast<size_t>(id_col)].text;
     const std::string& date_text = rec.fields[static_cast<size_t>(date_col)].text;
     auto type = GameTypeFromId(id);
@@ -216,6 +296,16 @@ Result<ParsedSchedule> ParseGameIdCsv(const std::string& path, const std::string
 }
 
 Result<ParsedSchedule> ParseScheduleJson(const std::string& path, const std::string& content) {
+  // Checked before parsing so the message names the member, as for any
+  // other bad value (the JSON parser would only say "ill-formed UTF-8").
+  if (size_t bad = InvalidUtf8Offset(content); bad != std::string::npos)
+    return Status::InvalidInput(fmt::format("{}: line {}: {}: invalid UTF-8 (byte \\x{:02x})", path,
+                                            LineOfOffset(content, bad), JsonPathAt(content, bad),
+                                            static_cast<unsigned char>(content[bad])));
+  if (size_t long_at = OverlongString(content); long_at != std::string::npos)
+    return Status::InvalidInput(
+        fmt::format("{}: line {}: {}: longer than {} bytes", path, LineOfOffset(content, long_at),
+                    JsonPathAt(content, long_at), CsvReader::kMaxFieldBytes));
   json doc;
   DomParserKeepingErrors sax(doc);
   if (!json::sax_parse(content, &sax) || sax.failed)

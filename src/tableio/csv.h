@@ -11,6 +11,9 @@
 
 namespace phase4 {
 
+// `text` without a leading UTF-8 byte order mark (EF BB BF).
+std::string_view SkipUtf8Bom(std::string_view text);
+
 struct CsvField {
   std::string text;
   bool quoted = false;
@@ -28,8 +31,10 @@ class CsvReader {
   static constexpr size_t kMaxFieldBytes = 1 << 20;
   static constexpr size_t kMaxFields = 4096;
 
-  // `name` is used in error messages (usually the file path).
-  CsvReader(std::string name, std::string_view content) : name_(std::move(name)), in_(content) {}
+  // `name` is used in error messages (usually the file path). A UTF-8 byte
+  // order mark at the start of `content` is skipped (spreadsheets write one).
+  CsvReader(std::string name, std::string_view content)
+      : name_(std::move(name)), in_(SkipUtf8Bom(content)) {}
   // Reads the next record into `*rec`; after the last one, done() is true.
   Status Next(CsvRecord* rec);
   bool done() const { return done_; }
@@ -41,6 +46,28 @@ class CsvReader {
   int line_ = 1;
   bool done_ = false;
 };
+
+// Offset of the first byte of `text` that does not start a well-formed UTF-8
+// sequence (RFC 3629: no overlong forms, no surrogates, nothing above
+// U+10FFFF), or npos when `text` is valid UTF-8.
+size_t InvalidUtf8Offset(std::string_view text);
+
+// The problem for an error message: "invalid UTF-8 (byte \xff at byte 12 of
+// the field)", `offset` from InvalidUtf8Offset.
+std::string InvalidUtf8Message(std::string_view text, size_t offset);
+// The line of byte `offset` of a field that starts on `line` (a quoted field
+// may span lines).
+int LineInField(int line, std::string_view text, size_t offset);
+
+// `text` with every ill-formed byte replaced by U+FFFD, so that writers
+// (JSON, CSV, terminal) never see an invalid sequence; valid text is
+// returned unchanged.
+std::string ToValidUtf8(std::string_view text);
+
+// `text` for a message line: valid UTF-8 is kept, each ill-formed byte is
+// written \xHH and control characters other than tab and newline are escaped the
+// same way, so that corrupt stored bytes cannot garble a log or a terminal.
+std::string EscapeInvalidUtf8(std::string_view text);
 
 // `text` for an error message: at most `max_bytes` bytes (then "..."), with
 // control characters, backslashes and non-ASCII bytes written as \xHH

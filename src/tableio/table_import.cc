@@ -140,6 +140,9 @@ struct Parser {
         return Status::OK();
       }
       case ColumnType::kJson: {
+        if (JsonNestingDepth(t) > kMaxJsonDepth)
+          return Error(line, c.name,
+                       fmt::format("JSON nested deeper than {} levels", kMaxJsonDepth));
         if (nlohmann::json::parse(t, nullptr, false).is_discarded())
           return Error(line, c.name, "is not valid JSON");
         *out = t;
@@ -171,7 +174,11 @@ Result<std::vector<Row>> ParseCsvRows(const TableSchema& table, const std::strin
   // column present.
   std::vector<int> target;  // file field -> table column
   std::set<std::string> seen;
-  for (const auto& f : rec.fields) {
+  for (size_t i = 0; i < rec.fields.size(); ++i) {
+    const CsvField& f = rec.fields[i];
+    if (size_t bad = InvalidUtf8Offset(f.text); bad != std::string::npos)
+      return parser.Error(LineInField(rec.line, f.text, bad), std::to_string(i + 1),
+                          InvalidUtf8Message(f.text, bad));
     int idx = table.ColumnIndex(f.text);
     if (idx < 0)
       return Status::InvalidInput(fmt::format("{}: line 1: field {}: not a column of {}", name,
@@ -230,6 +237,12 @@ Result<std::vector<Row>> ParseCsvRows(const TableSchema& table, const std::strin
     Row row(table.size());
     for (size_t i = 0; i < target.size(); ++i) {
       const Column& c = table.column(target[i]);
+      // Text is valid UTF-8 everywhere: a bad byte stored here would reach
+      // every exporter and message downstream.
+      const std::string& text = rec.fields[i].text;
+      if (size_t bad = InvalidUtf8Offset(text); bad != std::string::npos)
+        return parser.Error(LineInField(rec.line, text, bad), c.name,
+                            InvalidUtf8Message(text, bad));
       PHASE4_RETURN_IF_ERROR(
           parser.ParseCell(rec.line, c, rec.fields[i], &row[static_cast<size_t>(target[i])]));
       const Value& v = row[static_cast<size_t>(target[i])];

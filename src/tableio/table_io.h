@@ -10,6 +10,7 @@
 #include <optional>
 #include <ostream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "calendar/date.h"
@@ -22,6 +23,21 @@ enum class ExportFormat { kCsv, kJsonl };
 
 Status ExportTable(Warehouse& wh, const TableSchema& table, std::optional<Date> start,
                    std::optional<Date> end, ExportFormat format, std::ostream& out);
+
+// Appends one row of `table` as ExportTable writes it (a CSV record or a
+// JSONL line, with its newline). Any cell content is accepted: text that is
+// not valid UTF-8 has its bad bytes replaced by U+FFFD, so the output is
+// always valid UTF-8 and never throws (fuzz/jsonl_export_fuzz.cc).
+void AppendExportRow(const TableSchema& table, const Row& row, ExportFormat format,
+                     std::string* out);
+
+// JSON cells nest at most this deep: import rejects deeper ones, and export
+// (whose JSON writer recurses per level) writes a deeper stored value as a
+// string instead of embedding it.
+inline constexpr int kMaxJsonDepth = 64;
+// The deepest nesting of arrays and objects in JSON text (brackets inside
+// strings do not count); any text is accepted.
+int JsonNestingDepth(std::string_view text);
 
 // Formats one cell for CSV (without quoting) / parses one back.
 std::string FormatCell(const Column& column, const Value& v);

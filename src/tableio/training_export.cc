@@ -7,6 +7,7 @@
 #include "processors/common/season_inputs.h"
 #include "processors/ml_feature_store/ml_feature_store.h"
 #include "tableio/csv.h"
+#include "tableio/table_io.h"
 
 namespace phase4 {
 
@@ -111,13 +112,15 @@ Status ExportTrainingSet(Warehouse& wh, std::optional<Date> start, std::optional
         auto text = AsText(cell(r, c));
         auto parsed = nlohmann::ordered_json::parse(text.value_or("null"), nullptr,
                                                     /*allow_exceptions=*/false);
-        if (parsed.is_discarded())
+        // Too deep to write back (the JSON writer recurses per level).
+        if (parsed.is_discarded() || JsonNestingDepth(text.value_or("")) > kMaxJsonDepth)
           return Status::InvalidInput("ml_feature_store_v2: unparsable " + name + " for " +
                                       who.value_or("?") + " on " + when.value_or("?"));
         obj[name] = std::move(parsed);
       }
       obj["actual_points"] = points ? nlohmann::ordered_json(*points) : nullptr;
-      buf += obj.dump();
+      // Invalid UTF-8 becomes U+FFFD instead of aborting (table_export.cc).
+      buf += obj.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
       buf += '\n';
     }
     if (buf.size() > (1 << 16)) {

@@ -20,7 +20,12 @@ inline bool IsNull(const Value& v) { return std::holds_alternative<std::monostat
 
 inline std::optional<int64_t> AsInt(const Value& v) {
   if (auto p = std::get_if<int64_t>(&v)) return *p;
-  if (auto p = std::get_if<double>(&v)) return static_cast<int64_t>(*p);
+  if (auto p = std::get_if<double>(&v)) {
+    // NaN and values beyond int64 have no integer value (the cast would be
+    // undefined behaviour; found by jsonl_export_fuzz).
+    if (!(*p >= -9223372036854775808.0 && *p < 9223372036854775808.0)) return std::nullopt;
+    return static_cast<int64_t>(*p);
+  }
   return std::nullopt;
 }
 inline std::optional<double> AsReal(const Value& v) {

@@ -13,6 +13,56 @@ namespace phase4 {
 
 namespace fs = std::filesystem;
 
+namespace {
+
+// The dataset files a failed statement concerns: those its SQL names
+// (`dataset.table`), else those with a write transaction open (COMMIT),
+// else every attached file. SQLite's message never says which file.
+std::string FilesOf(sqlite3* db, std::string_view sql) {
+  // ATTACH names the file itself, not yet attached: 'path' is its first literal.
+  if (sql.rfind("ATTACH", 0) == 0) {
+    size_t a = sql.find('\''), b = a == std::string_view::npos ? a : sql.find('\'', a + 1);
+    if (b != std::string_view::npos) return std::string(sql.substr(a + 1, b - a - 1));
+  }
+  std::vector<std::string> named, writing, all;
+  for (const std::string& ds : AllDatasets()) {
+    const char* file = sqlite3_db_filename(db, ds.c_str());
+    if (!file || !*file) continue;
+    all.push_back(file);
+    if (sql.find(ds + ".") != std::string_view::npos) named.push_back(file);
+    if (sqlite3_txn_state(db, ds.c_str()) == SQLITE_TXN_WRITE) writing.push_back(file);
+  }
+  const auto& files = !named.empty() ? named : !writing.empty() ? writing : all;
+  return fmt::format("{}", fmt::join(files, ", "));
+}
+
+// `files`: the dataset files the failed statement concerns (FilesOf).
+Status SqliteFailure(int rc, const std::string& message, const std::string& files) {
+  switch (rc & 0xff) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      return Status::Busy("warehouse is busy: " + message);
+    // The storage itself failed: no date's data is at fault, and the next
+    // date would fail the same way (doc/backfill.md, exit status 74).
+    case SQLITE_FULL:
+      return Status::Storage(fmt::format("{}: {} (SQLITE_FULL)", files, message));
+    case SQLITE_IOERR:
+      return Status::Storage(fmt::format("{}: {} (SQLITE_IOERR)", files, message));
+    case SQLITE_READONLY:
+      return Status::Storage(fmt::format("{}: {} (SQLITE_READONLY)", files, message));
+    case SQLITE_CORRUPT:
+      return Status::Storage(fmt::format("{}: {} (SQLITE_CORRUPT)", files, message));
+    case SQLITE_NOTADB:
+      return Status::Storage(fmt::format("{}: {} (SQLITE_NOTADB)", files, message));
+    case SQLITE_CANTOPEN:
+      return Status::Storage(fmt::format("{}: {} (SQLITE_CANTOPEN)", files, message));
+    default:
+      return Status::IoError(message);
+  }
+}
+
+}  // namespace
+
 // ---------------------------------------------------------- StatementCache
 
 // Compiled statements by SQL text. Compiling a statement against seven
@@ -109,13 +159,8 @@ bool Statement::Step() {
   int rc = sqlite3_step(stmt_);
   if (rc == SQLITE_ROW) return true;
   if (rc != SQLITE_DONE) {
-    std::string msg = sqlite3_errmsg(db_);
-    if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
-      status_ = Status::Busy("warehouse is busy: " + msg);
-    else if (rc == SQLITE_FULL)
-      status_ = Status::IoError("warehouse is full: " + msg);
-    else
-      status_ = Status::IoError(msg);
+    const char* sql = sqlite3_sql(stmt_);
+    status_ = SqliteFailure(rc, sqlite3_errmsg(db_), FilesOf(db_, sql ? sql : ""));
   }
   return false;
 }
@@ -279,8 +324,11 @@ Result<std::unique_ptr<Warehouse>> Warehouse::Open(const std::string& dir, bool 
     const bool is_new = !fs::exists(file, ec);
     if (!create && is_new)
       return Status::NotFound(fmt::format("warehouse {} lacks {} (run `phase4 init`)", dir, file));
-    PHASE4_RETURN_IF_ERROR(wh->Exec(fmt::format("ATTACH DATABASE {} AS {}", QuoteLiteral(file), ds))
-                               .WithContext(fmt::format("cannot open {}", file)));
+    Status attached = wh->Exec(fmt::format("ATTACH DATABASE {} AS {}", QuoteLiteral(file), ds));
+    if (!attached.ok())  // a storage error names the file already
+      return attached.code() == Status::Code::kStorage
+                 ? attached
+                 : attached.WithContext(fmt::format("cannot open {}", file));
     // A new file gets 16 KiB pages: rows here are wide (up to ~1.4 KB), and
     // larger pages mean fewer page splits and WAL frames per date written.
     // Except the run history's file: it takes two small rows per date and
@@ -324,9 +372,7 @@ Status Warehouse::Exec(std::string_view sql) {
   if (rc != SQLITE_OK) {
     std::string msg = err ? err : sqlite3_errstr(rc);
     sqlite3_free(err);
-    if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) return Status::Busy("warehouse is busy: " + msg);
-    if (rc == SQLITE_FULL) return Status::IoError("warehouse is full: " + msg);
-    return Status::IoError(msg);
+    return SqliteFailure(rc, msg, FilesOf(db_, sql));
   }
   return Status::OK();
 }
@@ -338,6 +384,9 @@ Result<Statement> Warehouse::Prepare(std::string_view sql) {
   int rc = sqlite3_prepare_v3(db_, text.data(), static_cast<int>(text.size()),
                               SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
   if (rc != SQLITE_OK) {
+    // Compiling reads the schema: a damaged file fails here.
+    Status failed = SqliteFailure(rc, sqlite3_errmsg(db_), FilesOf(db_, sql));
+    if (failed.code() == Status::Code::kStorage) return failed;
     return Status::IoError(fmt::format("SQL error: {} in: {}", sqlite3_errmsg(db_), sql));
   }
   if (cache_->Keep(text, stmt)) return Statement(db_, stmt, cache_.get());
@@ -345,7 +394,14 @@ Result<Statement> Warehouse::Prepare(std::string_view sql) {
 }
 
 Status Warehouse::Begin() { return Exec("BEGIN"); }
-Status Warehouse::Commit() { return Exec("COMMIT"); }
+Status Warehouse::Commit() {
+  // A failed COMMIT (the WAL write of a full disk) may end the transaction
+  // before its files can be asked: they are noted first.
+  const std::string files = FilesOf(db_, "");
+  int rc = sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr);
+  if (rc == SQLITE_OK) return Status::OK();
+  return SqliteFailure(rc, sqlite3_errmsg(db_), files);
+}
 void Warehouse::Rollback() {
   if (!sqlite3_get_autocommit(db_)) (void)Exec("ROLLBACK");
 }

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -14,7 +15,9 @@
 #include <sstream>
 #include <thread>
 
+#include "backfill/backfill_job.h"
 #include "backfill/dependency_check.h"
+#include "backfill/file_lock.h"
 #include "backfill/orchestrator.h"
 #include "phase3/schedule_store.h"
 #include "processors/registry.h"
@@ -526,6 +529,167 @@ TEST_F(BackfillCliTest, SigtermStopsTheChildrenAndSaysHowToResume) {
   auto resumed = RunPhase4(RunAll({"--start-date", "2023-10-24", "--end-date", "2024-01-31"}));
   EXPECT_EQ(resumed.exit_code, 0) << resumed.out;
   EXPECT_NE(resumed.out.find("Resuming from checkpoint"), std::string::npos) << resumed.out;
+}
+
+// The words of the command printed after `marker` (up to the end of its
+// line), with "phase4" replaced by the binary under test. The commands
+// phase4 prints quote nothing here: the test paths have no blanks.
+std::vector<std::string> PrintedCommand(const std::string& out, const std::string& marker) {
+  size_t at = out.find(marker);
+  if (at == std::string::npos) return {};
+  at += marker.size();
+  std::istringstream line(out.substr(at, out.find('\n', at) - at));
+  std::vector<std::string> words;
+  for (std::string w; line >> w;) words.push_back(w);
+  EXPECT_FALSE(words.empty());
+  if (!words.empty()) {
+    EXPECT_EQ(words[0], "phase4");
+    words.erase(words.begin());
+  }
+  return words;
+}
+
+// The resume command printed when a run-all is interrupted carries every
+// option of the run (the checkpoint directory, the bootstrap period, the
+// stage-by-stage mode): running it resumes from the same checkpoints
+// instead of starting over somewhere else.
+TEST_F(BackfillCliTest, ThePrintedResumeCommandResumesTheInterruptedRun) {
+  for (bool separate : {false, true}) {
+    SCOPED_TRACE(separate ? "--separate-processes" : "pipelined");
+    fs::remove_all(ckdir());
+    std::string log = (dir_.path() / (separate ? "separate.log" : "pipelined.log")).string();
+    std::vector<std::string> args =
+        RunAll({"--start-date", "2023-10-24", "--end-date", "2023-12-20", "--bootstrap-days", "3"});
+    if (separate) args.push_back("--separate-processes");
+    pid_t pid = Spawn(args, log);
+    for (int i = 0;
+         i < 1000 && testing::ReadFile(log).find("Processing day 5/") == std::string::npos; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    kill(pid, SIGTERM);
+    EXPECT_EQ(Wait(pid), 1);
+    std::string out = testing::ReadFile(log);
+    auto resume = PrintedCommand(out, "Resume with: ");
+    ASSERT_FALSE(resume.empty()) << out;
+    std::string printed = fmt::format("{}", fmt::join(resume, " "));
+    EXPECT_NE(printed.find("--checkpoint-dir " + ckdir()), std::string::npos) << printed;
+    EXPECT_NE(printed.find("--bootstrap-days 3"), std::string::npos) << printed;
+    EXPECT_EQ(printed.find("--separate-processes") != std::string::npos, separate) << printed;
+
+    auto resumed = testing::RunProgram(PHASE4_BINARY, resume);
+    EXPECT_EQ(resumed.exit_code, 0) << resumed.out << resumed.err;
+    EXPECT_NE(resumed.out.find("Resuming from checkpoint " + ckdir()), std::string::npos)
+        << resumed.out;
+    // With the run's bootstrap period: three skipped dates, not seven.
+    auto cp =
+        testing::ReadFile(CheckpointFile("team_defense_zone_analysis", "2023-10-24", "2023-12-20"));
+    EXPECT_NE(cp.find("\"skipped\": 3,"), std::string::npos) << cp;
+  }
+}
+
+// The retry command of failed dates carries the bootstrap period, which
+// decides which of them are skipped.
+TEST_F(BackfillCliTest, ThePrintedRetryCommandRetriesTheFailedDatesWithTheRunsOptions) {
+  Sql("nba_analytics", "DELETE FROM team_defense_game_summary WHERE game_date = '2023-11-14'");
+  auto r =
+      RunPhase4(Backfill("team_defense_zone_analysis", {"--start-date", "2023-11-10", "--end-date",
+                                                        "2023-11-20", "--bootstrap-days", "3"}));
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  auto retry = PrintedCommand(r.out, "To retry failed days, use --dates parameter:\n  ");
+  ASSERT_FALSE(retry.empty()) << r.out;
+  std::string printed = fmt::format("{}", fmt::join(retry, " "));
+  EXPECT_NE(printed.find("--warehouse " + wh()), std::string::npos) << printed;
+  EXPECT_NE(printed.find("--dates 2023-11-15 --bootstrap-days 3"), std::string::npos) << printed;
+  auto again = testing::RunProgram(PHASE4_BINARY, retry);
+  EXPECT_EQ(again.exit_code, 2) << again.out << again.err;  // the data is still missing
+  EXPECT_NE(again.out.find("Dates: 1 given with --dates"), std::string::npos) << again.out;
+}
+
+// A job refused by a lock has no failures to fix: run-all says to resume
+// once the error is resolved, not "After fixing the failures".
+TEST_F(BackfillCliTest, ALockRefusalIsNotCalledAFailure) {
+  fs::create_directories(ckdir());
+  auto lock = FileLock::Acquire(
+      CheckpointFile("team_defense_zone_analysis", "2023-11-10", "2023-11-20") + ".lock", "test");
+  ASSERT_TRUE(lock.ok()) << lock.status().message();
+  auto r = RunPhase4(RunAll({"--start-date", "2023-11-10", "--end-date", "2023-11-20"}));
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("is locked by pid " + std::to_string(getpid())), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("After fixing the failures"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("Once the error above is resolved, resume with: phase4 --warehouse " + wh() +
+                       " run-all --start-date 2023-11-10 --end-date 2023-11-20 "
+                       "--start-from 1"),
+            std::string::npos)
+      << r.out;
+}
+
+// Runs the binary with writes limited to files of `max_bytes` (RLIMIT_FSIZE;
+// SIGXFSZ ignored, so a write beyond it fails with EFBIG like a full disk).
+testing::CommandResult RunWithFileSizeLimit(const std::vector<std::string>& args, rlim_t max_bytes,
+                                            const std::string& log) {
+  pid_t pid = fork();
+  if (pid == 0) {
+    signal(SIGXFSZ, SIG_IGN);
+    int fd = open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    dup2(fd, 1);
+    dup2(fd, 2);
+    rlimit limit{max_bytes, max_bytes};
+    setrlimit(RLIMIT_FSIZE, &limit);
+    std::vector<char*> argv{const_cast<char*>(PHASE4_BINARY)};
+    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    execv(PHASE4_BINARY, argv.data());
+    _exit(127);
+  }
+  testing::CommandResult r;
+  r.exit_code = Wait(pid);
+  r.out = testing::ReadFile(log);
+  return r;
+}
+
+// A storage failure (here: writes beyond a file size limit, an I/O error)
+// stops every job of a run-all after the date in flight, with exit 74 and
+// one message naming the file, instead of failing date after date; nothing
+// is recorded as failed, and the same command then finishes the range.
+TEST_F(BackfillCliTest, AStorageFailureStopsEveryJobAndTheSameCommandFinishes) {
+  const std::string precompute = wh() + "/nba_precompute.db";
+  for (bool separate : {false, true}) {
+    SCOPED_TRACE(separate ? "--separate-processes" : "pipelined");
+    fs::remove_all(ckdir());
+    for (const auto* job : processors::AllProcessors())
+      testing::ExecSql(dir_.path() / "wh" / (job->output->dataset + ".db"),
+                       "DELETE FROM " + job->output->name);
+    Sql("nba_precompute", "VACUUM");
+    std::vector<std::string> args =
+        RunAll({"--start-date", "2023-11-01", "--end-date", "2023-12-31"});
+    if (separate) args.push_back("--separate-processes");
+    // The file may grow by 2 MiB: a few dates, then every write beyond fails.
+    const rlim_t limit = fs::file_size(precompute) + (2u << 20);
+    auto r = RunWithFileSizeLimit(args, limit, (dir_.path() / "limited.log").string());
+    EXPECT_EQ(r.exit_code, kExitStorage) << r.out;
+    EXPECT_NE(r.out.find("error: storage failure, stopped at "), std::string::npos) << r.out;
+    EXPECT_TRUE(r.out.find(precompute + ": ") != std::string::npos ||
+                r.out.find(wh() + "/nba_reference.db: ") != std::string::npos)
+        << r.out;
+    EXPECT_NE(r.out.find("Stopping: the warehouse's storage failed"), std::string::npos) << r.out;
+    EXPECT_EQ(r.out.find("Phase 4 Backfill Complete!"), std::string::npos) << r.out;
+    // Not date after date: no date failed, at most one storage error per job.
+    EXPECT_EQ(r.out.find("✗ Failed:"), std::string::npos) << r.out;
+    size_t errors = 0;
+    for (size_t at = 0; (at = r.out.find("storage failure, stopped", at)) != std::string::npos;
+         ++at)
+      ++errors;
+    EXPECT_LE(errors, processors::AllProcessors().size()) << r.out;
+    for (const auto* job : processors::AllProcessors()) {
+      const fs::path cp = CheckpointFile(job->name, "2023-11-01", "2023-12-31");
+      if (fs::exists(cp)) {
+        EXPECT_NE(testing::ReadFile(cp).find("\"failed\": 0,"), std::string::npos)
+            << testing::ReadFile(cp);
+      }
+    }
+    auto again = RunPhase4(args);
+    EXPECT_EQ(again.exit_code, 0) << again.out << again.err;
+    EXPECT_NE(again.out.find("Phase 4 Backfill Complete!"), std::string::npos) << again.out;
+  }
 }
 
 }  // namespace

@@ -4,10 +4,15 @@
 // and the run starts fresh (decision 17, doc/checkpoint-format.md section 6);
 // tolerated ones load. Nothing crashes. Generated cases (10 MB, deep nesting,
 // random binary) are written at run time.
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include <chrono>
 #include <filesystem>
 #include <functional>
+#include <future>
 
 #include "backfill/checkpoint.h"
 #include "backfill/corrupt_checkpoint_expectations.h"
@@ -121,6 +126,123 @@ TEST_P(GeneratedBadCheckpointTest, IsMovedAsideWithAWarningAndTheRunStartsFresh)
 INSTANTIATE_TEST_SUITE_P(Generated, GeneratedBadCheckpointTest,
                          ::testing::ValuesIn(GeneratedCheckpointCases()),
                          [](const auto& info) { return std::string(info.param.name); });
+
+// Hostile checkpoints: something that is not a regular file, or is too big,
+// in the checkpoint's place. Each is refused before a byte is read, with a
+// message naming the file and what it is, and left exactly where it was;
+// `--status` (Inspect) refuses it the same way. None can block or grow.
+struct HostileCase {
+  const char* name;
+  // Puts the hostile thing at `path`; `dir` holds the checkpoint.
+  std::function<void(const fs::path& path, const fs::path& dir)> make;
+  const char* fragment;  // in the refusal message, after the path
+};
+
+void PrintTo(const HostileCase& c, std::ostream* os) { *os << c.name; }
+
+std::vector<HostileCase> HostileCheckpointCases() {
+  return {
+      {"symlink_to_a_good_checkpoint",
+       [](const fs::path& path, const fs::path& dir) {
+         const fs::path real = dir / "elsewhere.json";
+         WriteFile(real, ReadFile(testing::GoodInputDir("checkpoint") / "golden.json"));
+         fs::create_symlink(real, path);
+       },
+       " is a symbolic link; refusing it"},
+      {"symlink_to_dev_zero",
+       [](const fs::path& path, const fs::path&) { fs::create_symlink("/dev/zero", path); },
+       " is a symbolic link; refusing it"},
+      {"dangling_symlink",
+       [](const fs::path& path, const fs::path& dir) {
+         fs::create_symlink(dir / "missing.json", path);
+       },
+       " is a symbolic link; refusing it"},
+      {"fifo",
+       [](const fs::path& path, const fs::path&) { ASSERT_EQ(mkfifo(path.c_str(), 0600), 0); },
+       " is a FIFO; refusing it"},
+      {"directory", [](const fs::path& path, const fs::path&) { fs::create_directory(path); },
+       " is a directory; refusing it"},
+      {"sparse_file_over_the_cap",
+       [](const fs::path& path, const fs::path&) {
+         // Sparse: no disk space, but its size is over the cap.
+         int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+         ASSERT_GE(fd, 0);
+         ASSERT_EQ(ftruncate(fd, static_cast<off_t>(Checkpoint::kMaxFileBytes + 1)), 0);
+         close(fd);
+       },
+       " is 67108865 bytes, over the 67108864 byte limit of a checkpoint; refusing it"},
+  };
+}
+
+// Runs `f` on another thread; fails the test if it has not returned after
+// 20 s (a blocked open of a FIFO), then opens the FIFO's writing end so that
+// the reader sees end of file and the thread can be joined.
+template <class F>
+auto WithinTimeLimit(F f, const fs::path& path) {
+  auto result = std::async(std::launch::async, f);
+  if (result.wait_for(std::chrono::seconds(20)) != std::future_status::ready) {
+    ADD_FAILURE() << "reading " << path << " blocked";
+    int fd = open(path.c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd >= 0) close(fd);
+  }
+  return result.get();
+}
+
+class HostileCheckpointTest : public ::testing::TestWithParam<HostileCase> {};
+
+TEST_P(HostileCheckpointTest, IsRefusedBeforeReadingAndLeftInPlace) {
+  TempDir tmp;
+  const fs::path path = Checkpoint::PathFor(tmp.path(), kJob, kStart, kEnd);
+  GetParam().make(path, tmp.path());
+  const auto before = fs::symlink_status(path).type();
+  const std::string expected = "checkpoint " + path.string() + GetParam().fragment;
+
+  auto inspected =
+      WithinTimeLimit([&] { return Checkpoint::Inspect(tmp.path(), kJob, kStart, kEnd); }, path);
+  ASSERT_FALSE(inspected.ok());
+  EXPECT_EQ(inspected.status().message().rfind(expected, 0), 0u) << inspected.status().message();
+
+  auto opened = WithinTimeLimit(
+      [&] {
+        Checkpoint::Options o;
+        o.clock = FixedNow;
+        return Checkpoint::Open(tmp.path(), kJob, kStart, kEnd, 8, o);
+      },
+      path);
+  ASSERT_FALSE(opened.ok());
+  EXPECT_EQ(opened.status().code(), Status::Code::kFailedPrecondition);
+  EXPECT_EQ(opened.status().message().rfind(expected, 0), 0u) << opened.status().message();
+  // Left alone: not moved aside as corrupt, not replaced.
+  EXPECT_EQ(fs::symlink_status(path).type(), before);
+  for (const auto& e : fs::directory_iterator(tmp.path()))
+    EXPECT_EQ(e.path().string().find(".corrupt-"), std::string::npos) << e.path();
+}
+
+INSTANTIATE_TEST_SUITE_P(Hostile, HostileCheckpointTest,
+                         ::testing::ValuesIn(HostileCheckpointCases()),
+                         [](const auto& info) { return std::string(info.param.name); });
+
+// The binary says the same and exits 1 at once: `backfill --status` and a run.
+TEST(HostileCheckpointTest, TheCommandsRefuseASymlinkedCheckpointAndExit1) {
+  TempDir tmp;
+  const fs::path wh = tmp.path() / "wh", dir = tmp.path() / "cp";
+  ASSERT_EQ(testing::RunPhase4({"--warehouse", wh.string(), "init"}).exit_code, 0);
+  fs::create_directories(dir);
+  const fs::path path = Checkpoint::PathFor(dir, kJob, kStart, kEnd);
+  fs::create_symlink("/dev/zero", path);
+  for (bool status : {true, false}) {
+    std::vector<std::string> args{"--warehouse",      wh.string(),  "backfill",   kJob,
+                                  "--start-date",     "2024-01-01", "--end-date", "2024-01-10",
+                                  "--checkpoint-dir", dir.string()};
+    if (status) args.push_back("--status");
+    auto r = testing::RunPhase4(args);
+    EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+    EXPECT_NE(r.err.find("checkpoint " + path.string() + " is a symbolic link; refusing it"),
+              std::string::npos)
+        << r.err;
+  }
+  EXPECT_TRUE(fs::is_symlink(path));
+}
 
 }  // namespace
 }  // namespace phase4

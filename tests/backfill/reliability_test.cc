@@ -858,7 +858,7 @@ TEST_F(ReliabilityTest, TruncatedCheckpointAndStaleLocksAreRecovered) {
 // on the engine's connection): the date fails with a message saying the
 // database is full, keeps the rows it had, is not recorded as successful,
 // and a re-run once space is back completes with the rows of a normal run.
-TEST_F(ReliabilityTest, AFullDatabaseFailsTheDateAndKeepsItsPreviousRows) {
+TEST_F(ReliabilityTest, AFullDatabaseStopsTheRunKeepsTheDateAndAReRunFinishesIt) {
   const ProcessorInfo& job = *processors::FindProcessor("player_shot_zone_analysis");
   const TableSchema& t = *job.output;
   const Date first = MakeDate(2023, 11, 6), last = MakeDate(2023, 11, 10);
@@ -881,6 +881,7 @@ TEST_F(ReliabilityTest, AFullDatabaseFailsTheDateAndKeepsItsPreviousRows) {
     o.no_resume = no_resume;
     o.checkpoint_dir = ck.string();
     std::FILE* out = std::tmpfile();
+    o.err = out;
     int rc = RunBackfill(on, o, out);
     std::rewind(out);
     std::string text;
@@ -917,20 +918,23 @@ TEST_F(ReliabilityTest, AFullDatabaseFailsTheDateAndKeepsItsPreviousRows) {
         w.Exec(fmt::format("PRAGMA nba_precompute.max_page_count = {}", pages->ColumnInt(0))).ok());
   }
 
-  // (a) Rewriting the date (as --no-resume does) runs out of space midway.
+  // (a) Rewriting the date (as --no-resume does) runs out of space midway:
+  // the run stops with exit 74 and one message naming the file; the date is
+  // not recorded as failed (nothing is wrong with its data).
+  const std::string file = (wh() / "nba_precompute.db").string();
   auto [rc1, out1] = run(w, full_date, full_date, true, ckdir());
-  EXPECT_EQ(rc1, kExitDatesFailed) << out1;
-  EXPECT_NE(out1.find("database or disk is full"), std::string::npos) << out1;
+  EXPECT_EQ(rc1, kExitStorage) << out1;
   EXPECT_NE(out1.find("writing nba_precompute.player_shot_zone_analysis for 2023-11-08"),
             std::string::npos)
       << out1;
+  EXPECT_NE(out1.find(file + ": database or disk is full"), std::string::npos) << out1;
+  EXPECT_NE(out1.find("error: storage failure, stopped at 2023-11-08"), std::string::npos) << out1;
   EXPECT_EQ(db.Rows("SELECT * FROM " + t.name + order), before) << "rows changed";
   CheckpointView cp1 = ReadCheckpoint(
       CheckpointFile(ckdir(), job.name, FormatDate(full_date), FormatDate(full_date)));
   EXPECT_TRUE(cp1.successful.empty());
-  EXPECT_EQ(cp1.failed, std::set<std::string>{FormatDate(full_date)});
-  EXPECT_NE(cp1.errors[FormatDate(full_date)].find("full"), std::string::npos);
-  // The run history says so too.
+  EXPECT_TRUE(cp1.failed.empty());
+  // The run history records the attempt.
   Db history(wh() / "nba_reference.db");
   EXPECT_EQ(history.Int(fmt::format(
                 "SELECT COUNT(*) FROM processor_run_history WHERE processor_name = '{}' AND "
@@ -939,18 +943,23 @@ TEST_F(ReliabilityTest, AFullDatabaseFailsTheDateAndKeepsItsPreviousRows) {
                 job.name, FormatDate(full_date))),
             1);
 
-  // (b) New dates fail the same way and leave no partial rows.
+  // (b) A new range stops at its first date: one date tried, none recorded,
+  // no partial rows (before the change, every date failed the same way).
   const fs::path new_cp =
       CheckpointFile(ckdir(), job.name, FormatDate(new_first), FormatDate(new_last));
   auto [rc2, out2] = run(w, new_first, new_last, false, ckdir());
-  EXPECT_EQ(rc2, kExitDatesFailed) << out2;
+  EXPECT_EQ(rc2, kExitStorage) << out2;
   EXPECT_EQ(db.Rows("SELECT * FROM " + t.name + order), before) << "rows changed";
+  EXPECT_EQ(history.Int(fmt::format(
+                "SELECT COUNT(*) FROM processor_run_history WHERE processor_name = '{}' AND "
+                "data_date >= '{}' AND row_kind = 'start'",
+                job.name, FormatDate(new_first))),
+            1);
   CheckpointView cp2 = ReadCheckpoint(new_cp);
   EXPECT_TRUE(cp2.successful.empty());
-  const size_t new_dates = cp2.failed.size();
-  EXPECT_EQ(new_dates, 4u);
+  EXPECT_TRUE(cp2.failed.empty());
 
-  // Space is back: plain re-runs of both commands retry the failed dates.
+  // Space is back: plain re-runs of both commands finish their ranges.
   ASSERT_TRUE(w.Exec("PRAGMA nba_precompute.max_page_count = 1073741823").ok());
   auto [rc3, out3] = run(w, full_date, full_date, false, ckdir());
   EXPECT_EQ(rc3, kExitOk) << out3;
@@ -958,7 +967,7 @@ TEST_F(ReliabilityTest, AFullDatabaseFailsTheDateAndKeepsItsPreviousRows) {
   EXPECT_EQ(rc4, kExitOk) << out4;
   EXPECT_GT(rows_of_date(), old_rows);
   EXPECT_EQ(TableProblems(wh(), normal.path() / "wh", t, Match::kEqual), "");
-  EXPECT_EQ(ReadCheckpoint(new_cp).successful.size(), new_dates);
+  EXPECT_EQ(ReadCheckpoint(new_cp).successful.size(), 4u);
 }
 
 // ------------------------------------------------- 4. concurrency

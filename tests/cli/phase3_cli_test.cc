@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "tableio/csv.h"
 #include "test_support.h"
 
 namespace phase4 {
@@ -167,6 +168,25 @@ TEST_F(GeneratedWarehouseTest, VerifyPhase3ReadyThenNotReadyWhenDatesGoMissing) 
   EXPECT_NE(r.out.find("Missing: 2024-01-01, 2024-01-02"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("- team_offense_game_summary: "), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("✅ player_game_summary"), std::string::npos) << r.out;
+}
+
+// An error message quoting what it was given (or what it read) never
+// carries bytes that are not UTF-8: they are written \xHH.
+TEST(CliTest, ErrorMessagesEscapeBytesThatAreNotUtf8) {
+  TempDir dir;
+  const std::string wh = (dir.path() / "wh").string();
+  ASSERT_EQ(RunPhase4({"--warehouse", wh, "init"}).exit_code, 0);
+  for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
+           {"--warehouse", wh, "export", "nba_\xfftable"},
+           {"--warehouse", wh, "backfill", "job\xc3", "--start-date", "2023-11-01", "--end-date",
+            "2023-11-02"}}) {
+    auto r = RunPhase4(args);
+    EXPECT_EQ(r.exit_code, 1) << r.err;
+    EXPECT_EQ(InvalidUtf8Offset(r.err), std::string::npos) << r.err;
+    EXPECT_TRUE(r.err.find("\\xff") != std::string::npos ||
+                r.err.find("\\xc3") != std::string::npos)
+        << r.err;
+  }
 }
 
 }  // namespace

@@ -68,6 +68,16 @@ TEST(AlertTest, PostsJsonToTheWebhook) {
   EXPECT_NE(j["text"].get<std::string>().find("Data Gaps"), std::string::npos);
 }
 
+// An error message quoting stored bytes that are not UTF-8 (a damaged
+// warehouse) still makes a valid JSON payload: replaced, never thrown.
+TEST(AlertTest, PayloadOfTextThatIsNotUtf8IsValidJson) {
+  Alert a{"error", "Precompute Processor Failed: x", "unknown team 'LA\xff'", "x",
+          "\"not json \xc3\""};
+  std::string payload = AlertPayload(a);
+  auto j = nlohmann::json::parse(payload);
+  EXPECT_EQ(j["message"], "unknown team 'LA\xef\xbf\xbd'");
+}
+
 TEST(AlertTest, WebhookFailureAndTimeoutNeverThrowAndAreBounded) {
   testing::LocalHttpServer failing(500);
   Alert a{"warning", "t", "m", "p"};

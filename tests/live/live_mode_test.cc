@@ -109,6 +109,23 @@ TEST_F(LiveModeTest, SuccessAfterTheAllStarBreakPublishesTheCompletionMessage) {
   EXPECT_NE(Outbox(true).find("\"acked_at\":\"20"), std::string::npos);
 }
 
+// Into a pipe (stdout and stderr on one), the defensive checks' line comes
+// before the error of the run that followed them, not after it.
+TEST_F(LiveModeTest, DefensiveChecksLineComesBeforeTheErrorWhenPiped) {
+  Sql("nba_precompute",
+      "CREATE TRIGGER refuse BEFORE INSERT ON team_defense_zone_analysis BEGIN "
+      "SELECT RAISE(ABORT, 'refused by the test'); END");
+  const std::string cmd = std::string(PHASE4_BINARY) + " --warehouse '" + wh() +
+                          "' process team_defense_zone_analysis --analysis-date 2024-02-22 "
+                          "2>&1 | cat";
+  auto r = testing::RunProgram("/bin/sh", {"-c", cmd}, "", {"PHASE4_TODAY=2024-03-01"});
+  const size_t passed = r.out.find("✅ Defensive checks passed");
+  const size_t error = r.out.find("refused by the test");
+  ASSERT_NE(passed, std::string::npos) << r.out;
+  ASSERT_NE(error, std::string::npos) << r.out;
+  EXPECT_LT(passed, error) << r.out;
+}
+
 TEST_F(LiveModeTest, AMissingGameDateInTheLookbackBlocksAndAlerts) {
   Sql("nba_analytics", "DELETE FROM team_defense_game_summary WHERE game_date = '2024-02-08'");
   testing::LocalHttpServer hook;

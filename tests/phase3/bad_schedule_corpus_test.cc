@@ -92,6 +92,20 @@ TEST(BadScheduleCorpusTest, GoodFilesLoad) {
   EXPECT_FALSE(LoadedWarehouse().empty());
 }
 
+// A byte order mark before a good file changes nothing: a JSON file is
+// still read as JSON, and the lines of messages stay the same.
+TEST(BadScheduleCorpusTest, GoodFilesWithAByteOrderMarkLoad) {
+  for (const char* f : {"game_ids.csv", "schedule.json"}) {
+    const std::string text = testing::ReadFile(testing::GoodInputDir("schedule") / f);
+    auto plain = ParseScheduleContent(f, text);
+    auto with_bom = ParseScheduleContent(f, "\xef\xbb\xbf" + text);
+    ASSERT_TRUE(with_bom.ok()) << with_bom.status().message();
+    ASSERT_TRUE(plain.ok());
+    EXPECT_EQ(with_bom->games.size(), plain->games.size()) << f;
+    EXPECT_EQ(with_bom->skipped, plain->skipped) << f;
+  }
+}
+
 struct GeneratedCase {
   const char* name;
   const char* extension;
@@ -110,8 +124,13 @@ std::vector<GeneratedCase> GeneratedScheduleCases() {
        "line 2: field 1: longer than 1048576 bytes"},
       {"ten_mb_game_id", "json",
        [] { return "{\"games\": [{\"gameId\": \"" + std::string(kTenMb, '0') + "\"}]}"; },
-       "line 1: games[0].gameId: '0000000000000000000000000000000000000000...' is not a 10-digit "
-       "NBA game id"},
+       "line 1: games[0].gameId: longer than 1048576 bytes"},
+      {"two_mb_arena_city", "json",
+       [] {
+         return "{\"games\": [\n {\"gameId\": \"0022300001\",\n  \"arenaCity\": \"" +
+                std::string(2u << 20, 'x') + "\"}]}";
+       },
+       "line 3: games[0].arenaCity: longer than 1048576 bytes"},
       {"ten_mb_unterminated_string", "json",
        [] { return "{\"games\": [{\"gameId\": \"" + std::string(kTenMb, '0'); }, ""},
       {"ten_mb_of_whitespace_then_garbage", "json",

@@ -2,8 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "bad_input_corpus.h"
 #include "tableio/csv.h"
 #include "test_support.h"
 
@@ -188,6 +191,130 @@ TEST(TableIoTest, JsonlEmbedsJsonColumnsAndBooleans) {
   EXPECT_NE(out.str().find("\"is_active\":true"), std::string::npos) << out.str();
   EXPECT_NE(out.str().find("\"usage_rate\":null"), std::string::npos);
   EXPECT_NE(out.str().find("\"minutes_played\":31.0"), std::string::npos);
+}
+
+TEST(Utf8Test, ValidationFollowsRfc3629) {
+  for (std::string ok : {"", "plain", "Jokic \xc5\xbe", "\xe2\x82\xac", "\xf0\x9f\x8f\x80",
+                         "\xef\xbf\xbd", "\xf4\x8f\xbf\xbf"})
+    EXPECT_EQ(InvalidUtf8Offset(ok), std::string::npos) << ForMessage(ok);
+  struct Bad {
+    std::string text;
+    size_t offset;
+  };
+  for (const Bad& b : std::vector<Bad>{{"ab\xff", 2},
+                                       {"\x80", 0},              // lone continuation byte
+                                       {"x\xc0\xaf", 1},         // overlong '/'
+                                       {"\xe0\x80\xaf", 0},      // overlong
+                                       {"\xed\xa0\x80", 0},      // surrogate U+D800
+                                       {"\xf4\x90\x80\x80", 0},  // above U+10FFFF
+                                       {"\xf5\x80\x80\x80", 0},  // no such lead byte
+                                       {"ok \xe2\x82", 3},       // cut at the end
+                                       {"\xc3(", 0}})            // bad continuation
+    EXPECT_EQ(InvalidUtf8Offset(b.text), b.offset) << ForMessage(b.text);
+}
+
+TEST(Utf8Test, WritersReplaceOrEscapeEveryBadByteAndKeepValidText) {
+  EXPECT_EQ(ToValidUtf8("Jokic \xc5\xbe"), "Jokic \xc5\xbe");
+  EXPECT_EQ(ToValidUtf8("a\xff"
+                        "b\xe2\x82"),
+            "a\xef\xbf\xbd"
+            "b\xef\xbf\xbd\xef\xbf\xbd");
+  EXPECT_EQ(InvalidUtf8Offset(ToValidUtf8(testing::RandomBytes(4096, 5))), std::string::npos);
+  EXPECT_EQ(EscapeInvalidUtf8("caf\xc3\xa9 \xff\x1b[31m"), "caf\xc3\xa9 \\xff\\x1b[31m");
+  EXPECT_EQ(InvalidUtf8Offset(EscapeInvalidUtf8(testing::RandomBytes(4096, 6))), std::string::npos);
+  EXPECT_EQ(SkipUtf8Bom("\xef\xbb\xbfx"), "x");
+  EXPECT_EQ(SkipUtf8Bom("x\xef\xbb\xbf"), "x\xef\xbb\xbf");
+}
+
+TEST(TableIoTest, ImportRejectsInvalidUtf8NamingLineAndFieldAndLoadsNothing) {
+  testing::TempDir dir;
+  auto wh = std::move(Warehouse::Open(dir.str(), true)).value();
+  auto path = dir.path() / "pgs.csv";
+  std::string bad = Line("bb", "g2", "2023-10-26");
+  bad.replace(bad.find("Doe"), 3,
+              "D\xff"
+              "e");
+  testing::WriteFile(path, std::string(kHeader) + Line("aa", "g1", "2023-10-25") + bad);
+  auto r = ImportCsvFile(*wh, PlayerGameSummarySchema(), path.string());
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().message(),
+            path.string() +
+                ": line 3: field player_full_name: invalid UTF-8 (byte \\xff at byte 2 of the "
+                "field)");
+  EXPECT_EQ(testing::QuerySql(dir.path() / "nba_analytics.db",
+                              "SELECT COUNT(*) FROM player_game_summary"),
+            "0");
+}
+
+TEST(TableIoTest, ImportAcceptsAUtf8ByteOrderMark) {
+  testing::TempDir dir;
+  auto wh = std::move(Warehouse::Open(dir.str(), true)).value();
+  auto path = dir.path() / "pgs.csv";
+  testing::WriteFile(path, "\xef\xbb\xbf" + std::string(kHeader) + Line("aa", "g1", "2023-10-25"));
+  auto r = ImportCsvFile(*wh, PlayerGameSummarySchema(), path.string());
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(r->rows, 1);
+}
+
+// Bytes that are not UTF-8 stored by another tool (the issue's repro wrote
+// them through an older import) never abort an export: JSONL and CSV
+// replace them with U+FFFD and the export succeeds.
+TEST(TableIoTest, ExportOfInvalidUtf8InTheWarehouseReplacesItAndNeverAborts) {
+  testing::TempDir dir;
+  const std::string wh_dir = (dir.path() / "wh").string();
+  {
+    auto wh = std::move(Warehouse::Open(wh_dir, true)).value();
+    auto path = dir.path() / "pgs.csv";
+    testing::WriteFile(path, std::string(kHeader) + Line("aa", "g1", "2023-10-25"));
+    ASSERT_TRUE(ImportCsvFile(*wh, PlayerGameSummarySchema(), path.string()).ok());
+  }
+  testing::ExecSql(dir.path() / "wh" / "nba_analytics.db",
+                   "UPDATE player_game_summary SET player_full_name = 'Aaron O''Conn' || "
+                   "CAST(x'ff' AS TEXT) || 'll', player_lookup = 'a' || CAST(x'c3' AS TEXT)");
+  for (const char* format : {"jsonl", "csv"}) {
+    auto r = testing::RunPhase4(
+        {"--warehouse", wh_dir, "export", "nba_analytics.player_game_summary", "--format", format});
+    ASSERT_EQ(r.exit_code, 0) << format << ": " << r.err;
+    EXPECT_EQ(InvalidUtf8Offset(r.out), std::string::npos) << format;
+    EXPECT_NE(r.out.find("Aaron O'Conn\xef\xbf\xbdll"), std::string::npos) << r.out;
+    if (std::string(format) == "jsonl") {
+      auto row = nlohmann::json::parse(r.out);
+      EXPECT_EQ(row["player_lookup"], "a\xef\xbf\xbd");
+    }
+  }
+}
+
+// Any stored cell, of any type in any column, is written without failing:
+// a boolean column holding NaN (the first jsonl_export_fuzz finding: an
+// undefined double-to-integer cast), text that is not UTF-8 in a number
+// column, a JSON column nested too deep to write back.
+TEST(TableIoTest, ExportWritesAnyStoredCellWithoutFailing) {
+  const TableSchema& t = TeamDefenseZoneAnalysisSchema();
+  Row r(t.size());
+  auto set = [&](const char* column, Value v) {
+    ASSERT_GE(t.ColumnIndex(column), 0) << column;
+    r[static_cast<size_t>(t.ColumnIndex(column))] = std::move(v);
+  };
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  for (size_t i = 0; i < t.columns.size(); ++i)
+    if (t.columns[i].type == ColumnType::kBool) r[i] = nan;
+  set("team_abbr", std::string("B\xffS"));
+  set("analysis_date", 1e300);
+  set("data_quality_issues", std::string(100, '[') + std::string(100, ']'));
+  for (ExportFormat f : {ExportFormat::kJsonl, ExportFormat::kCsv}) {
+    std::string out;
+    AppendExportRow(t, r, f, &out);
+    EXPECT_EQ(InvalidUtf8Offset(out), std::string::npos) << out;
+    if (f == ExportFormat::kJsonl) {
+      auto j = nlohmann::json::parse(out);
+      EXPECT_EQ(j["team_abbr"], "B\xef\xbf\xbdS");
+      EXPECT_TRUE(j["data_quality_issues"].is_string());
+    }
+  }
+  EXPECT_EQ(AsInt(Value{nan}), std::nullopt);
+  EXPECT_EQ(AsInt(Value{1e300}), std::nullopt);
+  EXPECT_EQ(AsInt(Value{-1e19}), std::nullopt);
+  EXPECT_EQ(AsInt(Value{-3.9}), -3);
 }
 
 }  // namespace

@@ -234,5 +234,22 @@ TEST_F(TrainingExportTest, CliTrainingAndRawExports) {
   EXPECT_EQ(again.out, raw.out);
 }
 
+// Bytes that are not UTF-8 in the feature store (written by another tool)
+// are replaced with U+FFFD; the training export never aborts on them.
+TEST_F(TrainingExportTest, InvalidUtf8InTheFeatureStoreIsReplacedNotFatal) {
+  wh_.reset();
+  testing::ExecSql(dir_.path() / "nba_predictions.db",
+                   "UPDATE ml_feature_store_v2 SET player_lookup = 'al' || CAST(x'ff' AS TEXT) || "
+                   "'ice' WHERE player_lookup = 'alice'");
+  for (const char* format : {"jsonl", "csv"}) {
+    auto r = testing::RunPhase4({"--warehouse", dir_.str(), "export",
+                                 "nba_predictions.ml_feature_store_v2", "--start-date",
+                                 "2025-01-13", "--end-date", "2025-01-15", "--format", format});
+    ASSERT_EQ(r.exit_code, 0) << format << ": " << r.err;
+    EXPECT_EQ(InvalidUtf8Offset(r.out), std::string::npos) << format;
+    EXPECT_NE(r.out.find("al\xef\xbf\xbdice"), std::string::npos) << r.out;
+  }
+}
+
 }  // namespace
 }  // namespace phase4

@@ -1,0 +1,101 @@
+#include "warehouse/integrity.h"
+
+#include <fmt/format.h>
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <filesystem>
+
+#include "warehouse/schema.h"
+#include "warehouse/warehouse.h"
+
+namespace phase4 {
+
+namespace {
+
+DatasetFileCheck CheckFile(const std::string& dir, const std::string& dataset, bool quick) {
+  DatasetFileCheck c;
+  c.dataset = dataset;
+  c.file = (std::filesystem::path(dir) / (dataset + ".db")).string();
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(c.file, ec)) {
+    c.missing = !std::filesystem::exists(c.file, ec);
+    c.problems.push_back(c.missing ? "missing (run `phase4 init`)" : "not a regular file");
+    return c;
+  }
+  sqlite3* db = nullptr;
+  // Never created, and only read (read-write so that a WAL left by a crash
+  // is read as a writer would; SQLite falls back to read-only by itself).
+  int rc =
+      sqlite3_open_v2(c.file.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr);
+  auto fail = [&](const std::string& what) {
+    c.problems.push_back(what);
+    sqlite3_close(db);
+    return c;
+  };
+  if (rc != SQLITE_OK) return fail(std::string("cannot open: ") + sqlite3_errmsg(db));
+  sqlite3_busy_timeout(db, 60'000);
+  auto query = [&](const std::string& sql, std::vector<std::string>* rows) {
+    sqlite3_stmt* st = nullptr;
+    int prc = sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr);
+    if (prc != SQLITE_OK) {
+      rows->push_back(sqlite3_errmsg(db));
+      sqlite3_finalize(st);
+      return false;
+    }
+    int src;
+    while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+      const unsigned char* text = sqlite3_column_text(st, 0);
+      rows->push_back(text ? reinterpret_cast<const char*>(text) : "");
+    }
+    bool ok = src == SQLITE_DONE;
+    if (!ok) rows->push_back(sqlite3_errmsg(db));
+    sqlite3_finalize(st);
+    return ok;
+  };
+  std::vector<std::string> version;
+  if (!query("PRAGMA user_version", &version) || version.empty())
+    return fail(version.empty() ? "cannot read the schema version" : version.back());
+  c.schema_version = std::stoll(version[0]);
+  if (c.schema_version > kSchemaVersion)
+    c.problems.push_back(fmt::format("schema version {} is newer than this phase4 knows ({})",
+                                     c.schema_version, kSchemaVersion));
+  std::vector<std::string> rows;
+  bool ran = query(fmt::format("PRAGMA {}({})", quick ? "quick_check" : "integrity_check",
+                               kMaxIntegrityProblems),
+                   &rows);
+  // A row may hold several lines, the first naming the schema ("*** in
+  // database main ***"): one problem per line, without that header.
+  if (!ran || rows.size() != 1 || rows[0] != "ok")
+    for (const auto& r : rows) {
+      size_t begin = 0;
+      while (begin <= r.size()) {
+        size_t end = std::min(r.find('\n', begin), r.size());
+        std::string line = r.substr(begin, end - begin);
+        begin = end + 1;
+        if (line.empty() || line == "ok" || line.rfind("*** in database", 0) == 0) continue;
+        if (c.problems.size() < kMaxIntegrityProblems) c.problems.push_back(line);
+      }
+    }
+  sqlite3_close(db);
+  return c;
+}
+
+}  // namespace
+
+std::vector<DatasetFileCheck> CheckWarehouseFiles(const std::string& dir, bool quick) {
+  std::vector<DatasetFileCheck> out;
+  for (const auto& ds : AllDatasets()) out.push_back(CheckFile(dir, ds, quick));
+  return out;
+}
+
+Status RequireSoundWarehouse(const std::string& dir) {
+  for (const auto& c : CheckWarehouseFiles(dir, /*quick=*/true))
+    if (!c.problems.empty() && !c.missing)
+      return Status::Storage(fmt::format(
+          "{}: damaged ({}); refusing to use the warehouse (`phase4 check` lists every problem)",
+          c.file, c.problems.front()));
+  return Status::OK();
+}
+
+}  // namespace phase4
