@@ -35,8 +35,6 @@
 
 namespace phase4 {
 
-inline constexpr char kDefaultCheckpointDir[] = "/tmp/backfill_checkpoints";
-
 // One date list of a checkpoint (successful, failed or skipped dates) with
 // its JSON text kept beside it. A save writes every date of the range, but a
 // backfill adds its dates in order: appending the new date's text keeps a

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "calendar/date.h"
+#include "calendar/season_calendar.h"
 #include "processors/common/processor.h"
 
 namespace phase4 {
@@ -33,7 +34,7 @@ struct RunAllOptions {
   bool dry_run = false;
   bool no_resume = false;
   int start_from = 1;  // processor number (execution order) to start from
-  int bootstrap_days = 7;
+  int bootstrap_days = kDefaultBootstrapDays;
   std::string checkpoint_dir;
   std::string warehouse;                              // passed to the children as --warehouse
   std::string self_exe;                               // the phase4 binary to run the jobs with

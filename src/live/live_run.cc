@@ -163,9 +163,6 @@ LiveResult RunLive(processors::InputReader& reader, const ProcessorInfo& info, D
                   fmt::format("Precompute Processor: Missing Dependencies - {}", info.name));
 
   processors::RunOptions ro;
-  ro.backfill_mode = o.backfill_mode;
-  ro.skip_downstream_trigger = o.skip_downstream_trigger;
-  ro.strict_mode = o.strict_mode;
   if (publish) {
     ro.extra_rows = [&](int64_t rows) {
       CompletionInfo c;

@@ -17,10 +17,10 @@
 
 namespace phase4::processors {
 
+// How a date is written. The modes of a run (backfill, strict, downstream
+// trigger) decide what happens around the write and live with the callers
+// (live::LiveOptions, the backfill job), not here.
 struct RunOptions {
-  bool backfill_mode = false;
-  bool skip_downstream_trigger = false;
-  bool strict_mode = true;
   // processed_at of the written rows; now (UTC) when empty.
   std::string processed_at;
   // When set, called with the number of rows about to be written; the rows

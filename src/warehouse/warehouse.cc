@@ -456,11 +456,7 @@ void Warehouse::InjectWriteFailureForTest(int64_t after_rows, std::string messag
   injected_failure_ = std::make_pair(after_rows, std::move(message));
 }
 
-Status Warehouse::InsertRows(const TableSchema& table, const std::vector<Row>& rows) {
-  return InsertRowsLocked(table, rows);
-}
-
-Status Warehouse::InsertRowsLocked(const TableSchema& t, const std::vector<Row>& rows) {
+Status Warehouse::InsertRows(const TableSchema& t, const std::vector<Row>& rows) {
   if (rows.empty()) return Status::OK();
   // Rows go in kRowsPerInsert at a time, one multi-row INSERT each: SQLite's
   // cost per statement execution (start, halt, reset) is then paid once per
@@ -539,9 +535,9 @@ Status Warehouse::ReplaceDates(const TableSchema& t, const std::vector<Date>& da
     }
     del->Reset();
   }
-  Status s = InsertRowsLocked(t, rows);
+  Status s = InsertRows(t, rows);
   for (size_t i = 0; s.ok() && i < also.size(); ++i)
-    s = InsertRowsLocked(*also[i].table, {also[i].row});
+    s = InsertRows(*also[i].table, {also[i].row});
   if (!s.ok()) {
     Rollback();
     return s;

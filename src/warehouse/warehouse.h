@@ -149,8 +149,7 @@ class Warehouse {
 
  private:
   Warehouse(std::string dir, sqlite3* db);
-  Status InsertRowsLocked(const TableSchema& table, const std::vector<Row>& rows);
-  // Rows per multi-row INSERT (InsertRowsLocked).
+  // Rows per multi-row INSERT (InsertRows).
   static constexpr size_t kRowsPerInsert = 16;
   // SELECT of `columns` (`*` when empty) of the rows within [start, end],
   // bound and ready to step; `ordered` sorts by date and primary key.

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "backfill/backfill_job.h"
 #include "backfill/corrupt_checkpoint_expectations.h"
 #include "test_support.h"
 
@@ -108,7 +109,7 @@ Result<Checkpoint> OpenGolden(const fs::path& dir, bool resume = true) {
 }
 
 TEST(CheckpointTest, PathIsJobAndRange) {
-  EXPECT_EQ(Checkpoint::PathFor(kDefaultCheckpointDir, kJob, D("2021-10-19"), D("2025-06-22")),
+  EXPECT_EQ(Checkpoint::PathFor(kDefaultCheckpointDirectory, kJob, D("2021-10-19"), D("2025-06-22")),
             fs::path("/tmp/backfill_checkpoints/"
                      "team_defense_zone_analysis_2021-10-19_2025-06-22.json"));
 }
@@ -678,7 +679,7 @@ TEST(CheckpointStatusTest, InProgressMatchesTheOperatorDocumentExample) {
       "  Checkpoint file: "
       "/tmp/backfill_checkpoints/team_defense_zone_analysis_2021-10-19_2025-06-22.json\n"
       "============================================================\n";
-  EXPECT_EQ(FormatCheckpointStatus(Checkpoint::PathFor(kDefaultCheckpointDir, kJob, start, end),
+  EXPECT_EQ(FormatCheckpointStatus(Checkpoint::PathFor(kDefaultCheckpointDirectory, kJob, start, end),
                                    kJob, start, end, s, games),
             expected);
 }

@@ -76,8 +76,6 @@ TEST_F(CompositeCacheSeasonTest, EveryGameDateOfTheSeason) {
   const std::string pcf = "nba_precompute.player_composite_factors";
   const std::string pdc = "nba_precompute.player_daily_cache";
   RunOptions options;
-  options.backfill_mode = true;
-  options.strict_mode = false;
   options.processed_at = "2024-07-01T00:00:00.000000Z";
   int computed = 0;
   int64_t expected_rows = 0;
