@@ -85,7 +85,8 @@ Result<PipelineReport> BuildPipelineReport(Warehouse& wh, const std::string& che
   // The signal check reads the player games as the processors do: one row
   // per player and date (decision 36) and the played rule (decision 27),
   // both from the processors' own code.
-  PHASE4_ASSIGN_OR_RETURN(std::vector<Row> games, PlayerGamesForSignal(wh, signal_start, signal_end));
+  PHASE4_ASSIGN_OR_RETURN(std::vector<Row> games,
+                          PlayerGamesForSignal(wh, signal_start, signal_end));
   const TableSchema& pgs = PlayerGameSummarySchema();
   const size_t player_col = static_cast<size_t>(pgs.ColumnIndex("player_lookup"));
   const size_t date_col = static_cast<size_t>(pgs.ColumnIndex("game_date"));

@@ -21,7 +21,8 @@ constexpr int kMaxScale = 36;
 constexpr auto kPow10Int = [] {
   std::array<Int, kMaxScale + 1> p{};
   p[0] = 1;
-  for (int i = 1; i <= kMaxScale; ++i) p[static_cast<size_t>(i)] = p[static_cast<size_t>(i) - 1] * 10;
+  for (int i = 1; i <= kMaxScale; ++i)
+    p[static_cast<size_t>(i)] = p[static_cast<size_t>(i) - 1] * 10;
   return p;
 }();
 
@@ -89,7 +90,8 @@ double UnitsToDouble(Int units, int decimals) {
     // Both operands exact: one correctly rounded division.
     return static_cast<double>(units) / kPow10Double[decimals];
   }
-  std::string text = (units < 0 ? "-" : "") + Digits(AbsInt(units)) + "e-" + std::to_string(decimals);
+  std::string text =
+      (units < 0 ? "-" : "") + Digits(AbsInt(units)) + "e-" + std::to_string(decimals);
   return std::strtod(text.c_str(), nullptr);  // correctly rounded (glibc)
 }
 
@@ -398,8 +400,8 @@ std::string Exact::ToString(int max_decimals) const {
 
 Exact StoredExact(double x, const char* what) {
   if (auto e = Exact::OfStored(x)) return *e;
-  throw ExactRangeError(fmt::format("{}: {} has no exact decimal value in range (decision 35)",
-                                    what, x));
+  throw ExactRangeError(
+      fmt::format("{}: {} has no exact decimal value in range (decision 35)", what, x));
 }
 
 }  // namespace phase4

@@ -536,8 +536,7 @@ Status Warehouse::ReplaceDates(const TableSchema& t, const std::vector<Date>& da
     del->Reset();
   }
   Status s = InsertRows(t, rows);
-  for (size_t i = 0; s.ok() && i < also.size(); ++i)
-    s = InsertRows(*also[i].table, {also[i].row});
+  for (size_t i = 0; s.ok() && i < also.size(); ++i) s = InsertRows(*also[i].table, {also[i].row});
   if (!s.ok()) {
     Rollback();
     return s;

@@ -705,8 +705,8 @@ TEST_F(BackfillCliTest, ReportSignalReadsPlayerGamesByTheProcessorsRules) {
   const fs::path analytics = dir_.path() / "wh" / "nba_analytics.db";
   const std::string d = testing::QuerySql(
       analytics, "SELECT MIN(game_date) FROM player_game_summary WHERE game_date >= '2023-12-01'");
-  auto p = RunPhase4({"--warehouse", wh(), "process", "all", "--analysis-date", d,
-                      "--backfill-mode"});
+  auto p =
+      RunPhase4({"--warehouse", wh(), "process", "all", "--analysis-date", d, "--backfill-mode"});
   ASSERT_EQ(p.exit_code, 0) << p.out << p.err;
   auto samples = [&] {
     auto r = RunPhase4({"--warehouse", wh(), "report", "--start-date", d, "--end-date", d,
@@ -722,8 +722,7 @@ TEST_F(BackfillCliTest, ReportSignalReadsPlayerGamesByTheProcessorsRules) {
   const std::string player = testing::QuerySql(
       analytics, "SELECT MIN(player_lookup) FROM player_game_summary WHERE game_date = '" + d +
                      "' AND is_active = 1 AND minutes_played > 0");
-  auto duplicate = [&](const std::string& game_id, const std::string& processed_at,
-                       int is_active) {
+  auto duplicate = [&](const std::string& game_id, const std::string& processed_at, int is_active) {
     Sql("nba_analytics",
         "CREATE TEMP TABLE dup AS SELECT * FROM player_game_summary WHERE player_lookup = '" +
             player + "' AND game_date = '" + d + "' LIMIT 1; UPDATE dup SET game_id = '" + game_id +

@@ -109,9 +109,10 @@ Result<Checkpoint> OpenGolden(const fs::path& dir, bool resume = true) {
 }
 
 TEST(CheckpointTest, PathIsJobAndRange) {
-  EXPECT_EQ(Checkpoint::PathFor(kDefaultCheckpointDirectory, kJob, D("2021-10-19"), D("2025-06-22")),
-            fs::path("/tmp/backfill_checkpoints/"
-                     "team_defense_zone_analysis_2021-10-19_2025-06-22.json"));
+  EXPECT_EQ(
+      Checkpoint::PathFor(kDefaultCheckpointDirectory, kJob, D("2021-10-19"), D("2025-06-22")),
+      fs::path("/tmp/backfill_checkpoints/"
+               "team_defense_zone_analysis_2021-10-19_2025-06-22.json"));
 }
 
 TEST(CheckpointTest, OpenCreatesDirectoryButNoFileUntilFirstMark) {
@@ -679,9 +680,10 @@ TEST(CheckpointStatusTest, InProgressMatchesTheOperatorDocumentExample) {
       "  Checkpoint file: "
       "/tmp/backfill_checkpoints/team_defense_zone_analysis_2021-10-19_2025-06-22.json\n"
       "============================================================\n";
-  EXPECT_EQ(FormatCheckpointStatus(Checkpoint::PathFor(kDefaultCheckpointDirectory, kJob, start, end),
-                                   kJob, start, end, s, games),
-            expected);
+  EXPECT_EQ(
+      FormatCheckpointStatus(Checkpoint::PathFor(kDefaultCheckpointDirectory, kJob, start, end),
+                             kJob, start, end, s, games),
+      expected);
 }
 
 TEST(CheckpointStatusTest, InProgressWithNothingSucceededYet) {

@@ -40,8 +40,8 @@ TEST(ExactTest, OfStoredReadsTheShortestDecimal) {
   EXPECT_EQ(*Exact::OfStored(0.30000000000000004), Dec("0.30000000000000004"));
   EXPECT_EQ(*Exact::OfStored(1.5e-20), Exact::Decimal(15, 21));
   EXPECT_EQ(*Exact::OfStored(123456789012.25), Dec("123456789012.25"));
-  EXPECT_EQ(*Exact::OfStored(1e30), Exact::Fraction(Exact::Int{1000000000000000} * 1000000000000000,
-                                                     1));
+  EXPECT_EQ(*Exact::OfStored(1e30),
+            Exact::Fraction(Exact::Int{1000000000000000} * 1000000000000000, 1));
   EXPECT_FALSE(Exact::OfStored(std::nan("")));
   EXPECT_FALSE(Exact::OfStored(INFINITY));
   EXPECT_FALSE(Exact::OfStored(1e300));
@@ -116,7 +116,8 @@ TEST(ExactTest, LargeIntermediatesReduceOrFailClearly) {
   for (int i = 0; i < 200; ++i) product = product * third * Exact(3);
   EXPECT_EQ(product, Exact(1));
   const Exact::Int two70 = Exact::Int{1} << 70;
-  EXPECT_EQ(Exact::Fraction(1, two70) + Exact::Fraction(1, 3 * two70), Exact::Fraction(4, 3 * two70));
+  EXPECT_EQ(Exact::Fraction(1, two70) + Exact::Fraction(1, 3 * two70),
+            Exact::Fraction(4, 3 * two70));
   // A value that cannot fit throws the range error the run layer reports.
   Exact huge = Exact::Fraction(Exact::Int{1} << 100, 1);
   EXPECT_THROW(huge * huge, ExactRangeError);

@@ -19,8 +19,8 @@ class DuplicateRowsTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     generated_ = new testing::TempDir();
-    auto r =
-        testing::RunPhase4({"--warehouse", generated_->str(), "generate", "--seasons", "2023-2023"});
+    auto r = testing::RunPhase4(
+        {"--warehouse", generated_->str(), "generate", "--seasons", "2023-2023"});
     ok_ = r.exit_code == 0;
     error_ = r.err + r.out;
   }
@@ -37,7 +37,8 @@ class DuplicateRowsTest : public ::testing::Test {
                               "WHERE game_date >= '2024-01-10'");
     player_ = testing::QuerySql(analytics_,
                                 "SELECT MIN(player_lookup) FROM upcoming_player_game_context "
-                                "WHERE game_date = '" + date_ + "'");
+                                "WHERE game_date = '" +
+                                    date_ + "'");
     ASSERT_FALSE(date_.empty());
     ASSERT_FALSE(player_.empty());
     original_game_ = Context("game_id");
@@ -47,8 +48,9 @@ class DuplicateRowsTest : public ::testing::Test {
   std::string Context(const std::string& column) {
     return testing::QuerySql(analytics_, "SELECT " + column +
                                              " FROM upcoming_player_game_context WHERE "
-                                             "player_lookup = '" + player_ + "' AND game_date = '" +
-                                             date_ + "' ORDER BY rowid LIMIT 1");
+                                             "player_lookup = '" +
+                                             player_ + "' AND game_date = '" + date_ +
+                                             "' ORDER BY rowid LIMIT 1");
   }
 
   // Stores a second context row for the player and date, after the first:
@@ -57,20 +59,23 @@ class DuplicateRowsTest : public ::testing::Test {
   void AddDuplicate(const std::string& processed_at) {
     testing::ExecSql(analytics_,
                      "CREATE TEMP TABLE dup AS SELECT * FROM upcoming_player_game_context "
-                     "WHERE player_lookup = '" + player_ + "' AND game_date = '" + date_ + "';"
-                     "UPDATE dup SET game_id = '0000000001', player_age = 99, days_rest = 7" +
+                     "WHERE player_lookup = '" +
+                         player_ + "' AND game_date = '" + date_ +
+                         "';"
+                         "UPDATE dup SET game_id = '0000000001', player_age = 99, days_rest = 7" +
                          (processed_at.empty() ? "" : ", processed_at = '" + processed_at + "'") +
                          ";"
                          "INSERT INTO upcoming_player_game_context SELECT * FROM dup;");
-    ASSERT_EQ(testing::QuerySql(analytics_, "SELECT COUNT(*) FROM upcoming_player_game_context "
-                                            "WHERE player_lookup = '" + player_ +
-                                                "' AND game_date = '" + date_ + "'"),
+    ASSERT_EQ(testing::QuerySql(analytics_,
+                                "SELECT COUNT(*) FROM upcoming_player_game_context "
+                                "WHERE player_lookup = '" +
+                                    player_ + "' AND game_date = '" + date_ + "'"),
               "2");
   }
 
   testing::CommandResult ProcessAll() {
-    return testing::RunPhase4({"--warehouse", dir_.str(), "process", "all", "--analysis-date",
-                               date_, "--backfill-mode"});
+    return testing::RunPhase4(
+        {"--warehouse", dir_.str(), "process", "all", "--analysis-date", date_, "--backfill-mode"});
   }
 
   // What #3, #4 and #5 read of the player's context row.

@@ -353,8 +353,7 @@ TEST(PlayerCompositeFactorsTest, Decision35ExactFactorsAtTies) {
   EXPECT_EQ(*Real(r, "usage_spike_score"), 0.0);
   EXPECT_EQ(*Real(r, "total_composite_adjustment"), -3.08);
   // Differences in the context JSON are exact too (binary: 0.05000000000000071).
-  EXPECT_NE(Text(r, "usage_context_json")->find("\"usage_differential\": 0.05,"),
-            std::string::npos)
+  EXPECT_NE(Text(r, "usage_context_json")->find("\"usage_differential\": 0.05,"), std::string::npos)
       << *Text(r, "usage_context_json");
   EXPECT_NE(Text(r, "pace_context_json")->find("\"final_score\": 0.4}"), std::string::npos);
 }

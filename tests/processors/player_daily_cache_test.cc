@@ -216,7 +216,7 @@ TEST(PlayerDailyCacheTest, Decision35ExactMeansAtTies) {
   Fixture f;
   f.Context(Ctx{});
   const std::vector<double> usage{16.86, 17.03, 15.52, 27.9, 10.94, 6.28};
-  const std::vector<double> ts{0.5, 0.5, 0.5, 0.5, 0.5, 0.509};  // 0.5015 -> 0.502
+  const std::vector<double> ts{0.5, 0.5, 0.5, 0.5, 0.5, 0.509};   // 0.5015 -> 0.502
   const std::vector<double> minutes{35.1, 35.2, 35, 35, 35, 35};  // 35.05 -> 35.0
   for (size_t i = 0; i < usage.size(); ++i) {
     Game g;

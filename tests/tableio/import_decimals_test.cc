@@ -16,8 +16,7 @@ double Imported(const char* column, const std::string& text) {
   const std::string csv = std::string(
                               "player_lookup,game_id,game_date,team_abbr,opponent_team_abbr,"
                               "season_year,starter_flag,win_flag,is_active,") +
-                          column + "\naa,g1,2023-10-25,BOS,NYK,2023,true,false,true," + text +
-                          "\n";
+                          column + "\naa,g1,2023-10-25,BOS,NYK,2023,true,false,true," + text + "\n";
   auto rows = ParseCsvRows(t, "d.csv", csv);
   EXPECT_TRUE(rows.ok()) << rows.status().message();
   if (!rows.ok()) return -1;
@@ -25,10 +24,10 @@ double Imported(const char* column, const std::string& text) {
 }
 
 TEST(ImportDecimalsTest, TiesRoundHalfToEvenOnTheWrittenDecimal) {
-  EXPECT_EQ(Imported("usage_rate", "2.675"), 2.68);   // NUMERIC(5,2); binary: 2.67
-  EXPECT_EQ(Imported("usage_rate", "1.005"), 1.0);    // 0 is even; binary: 1.00 too
-  EXPECT_EQ(Imported("usage_rate", "2.665"), 2.66);   // 6 is even
-  EXPECT_EQ(Imported("ts_pct", "0.1235"), 0.124);     // NUMERIC(5,3); binary: 0.123
+  EXPECT_EQ(Imported("usage_rate", "2.675"), 2.68);    // NUMERIC(5,2); binary: 2.67
+  EXPECT_EQ(Imported("usage_rate", "1.005"), 1.0);     // 0 is even; binary: 1.00 too
+  EXPECT_EQ(Imported("usage_rate", "2.665"), 2.66);    // 6 is even
+  EXPECT_EQ(Imported("ts_pct", "0.1235"), 0.124);      // NUMERIC(5,3); binary: 0.123
   EXPECT_EQ(Imported("minutes_played", "0.25"), 0.2);  // NUMERIC(4,1)
   EXPECT_EQ(Imported("minutes_played", "35.35"), 35.4);
   EXPECT_EQ(Imported("usage_rate", "-2.675"), -2.68);

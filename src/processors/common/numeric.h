@@ -78,7 +78,7 @@ struct DecimalSum {
       return;
     }
     for (size_t i = b; i < e; ++i)
-      if (c.present(i)) Add(StoredExact(c.value[i], "a Phase 3 value"));
+      if (c.present(i)) Add(StoredExact(c.value[i], c.name.c_str()));
   }
   bool all_null() const { return non_null == 0; }
   // Mean of the non-NULL values; nullopt when every value was NULL.

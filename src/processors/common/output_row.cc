@@ -11,7 +11,6 @@
 
 namespace phase4::processors {
 
-
 std::string QualityTier(double score) {
   if (score >= 95) return "gold";
   if (score >= 75) return "silver";
@@ -73,8 +72,7 @@ GameCounts CountGames(const SeasonInputs& season, const SeasonTable& table, std:
 
 void SetCompletenessBlock(OutputRow& row, const TrackingColumns& c, Date d, Date opening_night,
                           const GameCounts& counts, std::string_view decision_reason) {
-  const double pct =
-      counts.expected > 0 ? RoundedPercent(counts.actual, counts.expected, 1) : 0.0;
+  const double pct = counts.expected > 0 ? RoundedPercent(counts.actual, counts.expected, 1) : 0.0;
   const unsigned month = MonthOf(d);
   row.Set(c.expected, counts.expected)
       .Set(c.actual, counts.actual)
@@ -96,10 +94,9 @@ void SetSourceTracking(OutputRow& row, const TrackingColumns& c, const SeasonTab
                        std::span<const Row> window, const GameCounts& counts) {
   auto [b, e] = table.IndexRange(window);
   const std::string_view last_updated = table.LatestProcessedAt(b, e);
-  const double pct =
-      counts.expected > 0
-          ? RoundedPercent(std::min(counts.actual, counts.expected), counts.expected, 2)
-          : 100.0;
+  const double pct = counts.expected > 0 ? RoundedPercent(std::min(counts.actual, counts.expected),
+                                                          counts.expected, 2)
+                                         : 100.0;
   row.Set(c.source_last_updated, last_updated.data() ? Value(std::string(last_updated)) : Value())
       .Set(c.source_rows_found, static_cast<int64_t>(window.size()))
       .Set(c.source_completeness, pct);

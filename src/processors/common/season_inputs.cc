@@ -12,8 +12,8 @@
 #include <thread>
 #include <unordered_map>
 
-#include "processors/common/duplicates.h"
 #include "common/exact.h"
+#include "processors/common/duplicates.h"
 #include "processors/common/hashing.h"
 #include "processors/common/processor.h"
 #include "processors/common/shared_seasons.h"
@@ -500,7 +500,10 @@ Result<std::unique_ptr<SeasonTable>> SeasonInputs::BuildTable(std::string_view f
     }
   }
   for (size_t c : loaded)
-    if (schema.columns[c].type == ColumnType::kReal) SetDecimalUnits(t->reals_[c]);
+    if (schema.columns[c].type == ColumnType::kReal) {
+      t->reals_[c].name = schema.FullName() + "." + schema.columns[c].name;
+      SetDecimalUnits(t->reals_[c]);
+    }
   // processed_at ranks: the latest of a window is a max over integers.
   if (const int pc = schema.ColumnIndex("processed_at"); pc >= 0) {
     // Few distinct values (one per load): dedupe by hash, sort only those.
@@ -668,9 +671,10 @@ Status InputReader::Load(SeasonInputs& season,
   for (size_t i = 0; i < missing.size(); ++i) {
     if (!errors[i].ok()) return errors[i];
     if (const size_t dropped = built[i]->duplicates_dropped(); dropped > 0)
-      spdlog::warn("{}, season {}: {} duplicate row{} dropped (decision 36: of an entity's rows "
-                   "on one date the latest processed_at wins, then the first stored)",
-                   missing[i].first->name, season.season_year(), dropped, dropped == 1 ? "" : "s");
+      spdlog::warn(
+          "{}, season {}: {} duplicate row{} dropped (decision 36: of an entity's rows "
+          "on one date the latest processed_at wins, then the first stored)",
+          missing[i].first->name, season.season_year(), dropped, dropped == 1 ? "" : "s");
     ++table_reads;
     season.tables_[std::string(missing[i].first->name)] = std::move(built[i]);
   }

@@ -136,6 +136,7 @@ class SeasonTable {
     std::vector<double> value;
     std::vector<int64_t> units;
     int scale = 0;
+    std::string name;  // dataset.table.column, for an error about a cell
     bool present(size_t i) const { return !std::isnan(value[i]); }
   };
   const IntColumn& Ints(int col) const;                       // an INTEGER / BOOL column

@@ -113,16 +113,18 @@ double Step(const Exact& x, const Exact& big, const Exact& small) {
   return 0.0;
 }
 
+constexpr const char* kPoints = "nba_analytics.player_game_summary.points";
+
 // The exact sum of stored values (points, minutes). Integral values, the
 // points, are summed as integers.
-Exact SumOf(std::span<const double> values) {
+Exact SumOf(std::span<const double> values, const char* what) {
   Exact sum;
   int64_t integral = 0;
   for (double v : values) {
     if (v == std::trunc(v) && std::fabs(v) < 0x1p52)
       integral += static_cast<int64_t>(v);
     else
-      sum += StoredExact(v, "a Phase 3 value");
+      sum += StoredExact(v, what);
   }
   return sum + Exact(integral);
 }
@@ -131,8 +133,8 @@ Exact SumOf(std::span<const double> values) {
 
 double RecentTrend(std::span<const double> p) {
   if (p.size() < 5) return 0.0;
-  const Exact recent = SumOf(p.subspan(0, 2)) / Exact(2);
-  const Exact older = SumOf(p.subspan(2, 3)) / Exact(3);
+  const Exact recent = SumOf(p.subspan(0, 2), kPoints) / Exact(2);
+  const Exact older = SumOf(p.subspan(2, 3), kPoints) / Exact(3);
   return Step(recent - older, 5, 2);
 }
 
@@ -144,9 +146,11 @@ double MinutesChange(const Exact& recent_minutes, const Exact& season_minutes) {
 
 double PctFreeThrow(std::span<const double> ft_makes, std::span<const double> points) {
   if (points.size() < 5) return 0.15;
-  const Exact pts = SumOf(points);
+  const Exact pts = SumOf(points, kPoints);
   if (pts.sign() == 0) return 0.15;
-  return Clamp(SumOf(ft_makes) / pts, 0, Exact::Fraction(1, 2)).ToDouble();
+  return Clamp(SumOf(ft_makes, "nba_analytics.player_game_summary.ft_makes") / pts, 0,
+               Exact::Fraction(1, 2))
+      .ToDouble();
 }
 
 double TeamWinPct(int64_t wins, int64_t games) {
@@ -177,8 +181,8 @@ FeatureVector BuildFeatures(const Phase4Record& p4, const Phase3Record& p3) {
   const size_t n = p3.last_points.size();
   std::optional<double> l5, l10;
   const std::span<const double> points(p3.last_points);
-  if (n >= 5) l5 = (SumOf(points.first(5)) / Exact(5)).ToDouble();
-  if (n >= 1) l10 = (SumOf(points) / Exact(n)).ToDouble();
+  if (n >= 5) l5 = (SumOf(points.first(5), kPoints) / Exact(5)).ToDouble();
+  if (n >= 1) l10 = (SumOf(points, kPoints) / Exact(n)).ToDouble();
   fb(0, p4.points_avg_last_5, l5, 10.0);
   fb(1, p4.points_avg_last_10, l10, 10.0);
   fb(2, p4.points_avg_season, p3.points_avg_season, 10.0);
@@ -201,7 +205,8 @@ FeatureVector BuildFeatures(const Phase4Record& p4, const Phase3Record& p3) {
   if (present(p4.minutes_avg_last_10)) {
     recent_minutes = StoredExact(*p4.minutes_avg_last_10, "minutes_avg_last_10");
   } else if (!p3.last_minutes.empty()) {
-    recent_minutes = SumOf(p3.last_minutes) / Exact(p3.last_minutes.size());
+    recent_minutes = SumOf(p3.last_minutes, "nba_analytics.player_game_summary.minutes_played") /
+                     Exact(p3.last_minutes.size());
   }
   set(12, MinutesChange(recent_minutes, p3.minutes_avg_season.value_or(Exact(0))),
       FeatureSource::kCalculated);
@@ -475,8 +480,8 @@ Result<std::vector<Row>> ComputeMlFeatureStore(Date d, const ProcessorInputs& in
 
   const Upstream daily(PlayerDailyCacheSchema(), in.Upstream(kDailyCache), "player_lookup",
                        kMinPlayerRows);
-  const Upstream composite(PlayerCompositeFactorsSchema(), in.Upstream(kComposite),
-                           "player_lookup", kMinPlayerRows);
+  const Upstream composite(PlayerCompositeFactorsSchema(), in.Upstream(kComposite), "player_lookup",
+                           kMinPlayerRows);
   const Upstream zones(PlayerShotZoneAnalysisSchema(), in.Upstream(kShotZones), "player_lookup",
                        kMinPlayerRows);
   const Upstream defense(TeamDefenseZoneAnalysisSchema(), in.Upstream(kTeamDefense), "team_abbr",

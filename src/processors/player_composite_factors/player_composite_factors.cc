@@ -373,8 +373,9 @@ Result<std::vector<Row>> ComputePlayerCompositeFactors(Date d, const ProcessorIn
         def_col = dc.three;
       }
       const std::optional<double> rate = RealAt(*shot, rate_col), def = RealAt(*defense, def_col);
-      zone_raw = ShotZoneMismatch(ExactAt(*shot, rate_col, "player_shot_zone_analysis rate"),
-                                  ExactAt(*defense, def_col, "team_defense_zone_analysis vs_league"));
+      zone_raw =
+          ShotZoneMismatch(ExactAt(*shot, rate_col, "player_shot_zone_analysis rate"),
+                           ExactAt(*defense, def_col, "team_defense_zone_analysis vs_league"));
       zone_json = JsonObject()
                       .Str("player_primary_zone", zone.value_or("unknown"))
                       .Real("primary_zone_frequency", rate.value_or(0.0))
@@ -446,8 +447,7 @@ Result<std::vector<Row>> ComputePlayerCompositeFactors(Date d, const ProcessorIn
     if (!pace_diff) missing.push_back("pace_differential");
     if (!shot) missing.push_back("player_shot_zone");
     if (!defense) missing.push_back("team_defense_zone");
-    const double data_completeness =
-        RoundedPercent(5 - static_cast<int64_t>(missing.size()), 5, 2);
+    const double data_completeness = RoundedPercent(5 - static_cast<int64_t>(missing.size()), 5, 2);
     std::string missing_text;
     for (size_t i = 0; i < missing.size(); ++i) missing_text += (i ? ", " : "") + missing[i];
 
