@@ -97,6 +97,17 @@ CommandResult RunPhase4(const std::vector<std::string>& args, const std::string&
   return RunProgram(PHASE4_BINARY, args, stdin_text, env);
 }
 
+const fs::path& GeneratedLeague() {
+  static TempDir dir;
+  static const fs::path path = [] {
+    fs::path p = dir.path() / "league";
+    auto r = RunPhase4({"--warehouse", p.string(), "generate", "--seasons", "2023-2023"});
+    EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+    return p;
+  }();
+  return path;
+}
+
 std::optional<fs::path> SharedDataDir() {
   fs::path p = fs::path(PHASE4_SOURCE_DIR) / ".." / "shared" / "data";
   if (fs::exists(p / "schedule")) return fs::canonical(p);

@@ -44,6 +44,12 @@ CommandResult RunProgram(const std::string& program, const std::vector<std::stri
                          const std::string& stdin_text = "",
                          const std::vector<std::string>& env = {});
 
+// A 2023-24 league (`phase4 generate --seasons 2023-2023`), generated once
+// per test process into a directory that lives as long as the process.
+// Tests copy it before changing anything; a failed generation fails the
+// calling test.
+const std::filesystem::path& GeneratedLeague();
+
 // `../shared/data` beside the source tree, when present.
 std::optional<std::filesystem::path> SharedDataDir();
 

@@ -84,8 +84,9 @@ std::string Digits(Int v) {
   return s;
 }
 
-// The double nearest `units` * 10^-decimals.
-double UnitsToDouble(Int units, int decimals) {
+}  // namespace
+
+double DecimalToDouble(Exact::Int units, int decimals) {
   if (AbsInt(units) < kTwo53 && decimals <= 22) {
     // Both operands exact: one correctly rounded division.
     return static_cast<double>(units) / kPow10Double[decimals];
@@ -94,8 +95,6 @@ double UnitsToDouble(Int units, int decimals) {
       (units < 0 ? "-" : "") + Digits(AbsInt(units)) + "e-" + std::to_string(decimals);
   return std::strtod(text.c_str(), nullptr);  // correctly rounded (glibc)
 }
-
-}  // namespace
 
 Exact Exact::Decimal(Int units, int scale) {
   if (scale < 0 || scale > kMaxScale) throw ExactRangeError("exact arithmetic: scale out of range");
@@ -133,30 +132,7 @@ std::optional<Exact> Exact::OfStored(double x) {
   char buf[64];
   auto res = std::to_chars(buf, buf + sizeof buf, x, std::chars_format::scientific);
   if (res.ec != std::errc()) return std::nullopt;
-  std::string_view text(buf, static_cast<size_t>(res.ptr - buf));
-  const size_t e_at = text.find('e');
-  std::string_view mantissa = text.substr(0, e_at);  // -d.ddd
-  int exponent = std::atoi(std::string(text.substr(e_at + 1)).c_str());
-  Int digits = 0;
-  bool negative = false, after_point = false;
-  for (char c : mantissa) {
-    if (c == '-') {
-      negative = true;
-    } else if (c == '.') {
-      after_point = true;
-    } else {
-      digits = digits * 10 + (c - '0');
-      if (after_point) --exponent;
-    }
-  }
-  if (exponent >= 0) {
-    if (exponent > kMaxScale) return std::nullopt;
-    Int v;
-    if (!Mul(digits, Pow10(exponent), &v)) return std::nullopt;
-    return Fraction(negative ? -v : v, 1);
-  }
-  if (-exponent > kMaxScale) return std::nullopt;
-  return Decimal(negative ? -digits : digits, -exponent);
+  return OfText(std::string_view(buf, static_cast<size_t>(res.ptr - buf)));
 }
 
 std::optional<Exact> Exact::OfText(std::string_view text) {
@@ -316,19 +292,12 @@ double Exact::Round(int decimals) const {
   const bool negative = num_ < 0;
   const Int n = AbsInt(num_);
   Int scaled, q, r;
-  if (n <= INT64_MAX && den_ <= INT64_MAX && decimals <= 18) {
-    // The common case: the product fits 127 bits, and usually 64, where
-    // one hardware division gives quotient and remainder.
-    scaled = n * Pow10(decimals);
-    if (scaled <= static_cast<Int>(UINT64_MAX)) {
-      const uint64_t a = static_cast<uint64_t>(scaled), b = static_cast<uint64_t>(den_);
-      q = a / b;
-      r = a % b;
-    } else {
-      q = scaled / den_;
-      r = scaled % den_;
-    }
-  } else if (Mul(n, Pow10(decimals), &scaled)) {
+  bool fits = true;
+  if (n <= INT64_MAX && decimals <= 18)
+    scaled = n * Pow10(decimals);  // below 2^63 * 10^18: fits 127 bits unchecked
+  else
+    fits = Mul(n, Pow10(decimals), &scaled);
+  if (fits) {
     constexpr Int kU64 = static_cast<Int>(UINT64_MAX);
     if (scaled <= kU64 && den_ <= kU64) {  // the common case: one hardware division
       const uint64_t a = static_cast<uint64_t>(scaled), b = static_cast<uint64_t>(den_);
@@ -355,7 +324,7 @@ double Exact::Round(int decimals) const {
   const Int rest = den_ - r;
   if (r > rest || (r == rest && (q & 1) != 0)) ++q;
   if (q == 0) return 0.0;  // no negative zero
-  return UnitsToDouble(negative ? -q : q, decimals);
+  return DecimalToDouble(negative ? -q : q, decimals);
 }
 
 double Exact::ToDouble() const {

@@ -94,6 +94,10 @@ inline Exact Clamp(const Exact& v, const Exact& lo, const Exact& hi) {
   return v < lo ? lo : hi < v ? hi : v;
 }
 
+// The double nearest the decimal units * 10^-decimals (what a NUMERIC cell
+// holding that decimal stores).
+double DecimalToDouble(Exact::Int units, int decimals);
+
 // The Exact of a stored double; throws ExactRangeError naming `what` when
 // the value has no exact decimal in range (see OfStored).
 Exact StoredExact(double x, const char* what);

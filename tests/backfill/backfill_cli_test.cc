@@ -31,18 +31,6 @@ namespace fs = std::filesystem;
 using testing::RunPhase4;
 using testing::TempDir;
 
-// A 2023-24 league generated once per test binary; each test copies it.
-const fs::path& GeneratedWarehouse() {
-  static TempDir dir;  // lives as long as the test binary
-  static const fs::path path = [] {
-    fs::path p = dir.path() / "wh";
-    auto r = RunPhase4({"--warehouse", p.string(), "generate", "--seasons", "2023-2023"});
-    EXPECT_EQ(r.exit_code, 0) << r.err;
-    return p;
-  }();
-  return path;
-}
-
 // A CSV export without the columns that hold write times; with
 // `upstream_times`, also without source_*_last_updated (the write times of
 // the upstream rows a row was computed from).
@@ -93,7 +81,7 @@ int Wait(pid_t pid) {
 
 class BackfillCliTest : public ::testing::Test {
  protected:
-  void SetUp() override { fs::copy(GeneratedWarehouse(), wh(), fs::copy_options::recursive); }
+  void SetUp() override { fs::copy(testing::GeneratedLeague(), wh(), fs::copy_options::recursive); }
 
   std::string wh() const { return (dir_.path() / "wh").string(); }
   std::string ckdir() const { return (dir_.path() / "ck").string(); }
@@ -183,7 +171,7 @@ TEST_F(BackfillCliTest, ResumeAfterSigkillEndsWithTheRowsOfAnUninterruptedRun) {
   std::vector<std::string> range{"--start-date", "2023-11-01", "--end-date", "2024-01-31"};
   TempDir ref;
   std::string ref_wh = (ref.path() / "wh").string();
-  fs::copy(GeneratedWarehouse(), ref_wh, fs::copy_options::recursive);
+  fs::copy(testing::GeneratedLeague(), ref_wh, fs::copy_options::recursive);
   std::vector<std::string> ref_args{"--warehouse",      ref_wh,
                                     "backfill",         "player_shot_zone_analysis",
                                     "--checkpoint-dir", (ref.path() / "ck").string()};

@@ -12,23 +12,9 @@
 namespace phase4 {
 namespace {
 
-Exact Dec(const char* text) {
-  // A decimal literal, parsed by hand (not through a double).
-  Exact::Int units = 0;
-  int scale = 0;
-  bool negative = false, point = false;
-  for (const char* p = text; *p; ++p) {
-    if (*p == '-') {
-      negative = true;
-    } else if (*p == '.') {
-      point = true;
-    } else {
-      units = units * 10 + (*p - '0');
-      if (point) ++scale;
-    }
-  }
-  return Exact::Decimal(negative ? -units : units, scale);
-}
+// A decimal literal, read as the decimal it writes (Exact::OfText, tested
+// below against Exact::Decimal), never through a double.
+Exact Dec(const char* text) { return *Exact::OfText(text); }
 
 double Parse(const std::string& s) { return std::strtod(s.c_str(), nullptr); }
 
@@ -58,13 +44,13 @@ TEST(ExactTest, OfStoredReadsTheShortestDecimal) {
 }
 
 TEST(ExactTest, OfTextReadsTheWrittenDecimal) {
-  EXPECT_EQ(*Exact::OfText("16.86"), Dec("16.86"));
-  EXPECT_EQ(*Exact::OfText("-0.5"), Dec("-0.5"));
+  EXPECT_EQ(*Exact::OfText("16.86"), Exact::Decimal(1686, 2));
+  EXPECT_EQ(*Exact::OfText("-0.5"), Exact::Decimal(-5, 1));
   EXPECT_EQ(*Exact::OfText("+3"), Exact(3));
-  EXPECT_EQ(*Exact::OfText(".25"), Dec("0.25"));
+  EXPECT_EQ(*Exact::OfText(".25"), Exact::Decimal(25, 2));
   EXPECT_EQ(*Exact::OfText("5."), Exact(5));
   EXPECT_EQ(*Exact::OfText("1.5e1"), Exact(15));
-  EXPECT_EQ(*Exact::OfText("15E-1"), Dec("1.5"));
+  EXPECT_EQ(*Exact::OfText("15E-1"), Exact::Decimal(15, 1));
   EXPECT_EQ(*Exact::OfText("0.000000000000000000000000000001"), Exact::Decimal(1, 30));
   for (const char* bad : {"", "-", ".", "e5", "1e", "1e+", "1.2.3", "1,5", " 1", "1 ", "0x10",
                           "inf", "nan", "1e400", "1234567890123456789012345678901234567"})

@@ -17,20 +17,8 @@ namespace fs = std::filesystem;
 
 class DuplicateRowsTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    generated_ = new testing::TempDir();
-    auto r = testing::RunPhase4(
-        {"--warehouse", generated_->str(), "generate", "--seasons", "2023-2023"});
-    ok_ = r.exit_code == 0;
-    error_ = r.err + r.out;
-  }
-  static void TearDownTestSuite() {
-    delete generated_;
-    generated_ = nullptr;
-  }
   void SetUp() override {
-    ASSERT_TRUE(ok_) << "phase4 generate failed: " << error_;
-    fs::copy(generated_->path(), dir_.path(), fs::copy_options::recursive);
+    fs::copy(testing::GeneratedLeague(), dir_.path(), fs::copy_options::recursive);
     analytics_ = dir_.path() / "nba_analytics.db";
     date_ = testing::QuerySql(analytics_,
                               "SELECT MIN(game_date) FROM upcoming_player_game_context "
@@ -105,17 +93,10 @@ class DuplicateRowsTest : public ::testing::Test {
                                                "game_date = '" + date_ + "'")};
   }
 
-  static testing::TempDir* generated_;
-  static bool ok_;
-  static std::string error_;
   testing::TempDir dir_;
   fs::path analytics_;
   std::string date_, player_, original_game_, original_age_;
 };
-
-testing::TempDir* DuplicateRowsTest::generated_ = nullptr;
-bool DuplicateRowsTest::ok_ = false;
-std::string DuplicateRowsTest::error_;
 
 constexpr const char* kDropped =
     "nba_analytics.upcoming_player_game_context, season 2023: 1 duplicate row dropped";

@@ -18,23 +18,9 @@
 namespace phase4::processors {
 namespace {
 
-Exact Dec(const char* text) {
-  // A decimal literal, parsed by hand (not through a double).
-  Exact::Int units = 0;
-  int scale = 0;
-  bool negative = false, point = false;
-  for (const char* p = text; *p; ++p) {
-    if (*p == '-') {
-      negative = true;
-    } else if (*p == '.') {
-      point = true;
-    } else {
-      units = units * 10 + (*p - '0');
-      if (point) ++scale;
-    }
-  }
-  return Exact::Decimal(negative ? -units : units, scale);
-}
+// A decimal literal, read as the decimal it writes (Exact::OfText, tested
+// in tests/common/exact_test.cc), never through a double.
+Exact Dec(const char* text) { return *Exact::OfText(text); }
 
 // Half to even of p / q at k decimals by integer arithmetic alone (q > 0),
 // printed: the independent reference of the property tests.

@@ -25,11 +25,10 @@ const fs::path& BackfilledWarehouse() {
   static TempDir dir;  // lives as long as the test binary
   static const fs::path path = [] {
     fs::path p = dir.path() / "wh";
-    auto r = RunPhase4({"--warehouse", p.string(), "generate", "--seasons", "2023-2023"});
-    EXPECT_EQ(r.exit_code, 0) << r.err;
-    r = RunPhase4({"--warehouse", p.string(), "backfill", "team_defense_zone_analysis",
-                   "--start-date", "2023-11-01", "--end-date", "2023-11-21", "--checkpoint-dir",
-                   (dir.path() / "ck").string()});
+    fs::copy(testing::GeneratedLeague(), p, fs::copy_options::recursive);
+    auto r = RunPhase4({"--warehouse", p.string(), "backfill", "team_defense_zone_analysis",
+                        "--start-date", "2023-11-01", "--end-date", "2023-11-21",
+                        "--checkpoint-dir", (dir.path() / "ck").string()});
     EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
     return p;
   }();

@@ -76,14 +76,8 @@ double BigExact::Round(int decimals) const {
   const int c = cmp(mpz_class(r * 2), den_);
   if (c > 0 || (c == 0 && mpz_odd_p(q.get_mpz_t()))) ++q;
   if (sgn(q) == 0) return 0.0;
-  const long units = sgn(num_) < 0 ? -1 : 1;
-  if (decimals <= 22 && mpz_cmpabs_ui(q.get_mpz_t(), 1UL << 53) < 0) {
-    // Both operands exact in a double: one correctly rounded division.
-    static constexpr double kPow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
-                                        1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
-                                        1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
-    return static_cast<double>(units * q.get_si()) / kPow10[decimals];
-  }
+  if (mpz_fits_slong_p(q.get_mpz_t()))
+    return DecimalToDouble(sgn(num_) < 0 ? -q.get_si() : q.get_si(), decimals);
   std::string text = (sgn(num_) < 0 ? "-" : "") + q.get_str() + "e-" + std::to_string(decimals);
   return std::strtod(text.c_str(), nullptr);  // correctly rounded (glibc)
 }

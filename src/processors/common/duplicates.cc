@@ -1,5 +1,7 @@
 #include "processors/common/duplicates.h"
 
+#include <unordered_map>
+
 namespace phase4::processors {
 
 DuplicateWinners PickDuplicateWinners(
@@ -18,7 +20,7 @@ DuplicateWinners PickDuplicateWinners(
       continue;
     }
     ++out.dropped;
-    if (ReplacesDuplicate(processed_at_of(it->second), processed_at_of(i))) {
+    if (KeptOver(processed_at_of(i), i, processed_at_of(it->second), it->second)) {
       out.winner[it->second] = 0;
       out.winner[i] = 1;
       it->second = i;

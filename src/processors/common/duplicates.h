@@ -12,18 +12,19 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 namespace phase4::processors {
 
-// Whether `later`, stored after `kept`, replaces it (decision 36): only when
-// its processed_at is strictly later. Timestamps are ISO-8601 UTC text, so
-// text order is time order.
-inline bool ReplacesDuplicate(std::optional<std::string_view> kept,
-                              std::optional<std::string_view> later) {
-  if (!later) return false;
-  return !kept || *later > *kept;
+// Whether row a is kept over row b, a duplicate of it (decision 36): its
+// processed_at is later (any beats none; ISO-8601 UTC text, so text order is
+// time order), or neither is later and a comes first in stored order
+// (`*_order`). A strict order, so the winner of a group is its maximum
+// whatever order the group is walked in.
+inline bool KeptOver(std::optional<std::string_view> a, size_t a_order,
+                     std::optional<std::string_view> b, size_t b_order) {
+  if (a != b) return a > b;  // std::nullopt orders below any text
+  return a_order < b_order;
 }
 
 // The winners among rows given in stored order: `key_of(i)` names row i's

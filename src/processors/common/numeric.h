@@ -49,7 +49,6 @@ struct IntSum {
     }
   }
   bool all_null() const { return non_null == 0; }
-  Exact total() const { return Exact(sum); }
 };
 
 // Exact sum of a decimal (REAL) column over a window: each cell is the

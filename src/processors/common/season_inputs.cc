@@ -432,19 +432,11 @@ Result<std::unique_ptr<SeasonTable>> SeasonInputs::BuildTable(std::string_view f
     while (e < keyed.size() && keyed[e].entity == keyed[b].entity && keyed[e].date == keyed[b].date)
       ++e;
     size_t winner = b;
-    if (e - b > 1) {
-      // In stored order, each later row replaces the kept one only when
-      // the rule says so.
-      std::vector<size_t> group(e - b);
-      std::iota(group.begin(), group.end(), b);
-      std::sort(group.begin(), group.end(),
-                [&](size_t x, size_t y) { return keyed[x].index < keyed[y].index; });
-      winner = group[0];
-      for (size_t g = 1; g < group.size(); ++g)
-        if (ReplacesDuplicate(processed_at(keyed[winner]), processed_at(keyed[group[g]])))
-          winner = group[g];
-      t->duplicates_dropped_ += e - b - 1;
-    }
+    for (size_t g = b + 1; g < e; ++g)
+      if (KeptOver(processed_at(keyed[g]), keyed[g].index, processed_at(keyed[winner]),
+                   keyed[winner].index))
+        winner = g;
+    t->duplicates_dropped_ += e - b - 1;
     if (keyed[winner].counted) keep.push_back(keyed[winner]);
   }
   // Entities with a kept row, in alphabetical order; their strings must not
