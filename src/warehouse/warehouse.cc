@@ -36,29 +36,36 @@ std::string FilesOf(sqlite3* db, std::string_view sql) {
   return fmt::format("{}", fmt::join(files, ", "));
 }
 
+// The name of a primary result code that says the storage itself failed,
+// or nullptr: no date's data is at fault, and the next date would fail the
+// same way (doc/backfill.md, exit status 74).
+const char* StorageFailureName(int primary) {
+  switch (primary) {
+    case SQLITE_FULL:
+      return "SQLITE_FULL";
+    case SQLITE_IOERR:
+      return "SQLITE_IOERR";
+    case SQLITE_READONLY:
+      return "SQLITE_READONLY";
+    case SQLITE_CORRUPT:
+      return "SQLITE_CORRUPT";
+    case SQLITE_NOTADB:
+      return "SQLITE_NOTADB";
+    case SQLITE_CANTOPEN:
+      return "SQLITE_CANTOPEN";
+    default:
+      return nullptr;
+  }
+}
+
 // `files`: the dataset files the failed statement concerns (FilesOf).
 Status SqliteFailure(int rc, const std::string& message, const std::string& files) {
-  switch (rc & 0xff) {
-    case SQLITE_BUSY:
-    case SQLITE_LOCKED:
-      return Status::Busy("warehouse is busy: " + message);
-    // The storage itself failed: no date's data is at fault, and the next
-    // date would fail the same way (doc/backfill.md, exit status 74).
-    case SQLITE_FULL:
-      return Status::Storage(fmt::format("{}: {} (SQLITE_FULL)", files, message));
-    case SQLITE_IOERR:
-      return Status::Storage(fmt::format("{}: {} (SQLITE_IOERR)", files, message));
-    case SQLITE_READONLY:
-      return Status::Storage(fmt::format("{}: {} (SQLITE_READONLY)", files, message));
-    case SQLITE_CORRUPT:
-      return Status::Storage(fmt::format("{}: {} (SQLITE_CORRUPT)", files, message));
-    case SQLITE_NOTADB:
-      return Status::Storage(fmt::format("{}: {} (SQLITE_NOTADB)", files, message));
-    case SQLITE_CANTOPEN:
-      return Status::Storage(fmt::format("{}: {} (SQLITE_CANTOPEN)", files, message));
-    default:
-      return Status::IoError(message);
-  }
+  const int primary = rc & 0xff;
+  if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED)
+    return Status::Busy("warehouse is busy: " + message);
+  if (const char* name = StorageFailureName(primary))
+    return Status::Storage(fmt::format("{}: {} ({})", files, message, name));
+  return Status::IoError(message);
 }
 
 }  // namespace
