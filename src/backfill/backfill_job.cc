@@ -15,8 +15,13 @@
 #include "backfill/checkpoint.h"
 #include "backfill/date_board.h"
 #include "backfill/dependency_check.h"
+#include "backfill/file_lock.h"
+#include "backfill/plan_report.h"
 #include "backfill/progress.h"
 #include "common/bounded_queue.h"
+#include "ledger/fingerprint.h"
+#include "ledger/ledger.h"
+#include "ledger/plan.h"
 #include "live/run_history.h"
 #include "phase3/schedule_store.h"
 #include "processors/common/shared_seasons.h"
@@ -34,53 +39,110 @@ using processors::ProcessorInfo;
 
 const std::string kRule80(80, '=');
 
-// Where each date ended up, for the summary.
+// Where each unit ended up, for the summary.
 struct Tally {
-  int successful = 0, failed = 0, skipped = 0;
+  int computed = 0;    // succeeded in this run
+  int up_to_date = 0;  // already done (by an earlier run, or unchanged inputs)
+  int failed = 0, blocked = 0, skipped = 0;
   int64_t rows_written = 0;
   std::map<Date, std::string> failures;  // date -> error text
+  std::map<Date, std::string> blocks;    // date -> why blocked
 };
 
-// What a date's processing produced.
-struct DateResult {
-  enum Kind { kSuccess, kSkippedBootstrap, kFailed } kind;
-  int64_t rows = 0;
-  std::string error;
+// What a unit's processing produced.
+enum class Outcome { kSuccess, kUpToDate, kSkippedBootstrap, kFailed, kBlocked };
+
+// A unit computed and ready to write (kSuccess), or already decided.
+struct PreparedDate {
+  Date date{};
+  Outcome kind = Outcome::kFailed;
+  std::vector<Row> rows;  // finished rows, for kSuccess
+  std::string error;      // kFailed / kBlocked: why
+  std::string started_at;
   // Failed because the warehouse's storage failed, not the date's data: the
   // run stops and the date is not recorded.
   bool storage = false;
+  ledger::InputFingerprint input;
+  double seconds = 0;  // computing it
+  const ledger::UnitPlan* unit = nullptr;
 };
 
-// A date computed and ready to write (kSuccess), or already decided
-// (skipped, or failed with `error`).
-struct PreparedDate {
-  Date date{};
-  DateResult::Kind kind = DateResult::kFailed;
-  std::vector<Row> rows;  // finished rows, for kSuccess
+struct DateResult {
+  Outcome kind;
+  int64_t rows = 0;
   std::string error;
-  std::string started_at;  // when the date's computation began
-  bool storage = false;    // as DateResult::storage
+  bool storage = false;
 };
 
 class BackfillRun {
  public:
   BackfillRun(Warehouse& wh, const BackfillOptions& o, const ProcessorInfo& info,
-              const SeasonCalendar& calendar, std::FILE* out)
-      : wh_(wh), o_(o), info_(info), calendar_(calendar), out_(out), history_(wh) {}
+              const SeasonCalendar& calendar, const ledger::Plan& plan,
+              const ledger::JobPlan& job_plan, bool recompute, std::FILE* out)
+      : wh_(wh),
+        o_(o),
+        info_(info),
+        calendar_(calendar),
+        plan_(plan),
+        job_plan_(job_plan),
+        recompute_(recompute),
+        out_(out),
+        history_(wh) {}
 
-  // Computes one date (not in dry-run mode) on the reading connection: the
-  // dependency check, the inputs, the processor and the finishing of its
-  // rows (data_hash, rounding, processed_at). Nothing is written here.
-  PreparedDate PrepareDate(Date d, Warehouse& read_wh, processors::InputReader& reader) {
-    PreparedDate p{d, DateResult::kFailed, {}, "", NowTimestampUtc()};
+  // The output fingerprints of d's upstream units, as the ledger has them
+  // now (their units of this run are settled before this one starts).
+  Result<std::map<std::string, std::string, std::less<>>> UpstreamFingerprints(Warehouse& read_wh,
+                                                                             Date d) {
+    std::map<std::string, std::string, std::less<>> out;
+    for (const auto& up : info_.phase4_upstreams) {
+      const ProcessorInfo* u = processors::FindProcessor(up);
+      if (!u) return Status::FailedPrecondition("unknown upstream processor " + up);
+      PHASE4_ASSIGN_OR_RETURN(std::optional<ledger::UnitRecord> r, ledger::ReadUnit(read_wh, *u, d));
+      if (r && r->state == ledger::UnitState::kSucceeded) out[up] = r->output_fingerprint;
+    }
+    return out;
+  }
+
+  // Decides one unit on the reading connection: bootstrap, blocked (decision
+  // 16, or an upstream unit that did not succeed), up to date (the inputs'
+  // fingerprint is the recorded one), or computed and finished (data_hash,
+  // rounding, processed_at). Nothing is written here.
+  PreparedDate PrepareDate(const ledger::UnitPlan& unit, Warehouse& read_wh,
+                           processors::InputReader& reader, const std::string& refused) {
+    const Date d = unit.date;
+    PreparedDate p;
+    p.date = d;
+    p.started_at = NowTimestampUtc();
+    p.unit = &unit;
+    const auto t0 = std::chrono::steady_clock::now();
     if (calendar_.IsBootstrap(d)) {
-      p.kind = DateResult::kSkippedBootstrap;
+      p.kind = Outcome::kSkippedBootstrap;
+      return p;
+    }
+    if (!refused.empty()) {
+      p.kind = Outcome::kBlocked;
+      p.error = refused;
       return p;
     }
     auto deps = CheckDependencies(read_wh, calendar_, info_, d, o_.upstream_rows);
     if (!deps.ok() || !deps->ok()) {
+      p.kind = deps.ok() ? Outcome::kBlocked : Outcome::kFailed;
       p.error = EscapeInvalidUtf8(deps.ok() ? deps->error : deps.status().message());
       p.storage = !deps.ok() && deps.status().code() == Status::Code::kStorage;
+      return p;
+    }
+    auto upstream = UpstreamFingerprints(read_wh, d);
+    if (!upstream.ok()) {
+      p.error = upstream.status().message();
+      p.storage = upstream.status().code() == Status::Code::kStorage;
+      return p;
+    }
+    p.input = plan_.fingerprinter->For(info_, d, *upstream);
+    // Early cut-off: a unit planned only because an upstream unit was to be
+    // computed is up to date when that unit's rows came out the same.
+    if (!recompute_ && unit.record && unit.record->state == ledger::UnitState::kSucceeded &&
+        unit.record->input_fingerprint == p.input.value) {
+      p.kind = Outcome::kUpToDate;
       return p;
     }
     auto rows = processors::ComputeDate(reader, info_, d);
@@ -89,20 +151,59 @@ class BackfillRun {
                    : rows.status().WithContext(fmt::format("{} {}", info_.name, FormatDate(d)));
     if (!s.ok()) {
       // Errors may quote stored Phase 3 text, which a damaged warehouse can
-      // fill with any bytes; the log and the checkpoint get valid UTF-8.
+      // fill with any bytes; the log, the ledger and the checkpoint get
+      // valid UTF-8.
       p.error = EscapeInvalidUtf8(s.message());
       p.storage = s.code() == Status::Code::kStorage;
       return p;
     }
-    p.kind = DateResult::kSuccess;
+    p.kind = Outcome::kSuccess;
     p.rows = std::move(rows).value();
+    p.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     return p;
   }
 
-  // Writes a prepared date on the main connection: the run history's start
-  // row, the date's rows in one transaction (decision 12), the final row.
+  // The ledger record of a settled unit, continuing the recorded one.
+  ledger::UnitRecord Record(const PreparedDate& p, ledger::UnitState state,
+                            const std::string& run_id) const {
+    ledger::UnitRecord r;
+    if (p.unit && p.unit->record) r = *p.unit->record;
+    r.job = info_.name;
+    r.date = p.date;
+    r.state = state;
+    r.run_id = run_id;
+    r.updated_at = NowTimestampUtc();
+    if (r.first_attempt_at.empty()) r.first_attempt_at = r.updated_at;
+    r.last_error = state == ledger::UnitState::kFailed || state == ledger::UnitState::kBlocked
+                       ? p.error
+                       : std::string();
+    if (state == ledger::UnitState::kSucceeded || state == ledger::UnitState::kFailed)
+      ++r.attempts;
+    if (state == ledger::UnitState::kSkipped) {
+      r.rows_written = 0;
+      r.output_fingerprint.clear();
+    }
+    return r;
+  }
+
+  // Writes a prepared unit on the main connection: the run history's start
+  // row, the unit's rows and its ledger record in one transaction (decision
+  // 12), the final row. A unit that writes no rows records only its state.
   DateResult WriteDate(PreparedDate& p) {
-    if (p.kind == DateResult::kSkippedBootstrap) return {DateResult::kSkippedBootstrap, 0, ""};
+    switch (p.kind) {
+      case Outcome::kUpToDate:
+        return {Outcome::kUpToDate, 0, "", false};
+      case Outcome::kSkippedBootstrap: {
+        if (p.unit && p.unit->record && p.unit->record->state == ledger::UnitState::kSkipped)
+          return {Outcome::kSkippedBootstrap, 0, "", false};
+        Status s = ledger::RecordUnit(wh_, info_, Record(p, ledger::UnitState::kSkipped, ""));
+        if (!s.ok()) return {Outcome::kFailed, 0, s.message(), s.code() == Status::Code::kStorage};
+        return {Outcome::kSkippedBootstrap, 0, "", false};
+      }
+      default:
+        break;
+    }
+    if (p.storage) return {Outcome::kFailed, 0, p.error, true};
     live::RunInfo run{
         info_.name,
         "phase_4_precompute",
@@ -112,41 +213,62 @@ class BackfillRun {
         p.started_at};
     auto run_id = history_.Start(run);
     if (!run_id.ok())
-      return {DateResult::kFailed, 0, run_id.status().message(),
+      return {Outcome::kFailed, 0, run_id.status().message(),
               run_id.status().code() == Status::Code::kStorage};
-    DateResult r{p.kind, 0, p.error, p.storage};
-    if (p.kind == DateResult::kSuccess) {
-      Status s = wh_.ReplaceDate(*info_.output, p.date, p.rows)
-                     .WithContext(fmt::format("writing {} for {}", info_.output->FullName(),
-                                              FormatDate(p.date)));
+    DateResult r{p.kind, 0, p.error, false};
+    if (p.kind == Outcome::kSuccess) {
+      ledger::UnitRecord rec = Record(p, ledger::UnitState::kSucceeded, *run_id);
+      rec.rows_written = static_cast<int64_t>(p.rows.size());
+      rec.output_fingerprint = ledger::OutputFingerprint(info_, p.rows);
+      rec.input_fingerprint = p.input.value;
+      rec.input_parts = p.input.parts;
+      rec.code_version = ledger::CodeVersion(info_);
+      rec.duration_seconds = p.seconds;
+      auto unit_row = ledger::UnitRow(info_, rec);
+      Status s = unit_row.ok() ? wh_.ReplaceDate(*info_.output, p.date, p.rows, {*unit_row})
+                                     .WithContext(fmt::format("writing {} for {}",
+                                                              info_.output->FullName(),
+                                                              FormatDate(p.date)))
+                               : unit_row.status();
       if (s.ok()) {
-        r.rows = static_cast<int64_t>(p.rows.size());
+        r.rows = rec.rows_written;
         // Committed: the downstream jobs of the run may take these rows.
         if (o_.upstream_rows) o_.upstream_rows->Publish(info_, p.date, std::move(p.rows));
       } else {
-        r = {DateResult::kFailed, 0, s.message(), s.code() == Status::Code::kStorage};
+        r = {Outcome::kFailed, 0, s.message(), s.code() == Status::Code::kStorage};
       }
+    } else {
+      Status s = ledger::RecordUnit(
+          wh_, info_,
+          Record(p, p.kind == Outcome::kBlocked ? ledger::UnitState::kBlocked
+                                                : ledger::UnitState::kFailed,
+                 *run_id));
+      if (!s.ok()) r = {Outcome::kFailed, 0, s.message(), s.code() == Status::Code::kStorage};
     }
-    (void)history_.Finish(*run_id, run,
-                          {r.kind == DateResult::kSuccess ? "success" : "failed", r.rows, r.error});
+    if (!r.storage)
+      (void)history_.Finish(*run_id, run,
+                            {r.kind == Outcome::kSuccess   ? "success"
+                             : r.kind == Outcome::kBlocked ? "blocked"
+                                                           : "failed",
+                             r.rows, r.error});
     return r;
   }
 
-  // Dates are computed on a second connection by a preparing thread while
+  // Units are decided on a second connection by a preparing thread while
   // this thread writes the previous ones: on two cores the compute of D+1
-  // overlaps the transaction and checkpoint fsync of D. Dates are written
-  // and checkpointed strictly in order, so a crash loses at most the dates
-  // computed but not yet written, which a resume recomputes.
+  // overlaps the transaction of D. Units are written strictly in order, so
+  // a crash loses at most the units computed but not yet written, which the
+  // same command computes again.
   class Pipeline {
    public:
-    Pipeline(BackfillRun& run, std::vector<Date> dates) : queue_(kDepth) {
+    Pipeline(BackfillRun& run, std::vector<const ledger::UnitPlan*> units) : queue_(kDepth) {
       auto read_wh = Warehouse::Open(run.wh_.dir(), /*create=*/false);
       if (!read_wh.ok()) {
         open_error_ = read_wh.status().message();
         queue_.Close();
         return;
       }
-      thread_ = std::thread([this, &run, dates = std::move(dates),
+      thread_ = std::thread([this, &run, units = std::move(units),
                              wh = std::move(read_wh).value()]() mutable {
         processors::InputReader reader(*wh, run.calendar_);
         if (run.o_.seasons) reader.ShareSeasons(run.o_.seasons);
@@ -155,20 +277,27 @@ class BackfillRun {
         // each date through InputsFor; the read-ahead is then skipped).
         const auto reads = processors::Phase3Reads({&run.info_});
         int read_ahead_from = 0;  // the season whose successor is being read ahead
-        for (size_t i = 0; i < dates.size(); ++i) {
+        for (size_t i = 0; i < units.size(); ++i) {
+          const Date d = units[i]->date;
           auto stopped = [&] { return stop_.load() || run.StopRequested(); };
           if (stopped()) break;
-          if (!run.WaitForUpstreams(dates[i], stopped, &stopped_because_)) break;
-          PreparedDate prepared = run.PrepareDate(dates[i], *wh, reader);
-          if (run.o_.upstream_rows) run.o_.upstream_rows->Passed(run.info_.name, dates[i]);
-          // Once a season's inputs are loaded, the next season of the
-          // range is read in the background while this one computes.
-          const int season = SeasonYearOf(dates[i]);
+          std::string refused;
+          if (!run.WaitForUpstreams(d, stopped, &refused)) break;
+          PreparedDate prepared = run.PrepareDate(*units[i], *wh, reader, refused);
+          if (run.o_.upstream_rows) run.o_.upstream_rows->Passed(run.info_.name, d);
+          // Once a season's inputs are loaded, the next season with a unit
+          // to compute is read in the background while this one computes.
+          const int season = SeasonYearOf(d);
           if (reader.loaded_season() == season && read_ahead_from != season) {
             read_ahead_from = season;
-            auto next = std::find_if(dates.begin() + static_cast<std::ptrdiff_t>(i), dates.end(),
-                                     [&](Date d) { return SeasonYearOf(d) > season; });
-            if (next != dates.end() && reads.ok()) reader.Prefetch(SeasonYearOf(*next), *reads);
+            auto next = std::find_if(units.begin() + static_cast<std::ptrdiff_t>(i), units.end(),
+                                     [&](const ledger::UnitPlan* u) {
+                                       return SeasonYearOf(u->date) > season &&
+                                              u->action != ledger::UnitAction::kBlocked &&
+                                              u->action != ledger::UnitAction::kSkipped;
+                                     });
+            if (next != units.end() && reads.ok())
+              reader.Prefetch(SeasonYearOf((*next)->date), *reads);
           }
           if (!queue_.Push(std::move(prepared))) break;
         }
@@ -180,23 +309,18 @@ class BackfillRun {
       queue_.Close();
       if (thread_.joinable()) thread_.join();
     }
-    // The next prepared date, in order; nullopt at the end (or on an
+    // The next prepared unit, in order; nullopt at the end (or on an
     // interruption, or when the reading connection could not open).
     std::optional<PreparedDate> Next() { return queue_.Pop(); }
     const std::string& open_error() const { return open_error_; }
-    // Why the dates stopped before the end when an upstream job of an
-    // in-process run-all did not settle one (empty otherwise). Read after
-    // Next() returned nullopt.
-    const std::string& stopped_because() const { return stopped_because_; }
 
    private:
-    // Dates computed ahead at most: enough to absorb the uneven cost of
+    // Units decided ahead at most: enough to absorb the uneven cost of
     // dates (a season's first date waits for its inputs) on either side.
     static constexpr size_t kDepth = 16;
     BoundedQueue<PreparedDate> queue_;
     std::atomic<bool> stop_{false};
     std::string open_error_;
-    std::string stopped_because_;
     std::thread thread_;
   };
 
@@ -207,89 +331,97 @@ class BackfillRun {
 
   // In an in-process run-all: announces d's season to the shared seasons,
   // then waits until the upstream jobs have settled d (bootstrap dates read
-  // nothing) or `stopped()`. False when d is not to be computed; `why` then
-  // says why, unless it was a stop.
-  bool WaitForUpstreams(Date d, const std::function<bool()>& stopped, std::string* why) {
+  // nothing) or `stopped()`. False on a stop; otherwise `refused` says why
+  // an upstream unit of d did not succeed (empty when all did).
+  bool WaitForUpstreams(Date d, const std::function<bool()>& stopped, std::string* refused) {
     if (o_.seasons) o_.seasons->MoveTo(SeasonYearOf(d));
     if (!o_.board || calendar_.IsBootstrap(d)) return true;
-    std::optional<std::string> refused = o_.board->WaitForUpstreams(info_, d, stopped);
-    if (refused && !stopped())
-      *why = fmt::format("{} cannot be computed: {}", FormatDate(d), *refused);
-    return !refused;
+    std::optional<std::string> why = o_.board->WaitForUpstreams(info_, d, stopped);
+    if (stopped()) return false;
+    if (why) *refused = *why;
+    return true;
   }
 
   int Run(const std::vector<Date>& all_dates, Checkpoint* checkpoint) {
-    std::vector<Date> todo = checkpoint ? checkpoint->PendingDates(all_dates) : all_dates;
+    std::vector<const ledger::UnitPlan*> todo = job_plan_.Todo();
     Tally tally;
-    if (checkpoint) {
-      const auto& s = checkpoint->state();
-      tally.successful = s.successful();
-      tally.failed = s.failed();
-      tally.skipped = s.skipped();
-      tally.failures = s.failed_errors();
-      // Failed dates about to be retried leave the tally until they end again.
-      for (Date d : todo)
-        if (tally.failures.erase(d)) --tally.failed;
+    for (const auto& u : job_plan_.units) {
+      if (u.action == ledger::UnitAction::kUpToDate) ++tally.up_to_date;
+      if (u.action == ledger::UnitAction::kSkipped && u.record &&
+          u.record->state == ledger::UnitState::kSkipped)
+        ++tally.skipped;
     }
-    if (checkpoint && checkpoint->resumed() && todo.size() < all_dates.size())
-      fmt::print(out_, "Resuming from checkpoint {} (last success: {})\n",
-                 checkpoint->path().string(),
-                 checkpoint->LastSuccessfulDate() ? FormatDate(*checkpoint->LastSuccessfulDate())
-                                                  : "none");
+    if (tally.up_to_date > 0)
+      fmt::print(out_, "Resuming: {} of {} dates are up to date in the warehouse's ledger\n",
+                 tally.up_to_date, all_dates.size());
     // Upstream rows of dates before the first pending one are not for us.
     if (o_.upstream_rows && !todo.empty())
-      o_.upstream_rows->Passed(info_.name, todo.front() - std::chrono::days{1});
+      o_.upstream_rows->Passed(info_.name, todo.front()->date - std::chrono::days{1});
     fmt::print(out_, "Processing {} days (of {} total)\n", todo.size(), all_dates.size());
     ProgressReporter progress(static_cast<int>(todo.size()), out_, o_.live_bar);
     Pipeline pipeline(*this, todo);
-    int n = 0;
+    size_t n = 0;
     std::string storage_error;  // the storage failure that stopped the run
     std::optional<Date> storage_date;
     while (auto prepared = pipeline.Next()) {
       if (StopRequested()) break;
       Date d = prepared->date;
-      ++n;
-      progress.Line(fmt::format("Processing day {}/{}: {}", n, todo.size(), FormatDate(d)));
+      progress.Line(fmt::format("Processing day {}/{}: {}", n + 1, todo.size(), FormatDate(d)));
       DateResult r = WriteDate(*prepared);
-      if (r.kind == DateResult::kFailed && r.storage) {
-        // Not the date's fault: it is not recorded (the same command
-        // resumes at it) and no later date is tried.
+      if (r.kind == Outcome::kFailed && r.storage) {
+        // Not the unit's fault: it is not recorded (the same command
+        // resumes at it) and no later unit is tried.
         storage_error = r.error;
         storage_date = d;
         if (o_.storage_failed) *o_.storage_failed = true;
-        --n;
         break;
       }
+      ++n;
       Status saved;
+      bool settled_ok = true;
       switch (r.kind) {
-        case DateResult::kSuccess:
-          ++tally.successful;
+        case Outcome::kSuccess:
+          ++tally.computed;
           tally.rows_written += r.rows;
           progress.Line(fmt::format("  ✓ Success: {} rows written", r.rows));
           if (checkpoint) saved = checkpoint->MarkSuccess(d);
           break;
-        case DateResult::kSkippedBootstrap:
+        case Outcome::kUpToDate:
+          ++tally.up_to_date;
+          progress.Line("  ✓ Up to date: inputs unchanged");
+          if (checkpoint) saved = checkpoint->MarkSuccess(d);
+          break;
+        case Outcome::kSkippedBootstrap:
           ++tally.skipped;
           progress.Line(fmt::format("  ⏭ Bootstrap period skipped: {}", FormatDate(d)));
           if (checkpoint) saved = checkpoint->MarkSkipped(d);
           break;
-        case DateResult::kFailed:
+        case Outcome::kFailed:
           ++tally.failed;
           tally.failures[d] = r.error;
+          settled_ok = false;
           progress.Line(fmt::format("  ✗ Failed: {}", r.error));
           if (checkpoint) saved = checkpoint->MarkFailed(d, r.error);
           break;
+        case Outcome::kBlocked:
+          ++tally.blocked;
+          tally.blocks[d] = r.error;
+          settled_ok = false;
+          progress.Line(fmt::format("  ⊘ Blocked: {}", r.error));
+          if (checkpoint) saved = checkpoint->MarkFailed(d, "blocked: " + r.error);
+          break;
       }
+      // Recorded in the ledger with its rows: downstream jobs may read it.
+      if (o_.board) o_.board->Settle(info_.name, d, !settled_ok);
       if (!saved.ok()) {
         progress.Finish();
         fmt::print(o_.err, "error: cannot save the checkpoint: {}\n", saved.message());
         return kExitStorage;
       }
-      progress.DateDone(tally.successful, tally.failed, tally.skipped);
+      progress.DateDone(tally.computed + tally.up_to_date, tally.failed + tally.blocked,
+                        tally.skipped);
     }
     progress.Finish();
-    // The checkpoint saves in the background: the summary is printed once
-    // the last one is durable.
     if (Status flushed = checkpoint ? checkpoint->Flush() : Status::OK(); !flushed.ok()) {
       fmt::print(o_.err, "error: cannot save the checkpoint: {}\n", flushed.message());
       return kExitStorage;
@@ -298,8 +430,18 @@ class BackfillRun {
       fmt::print(o_.err, "error: {}\n", pipeline.open_error());
       return kExitFatal;
     }
-    bool interrupted = n < static_cast<int>(todo.size());
-    PrintSummary(all_dates, tally, progress.rate_per_second());
+    const bool interrupted = n < todo.size();
+    // Units never reached (an interruption) count as they were planned.
+    for (size_t i = n; i < todo.size(); ++i) {
+      if (todo[i]->action == ledger::UnitAction::kFailed) {
+        ++tally.failed;
+        tally.failures[todo[i]->date] = todo[i]->reason;
+      } else if (todo[i]->action == ledger::UnitAction::kBlocked) {
+        ++tally.blocked;
+        tally.blocks[todo[i]->date] = todo[i]->reason;
+      }
+    }
+    PrintSummary(all_dates, tally, progress.rate_per_second(), interrupted || storage_date);
     if (storage_date) {
       // One message for the run; the summary (stdout) comes first in a
       // shared log.
@@ -311,20 +453,32 @@ class BackfillRun {
                  FormatDate(*storage_date), storage_error, FormatDate(*storage_date));
       return kExitStorage;
     }
-    if (interrupted && !pipeline.stopped_because().empty()) {
-      fmt::print(out_, "Stopped: {}; the dates before it are done.\n", pipeline.stopped_because());
-      return kExitFatal;
-    }
     if (interrupted) {
       fmt::print(
           out_,
           "Interrupted before all dates were processed; run the same command again to resume.\n");
-      return kExitFatal;
+      return kExitInterrupted;
     }
-    return tally.failed ? kExitDatesFailed : kExitOk;
+    return tally.failed || tally.blocked ? kExitDatesFailed : kExitOk;
   }
 
-  void PrintSummary(const std::vector<Date>& all_dates, const Tally& t, double rate) {
+  // The command that retries what is left: this one again.
+  std::string SameCommand() const {
+    std::string cmd = fmt::format("{} backfill {}", o_.command_prefix, info_.name);
+    if (!o_.dates.empty()) {
+      std::vector<std::string> list;
+      for (Date d : o_.dates) list.push_back(FormatDate(d));
+      cmd += fmt::format(" --dates {}", fmt::join(list, ","));
+    } else {
+      cmd += fmt::format(" --start-date {} --end-date {}", FormatDate(o_.start), FormatDate(o_.end));
+      if (o_.checkpoint_dir != kDefaultCheckpointDirectory)
+        cmd += " --checkpoint-dir " + ShellQuote(o_.checkpoint_dir);
+    }
+    return cmd + fmt::format(" --bootstrap-days {}", o_.bootstrap_days);
+  }
+
+  void PrintSummary(const std::vector<Date>& all_dates, const Tally& t, double rate,
+                    bool unfinished) {
     fmt::print(out_, "{}\n", kRule80);
     fmt::print(out_, "PHASE 4 BACKFILL SUMMARY - {}:\n", info_.name);
     if (o_.dates.empty())
@@ -332,56 +486,30 @@ class BackfillRun {
     else
       fmt::print(out_, "  Dates: {} given with --dates\n", o_.dates.size());
     fmt::print(out_, "  Total days: {}\n", all_dates.size());
-    fmt::print(out_, "  Successful: {}\n", t.successful);
+    fmt::print(out_, "  Successful: {} ({} computed in this run, {} already up to date)\n",
+               t.computed + t.up_to_date, t.computed, t.up_to_date);
     fmt::print(out_, "  Skipped (bootstrap): {}\n", t.skipped);
     fmt::print(out_, "  Failed: {}\n", t.failed);
-    int attempted = t.successful + t.failed;
-    if (attempted > 0)
-      fmt::print(out_, "  Success rate: {:.1f}%\n", 100.0 * t.successful / attempted);
+    fmt::print(out_, "  Blocked: {}\n", t.blocked);
+    // Of the dates that have work (not bootstrap), the share that is done.
+    const int with_work = t.computed + t.up_to_date + t.failed + t.blocked;
+    if (with_work > 0)
+      fmt::print(out_, "  Success rate: {:.1f}%\n", 100.0 * (t.computed + t.up_to_date) / with_work);
     fmt::print(out_, "  Rows written this run: {}\n", t.rows_written);
     fmt::print(out_, "  Rate: {:.1f} dates/s\n", rate);
     if (!t.failures.empty()) {
       fmt::print(out_, "  Failed dates:\n");
-      std::vector<std::string> list;
-      for (const auto& [d, err] : t.failures) {
-        fmt::print(out_, "    {}: {}\n", FormatDate(d), err);
-        list.push_back(FormatDate(d));
-      }
-      fmt::print(out_, "To retry failed days, use --dates parameter:\n");
-      // Every option that changes what a date does: --dates never reads a
-      // checkpoint, but the bootstrap period decides which dates are skipped.
-      fmt::print(out_, "  {} backfill {} --dates {} --bootstrap-days {}\n", o_.command_prefix,
-                 info_.name, fmt::join(list, ","), o_.bootstrap_days);
+      for (const auto& [d, err] : t.failures) fmt::print(out_, "    {}: {}\n", FormatDate(d), err);
+    }
+    if (!t.blocks.empty()) {
+      fmt::print(out_, "  Blocked dates:\n");
+      for (const auto& [d, err] : t.blocks) fmt::print(out_, "    {}: {}\n", FormatDate(d), err);
+    }
+    if (!t.failures.empty() || !t.blocks.empty() || unfinished) {
+      fmt::print(out_, "To retry what is left, run the same command again:\n");
+      fmt::print(out_, "  {}\n", SameCommand());
     }
     fmt::print(out_, "{}\n", kRule80);
-  }
-
-  int DryRun(const std::vector<Date>& dates) {
-    fmt::print(out_, "DRY RUN - checking the inputs of {} for {} dates (nothing is written)\n",
-               info_.name, dates.size());
-    int ready = 0, missing = 0, bootstrap = 0;
-    for (Date d : dates) {
-      if (calendar_.IsBootstrap(d)) {
-        ++bootstrap;
-        fmt::print(out_, "  {}: Bootstrap period skipped\n", FormatDate(d));
-        continue;
-      }
-      auto deps = CheckDependencies(wh_, calendar_, info_, d);
-      if (!deps.ok()) {
-        fmt::print(o_.err, "error: {}\n", deps.status().message());
-        return kExitFatal;
-      }
-      if (deps->ok()) {
-        ++ready;
-        fmt::print(out_, "  {}: ✓ inputs available\n", FormatDate(d));
-      } else {
-        ++missing;
-        fmt::print(out_, "  {}: ✗ {}\n", FormatDate(d), deps->error);
-      }
-    }
-    fmt::print(out_, "Dry run: {} dates ready, {} missing inputs, {} bootstrap\n", ready, missing,
-               bootstrap);
-    return kExitOk;
   }
 
  private:
@@ -389,9 +517,41 @@ class BackfillRun {
   const BackfillOptions& o_;
   const ProcessorInfo& info_;
   const SeasonCalendar& calendar_;
+  const ledger::Plan& plan_;
+  const ledger::JobPlan& job_plan_;
+  const bool recompute_;
   std::FILE* out_;
   live::RunHistory history_;
 };
+
+// The checkpoint file's view of the ledger over the range: succeeded units
+// are successful, skipped skipped, failed and blocked failed with their
+// error; the rest not recorded.
+CheckpointState LedgerView(const ProcessorInfo& info, Date start, Date end,
+                           const std::vector<Date>& dates, const ledger::UnitMap& units,
+                           const std::string& warehouse_id) {
+  CheckpointState s(info.name, start, end, static_cast<int>(dates.size()));
+  s.set_warehouse_id(warehouse_id);
+  for (Date d : dates) {
+    auto it = units.find(d);
+    if (it == units.end()) continue;
+    switch (it->second.state) {
+      case ledger::UnitState::kSucceeded:
+        (void)s.MarkSuccess(d);
+        break;
+      case ledger::UnitState::kSkipped:
+        (void)s.MarkSkipped(d);
+        break;
+      case ledger::UnitState::kFailed:
+        (void)s.MarkFailed(d, it->second.last_error);
+        break;
+      case ledger::UnitState::kBlocked:
+        (void)s.MarkFailed(d, "blocked: " + it->second.last_error);
+        break;
+    }
+  }
+  return s;
+}
 
 }  // namespace
 
@@ -405,66 +565,125 @@ std::string ShellQuote(const std::string& arg) {
   return out + "'";
 }
 
+std::filesystem::path JobLockPath(const Warehouse& wh, std::string_view job) {
+  return std::filesystem::path(wh.dir()) / "locks" / (std::string(job) + ".lock");
+}
+
 int RunBackfill(Warehouse& wh, const BackfillOptions& o, std::FILE* out) {
   const ProcessorInfo* info = processors::FindProcessor(o.job);
   if (!info) {
     fmt::print(o.err, "error: unknown job '{}' (jobs: {})\n", o.job, processors::ProcessorNames());
-    return kExitFatal;
+    return kExitUsage;
   }
   auto calendar = ReadCalendar(wh, o.bootstrap_days);
   if (!calendar.ok()) {
     fmt::print(o.err, "error: {}\n", calendar.status().message());
     return kExitFatal;
   }
-  BackfillRun run(wh, o, *info, *calendar, out);
-
+  auto fail = [&](const Status& s) {
+    fmt::print(o.err, "error: {}\n", s.message());
+    return s.code() == Status::Code::kStorage ? kExitStorage
+           : s.code() == Status::Code::kBusy  ? kExitLocked
+                                              : kExitFatal;
+  };
+  std::vector<Date> dates;
   if (!o.dates.empty()) {
-    // --dates: exactly these dates, in the order given; no checkpoint.
-    if (o.dry_run) return run.DryRun(o.dates);
-    return run.Run(o.dates, nullptr);
-  }
-  if (o.start > o.end) {
-    fmt::print(o.err, "error: Start date must be before end date\n");
-    return kExitFatal;
-  }
-  std::vector<Date> dates = calendar->GameDates(o.start, o.end);
-  if (o.status) {
-    std::vector<std::string> warnings;
-    auto state = Checkpoint::Inspect(o.checkpoint_dir, info->name, o.start, o.end, &warnings);
-    if (!state.ok()) {
-      fmt::print(o.err, "error: {}\n", state.status().message());
-      return kExitFatal;
+    // --dates: exactly these game dates, recomputed; a date without games
+    // is skipped with a message and writes nothing.
+    for (Date d : o.dates) {
+      if (calendar->IsGameDate(d))
+        dates.push_back(d);
+      else
+        fmt::print(out, "Skipping {}: no games scheduled that day; nothing to compute.\n",
+                   FormatDate(d));
     }
+    std::sort(dates.begin(), dates.end());
+    dates.erase(std::unique(dates.begin(), dates.end()), dates.end());
+    if (dates.empty()) {
+      fmt::print(out, "No game dates among the dates given; nothing to do.\n");
+      return kExitOk;
+    }
+  } else {
+    if (o.start > o.end) {
+      fmt::print(o.err, "error: Start date must be before end date\n");
+      return kExitUsage;
+    }
+    dates = calendar->GameDates(o.start, o.end);
+  }
+  auto warehouse_id = wh.Id();
+  if (!warehouse_id.ok()) return fail(warehouse_id.status());
+
+  if (o.status) {
+    // The operator document's block, from the ledger (the file is a view).
+    auto units = ledger::ReadUnits(wh, *info, o.start, o.end);
+    if (!units.ok()) return fail(units.status());
+    CheckpointState view = LedgerView(*info, o.start, o.end, dates, *units, *warehouse_id);
     fmt::print(
         out, "{}",
         FormatCheckpointStatus(Checkpoint::PathFor(o.checkpoint_dir, info->name, o.start, o.end),
-                               info->name, o.start, o.end, *state, dates));
-    return kExitOk;
+                               info->name, o.start, o.end, view, dates));
+    return view.IsComplete(dates) ? kExitOk : kExitDatesFailed;
   }
-  if (o.dry_run) return run.DryRun(dates);
+
+  // A job alone plans itself (run-all plans every job once).
+  std::optional<ledger::Plan> own_plan;
+  const bool recompute = o.no_resume || !o.dates.empty();
+  if (!o.plan) {
+    ledger::PlanRequest request{dates, {info->name}, recompute};
+    auto made = ledger::MakePlan(wh, *calendar, request);
+    if (!made.ok()) return fail(made.status());
+    own_plan = std::move(made).value();
+  }
+  const ledger::Plan& plan = o.plan ? *o.plan : *own_plan;
+  const ledger::JobPlan* job_plan = plan.Find(info->name);
+  if (!job_plan) return fail(Status::FailedPrecondition("the run's plan lacks job " + info->name));
+  if (o.dry_run) {
+    PrintPlan(plan, dates.empty() ? o.start : dates.front(), dates.empty() ? o.end : dates.back(),
+              out, /*max_listed=*/SIZE_MAX);
+    return PlanExitCode(plan);
+  }
+
+  // One run per job and warehouse at a time.
+  std::error_code ec;
+  std::filesystem::create_directories(JobLockPath(wh, info->name).parent_path(), ec);
+  auto lock = FileLock::Acquire(JobLockPath(wh, info->name),
+                                fmt::format("job {} of warehouse {}", info->name, wh.dir()));
+  if (!lock.ok()) return fail(lock.status());
+  BackfillRun run(wh, o, *info, *calendar, plan, *job_plan, recompute, out);
+  if (!o.dates.empty()) return run.Run(dates, nullptr);
 
   Checkpoint::Options copts;
   copts.resume = !o.no_resume;
   copts.background_saves = true;
-  if (o.board)
-    copts.on_saved = [board = o.board, job = info->name](Date d, bool failed) {
-      board->Settle(job, d, failed);
-    };
   auto checkpoint = Checkpoint::Open(o.checkpoint_dir, info->name, o.start, o.end,
                                      static_cast<int>(dates.size()), copts);
-  if (!checkpoint.ok()) {
-    fmt::print(o.err, "error: {}\n", checkpoint.status().message());
-    return kExitFatal;
-  }
+  if (!checkpoint.ok()) return fail(checkpoint.status());
   for (const auto& w : checkpoint->warnings()) fmt::print(o.err, "warning: {}\n", w);
+  if (checkpoint->resumed() && checkpoint->state().warehouse_id() != *warehouse_id)
+    fmt::print(o.err,
+               "warning: checkpoint {} belongs to {}; it is rewritten from this warehouse's "
+               "ledger\n",
+               checkpoint->path().string(),
+               checkpoint->state().warehouse_id().empty()
+                   ? std::string("no warehouse (written before the ledger)")
+                   : "another warehouse (" + checkpoint->state().warehouse_id() + ")");
+  // The file becomes the ledger's view before anything runs.
+  {
+    auto units = ledger::ReadUnits(wh, *info, o.start, o.end);
+    if (!units.ok()) return fail(units.status());
+    Status s = checkpoint->Replace(LedgerView(*info, o.start, o.end, dates, *units, *warehouse_id));
+    if (!s.ok()) return fail(s);
+  }
+  std::vector<Date> pending;
+  for (const auto* u : job_plan->Todo()) pending.push_back(u->date);
   // The dates this run will settle; the others are done (or none is, when
   // the job ends before this point: the board then refuses them all).
-  if (o.board) o.board->Plan(info->name, checkpoint->PendingDates(dates));
+  if (o.board) o.board->Plan(info->name, pending);
   fmt::print(out, "Phase 4 precompute backfill: {} ({}/{}), {} to {}, {} game dates\n", info->name,
              info->order, processors::AllProcessors().size(), FormatDate(o.start),
              FormatDate(o.end), dates.size());
   fmt::print(out, "Checkpoint: {}\n", checkpoint->path().string());
-  if (checkpoint->IsComplete(dates)) {
+  if (pending.empty()) {
     fmt::print(out, "COMPLETE: every game date of {} to {} is already processed; nothing to do.\n",
                FormatDate(o.start), FormatDate(o.end));
     fmt::print(out, "(Use --no-resume to process the range again.)\n");

@@ -11,16 +11,22 @@
 
 #include <atomic>
 #include <cstdio>
+#include <filesystem>
+#include <string_view>
 #include <string>
 #include <vector>
 
 #include "calendar/date.h"
 #include "calendar/season_calendar.h"
+#include "common/exit_codes.h"
 #include "warehouse/warehouse.h"
 
 namespace phase4 {
 
 class DateBoard;
+namespace ledger {
+struct Plan;
+}
 namespace processors {
 class SharedSeasonsUser;
 class UpstreamRows;
@@ -31,7 +37,7 @@ inline constexpr const char* kDefaultCheckpointDirectory = "/tmp/backfill_checkp
 struct BackfillOptions {
   std::string job;
   Date start{}, end{};
-  std::vector<Date> dates;  // --dates: exactly these, no checkpoint
+  std::vector<Date> dates;  // --dates: exactly these (recomputed), no checkpoint
   bool dry_run = false;
   bool status = false;
   bool no_resume = false;
@@ -57,22 +63,19 @@ struct BackfillOptions {
   // there for its downstream jobs, and takes its upstream rows from there
   // when held (the caller has the job leave after RunBackfill returns).
   processors::UpstreamRows* upstream_rows = nullptr;
+  // Also in an in-process run-all: the run's plan (every job's units), made
+  // once before the jobs start; a job alone plans itself.
+  const ledger::Plan* plan = nullptr;
   // Also in an in-process run-all: set by the job whose storage failed, so
   // that every job of the run stops after its current date.
   std::atomic<bool>* storage_failed = nullptr;
 };
 
-// Exit codes of decision 20.
-inline constexpr int kExitOk = 0;
-inline constexpr int kExitFatal = 1;
-inline constexpr int kExitDatesFailed = 2;
-// The warehouse's storage failed (disk full, I/O error, read-only or damaged
-// file): the run stopped after the date in flight, which is not recorded, so
-// the same command resumes at it once the cause is fixed. EX_IOERR of
-// sysexits.h.
-inline constexpr int kExitStorage = 74;
-
 int RunBackfill(Warehouse& wh, const BackfillOptions& options, std::FILE* out);
+
+// The lock a job takes on a warehouse while it runs (`<warehouse>/locks/
+// <job>.lock`): two runs never write the same job's units at once.
+std::filesystem::path JobLockPath(const Warehouse& wh, std::string_view job);
 
 // `arg` as one word of a POSIX shell command: unchanged when it holds only
 // safe characters, else in single quotes. The commands phase4 prints for

@@ -411,6 +411,7 @@ std::string CheckpointState::ToJson(std::string_view updated_at) const {
     }
     out += "\n  },\n";
   }
+  if (!warehouse_id_.empty()) field("warehouse_id", JsonString(warehouse_id_));
   field("updated_at", JsonString(updated_at), /*last=*/true);
   out += "}\n";
   return out;
@@ -507,6 +508,10 @@ Result<CheckpointState> CheckpointState::FromJson(std::string_view text, std::st
   if (stats_it->contains("total_days")) {
     PHASE4_ASSIGN_OR_RETURN(int64_t total, RequireCount(*stats_it, "total_days", "stats."));
     s.total_days_ = static_cast<int>(std::min<int64_t>(total, 1 << 30));
+  }
+  if (auto it = j.find("warehouse_id"); it != j.end()) {
+    if (!it->is_string()) return Corrupt("field \"warehouse_id\" is not a string");
+    s.warehouse_id_ = it->get<std::string>();
   }
   if (auto it = j.find("updated_at"); it != j.end() && !it->is_string()) {
     return Corrupt("field \"updated_at\" is not a string");
@@ -626,6 +631,21 @@ Result<std::optional<CheckpointState>> Checkpoint::Inspect(const fs::path& dir,
     for (const auto& n : notes) warnings->push_back("checkpoint " + path.string() + ": " + n);
   }
   return std::optional<CheckpointState>(std::move(loaded).value());
+}
+
+Status Checkpoint::Replace(CheckpointState state) {
+  CheckpointState replaced(state_.job_name(), state_.start_date(), state_.end_date(),
+                           state_.total_days());
+  replaced.set_warehouse_id(state.warehouse_id());
+  for (Date d : state.successful_dates()) PHASE4_RETURN_IF_ERROR(replaced.MarkSuccess(d));
+  for (Date d : state.skipped_dates()) PHASE4_RETURN_IF_ERROR(replaced.MarkSkipped(d));
+  for (Date d : state.failed_dates()) {
+    auto it = state.failed_errors().find(d);
+    PHASE4_RETURN_IF_ERROR(
+        replaced.MarkFailed(d, it == state.failed_errors().end() ? "" : it->second));
+  }
+  state_ = std::move(replaced);
+  return Commit();
 }
 
 Status Checkpoint::Commit(std::optional<Date> d, bool failed) {

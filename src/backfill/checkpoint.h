@@ -70,6 +70,11 @@ class CheckpointState {
   CheckpointState(std::string job_name, Date start, Date end, int total_days);
 
   const std::string& job_name() const { return job_name_; }
+  // The warehouse whose ledger this file mirrors (Warehouse::Id); empty in
+  // files written before the ledger. A file naming another warehouse is
+  // never trusted.
+  const std::string& warehouse_id() const { return warehouse_id_; }
+  void set_warehouse_id(std::string id) { warehouse_id_ = std::move(id); }
   Date start_date() const { return start_; }
   Date end_date() const { return end_; }
   // Game dates in the range (decision 4), as given by the caller.
@@ -132,6 +137,7 @@ class CheckpointState {
   Status CheckInRange(Date d) const;
 
   std::string job_name_;
+  std::string warehouse_id_;
   Date start_{};
   Date end_{};
   int total_days_ = 0;
@@ -198,6 +204,9 @@ class Checkpoint {
   Status MarkSuccess(Date d);
   Status MarkFailed(Date d, std::string_view error);
   Status MarkSkipped(Date d);
+  // Replaces the whole state (the job and range stay) and saves: the file
+  // becomes a view of the ledger (backfill_job.cc).
+  Status Replace(CheckpointState state);
   // Waits until every queued background save is durable; the first save
   // error, if any. Immediate without background saves. The destructor also
   // waits (the lock is released after the last save).

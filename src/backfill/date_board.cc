@@ -24,7 +24,7 @@ void DateBoard::Settle(const std::string& job, Date d, bool failed) {
   std::lock_guard<std::mutex> lock(mu_);
   Job& j = jobs_.at(job);
   j.settled.insert(d);
-  if (failed && (!j.first_failure || d < *j.first_failure)) j.first_failure = d;
+  if (failed) j.failed.insert(d);
   changed_.notify_all();
 }
 
@@ -35,8 +35,8 @@ void DateBoard::End(const std::string& job) {
 }
 
 std::optional<std::string> DateBoard::StateLocked(const std::string& name, const Job& j, Date d) {
-  if (j.first_failure && *j.first_failure <= d)
-    return fmt::format("upstream {} failed {}", name, FormatDate(*j.first_failure));
+  if (j.failed.count(d))
+    return fmt::format("upstream {} did not succeed on {}", name, FormatDate(d));
   if (j.planned && !std::binary_search(j.todo.begin(), j.todo.end(), d)) return std::nullopt;
   if (j.settled.count(d)) return std::nullopt;
   if (j.ended) return fmt::format("upstream {} stopped before {}", name, FormatDate(d));

@@ -7,8 +7,9 @@
 //
 // A job that is not part of the run never holds anyone up (its rows are
 // whatever earlier runs wrote, as with `--start-from`). A date an upstream
-// failed, and every later one, is refused to its downstream jobs, as the
-// one-after-another order refuses to start a job after a failed one.
+// failed (or found blocked) is refused to its downstream jobs, which record
+// it blocked; every other date proceeds (the pipeline never stops at a
+// failure).
 #pragma once
 
 #include <condition_variable>
@@ -33,7 +34,8 @@ class DateBoard {
   // The dates `job` will process in this run, ascending (the dates its
   // checkpoint has not settled). Until then its downstream jobs wait.
   void Plan(const std::string& job, std::vector<Date> todo);
-  // `job` wrote date d (or skipped it), or failed it.
+  // `job` settled date d: recorded it in the ledger as succeeded, up to
+  // date or skipped, or (`failed`) as failed or blocked.
   void Settle(const std::string& job, Date d, bool failed);
   // `job` settles no more dates: it finished, stopped, or could not start.
   // Its unsettled dates are refused to its downstream jobs from now on.
@@ -41,8 +43,8 @@ class DateBoard {
 
   // Waits until every upstream of `job` in the run has settled d (or has
   // nothing to do for d). Returns nullopt to go ahead, or why d cannot be
-  // computed: an upstream failed d or an earlier date, or ended without
-  // settling d. Returns early with a reason once `stopped()` is true.
+  // computed: an upstream failed d, or ended without settling d. Returns
+  // early with a reason once `stopped()` is true.
   std::optional<std::string> WaitForUpstreams(const processors::ProcessorInfo& job, Date d,
                                               const std::function<bool()>& stopped);
 
@@ -51,7 +53,7 @@ class DateBoard {
     bool planned = false, ended = false;
     std::vector<Date> todo;  // ascending
     std::set<Date> settled;  // dates of todo settled in this run
-    std::optional<Date> first_failure;
+    std::set<Date> failed;   // settled dates it failed or found blocked
   };
   // nullopt when d is settled for downstream jobs of `j`, "" while it may
   // still be, otherwise the reason it never will.

@@ -14,6 +14,8 @@
 
 #include "backfill/backfill_job.h"
 #include "backfill/date_board.h"
+#include "backfill/plan_report.h"
+#include "ledger/plan.h"
 #include "calendar/season_calendar.h"
 #include "phase3/schedule_store.h"
 #include "processors/common/shared_seasons.h"
@@ -158,48 +160,47 @@ int PumpChildren(std::vector<Child>& children, const RunAllOptions& o, std::FILE
   return signal_seen;
 }
 
-// The command that continues this run from job `from`: every option of the
-// run that decides what it does or where its checkpoints are, so that it
-// resumes instead of starting over. Never --no-resume: that starts over.
-std::string ResumeCommand(const RunAllOptions& o, int from) {
+// The command that continues this run: the same command. The ledger knows
+// what is done, so running it again computes exactly what is left (and
+// never --no-resume: that starts over).
+std::string ResumeCommand(const RunAllOptions& o) {
   std::string cmd = "phase4";
   if (!o.warehouse.empty()) cmd += " --warehouse " + ShellQuote(o.warehouse);
-  cmd += fmt::format(" run-all --start-date {} --end-date {} --start-from {} --bootstrap-days {}",
-                     FormatDate(o.start), FormatDate(o.end), from, o.bootstrap_days);
-  cmd += " --checkpoint-dir " +
-         ShellQuote(o.checkpoint_dir.empty() ? kDefaultCheckpointDirectory : o.checkpoint_dir);
+  cmd += fmt::format(" run-all --start-date {} --end-date {}", FormatDate(o.start),
+                     FormatDate(o.end));
+  if (o.start_from != 1) cmd += fmt::format(" --start-from {}", o.start_from);
+  cmd += fmt::format(" --bootstrap-days {}", o.bootstrap_days);
+  if (!o.checkpoint_dir.empty() && o.checkpoint_dir != kDefaultCheckpointDirectory)
+    cmd += " --checkpoint-dir " + ShellQuote(o.checkpoint_dir);
   if (o.separate_processes) cmd += " --separate-processes";
-  if (o.dry_run) cmd += " --dry-run";
   return cmd;
 }
 
 // Prints how each job ended. Returns the run's exit code when it must stop
-// here (a job failed or a signal came), -1 to go on.
+// here (a job could not run, its storage failed, or a signal came), -1 to
+// go on: jobs whose units failed or are blocked do not stop the others.
 int ReportJobs(std::vector<Child>& children, int sig, const RunAllOptions& o, std::FILE* out,
-               const char* failed_note) {
-  int cause_exit = 0;  // the exit status of the first job that did not finish
-  int first_unfinished = 0;
+               int* worst) {
+  int fatal = 0;
   bool storage = false;
   for (auto& c : children) {
-    if (c.exit_code == 0) {
+    if (c.exit_code == kExitOk) {
       fmt::print(out, "✓ #{} {} completed\n", c.info->order, c.info->name);
+    } else if (c.exit_code == kExitDatesFailed && !sig) {
+      fmt::print(out, "✗ #{} {} finished with failed or blocked dates (exit {})\n", c.info->order,
+                 c.info->name, c.exit_code);
+      *worst = std::max(*worst, kExitDatesFailed);
     } else {
       fmt::print(out, "✗ #{} {} {} (exit {})\n", c.info->order, c.info->name,
                  sig ? "stopped" : "failed", c.exit_code);
       storage = storage || c.exit_code == kExitStorage;
-      if (!first_unfinished) {
-        // The first job that failed is the cause; the jobs after it in a
-        // pipelined run stopped because of it.
-        first_unfinished = c.info->order;
-        cause_exit = c.exit_code;
-      }
+      if (!fatal && c.exit_code != kExitDatesFailed) fatal = c.exit_code;
     }
   }
   if (sig) {
-    int from = first_unfinished ? first_unfinished : children.front().info->order;
     fmt::print(out, "Interrupted by signal {}; the jobs stopped after their current date.\n", sig);
-    fmt::print(out, "Resume with: {}\n", ResumeCommand(o, from));
-    return kExitFatal;
+    fmt::print(out, "Resume with: {}\n", ResumeCommand(o));
+    return kExitInterrupted;
   }
   if (storage) {
     // Environmental: every job stopped after its date in flight, none of
@@ -207,28 +208,36 @@ int ReportJobs(std::vector<Child>& children, int sig, const RunAllOptions& o, st
     fmt::print(out,
                "Stopping: the warehouse's storage failed (the job's error above names the file); "
                "every job stopped after its current date.\n");
-    fmt::print(out, "Once the cause is fixed, resume with: {}\n",
-               ResumeCommand(o, first_unfinished));
+    fmt::print(out, "Once the cause is fixed, resume with: {}\n", ResumeCommand(o));
     return kExitStorage;
   }
-  if (cause_exit != 0) {
-    fmt::print(out, "{}\n", failed_note);
-    // Only failed dates have failures to fix; a job that could not run (a
-    // lock held, an unreadable checkpoint) has its error above.
-    if (cause_exit == kExitDatesFailed)
-      fmt::print(out, "After fixing the failures, resume with: {}\n",
-                 ResumeCommand(o, first_unfinished));
-    else
-      fmt::print(out, "Once the error above is resolved, resume with: {}\n",
-                 ResumeCommand(o, first_unfinished));
-    return cause_exit == kExitDatesFailed ? kExitDatesFailed : kExitFatal;
+  if (fatal) {
+    fmt::print(out, "Stopping: a job could not run (its error is above).\n");
+    fmt::print(out, "Once the error above is resolved, resume with: {}\n", ResumeCommand(o));
+    return fatal == kExitLocked ? kExitLocked : kExitFatal;
   }
   return -1;
+}
+
+// The end of a run whose jobs all ran: complete, or the one command that
+// retries what is left.
+int FinishRun(const RunAllOptions& o, int worst, std::FILE* out) {
+  if (worst == kExitOk) {
+    fmt::print(out, "Phase 4 Backfill Complete!\n");
+    return kExitOk;
+  }
+  fmt::print(out,
+             "Some dates failed or are blocked (listed in the jobs' summaries above); the others "
+             "are done.\n");
+  fmt::print(out, "To retry exactly what is left, run the same command again:\n  {}\n",
+             ResumeCommand(o));
+  return kExitDatesFailed;
 }
 
 // The operator document's order: one child process per job, stage after
 // stage, the jobs of a stage together.
 int RunByStage(const RunAllOptions& o, std::FILE* out) {
+  int worst = kExitOk;
   for (const auto& stage : ExecutionStages()) {
     std::vector<Child> children;
     for (const ProcessorInfo* p : stage)
@@ -256,19 +265,18 @@ int RunByStage(const RunAllOptions& o, std::FILE* out) {
       }
     }
     int sig = PumpChildren(children, o, out);
-    int code = ReportJobs(children, sig, o, out,
-                          "Stopping: a job failed, so the jobs that depend on it were not run.");
+    int code = ReportJobs(children, sig, o, out, &worst);
     if (code >= 0) return code;
   }
-  fmt::print(out, "Phase 4 Backfill Complete!\n");
-  return kExitOk;
+  return FinishRun(o, worst, out);
 }
 
 // One job of a pipelined run, on its own connection, writing its output
 // into `f`.
-int RunPipelinedJob(const RunAllOptions& o, const ProcessorInfo& p, DateBoard& board,
-                    processors::SharedSeasonsUser& seasons, processors::UpstreamRows& upstream,
-                    std::atomic<bool>& storage_failed, std::FILE* f) {
+int RunPipelinedJob(const RunAllOptions& o, const ProcessorInfo& p, const ledger::Plan& plan,
+                    DateBoard& board, processors::SharedSeasonsUser& seasons,
+                    processors::UpstreamRows& upstream, std::atomic<bool>& storage_failed,
+                    std::FILE* f) {
   auto wh = Warehouse::Open(o.warehouse, /*create=*/false);
   if (!wh.ok()) {
     fmt::print(f, "error: {}\n", wh.status().message());
@@ -292,6 +300,7 @@ int RunPipelinedJob(const RunAllOptions& o, const ProcessorInfo& p, DateBoard& b
   b.seasons = &seasons;
   b.upstream_rows = &upstream;
   b.storage_failed = &storage_failed;
+  b.plan = &plan;
   return RunBackfill(**wh, b, f);
 }
 
@@ -299,7 +308,8 @@ int RunPipelinedJob(const RunAllOptions& o, const ProcessorInfo& p, DateBoard& b
 // upstream jobs have written that date (DateBoard), all reading one copy of
 // each season (SharedSeasons). Same rows as RunByStage, without reading
 // each season once per job.
-int RunPipelined(const RunAllOptions& o, std::FILE* out) {
+int RunPipelined(const RunAllOptions& o, Warehouse& main_wh, const SeasonCalendar& calendar,
+                 const ledger::Plan& plan, std::FILE* out) {
   std::vector<const ProcessorInfo*> jobs;
   for (const ProcessorInfo* p : processors::AllProcessors())
     if (p->order >= o.start_from) jobs.push_back(p);
@@ -307,10 +317,7 @@ int RunPipelined(const RunAllOptions& o, std::FILE* out) {
     fmt::print(stderr, "error: {}\n", s.message());
     return s.code() == Status::Code::kStorage ? kExitStorage : kExitFatal;
   };
-  auto wh = Warehouse::Open(o.warehouse, /*create=*/false);
-  if (!wh.ok()) return fail(wh.status());
-  auto calendar = ReadCalendar(**wh, o.bootstrap_days);
-  if (!calendar.ok()) return fail(calendar.status());
+  Warehouse* wh = &main_wh;
   auto reads = processors::Phase3Reads(jobs);
   if (!reads.ok()) return fail(reads.status());
   auto upstream = processors::UpstreamRows::Create(jobs);
@@ -328,7 +335,7 @@ int RunPipelined(const RunAllOptions& o, std::FILE* out) {
 
   DateBoard board(names);
   std::atomic<bool> storage_failed{false};
-  processors::SharedSeasons seasons(**wh, *calendar, std::move(reads).value(),
+  processors::SharedSeasons seasons(*wh, calendar, std::move(reads).value(),
                                     SeasonYearOf(o.start), SeasonYearOf(o.end));
   // Every pipe first, so that a failure leaves no job started.
   std::vector<Child> children(jobs.size());
@@ -354,9 +361,10 @@ int RunPipelined(const RunAllOptions& o, std::FILE* out) {
   for (size_t i = 0; i < jobs.size(); ++i) users.push_back(seasons.Join());
   for (size_t i = 0; i < jobs.size(); ++i) {
     Child& c = children[i];
-    c.thread = std::thread([&o, &board, &c, &upstream, &storage_failed, f = outputs[i],
+    c.thread = std::thread([&o, &plan, &board, &c, &upstream, &storage_failed, f = outputs[i],
                             user = std::move(users[i])]() mutable {
-      c.exit_code = RunPipelinedJob(o, *c.info, board, *user, **upstream, storage_failed, f);
+      c.exit_code =
+          RunPipelinedJob(o, *c.info, plan, board, *user, **upstream, storage_failed, f);
       // However the job ended (its checkpoint's last save is done), the
       // other jobs no longer wait for its dates or its seasons, and its
       // upstream jobs no longer hold rows for it.
@@ -367,12 +375,10 @@ int RunPipelined(const RunAllOptions& o, std::FILE* out) {
     });
   }
   int sig = PumpChildren(children, o, out);
-  int code = ReportJobs(
-      children, sig, o, out,
-      "Stopping: a job failed, so the jobs that depend on it stopped before its failed dates.");
+  int worst = kExitOk;
+  int code = ReportJobs(children, sig, o, out, &worst);
   if (code >= 0) return code;
-  fmt::print(out, "Phase 4 Backfill Complete!\n");
-  return kExitOk;
+  return FinishRun(o, worst, out);
 }
 
 }  // namespace
@@ -382,11 +388,11 @@ int RunAll(const RunAllOptions& o, std::FILE* out) {
   if (o.start_from < 1 || o.start_from > count) {
     fmt::print(stderr, "error: --start-from must be between 1 and {} (the processor numbers)\n",
                count);
-    return kExitFatal;
+    return kExitUsage;
   }
   if (o.start > o.end) {
     fmt::print(stderr, "error: Start date must be before end date\n");
-    return kExitFatal;
+    return kExitUsage;
   }
   // A damaged file would be trusted (a resume would say COMPLETE over it) or
   // fail every date with a misleading error: refused before any job starts.
@@ -394,18 +400,61 @@ int RunAll(const RunAllOptions& o, std::FILE* out) {
     fmt::print(stderr, "error: {}\n", sound.message());
     return kExitStorage;
   }
-  // A dry run writes nothing, so a downstream job has no upstream dates to
-  // wait for: it runs stage by stage, as the operator document shows.
-  const bool pipelined = !o.separate_processes && !o.dry_run;
+  auto fail = [](const Status& s) {
+    fmt::print(stderr, "error: {}\n", s.message());
+    return s.code() == Status::Code::kStorage ? kExitStorage : kExitFatal;
+  };
+  auto wh = Warehouse::Open(o.warehouse, /*create=*/false);
+  if (!wh.ok()) return fail(wh.status());
+  auto calendar = ReadCalendar(**wh, o.bootstrap_days);
+  if (!calendar.ok()) return fail(calendar.status());
+  // One plan for every job of the run, from the ledger: what each job will
+  // compute, and what its upstream jobs will have produced by then.
+  ledger::PlanRequest request;
+  request.dates = calendar->GameDates(o.start, o.end);
+  request.recompute_all = o.no_resume;
+  for (const ProcessorInfo* p : processors::AllProcessors())
+    if (p->order >= o.start_from) request.run_jobs.insert(p->name);
+  auto plan = ledger::MakePlan(**wh, *calendar, request);
+  if (!plan.ok()) return fail(plan.status());
+  if (o.start_from > 1) {
+    // The jobs before N are not run, so theirs must be done already.
+    ledger::PlanRequest before{request.dates, {}, false};
+    for (const ProcessorInfo* p : processors::AllProcessors())
+      if (p->order < o.start_from) before.run_jobs.insert(p->name);
+    auto earlier = ledger::MakePlan(**wh, *calendar, before);
+    if (!earlier.ok()) return fail(earlier.status());
+    std::vector<std::string> not_done;
+    for (const auto& jp : earlier->jobs) {
+      const int left = jp.missing + jp.failed + jp.stale + jp.blocked;
+      if (left)
+        not_done.push_back(fmt::format("#{} {} ({} missing, {} failed, {} stale, {} blocked)",
+                                       jp.job->order, jp.job->name, jp.missing, jp.failed,
+                                       jp.stale, jp.blocked));
+    }
+    if (!not_done.empty()) {
+      fmt::print(stderr,
+                 "error: --start-from {} skips jobs whose units in this range are not up to date: "
+                 "{}\n  Run without --start-from (it computes exactly what is left), or see "
+                 "`phase4 plan --start-date {} --end-date {}`.\n",
+                 o.start_from, fmt::join(not_done, "; "), FormatDate(o.start), FormatDate(o.end));
+      return kExitFatal;
+    }
+  }
   fmt::print(out, "Phase 4 backfill: {} to {}\n", FormatDate(o.start), FormatDate(o.end));
   fmt::print(out, "  Dry run: {}\n", o.dry_run ? "--dry-run" : "No");
   fmt::print(out, "  Start from: Processor #{}\n", o.start_from);
-  fmt::print(out, "  No resume: {}\n", o.no_resume ? "--no-resume" : "No (will use checkpoints)");
+  fmt::print(out, "  No resume: {}\n", o.no_resume ? "--no-resume" : "No (will use the ledger)");
+  if (o.dry_run) {
+    PrintPlan(*plan, o.start, o.end, out);
+    return PlanExitCode(*plan);
+  }
   fmt::print(out, "  Jobs: {}\n",
-             pipelined ? "pipelined in this process (--separate-processes: one process per job)"
-                       : "one process per job, stage by stage");
+             o.separate_processes
+                 ? "one process per job, stage by stage"
+                 : "pipelined in this process (--separate-processes: one process per job)");
   std::fflush(out);
-  return pipelined ? RunPipelined(o, out) : RunByStage(o, out);
+  return o.separate_processes ? RunByStage(o, out) : RunPipelined(o, **wh, *calendar, *plan, out);
 }
 
 }  // namespace phase4

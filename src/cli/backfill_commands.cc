@@ -87,10 +87,10 @@ void AddBackfillCommand(CLI::App& app, GlobalOptions& g, Action* action) {
       BackfillOptions b = o->b;
       b.job = o->job;
       if (!o->dates.empty()) {
-        if (!ParseDateList(o->dates, &b.dates)) return kExitFatal;
+        if (!ParseDateList(o->dates, &b.dates)) return kExitUsage;
       } else if (o->start.empty() || o->end.empty()) {
         ReportError("--start-date and --end-date are required (or --dates)");
-        return kExitFatal;
+        return kExitUsage;
       } else {
         b.start = *ParseDate(o->start);
         b.end = *ParseDate(o->end);
@@ -98,7 +98,7 @@ void AddBackfillCommand(CLI::App& app, GlobalOptions& g, Action* action) {
       if (!processors::FindProcessor(b.job)) {
         ReportError(
             fmt::format("unknown job '{}' (jobs: {})", b.job, processors::ProcessorNames()));
-        return kExitFatal;
+        return kExitUsage;
       }
       auto wh = OpenWarehouseOrReport(g, /*create=*/false);
       if (!wh) return kExitFatal;

@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/commands.h"
+#include "common/exit_codes.h"
 
 // jemalloc's built-in options (read at startup; $MALLOC_CONF still adds to
 // them; unused by the sanitizer builds, which keep their own allocator). One
@@ -37,15 +38,17 @@ int main(int argc, char** argv) {
   AddProcessCommand(app, g, &action);
   AddBackfillCommand(app, g, &action);
   AddRunAllCommand(app, g, &action);
+  AddPlanCommand(app, g, &action);
+  AddStatusCommand(app, g, &action);
   AddOutboxCommand(app, g, &action);
   AddReportCommand(app, g, &action);
 
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    // Usage errors exit 1 (decision 20); --help exits 0.
+    // Usage errors exit 64 (common/exit_codes.h); --help exits 0.
     int rc = app.exit(e);
-    return rc == 0 ? 0 : 1;
+    return rc == 0 ? 0 : phase4::kExitUsage;
   }
   auto logger = spdlog::stderr_color_mt("phase4");
   logger->set_pattern("%Y-%m-%d %H:%M:%S %^%l%$ %v");

@@ -34,6 +34,13 @@ const std::vector<const TableSchema*>& AllTables() {
     t.push_back(&ProcessorRunHistorySchema());
     t.push_back(&PrecomputeOutboxSchema());
     t.push_back(&PredictionsOutboxSchema());
+    t.push_back(&PrecomputeUnitsSchema());
+    t.push_back(&PredictionsUnitsSchema());
+    t.push_back(&RawDigestsSchema());
+    t.push_back(&AnalyticsDigestsSchema());
+    t.push_back(&RawChangesSchema());
+    t.push_back(&AnalyticsChangesSchema());
+    t.push_back(&WarehouseInfoSchema());
     return t;
   }();
   return all;

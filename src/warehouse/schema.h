@@ -67,6 +67,19 @@ const TableSchema& ProcessorRunHistorySchema();  // nba_reference.processor_run_
 // Completion-message outboxes, one beside each output dataset's tables.
 const TableSchema& PrecomputeOutboxSchema();   // nba_precompute.outbox
 const TableSchema& PredictionsOutboxSchema();  // nba_predictions.outbox
+// The unit ledger, one beside each output dataset's tables (doc/ledger.md).
+const TableSchema& PrecomputeUnitsSchema();   // nba_precompute.phase4_units
+const TableSchema& PredictionsUnitsSchema();  // nba_predictions.phase4_units
+// The ledger in the dataset of `output` (nullptr for a dataset without one).
+const TableSchema* UnitsSchemaFor(const TableSchema& output);
+// Phase 3 change tracking: digests per (table, game date) and the dates
+// changed since, beside the tables they describe.
+const TableSchema& RawDigestsSchema();        // nba_raw.phase3_digests
+const TableSchema& AnalyticsDigestsSchema();  // nba_analytics.phase3_digests
+const TableSchema& RawChangesSchema();        // nba_raw.phase3_changes
+const TableSchema& AnalyticsChangesSchema();  // nba_analytics.phase3_changes
+// nba_reference.warehouse_info: key/value facts, e.g. the warehouse id.
+const TableSchema& WarehouseInfoSchema();
 
 // Phase 4 outputs (schema_phase4.cc).
 const TableSchema& TeamDefenseZoneAnalysisSchema();  // nba_precompute.team_defense_zone_analysis

@@ -1,5 +1,6 @@
-// Operational tables: run history (decision 24) and the completion-message
-// outboxes (decision 23).
+// Operational tables: run history (decision 24), the completion-message
+// outboxes (decision 23), the unit ledger, the Phase 3 change tracking the
+// ledger's input fingerprints read, and the warehouse's identity.
 #include "warehouse/schema_columns.h"
 
 namespace phase4 {
@@ -44,6 +45,88 @@ const TableSchema& PrecomputeOutboxSchema() {
 }
 const TableSchema& PredictionsOutboxSchema() {
   static const TableSchema s = MakeOutbox("nba_predictions");
+  return s;
+}
+
+namespace {
+// The ledger lives in the same database file as the output tables whose
+// units it records, for the same reason as the outbox: a unit's state
+// commits with its rows.
+TableSchema MakeUnits(const char* dataset) {
+  return TableSchema{dataset,
+                     "phase4_units",
+                     {TextNN("job"), DateNN("game_date"), TextNN("state"), IntNN("attempts"),
+                      Text("last_error"), Text("run_id"), IntNN("rows_written"),
+                      Text("input_fingerprint"), Text("input_parts"), Text("output_fingerprint"),
+                      Text("code_version"),
+                      Float("duration_seconds"), TimestampNN("first_attempt_at"),
+                      TimestampNN("updated_at")},
+                     {"job", "game_date"},
+                     "game_date",
+                     "The unit ledger: one row per (Phase 4 job, game date), doc/ledger.md"};
+}
+
+// Per Phase 3 table and game date, a digest of the date's rows; and the
+// dates changed since their digest was taken, marked by triggers on the
+// Phase 3 tables (whoever writes them). Both live beside the tables they
+// describe, so a trigger writes within its own file.
+TableSchema MakeDigests(const char* dataset) {
+  return TableSchema{dataset,
+                     "phase3_digests",
+                     {TextNN("table_name"), DateNN("game_date"), IntNN("row_count"),
+                      TextNN("digest"), TimestampNN("changed_at")},
+                     {"table_name", "game_date"},
+                     "game_date",
+                     "Digest of each Phase 3 table's rows per game date (doc/ledger.md)"};
+}
+TableSchema MakeChanges(const char* dataset) {
+  return TableSchema{dataset,
+                     "phase3_changes",
+                     {TextNN("table_name"), DateNN("game_date")},
+                     {"table_name", "game_date"},
+                     "game_date",
+                     "Phase 3 dates changed since their digest was taken (filled by triggers)"};
+}
+}  // namespace
+
+const TableSchema& PrecomputeUnitsSchema() {
+  static const TableSchema s = MakeUnits("nba_precompute");
+  return s;
+}
+const TableSchema& PredictionsUnitsSchema() {
+  static const TableSchema s = MakeUnits("nba_predictions");
+  return s;
+}
+const TableSchema* UnitsSchemaFor(const TableSchema& output) {
+  if (output.dataset == PrecomputeUnitsSchema().dataset) return &PrecomputeUnitsSchema();
+  if (output.dataset == PredictionsUnitsSchema().dataset) return &PredictionsUnitsSchema();
+  return nullptr;
+}
+
+const TableSchema& RawDigestsSchema() {
+  static const TableSchema s = MakeDigests("nba_raw");
+  return s;
+}
+const TableSchema& AnalyticsDigestsSchema() {
+  static const TableSchema s = MakeDigests("nba_analytics");
+  return s;
+}
+const TableSchema& RawChangesSchema() {
+  static const TableSchema s = MakeChanges("nba_raw");
+  return s;
+}
+const TableSchema& AnalyticsChangesSchema() {
+  static const TableSchema s = MakeChanges("nba_analytics");
+  return s;
+}
+
+const TableSchema& WarehouseInfoSchema() {
+  static const TableSchema s{"nba_reference",
+                             "warehouse_info",
+                             {TextNN("key"), TextNN("value")},
+                             {"key"},
+                             "",
+                             "Facts about this warehouse (its id, created by init)"};
   return s;
 }
 

@@ -265,9 +265,31 @@ std::string ResolveWarehouseDir(const std::string& flag) {
   return "./warehouse";
 }
 
+const std::vector<const TableSchema*>& Phase3ChangeTrackedTables() {
+  static const std::vector<const TableSchema*> t = [] {
+    std::vector<const TableSchema*> v{&ScheduleSchema()};
+    for (const TableSchema* p : Phase3Tables()) v.push_back(p);
+    return v;
+  }();
+  return t;
+}
+
 // ---------------------------------------------------------------- Warehouse
 
 namespace {
+
+// 128 random bits as 32 hex digits, from the kernel's generator.
+std::string NewWarehouseId() {
+  uint8_t bytes[16] = {};
+  if (std::FILE* f = std::fopen("/dev/urandom", "rb")) {
+    size_t got = std::fread(bytes, 1, sizeof bytes, f);
+    std::fclose(f);
+    (void)got;
+  }
+  std::string hex;
+  for (uint8_t b : bytes) hex += fmt::format("{:02x}", b);
+  return hex;
+}
 
 constexpr int kBusyTimeoutMs = 60'000;
 constexpr int kPageSize = 16384;
@@ -452,11 +474,51 @@ Status Warehouse::Init() {
       if (!s.ok()) return fail(s);
     }
   }
+  // Version 2: Phase 3 change tracking. Each Phase 3 table marks every
+  // date a write touches in its file's phase3_changes (whoever the writer
+  // is: phase4 import, or another tool's UPDATE), and the dates already
+  // there are marked once, so their first digests get taken.
+  for (const TableSchema* t : Phase3ChangeTrackedTables()) {
+    const std::string changes = t->dataset + ".phase3_changes";
+    for (const auto& [event, refs] : std::vector<std::pair<const char*, std::vector<const char*>>>{
+             {"INSERT", {"NEW"}}, {"UPDATE", {"OLD", "NEW"}}, {"DELETE", {"OLD"}}}) {
+      std::string body;
+      for (const char* ref : refs)
+        body += fmt::format("INSERT OR IGNORE INTO phase3_changes VALUES ('{}', {}.{}); ", t->name,
+                            ref, t->date_column);
+      Status s = Exec(fmt::format(
+          "CREATE TRIGGER IF NOT EXISTS {}.{}_{}_marks_changes AFTER {} ON {} BEGIN {}END",
+          t->dataset, t->name, fmt::format("{}", event), event, t->name, body));
+      if (!s.ok()) return fail(s.WithContext("creating the change triggers of " + t->FullName()));
+    }
+    Status s = Exec(fmt::format("INSERT OR IGNORE INTO {} SELECT DISTINCT '{}', {} FROM {}",
+                                changes, t->name, t->date_column, t->FullName()));
+    if (!s.ok()) return fail(s);
+  }
+  // The warehouse's identity: checkpoint files name it, and a checkpoint of
+  // another warehouse is never trusted (doc/checkpoint-format.md).
+  {
+    auto id = Prepare(fmt::format("INSERT OR IGNORE INTO {} VALUES ('warehouse_id', ?)",
+                                  WarehouseInfoSchema().FullName()));
+    if (!id.ok()) return fail(id.status());
+    id->BindText(1, NewWarehouseId());
+    id->Step();
+    if (!id->status().ok()) return fail(id->status());
+  }
   for (const auto& ds : AllDatasets()) {
     Status s = Exec(fmt::format("PRAGMA {}.user_version = {}", ds, kSchemaVersion));
     if (!s.ok()) return fail(s);
   }
   return Commit();
+}
+
+Result<std::string> Warehouse::Id() {
+  PHASE4_ASSIGN_OR_RETURN(
+      Statement st, Prepare(fmt::format("SELECT value FROM {} WHERE key = 'warehouse_id'",
+                                        WarehouseInfoSchema().FullName())));
+  if (st.Step()) return st.ColumnText(0);
+  if (!st.status().ok()) return st.status();
+  return Status::NotFound(fmt::format("warehouse {} has no id (run `phase4 init`)", dir_));
 }
 
 void Warehouse::InjectWriteFailureForTest(int64_t after_rows, std::string message) {
@@ -512,6 +574,36 @@ Status Warehouse::InsertRows(const TableSchema& t, const std::vector<Row>& rows)
   return Status::OK();
 }
 
+Status Warehouse::UpsertRow(const TableSchema& t, const Row& row) {
+  std::string sql = fmt::format("INSERT OR REPLACE INTO {} (", t.FullName());
+  for (size_t i = 0; i < t.columns.size(); ++i) sql += (i ? ", " : "") + t.columns[i].name;
+  sql += ") VALUES (";
+  for (size_t i = 0; i < t.columns.size(); ++i) sql += i ? ", ?" : "?";
+  sql += ')';
+  PHASE4_ASSIGN_OR_RETURN(Statement st, Prepare(sql));
+  for (size_t i = 0; i < t.columns.size(); ++i)
+    if (i < row.size())
+      st.Bind(static_cast<int>(i + 1), row[i]);
+    else
+      st.BindNull(static_cast<int>(i + 1));
+  st.Step();
+  return st.status().WithContext("writing " + t.FullName());
+}
+
+Status Warehouse::UpsertRows(const TableSchema& t, const std::vector<Row>& rows) {
+  PHASE4_RETURN_IF_ERROR(Begin());
+  for (const Row& row : rows) {
+    Status s = UpsertRow(t, row);
+    if (!s.ok()) {
+      Rollback();
+      return s;
+    }
+  }
+  Status s = Commit();
+  if (!s.ok()) Rollback();
+  return s;
+}
+
 Status Warehouse::ReplaceDate(const TableSchema& table, Date date, const std::vector<Row>& rows,
                               const std::vector<ExtraRow>& also) {
   return ReplaceDates(table, {date}, rows, also);
@@ -543,7 +635,9 @@ Status Warehouse::ReplaceDates(const TableSchema& t, const std::vector<Date>& da
     del->Reset();
   }
   Status s = InsertRows(t, rows);
-  for (size_t i = 0; s.ok() && i < also.size(); ++i) s = InsertRows(*also[i].table, {also[i].row});
+  for (size_t i = 0; s.ok() && i < also.size(); ++i)
+    s = also[i].replace ? UpsertRow(*also[i].table, also[i].row)
+                        : InsertRows(*also[i].table, {also[i].row});
   if (!s.ok()) {
     Rollback();
     return s;

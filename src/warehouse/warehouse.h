@@ -28,7 +28,8 @@ struct sqlite3_stmt;
 
 namespace phase4 {
 
-inline constexpr int kSchemaVersion = 1;
+// 2: the unit ledger, Phase 3 change tracking and the warehouse id.
+inline constexpr int kSchemaVersion = 2;
 
 class StatementCache;
 
@@ -117,7 +118,17 @@ class Warehouse {
   struct ExtraRow {
     const TableSchema* table;
     Row row;
+    // Replace the row with the same primary key, if any (a ledger unit),
+    // instead of inserting a new one.
+    bool replace = false;
   };
+  // Inserts or replaces (by primary key) one row, inside the caller's
+  // transaction; UpsertRows does several in a transaction of its own.
+  Status UpsertRow(const TableSchema& table, const Row& row);
+  Status UpsertRows(const TableSchema& table, const std::vector<Row>& rows);
+
+  // The id `init` gave this warehouse (32 hex digits).
+  Result<std::string> Id();
 
   // Replaces every row of the table whose date column equals `date` with
   // `rows`, and inserts `also`, in one transaction (decisions 12, 23).
@@ -162,6 +173,10 @@ class Warehouse {
   std::unique_ptr<StatementCache> cache_;
   std::optional<std::pair<int64_t, std::string>> injected_failure_;
 };
+
+// The tables whose writes are tracked per date for the ledger's input
+// fingerprints: the schedule and the five Phase 3 tables.
+const std::vector<const TableSchema*>& Phase3ChangeTrackedTables();
 
 // SQL literal type of a column (INTEGER, REAL or TEXT).
 const char* SqlType(ColumnType type);

@@ -66,6 +66,9 @@ using ComputeFn = std::function<Result<std::vector<Row>>(Date, const ProcessorIn
 struct ProcessorInfo {
   std::string name;  // job name == output table name, e.g. team_defense_zone_analysis
   int order = 0;     // execution order 1..5 (PHASE4-BACKFILL-JOBS.md)
+  // Code version: bump it when `compute` gives other rows for the same
+  // inputs; every unit of the job in the ledger then becomes stale.
+  int version = 1;
   const TableSchema* output = nullptr;
   std::string date_column;    // analysis_date / game_date / cache_date
   std::string entity_column;  // team_abbr / player_lookup

@@ -1,0 +1,25 @@
+// The exit codes of every phase4 command (README "Exit codes", `--help`).
+#pragma once
+
+namespace phase4 {
+
+// Everything asked for is done (or up to date).
+inline constexpr int kExitOk = 0;
+// Anything else: Phase 3 not ready, an unreadable checkpoint, a bad
+// warehouse path...
+inline constexpr int kExitFatal = 1;
+// The run finished, but some units failed or are blocked; running the same
+// command again retries exactly those.
+inline constexpr int kExitDatesFailed = 2;
+// Usage error: an unknown option, a malformed date (EX_USAGE of sysexits.h).
+inline constexpr int kExitUsage = 64;
+// The warehouse's storage failed (disk full, I/O error, read-only or damaged
+// file): the run stopped after the date in flight, which is not recorded, so
+// the same command resumes at it once the cause is fixed (EX_IOERR).
+inline constexpr int kExitStorage = 74;
+// Another run holds the lock of a job this run needs (EX_TEMPFAIL).
+inline constexpr int kExitLocked = 75;
+// Interrupted by SIGINT or SIGTERM after the date in flight (128 + SIGINT).
+inline constexpr int kExitInterrupted = 130;
+
+}  // namespace phase4

@@ -1,0 +1,39 @@
+// Digests of the Phase 3 rows per (table, game date): what a unit's input
+// fingerprint is made of (fingerprint.h).
+//
+// Triggers on the schedule and the five Phase 3 tables mark every date any
+// writer touches in `phase3_changes` (warehouse.cc, Init), so a change made
+// by another tool straight into the warehouse is seen too. A refresh reads
+// the rows of the marked dates only, stores their digest in
+// `phase3_digests` (with the time it last changed) and clears the marks, in
+// one transaction that holds the write lock, so that a concurrent write is
+// either in the digest or marked again. doc/ledger.md, "Fingerprints".
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+
+#include "calendar/date.h"
+#include "common/status.h"
+#include "warehouse/warehouse.h"
+
+namespace phase4::ledger {
+
+struct DateDigest {
+  int64_t rows = 0;        // 0: the date's rows were all deleted
+  std::string digest;      // hex
+  std::string changed_at;  // when the digest last changed (UTC timestamp)
+};
+
+// By table full name (e.g. nba_analytics.player_game_summary), then date.
+using Phase3Digests = std::map<std::string, std::map<Date, DateDigest>, std::less<>>;
+
+// Digests the dates marked changed. Returns how many (table, date) pairs
+// were read.
+Result<int64_t> RefreshPhase3Digests(Warehouse& wh);
+
+// Every stored digest.
+Result<Phase3Digests> ReadPhase3Digests(Warehouse& wh);
+
+}  // namespace phase4::ledger
