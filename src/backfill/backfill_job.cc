@@ -78,27 +78,34 @@ class BackfillRun {
  public:
   BackfillRun(Warehouse& wh, const BackfillOptions& o, const ProcessorInfo& info,
               const SeasonCalendar& calendar, const ledger::Plan& plan,
-              const ledger::JobPlan& job_plan, bool recompute, std::FILE* out)
+              const ledger::JobPlan& job_plan, std::FILE* out)
       : wh_(wh),
         o_(o),
         info_(info),
         calendar_(calendar),
         plan_(plan),
         job_plan_(job_plan),
-        recompute_(recompute),
         out_(out),
         history_(wh) {}
 
   // The output fingerprints of d's upstream units, as the ledger has them
   // now (their units of this run are settled before this one starts).
+  // `blocked` is set when an upstream unit of d is recorded failed or
+  // blocked: this unit cannot be computed from it.
   Result<std::map<std::string, std::string, std::less<>>> UpstreamFingerprints(Warehouse& read_wh,
-                                                                             Date d) {
+                                                                             Date d,
+                                                                             std::string* blocked) {
     std::map<std::string, std::string, std::less<>> out;
     for (const auto& up : info_.phase4_upstreams) {
       const ProcessorInfo* u = processors::FindProcessor(up);
       if (!u) return Status::FailedPrecondition("unknown upstream processor " + up);
       PHASE4_ASSIGN_OR_RETURN(std::optional<ledger::UnitRecord> r, ledger::ReadUnit(read_wh, *u, d));
       if (r && r->state == ledger::UnitState::kSucceeded) out[up] = r->output_fingerprint;
+      if (r && (r->state == ledger::UnitState::kFailed ||
+                r->state == ledger::UnitState::kBlocked) &&
+          blocked->empty())
+        *blocked = fmt::format("upstream {} is {} on {}: {}", up, ledger::UnitStateName(r->state),
+                               FormatDate(d), r->last_error);
     }
     return out;
   }
@@ -124,6 +131,18 @@ class BackfillRun {
       p.error = refused;
       return p;
     }
+    std::string upstream_blocked;
+    auto upstream = UpstreamFingerprints(read_wh, d, &upstream_blocked);
+    if (!upstream.ok()) {
+      p.error = upstream.status().message();
+      p.storage = upstream.status().code() == Status::Code::kStorage;
+      return p;
+    }
+    if (!upstream_blocked.empty()) {
+      p.kind = Outcome::kBlocked;
+      p.error = EscapeInvalidUtf8(upstream_blocked);
+      return p;
+    }
     auto deps = CheckDependencies(read_wh, calendar_, info_, d, o_.upstream_rows);
     if (!deps.ok() || !deps->ok()) {
       p.kind = deps.ok() ? Outcome::kBlocked : Outcome::kFailed;
@@ -131,16 +150,11 @@ class BackfillRun {
       p.storage = !deps.ok() && deps.status().code() == Status::Code::kStorage;
       return p;
     }
-    auto upstream = UpstreamFingerprints(read_wh, d);
-    if (!upstream.ok()) {
-      p.error = upstream.status().message();
-      p.storage = upstream.status().code() == Status::Code::kStorage;
-      return p;
-    }
     p.input = plan_.fingerprinter->For(info_, d, *upstream);
     // Early cut-off: a unit planned only because an upstream unit was to be
     // computed is up to date when that unit's rows came out the same.
-    if (!recompute_ && unit.record && unit.record->state == ledger::UnitState::kSucceeded &&
+    if (unit.upstream_pending && unit.record &&
+        unit.record->state == ledger::UnitState::kSucceeded &&
         unit.record->input_fingerprint == p.input.value) {
       p.kind = Outcome::kUpToDate;
       return p;
@@ -245,8 +259,7 @@ class BackfillRun {
                  *run_id));
       if (!s.ok()) r = {Outcome::kFailed, 0, s.message(), s.code() == Status::Code::kStorage};
     }
-    if (!r.storage)
-      (void)history_.Finish(*run_id, run,
+    (void)history_.Finish(*run_id, run,
                             {r.kind == Outcome::kSuccess   ? "success"
                              : r.kind == Outcome::kBlocked ? "blocked"
                                                            : "failed",
@@ -282,7 +295,7 @@ class BackfillRun {
           auto stopped = [&] { return stop_.load() || run.StopRequested(); };
           if (stopped()) break;
           std::string refused;
-          if (!run.WaitForUpstreams(d, stopped, &refused)) break;
+          if (!run.WaitForUpstreams(d, stopped, &refused, &stopped_because_)) break;
           PreparedDate prepared = run.PrepareDate(*units[i], *wh, reader, refused);
           if (run.o_.upstream_rows) run.o_.upstream_rows->Passed(run.info_.name, d);
           // Once a season's inputs are loaded, the next season with a unit
@@ -313,6 +326,10 @@ class BackfillRun {
     // interruption, or when the reading connection could not open).
     std::optional<PreparedDate> Next() { return queue_.Pop(); }
     const std::string& open_error() const { return open_error_; }
+    // Why the units stopped before the end when an upstream job of an
+    // in-process run-all ended without settling one (empty otherwise). Read
+    // after Next() returned nullopt.
+    const std::string& stopped_because() const { return stopped_because_; }
 
    private:
     // Units decided ahead at most: enough to absorb the uneven cost of
@@ -321,6 +338,7 @@ class BackfillRun {
     BoundedQueue<PreparedDate> queue_;
     std::atomic<bool> stop_{false};
     std::string open_error_;
+    std::string stopped_because_;
     std::thread thread_;
   };
 
@@ -333,11 +351,20 @@ class BackfillRun {
   // then waits until the upstream jobs have settled d (bootstrap dates read
   // nothing) or `stopped()`. False on a stop; otherwise `refused` says why
   // an upstream unit of d did not succeed (empty when all did).
-  bool WaitForUpstreams(Date d, const std::function<bool()>& stopped, std::string* refused) {
+  // An upstream job that ended without settling d (it stopped, or could
+  // not start) stops this job too, with `stopped_because` saying why: d was
+  // not attempted upstream, so it is not this job's to record.
+  bool WaitForUpstreams(Date d, const std::function<bool()>& stopped, std::string* refused,
+                        std::string* stopped_because) {
     if (o_.seasons) o_.seasons->MoveTo(SeasonYearOf(d));
     if (!o_.board || calendar_.IsBootstrap(d)) return true;
-    std::optional<std::string> why = o_.board->WaitForUpstreams(info_, d, stopped);
+    bool ended = false;
+    std::optional<std::string> why = o_.board->WaitForUpstreams(info_, d, stopped, &ended);
     if (stopped()) return false;
+    if (why && ended) {
+      *stopped_because = fmt::format("{} cannot be computed: {}", FormatDate(d), *why);
+      return false;
+    }
     if (why) *refused = *why;
     return true;
   }
@@ -453,6 +480,10 @@ class BackfillRun {
                  FormatDate(*storage_date), storage_error, FormatDate(*storage_date));
       return kExitStorage;
     }
+    if (interrupted && !pipeline.stopped_because().empty()) {
+      fmt::print(out_, "Stopped: {}; the dates before it are done.\n", pipeline.stopped_because());
+      return kExitFatal;
+    }
     if (interrupted) {
       fmt::print(
           out_,
@@ -519,35 +550,29 @@ class BackfillRun {
   const SeasonCalendar& calendar_;
   const ledger::Plan& plan_;
   const ledger::JobPlan& job_plan_;
-  const bool recompute_;
   std::FILE* out_;
   live::RunHistory history_;
 };
 
-// The checkpoint file's view of the ledger over the range: succeeded units
-// are successful, skipped skipped, failed and blocked failed with their
-// error; the rest not recorded.
-CheckpointState LedgerView(const ProcessorInfo& info, Date start, Date end,
-                           const std::vector<Date>& dates, const ledger::UnitMap& units,
+// The checkpoint file's view of the ledger over the range: the units up to
+// date are successful, the bootstrap dates recorded skipped are skipped,
+// failed and blocked units are failed with their error; the units a run
+// would compute (missing, stale) are not listed.
+CheckpointState LedgerView(const ledger::JobPlan& plan, Date start, Date end,
                            const std::string& warehouse_id) {
-  CheckpointState s(info.name, start, end, static_cast<int>(dates.size()));
+  CheckpointState s(plan.job->name, start, end, static_cast<int>(plan.units.size()));
   s.set_warehouse_id(warehouse_id);
-  for (Date d : dates) {
-    auto it = units.find(d);
-    if (it == units.end()) continue;
-    switch (it->second.state) {
-      case ledger::UnitState::kSucceeded:
-        (void)s.MarkSuccess(d);
-        break;
-      case ledger::UnitState::kSkipped:
-        (void)s.MarkSkipped(d);
-        break;
-      case ledger::UnitState::kFailed:
-        (void)s.MarkFailed(d, it->second.last_error);
-        break;
-      case ledger::UnitState::kBlocked:
-        (void)s.MarkFailed(d, "blocked: " + it->second.last_error);
-        break;
+  for (const auto& u : plan.units) {
+    const ledger::UnitRecord* r = u.record ? &*u.record : nullptr;
+    if (u.action == ledger::UnitAction::kUpToDate) {
+      (void)s.MarkSuccess(u.date);
+    } else if (r && r->state == ledger::UnitState::kSkipped &&
+               u.action == ledger::UnitAction::kSkipped) {
+      (void)s.MarkSkipped(u.date);
+    } else if (r && r->state == ledger::UnitState::kFailed) {
+      (void)s.MarkFailed(u.date, r->last_error);
+    } else if (r && r->state == ledger::UnitState::kBlocked) {
+      (void)s.MarkFailed(u.date, "blocked: " + r->last_error);
     }
   }
   return s;
@@ -615,9 +640,15 @@ int RunBackfill(Warehouse& wh, const BackfillOptions& o, std::FILE* out) {
 
   if (o.status) {
     // The operator document's block, from the ledger (the file is a view).
-    auto units = ledger::ReadUnits(wh, *info, o.start, o.end);
-    if (!units.ok()) return fail(units.status());
-    CheckpointState view = LedgerView(*info, o.start, o.end, dates, *units, *warehouse_id);
+    // A file that cannot be a checkpoint (a symlink, a device, corrupt) is
+    // still refused, as the next run would refuse it.
+    std::vector<std::string> warnings;
+    auto file = Checkpoint::Inspect(o.checkpoint_dir, info->name, o.start, o.end, &warnings);
+    if (!file.ok()) return fail(file.status());
+    for (const auto& w : warnings) fmt::print(o.err, "warning: {}\n", w);
+    auto plan = ledger::MakePlan(wh, *calendar, ledger::PlanRequest{dates, {info->name}, false});
+    if (!plan.ok()) return fail(plan.status());
+    CheckpointState view = LedgerView(plan->jobs.front(), o.start, o.end, *warehouse_id);
     fmt::print(
         out, "{}",
         FormatCheckpointStatus(Checkpoint::PathFor(o.checkpoint_dir, info->name, o.start, o.end),
@@ -649,7 +680,7 @@ int RunBackfill(Warehouse& wh, const BackfillOptions& o, std::FILE* out) {
   auto lock = FileLock::Acquire(JobLockPath(wh, info->name),
                                 fmt::format("job {} of warehouse {}", info->name, wh.dir()));
   if (!lock.ok()) return fail(lock.status());
-  BackfillRun run(wh, o, *info, *calendar, plan, *job_plan, recompute, out);
+  BackfillRun run(wh, o, *info, *calendar, plan, *job_plan, out);
   if (!o.dates.empty()) return run.Run(dates, nullptr);
 
   Checkpoint::Options copts;
@@ -668,12 +699,9 @@ int RunBackfill(Warehouse& wh, const BackfillOptions& o, std::FILE* out) {
                    ? std::string("no warehouse (written before the ledger)")
                    : "another warehouse (" + checkpoint->state().warehouse_id() + ")");
   // The file becomes the ledger's view before anything runs.
-  {
-    auto units = ledger::ReadUnits(wh, *info, o.start, o.end);
-    if (!units.ok()) return fail(units.status());
-    Status s = checkpoint->Replace(LedgerView(*info, o.start, o.end, dates, *units, *warehouse_id));
-    if (!s.ok()) return fail(s);
-  }
+  if (Status s = checkpoint->Replace(LedgerView(*job_plan, o.start, o.end, *warehouse_id));
+      !s.ok())
+    return fail(s);
   std::vector<Date> pending;
   for (const auto* u : job_plan->Todo()) pending.push_back(u->date);
   // The dates this run will settle; the others are done (or none is, when

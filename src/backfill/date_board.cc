@@ -44,7 +44,8 @@ std::optional<std::string> DateBoard::StateLocked(const std::string& name, const
 }
 
 std::optional<std::string> DateBoard::WaitForUpstreams(const processors::ProcessorInfo& job, Date d,
-                                                       const std::function<bool()>& stopped) {
+                                                       const std::function<bool()>& stopped,
+                                                       bool* upstream_ended) {
   std::unique_lock<std::mutex> lock(mu_);
   while (true) {
     bool waiting = false;
@@ -53,7 +54,10 @@ std::optional<std::string> DateBoard::WaitForUpstreams(const processors::Process
       if (it == jobs_.end()) continue;  // not in this run
       std::optional<std::string> state = StateLocked(it->first, it->second, d);
       if (!state) continue;
-      if (!state->empty()) return state;
+      if (!state->empty()) {
+        if (upstream_ended) *upstream_ended = !it->second.failed.count(d);
+        return state;
+      }
       waiting = true;
     }
     if (!waiting) return std::nullopt;

@@ -45,8 +45,12 @@ class DateBoard {
   // nothing to do for d). Returns nullopt to go ahead, or why d cannot be
   // computed: an upstream failed d, or ended without settling d. Returns
   // early with a reason once `stopped()` is true.
+  // `upstream_ended`, when given, is set when the refusal is an upstream
+  // that ended without settling d (it stopped: d was not attempted), as
+  // opposed to one that failed d.
   std::optional<std::string> WaitForUpstreams(const processors::ProcessorInfo& job, Date d,
-                                              const std::function<bool()>& stopped);
+                                              const std::function<bool()>& stopped,
+                                              bool* upstream_ended = nullptr);
 
  private:
   struct Job {

@@ -3,7 +3,10 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <optional>
 #include <set>
+
+#include "processors/registry.h"
 
 namespace phase4 {
 
@@ -17,6 +20,37 @@ const char* RequiredBy(const TableSchema& t) {
 }
 
 }  // namespace
+
+std::vector<std::string> UnitsBlockedBy(const SeasonCalendar& calendar, const TableSchema& table,
+                                        Date missing, Date start, Date end) {
+  // Units blocked directly, then their downstream units of the same date
+  // (AllProcessors is in execution order: upstreams come first).
+  std::set<std::pair<std::string, Date>> blocked;
+  std::vector<std::string> out;
+  std::optional<Date> next;
+  for (Date d : calendar.GameDates(AddDays(missing, 1), AddDays(missing, 60))) {
+    next = d;
+    break;
+  }
+  for (const processors::ProcessorInfo* p : processors::AllProcessors()) {
+    std::vector<Date> dates;
+    auto needs = [&](const std::vector<std::string>& list) {
+      return std::find(list.begin(), list.end(), table.FullName()) != list.end();
+    };
+    if (needs(p->required_same_date)) dates.push_back(missing);
+    if (needs(p->required_previous_game_date) && next) dates.push_back(*next);
+    for (const auto& [up, d] : std::set<std::pair<std::string, Date>>(blocked))
+      if (std::find(p->phase4_upstreams.begin(), p->phase4_upstreams.end(), up) !=
+          p->phase4_upstreams.end())
+        dates.push_back(d);
+    for (Date d : dates) {
+      if (d < start || d > end || calendar.IsBootstrap(d)) continue;
+      if (blocked.insert({p->name, d}).second)
+        out.push_back(fmt::format("#{} {} {}", p->order, p->name, FormatDate(d)));
+    }
+  }
+  return out;
+}
 
 Result<Phase3Coverage> VerifyPhase3(Warehouse& wh, const SeasonCalendar& calendar, Date start,
                                     Date end) {
@@ -50,6 +84,8 @@ Result<Phase3Coverage> VerifyPhase3(Warehouse& wh, const SeasonCalendar& calenda
       else
         tc.missing_dates.push_back(d);
     }
+    for (Date d : tc.missing_dates)
+      tc.blocked_units.emplace_back(d, UnitsBlockedBy(calendar, *t, d, start, end));
     // Later fix ba79892d: a range of bootstrap dates only needs nothing, so it is ready.
     tc.coverage_pct = tc.expected_dates ? 100.0 * tc.dates_with_data / tc.expected_dates : 100.0;
     tc.is_ready = tc.expected_dates == 0 || tc.coverage_pct >= kPhase3ReadyPct;
@@ -88,6 +124,15 @@ std::string FormatPhase3Report(const Phase3Coverage& c, bool verbose) {
       line(fmt::format("   Missing: {}", fmt::join(shown, ", ")));
       if (t.missing_dates.size() > 10)
         line(fmt::format("   ... and {} more", t.missing_dates.size() - 10));
+      line("   Phase 4 units each gap blocks:");
+      for (size_t i = 0; i < t.blocked_units.size() && i < 10; ++i) {
+        const auto& [d, units] = t.blocked_units[i];
+        line(fmt::format("     {}: {}", FormatDate(d),
+                         units.empty() ? std::string("none in the range")
+                                       : fmt::format("{}", fmt::join(units, ", "))));
+      }
+      if (t.blocked_units.size() > 10)
+        line(fmt::format("     ... and {} more gaps", t.blocked_units.size() - 10));
     }
   }
   line("");

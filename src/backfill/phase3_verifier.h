@@ -20,6 +20,10 @@ struct TableCoverage {
   int expected_dates = 0;
   double coverage_pct = 0;
   std::vector<Date> missing_dates;
+  // The Phase 4 units each missing date blocks (decision 16, then their
+  // downstream units of the same date): a hole on 01-05 blocks the jobs
+  // that need the previous game date on the next game date, 01-06.
+  std::vector<std::pair<Date, std::vector<std::string>>> blocked_units;  // missing date -> units
   bool is_ready = false;
 };
 
@@ -37,6 +41,11 @@ struct Phase3Coverage {
 // dates of [start, end]. A query error is returned as an error, never as 0%.
 Result<Phase3Coverage> VerifyPhase3(Warehouse& wh, const SeasonCalendar& calendar, Date start,
                                     Date end);
+
+// The units (`#N job DATE`, non-bootstrap, within [start, end]) that a
+// gap of `table` on `missing` blocks.
+std::vector<std::string> UnitsBlockedBy(const SeasonCalendar& calendar, const TableSchema& table,
+                                        Date missing, Date start, Date end);
 
 // The report of §3.2 (70-character rules, one block per table, SUMMARY).
 std::string FormatPhase3Report(const Phase3Coverage& c, bool verbose);

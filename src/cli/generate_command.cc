@@ -10,6 +10,7 @@
 
 #include "cli/cli_support.h"
 #include "generate/generator.h"
+#include "ledger/phase3_digests.h"
 #include "live/run_history.h"
 #include "phase3/schedule_store.h"
 
@@ -98,6 +99,9 @@ int RunGenerate(const GlobalOptions& g, const GenerateArgs& args) {
     write_seconds += std::chrono::duration<double>(Clock::now() - write_start).count();
     return Status::OK();
   });
+  // The digests of what was written, now rather than at the first run's
+  // plan (doc/ledger.md, "Fingerprints").
+  if (s.ok()) s = ledger::RefreshPhase3Digests(*wh).status();
   if (!s.ok()) {
     ReportError(s.message());
     return 1;

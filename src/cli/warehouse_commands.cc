@@ -6,6 +6,7 @@
 
 #include "backfill/backfill_job.h"
 #include "cli/cli_support.h"
+#include "ledger/phase3_digests.h"
 #include "live/run_history.h"
 #include "phase3/schedule_files.h"
 #include "phase3/schedule_store.h"
@@ -97,6 +98,10 @@ void AddLoadScheduleCommand(CLI::App& app, GlobalOptions& g, Action* action) {
         ReportError(merged.status().message());
         return 1;
       }
+      if (Status s = ledger::RefreshPhase3Digests(*wh).status(); !s.ok()) {
+        ReportError(s.message());
+        return 1;
+      }
       auto total = wh->CountRows(ScheduleSchema());
       fmt::print("nba_raw.nbac_schedule: {} rows written, {} games in the schedule\n", *merged,
                  total.ok() ? *total : -1);
@@ -139,6 +144,11 @@ void AddImportCommand(CLI::App& app, GlobalOptions& g, Action* action) {
           ReportError(s.message());
           return 1;
         }
+      }
+      // The digests of the dates written (doc/ledger.md, "Fingerprints").
+      if (Status s = ledger::RefreshPhase3Digests(*wh).status(); !s.ok()) {
+        ReportError(s.message());
+        return 1;
       }
       return 0;
     };

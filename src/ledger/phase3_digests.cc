@@ -52,19 +52,31 @@ Result<DateDigest> DigestDate(Warehouse& wh, const TableSchema& t, Date d) {
   return out;
 }
 
-}  // namespace
-
-Result<int64_t> RefreshPhase3Digests(Warehouse& wh) {
-  // The write lock first: no writer can change a table between the read of
-  // its rows and the clearing of its marks.
-  PHASE4_RETURN_IF_ERROR(wh.Exec("BEGIN IMMEDIATE"));
+// Digests the marked dates of the tables of one dataset file, in one
+// transaction that holds that file's write lock from its first statement.
+Result<int64_t> RefreshDataset(Warehouse& wh, const TableSchema& changes) {
+  {
+    // Most plans find nothing marked: then no lock is taken at all.
+    PHASE4_ASSIGN_OR_RETURN(Statement any,
+                            wh.Prepare(fmt::format("SELECT 1 FROM {} LIMIT 1", changes.FullName())));
+    const bool marked = any.Step();
+    PHASE4_RETURN_IF_ERROR(any.status());
+    if (!marked) return 0;
+  }
+  PHASE4_RETURN_IF_ERROR(wh.Begin());
   auto fail = [&](Status s) -> Result<int64_t> {
     wh.Rollback();
     return s;
   };
+  // A write statement takes the file's write lock (it deletes nothing): no
+  // writer can change a table between the read of its rows and the
+  // clearing of its marks. Other files stay free.
+  if (Status s = wh.Exec(fmt::format("DELETE FROM {} WHERE 0", changes.FullName())); !s.ok())
+    return fail(s);
   int64_t refreshed = 0;
   const std::string now = NowTimestampUtc();
   for (const TableSchema* t : Phase3ChangeTrackedTables()) {
+    if (t->dataset != changes.dataset) continue;
     auto marked = wh.Prepare(
         fmt::format("SELECT game_date FROM {} WHERE table_name = ?", ChangesOf(*t).FullName()));
     if (!marked.ok()) return fail(marked.status());
@@ -111,6 +123,17 @@ Result<int64_t> RefreshPhase3Digests(Warehouse& wh) {
   }
   Status s = wh.Commit();
   if (!s.ok()) return fail(s);
+  return refreshed;
+}
+
+}  // namespace
+
+Result<int64_t> RefreshPhase3Digests(Warehouse& wh) {
+  int64_t refreshed = 0;
+  for (const TableSchema* changes : {&RawChangesSchema(), &AnalyticsChangesSchema()}) {
+    PHASE4_ASSIGN_OR_RETURN(int64_t n, RefreshDataset(wh, *changes));
+    refreshed += n;
+  }
   return refreshed;
 }
 

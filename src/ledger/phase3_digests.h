@@ -6,8 +6,8 @@
 // by another tool straight into the warehouse is seen too. A refresh reads
 // the rows of the marked dates only, stores their digest in
 // `phase3_digests` (with the time it last changed) and clears the marks, in
-// one transaction that holds the write lock, so that a concurrent write is
-// either in the digest or marked again. doc/ledger.md, "Fingerprints".
+// one transaction per dataset file that holds that file's write lock, so
+// that a concurrent write is either in the digest or marked again. doc/ledger.md, "Fingerprints".
 #pragma once
 
 #include <cstdint>

@@ -6,6 +6,10 @@
 #include <nlohmann/json.hpp>
 
 #include "backfill/dependency_check.h"
+#include "ledger/fingerprint.h"
+#include "ledger/ledger.h"
+#include "ledger/phase3_digests.h"
+#include "processors/registry.h"
 #include "live/alerts.h"
 #include "live/outbox.h"
 #include "live/run_history.h"
@@ -22,6 +26,23 @@ namespace {
 std::string Bare(const std::string& table) {
   auto dot = table.find('.');
   return dot == std::string::npos ? table : table.substr(dot + 1);
+}
+
+// The input fingerprint of (info, d) from the current Phase 3 digests and
+// the upstream units' rows.
+Result<ledger::InputFingerprint> UnitInputFingerprint(Warehouse& wh, const ProcessorInfo& info,
+                                                      Date d) {
+  PHASE4_RETURN_IF_ERROR(ledger::RefreshPhase3Digests(wh).status());
+  PHASE4_ASSIGN_OR_RETURN(ledger::Phase3Digests digests, ledger::ReadPhase3Digests(wh));
+  const ledger::InputFingerprinter fp(std::move(digests));
+  std::map<std::string, std::string, std::less<>> upstream;
+  for (const auto& up : info.phase4_upstreams) {
+    const ProcessorInfo* u = processors::FindProcessor(up);
+    if (!u) return Status::FailedPrecondition("unknown upstream processor " + up);
+    PHASE4_ASSIGN_OR_RETURN(std::optional<ledger::UnitRecord> r, ledger::ReadUnit(wh, *u, d));
+    if (r && r->state == ledger::UnitState::kSucceeded) upstream[up] = r->output_fingerprint;
+  }
+  return fp.For(info, d, upstream);
 }
 
 }  // namespace
@@ -119,10 +140,33 @@ LiveResult RunLive(processors::InputReader& reader, const ProcessorInfo& info, D
     return result;
   }
   result.run_id = *run_id;
+  // The unit's ledger record (doc/ledger.md): written with the rows on
+  // success, alone when the unit fails, is blocked or is a bootstrap date.
+  auto previous = ledger::ReadUnit(wh, info, d);
+  auto unit_record = [&](ledger::UnitState state, const std::string& error) {
+    ledger::UnitRecord r = previous.ok() && previous->has_value() ? **previous : ledger::UnitRecord{};
+    r.job = info.name;
+    r.date = d;
+    r.state = state;
+    r.run_id = *run_id;
+    r.last_error = error;
+    r.updated_at = NowTimestampUtc();
+    if (r.first_attempt_at.empty()) r.first_attempt_at = r.updated_at;
+    if (state == ledger::UnitState::kSucceeded || state == ledger::UnitState::kFailed) ++r.attempts;
+    return r;
+  };
   auto finish = [&](LiveResult::Outcome outcome, std::string status, std::string message,
                     const std::string& alert_title, const std::string& details = "{}") {
     result.outcome = outcome;
     result.message = message;
+    std::optional<ledger::UnitState> state;
+    if (outcome == LiveResult::Outcome::kFailed) state = ledger::UnitState::kFailed;
+    if (outcome == LiveResult::Outcome::kBlocked) state = ledger::UnitState::kBlocked;
+    if (outcome == LiveResult::Outcome::kBootstrap) state = ledger::UnitState::kSkipped;
+    if (state) {
+      Status s = ledger::RecordUnit(wh, info, unit_record(*state, message));
+      if (!s.ok()) fmt::print(stderr, "warning: {}\n", s.message());
+    }
     if (alerts && !alert_title.empty())
       SendConfiguredAlert({"error", alert_title, message, info.name, details});
     (void)history.Finish(*run_id, run, {std::move(status), result.rows, message});
@@ -162,22 +206,38 @@ LiveResult RunLive(processors::InputReader& reader, const ProcessorInfo& info, D
     return finish(LiveResult::Outcome::kFailed, "failed", deps->error,
                   fmt::format("Precompute Processor: Missing Dependencies - {}", info.name));
 
+  // What the unit is computed from, fingerprinted as a backfill does.
+  auto input = UnitInputFingerprint(wh, info, d);
+  if (!input.ok())
+    return finish(LiveResult::Outcome::kFailed, "failed", input.status().message(),
+                  fmt::format("Precompute Processor Failed: {}", info.name));
   processors::RunOptions ro;
-  if (publish) {
-    ro.extra_rows = [&](int64_t rows) {
+  ro.extra_rows = [&](const std::vector<Row>& rows) -> Result<std::vector<Warehouse::ExtraRow>> {
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    ledger::UnitRecord r = unit_record(ledger::UnitState::kSucceeded, "");
+    r.rows_written = static_cast<int64_t>(rows.size());
+    r.output_fingerprint = ledger::OutputFingerprint(info, rows);
+    r.input_fingerprint = input->value;
+    r.input_parts = input->parts;
+    r.code_version = ledger::CodeVersion(info);
+    r.duration_seconds = seconds;
+    PHASE4_ASSIGN_OR_RETURN(Warehouse::ExtraRow unit, ledger::UnitRow(info, r));
+    std::vector<Warehouse::ExtraRow> also{std::move(unit)};
+    if (publish) {
       CompletionInfo c;
       c.processor_name = info.name;
       c.run_id = *run_id;
       c.game_date = d;
       c.output = info.output;
-      c.record_count = rows;
-      c.duration_seconds =
-          std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+      c.record_count = static_cast<int64_t>(rows.size());
+      c.duration_seconds = seconds;
       c.trigger_source = o.trigger_source;
       c.dependency_check_passed = true;
-      return std::vector<Warehouse::ExtraRow>{CompletionOutboxRow(c)};
-    };
-  }
+      also.push_back(CompletionOutboxRow(c));
+    }
+    return also;
+  };
   auto outcome = processors::RunProcessorDate(reader, info, d, ro);
   if (!outcome.ok())
     return finish(LiveResult::Outcome::kFailed, "failed",

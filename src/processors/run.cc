@@ -40,10 +40,16 @@ Result<DateOutcome> RunProcessorDate(InputReader& reader, const ProcessorInfo& i
   if (!rows.ok()) return rows.status().WithContext(fmt::format("{} {}", info.name, FormatDate(d)));
   std::string processed_at =
       options.processed_at.empty() ? NowTimestampUtc() : options.processed_at;
+  PHASE4_RETURN_IF_ERROR(FinalizeRows(info, d, *rows, processed_at));
   std::vector<Warehouse::ExtraRow> also;
-  if (options.extra_rows) also = options.extra_rows(static_cast<int64_t>(rows->size()));
-  PHASE4_ASSIGN_OR_RETURN(out.rows_written, WriteDate(reader.warehouse(), info, d,
-                                                      std::move(rows).value(), processed_at, also));
+  if (options.extra_rows) {
+    PHASE4_ASSIGN_OR_RETURN(also, options.extra_rows(*rows));
+  }
+  PHASE4_RETURN_IF_ERROR(
+      reader.warehouse()
+          .ReplaceDate(*info.output, d, *rows, also)
+          .WithContext(fmt::format("writing {} for {}", info.output->FullName(), FormatDate(d))));
+  out.rows_written = static_cast<int64_t>(rows->size());
   return out;
 }
 

@@ -23,10 +23,11 @@ namespace phase4::processors {
 struct RunOptions {
   // processed_at of the written rows; now (UTC) when empty.
   std::string processed_at;
-  // When set, called with the number of rows about to be written; the rows
-  // it returns (e.g. the completion message, decision 23) commit in the same
-  // transaction as the date's rows.
-  std::function<std::vector<Warehouse::ExtraRow>(int64_t rows)> extra_rows;
+  // When set, called with the finished rows about to be written; the rows
+  // it returns (the unit's ledger record, the completion message of
+  // decision 23) commit in the same transaction as the date's rows.
+  std::function<Result<std::vector<Warehouse::ExtraRow>>(const std::vector<Row>& rows)>
+      extra_rows;
 };
 
 struct DateOutcome {

@@ -196,19 +196,27 @@ TEST_F(BackfillCliTest, ResumeAfterSigkillEndsWithTheRowsOfAnUninterruptedRun) {
   EXPECT_NE(status.out.find("COMPLETE"), std::string::npos) << status.out;
 }
 
-TEST_F(BackfillCliTest, SecondRunOfTheSameJobAndRangeExitsOneNamingTheHolder) {
+TEST_F(BackfillCliTest, SecondRunOfTheSameJobExitsSeventyFiveNamingTheHolder) {
   std::vector<std::string> range{"--start-date", "2023-10-24", "--end-date", "2024-04-14"};
   std::string log = (dir_.path() / "first.log").string();
   pid_t first = Spawn(Backfill("player_shot_zone_analysis", range), log);
-  // Wait until the first run holds the lock (its checkpoint directory has a lock file).
-  fs::path lock = CheckpointFile("player_shot_zone_analysis", "2023-10-24", "2024-04-14") + ".lock";
-  for (int i = 0; i < 200 && !fs::exists(lock); ++i)
+  // Wait until the first run holds the job's lock in the warehouse.
+  fs::path lock = fs::path(wh()) / "locks" / "player_shot_zone_analysis.lock";
+  for (int i = 0; i < 500 && !fs::exists(lock); ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   ASSERT_TRUE(fs::exists(lock));
   auto second = RunPhase4(Backfill("player_shot_zone_analysis", range));
-  EXPECT_EQ(second.exit_code, 1);
+  EXPECT_EQ(second.exit_code, 75);
   EXPECT_NE(second.err.find("locked by pid " + std::to_string(first)), std::string::npos)
       << second.err;
+  // Another range of the same job writes the same units: refused too.
+  auto other = RunPhase4(Backfill("player_shot_zone_analysis",
+                                  {"--start-date", "2024-01-01", "--end-date", "2024-01-31"}));
+  EXPECT_EQ(other.exit_code, 75) << other.err;
+  // `phase4 status` names the holder.
+  auto status = RunPhase4({"--warehouse", wh(), "status", "--json"});
+  EXPECT_NE(status.out.find("\"pid\": " + std::to_string(first)), std::string::npos)
+      << status.out;
   kill(first, SIGKILL);
   Wait(first);
   // The stale lock of the killed run is recovered at once.
@@ -244,54 +252,62 @@ TEST_F(BackfillCliTest, DatesAndDryRunLeaveTheCheckpointUntouched) {
       RunPhase4(Backfill("team_defense_zone_analysis",
                          {"--start-date", "2023-11-01", "--end-date", "2023-11-30", "--dry-run"}));
   ASSERT_EQ(dry.exit_code, 0) << dry.err;
-  EXPECT_NE(dry.out.find("2023-11-20: ✓ inputs available"), std::string::npos) << dry.out;
+  // The plan: the two dates done by --dates are up to date, the rest missing.
+  EXPECT_NE(dry.out.find("2 up to date, 26 missing, 0 failed, 0 stale, 0 blocked"),
+            std::string::npos)
+      << dry.out;
+  EXPECT_NE(dry.out.find("2023-11-20 missing: never computed"), std::string::npos) << dry.out;
+  EXPECT_EQ(dry.out.find("2023-11-15 missing"), std::string::npos) << dry.out;
   EXPECT_FALSE(fs::exists(ckdir()) && !fs::is_empty(ckdir()));
   EXPECT_EQ(Count("nba_precompute",
                   "SELECT COUNT(DISTINCT analysis_date) FROM team_defense_zone_analysis"),
             2);
   auto bad =
       RunPhase4(Backfill("team_defense_zone_analysis", {"--dates", "2023-11-15,2023-11-31"}));
-  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_EQ(bad.exit_code, 64);
   EXPECT_NE(bad.err.find("Invalid date format: '2023-11-31'"), std::string::npos) << bad.err;
   EXPECT_NE(bad.err.find("Expected format: YYYY-MM-DD,YYYY-MM-DD,..."), std::string::npos);
 }
 
-TEST_F(BackfillCliTest, FailedDatesExitTwoAndTheRetryCommandListsThemAll) {
+TEST_F(BackfillCliTest, BlockedDatesExitTwoAndTheSameCommandRetriesThem) {
   // Remove the team defense summaries of three game dates: the next game date
   // of each has no data for its previous game date.
   Sql("nba_analytics",
       "DELETE FROM team_defense_game_summary WHERE game_date IN ('2023-11-14', '2023-11-20', "
       "'2023-11-28')");
-  auto r = RunPhase4(Backfill("team_defense_zone_analysis",
-                              {"--start-date", "2023-11-10", "--end-date", "2023-12-05"}));
+  const std::vector<std::string> range{"--start-date", "2023-11-10", "--end-date", "2023-12-05"};
+  auto r = RunPhase4(Backfill("team_defense_zone_analysis", range));
   EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
   EXPECT_NE(
       r.out.find(
-          "No data for date 2023-11-15: nba_analytics.team_defense_game_summary has no rows for "
-          "the previous game date 2023-11-14"),
+          "2023-11-15: No data for date 2023-11-15: nba_analytics.team_defense_game_summary has "
+          "no rows for the previous game date 2023-11-14"),
       std::string::npos)
       << r.out;
-  EXPECT_NE(
-      r.out.find("backfill team_defense_zone_analysis --dates 2023-11-15,2023-11-21,2023-11-29"),
-      std::string::npos)
+  EXPECT_NE(r.out.find("  Blocked: 3\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("  Failed: 0\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("  Success rate: 87.5%\n"), std::string::npos) << r.out;  // 21 of 24
+  EXPECT_NE(r.out.find("To retry what is left, run the same command again:\n  phase4 --warehouse " +
+                       wh() +
+                       " backfill team_defense_zone_analysis --start-date 2023-11-10 --end-date "
+                       "2023-12-05 --checkpoint-dir " +
+                       ckdir() + " --bootstrap-days 7"),
+            std::string::npos)
       << r.out;
+  // The ledger and its view, the checkpoint, say why.
+  EXPECT_EQ(Count("nba_precompute",
+                  "SELECT COUNT(*) FROM phase4_units WHERE job = 'team_defense_zone_analysis' AND "
+                  "state = 'blocked' AND last_error LIKE 'No data for date%'"),
+            3);
   auto json =
       testing::ReadFile(CheckpointFile("team_defense_zone_analysis", "2023-11-10", "2023-12-05"));
-  EXPECT_NE(json.find("\"2023-11-15\": \"No data for date 2023-11-15"), std::string::npos) << json;
-  // A plain re-run does not retry them (decision 18); --dates does.
-  auto again = RunPhase4(Backfill("team_defense_zone_analysis",
-                                  {"--start-date", "2023-11-10", "--end-date", "2023-12-05"}));
+  EXPECT_NE(json.find("\"2023-11-15\": \"blocked: No data for date 2023-11-15"), std::string::npos)
+      << json;
+  // A plain re-run retries exactly them.
+  auto again = RunPhase4(Backfill("team_defense_zone_analysis", range));
   EXPECT_EQ(again.exit_code, 2);
-  EXPECT_NE(again.out.find("Processing 0 days"), std::string::npos) << again.out;
-  EXPECT_EQ(RunPhase4(Backfill("job_that_does_not_exist",
-                               {"--start-date", "2023-11-10", "--end-date", "2023-12-05"}))
-                .exit_code,
-            1);
-  EXPECT_EQ(RunPhase4({"--warehouse", (dir_.path() / "nowhere").string(), "backfill",
-                       "team_defense_zone_analysis", "--start-date", "2023-11-10", "--end-date",
-                       "2023-12-05"})
-                .exit_code,
-            1);
+  EXPECT_NE(again.out.find("Processing 3 days (of 24 total)"), std::string::npos) << again.out;
+  EXPECT_EQ(RunPhase4(Backfill("job_that_does_not_exist", range)).exit_code, 64);
 }
 
 TEST(DependencyCheckTest, MissingUpstreamPhase4RowsNameTheTables) {
@@ -405,11 +421,11 @@ TEST_F(BackfillCliTest, RunAllSeparateProcessesRunsStagesInOrderAndEveryJobCompl
   EXPECT_EQ(RunPhase4(RunAll({"--start-date", "2023-11-01", "--end-date", "2023-11-30",
                               "--start-from", "0"}))
                 .exit_code,
-            1);
+            64);
   EXPECT_EQ(RunPhase4(RunAll({"--start-date", "2023-11-01", "--end-date", "2023-11-30",
                               "--start-from", "9"}))
                 .exit_code,
-            1);
+            64);
 }
 
 // The default run-all runs the jobs together in one process; its tables are
@@ -444,50 +460,76 @@ TEST_F(BackfillCliTest, PipelinedRunAllWritesWhatTheStageByStageRunWrites) {
   }
 }
 
-// A date an upstream job fails stops its downstream jobs there: they keep
-// the dates before it and compute nothing from it on.
-TEST_F(BackfillCliTest, PipelinedRunAllStopsDownstreamJobsAtAnUpstreamFailure) {
+// A unit an upstream job cannot compute blocks the units of its downstream
+// jobs for that date only: every other date of every job proceeds, in both
+// ways of running, and the same command is what retries.
+TEST_F(BackfillCliTest, RunAllBlocksOnlyTheDatesOfAnUpstreamFailure) {
+  const std::string clean = (dir_.path() / "clean").string();
+  fs::copy(wh(), clean, fs::copy_options::recursive);
   Sql("nba_analytics", "DELETE FROM player_game_summary WHERE game_date = '2023-11-14'");
-  auto r = RunPhase4(RunAll({"--start-date", "2023-11-01", "--end-date", "2023-11-25"}));
-  EXPECT_EQ(r.exit_code, 2) << r.out;
-  EXPECT_NE(r.out.find("✓ #1 team_defense_zone_analysis completed"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("✗ #2 player_shot_zone_analysis failed (exit 2)"), std::string::npos)
-      << r.out;
-  const std::string first_failed =
-      testing::QuerySql(dir_.path() / "wh" / "nba_reference.db",
-                        "SELECT MIN(data_date) FROM processor_run_history WHERE processor_name = "
-                        "'player_shot_zone_analysis' AND status = 'failed'");
-  ASSERT_FALSE(first_failed.empty());
-  for (const char* job : {"player_composite_factors", "player_daily_cache"}) {
-    EXPECT_NE(r.out.find(fmt::format("Stopped: {} cannot be computed: upstream ", first_failed)),
+  for (bool separate : {false, true}) {
+    SCOPED_TRACE(separate ? "--separate-processes" : "pipelined");
+    std::vector<std::string> args = RunAll({"--start-date", "2023-11-01", "--end-date", "2023-11-25"});
+    if (separate) args.push_back("--separate-processes");
+    auto r = RunPhase4(args);
+    EXPECT_EQ(r.exit_code, 2) << r.out;
+    EXPECT_NE(r.out.find("✓ #1 team_defense_zone_analysis completed"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("✗ #2 player_shot_zone_analysis finished with failed or blocked dates"),
               std::string::npos)
         << r.out;
-    EXPECT_EQ(Count("nba_precompute",
-                    fmt::format("SELECT COUNT(*) FROM {} WHERE {} >= '{}'", job,
-                                processors::FindProcessor(job)->date_column, first_failed)),
-              0)
-        << job;
-    EXPECT_GT(Count("nba_precompute", fmt::format("SELECT COUNT(*) FROM {}", job)), 0) << job;
+    EXPECT_EQ(r.out.find("Phase 4 Backfill Complete!"), std::string::npos);
+    EXPECT_NE(r.out.find("To retry exactly what is left, run the same command again:\n  phase4 "
+                         "--warehouse " +
+                         wh() + " run-all --start-date 2023-11-01 --end-date 2023-11-25"),
+              std::string::npos)
+        << r.out;
+    // #2, #4 and #5 need player_game_summary of the previous game date:
+    // blocked on 11-15; #3 reads #2's rows of 11-15: blocked by it.
+    for (const auto* job : processors::AllProcessors()) {
+      if (job->order == 1) continue;
+      const std::string ds = job->output->dataset;
+      EXPECT_EQ(Count(ds, "SELECT COUNT(*) FROM phase4_units WHERE job = '" + job->name +
+                              "' AND state = 'blocked'"),
+                1)
+          << job->name;
+      EXPECT_EQ(Count(ds, "SELECT COUNT(*) FROM phase4_units WHERE job = '" + job->name +
+                              "' AND state = 'blocked' AND game_date = '2023-11-15'"),
+                1)
+          << job->name;
+      // The dates after it were computed.
+      EXPECT_GT(Count(ds, fmt::format("SELECT COUNT(*) FROM {} WHERE {} > '2023-11-15'",
+                                      job->output->name, job->date_column)),
+                0)
+          << job->name;
+    }
+    // Pipelined, the run's board says it; stage by stage, the plan of #3.
+    EXPECT_NE(r.out.find(separate ? "upstream player_shot_zone_analysis is blocked on 2023-11-15"
+                                  : "upstream player_shot_zone_analysis did not succeed on "
+                                    "2023-11-15"),
+              std::string::npos)
+        << r.out;
   }
-  EXPECT_NE(r.out.find("resume with: phase4 --warehouse " + wh() +
-                       " run-all --start-date 2023-11-01 --end-date 2023-11-25 --start-from 2"),
-            std::string::npos)
-      << r.out;
-}
-
-TEST_F(BackfillCliTest, RunAllStopsTheChainWhenAJobFails) {
-  Sql("nba_analytics", "DELETE FROM player_game_summary WHERE game_date = '2023-11-14'");
-  auto r = RunPhase4(RunAll({"--start-date", "2023-11-10", "--end-date", "2023-11-20"}));
-  EXPECT_EQ(r.exit_code, 2) << r.out;
-  EXPECT_NE(r.out.find("✗ #2 player_shot_zone_analysis failed (exit 2)"), std::string::npos)
-      << r.out;
-  EXPECT_NE(r.out.find("✓ #1 team_defense_zone_analysis completed"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("resume with: phase4 --warehouse " + wh() +
-                       " run-all --start-date 2023-11-10 "
-                       "--end-date 2023-11-20 --start-from 2"),
-            std::string::npos)
-      << r.out;
-  EXPECT_EQ(r.out.find("Phase 4 Backfill Complete!"), std::string::npos);
+  // Once the rows are back, the same command converges: the blocked units
+  // and the later ones whose windows reach 11-14 are recomputed, and every
+  // table equals a clean run's.
+  testing::ExecSql(dir_.path() / "clean" / "nba_analytics.db",
+                   "ATTACH '" + wh() + "/nba_analytics.db' AS gap; "
+                   "INSERT INTO gap.player_game_summary SELECT * FROM player_game_summary "
+                   "WHERE game_date = '2023-11-14'");
+  auto fixed = RunPhase4(RunAll({"--start-date", "2023-11-01", "--end-date", "2023-11-25"}));
+  EXPECT_EQ(fixed.exit_code, 0) << fixed.out;
+  auto reference = RunPhase4({"--warehouse", clean, "run-all", "--checkpoint-dir",
+                              (dir_.path() / "clean-ck").string(), "--start-date", "2023-11-01",
+                              "--end-date", "2023-11-25"});
+  ASSERT_EQ(reference.exit_code, 0) << reference.out;
+  for (auto* p : processors::AllProcessors()) {
+    const std::string table = p->output->FullName();
+    auto want = RunPhase4({"--warehouse", clean, "export", table});
+    EXPECT_EQ(StripTimestamps(Export(table), true), StripTimestamps(want.out, true)) << table;
+  }
+  auto done = RunPhase4(RunAll({"--start-date", "2023-11-01", "--end-date", "2023-11-25"}));
+  EXPECT_EQ(done.exit_code, 0) << done.out;
+  EXPECT_NE(done.out.find("COMPLETE"), std::string::npos) << done.out;
 }
 
 TEST_F(BackfillCliTest, SigtermStopsTheChildrenAndSaysHowToResume) {
@@ -498,12 +540,12 @@ TEST_F(BackfillCliTest, SigtermStopsTheChildrenAndSaysHowToResume) {
        ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   kill(pid, SIGTERM);
-  EXPECT_EQ(Wait(pid), 1);
+  EXPECT_EQ(Wait(pid), 130);
   std::string out = testing::ReadFile(log);
   EXPECT_NE(out.find("Interrupted by signal 15"), std::string::npos) << out;
   EXPECT_NE(out.find("Resume with: phase4 --warehouse " + wh() +
                      " run-all --start-date 2023-10-24 "
-                     "--end-date 2024-01-31 --start-from 1"),
+                     "--end-date 2024-01-31 --bootstrap-days 7"),
             std::string::npos)
       << out;
   // A stop finishes every run it started: no start row of the run history
@@ -516,7 +558,8 @@ TEST_F(BackfillCliTest, SigtermStopsTheChildrenAndSaysHowToResume) {
   // No job is left running: the checkpoint locks are free and a resume finishes the range.
   auto resumed = RunPhase4(RunAll({"--start-date", "2023-10-24", "--end-date", "2024-01-31"}));
   EXPECT_EQ(resumed.exit_code, 0) << resumed.out;
-  EXPECT_NE(resumed.out.find("Resuming from checkpoint"), std::string::npos) << resumed.out;
+  EXPECT_NE(resumed.out.find("dates are up to date in the warehouse's ledger"), std::string::npos)
+      << resumed.out;
 }
 
 // The words of the command printed after `marker` (up to the end of its
@@ -544,7 +587,11 @@ std::vector<std::string> PrintedCommand(const std::string& out, const std::strin
 TEST_F(BackfillCliTest, ThePrintedResumeCommandResumesTheInterruptedRun) {
   for (bool separate : {false, true}) {
     SCOPED_TRACE(separate ? "--separate-processes" : "pipelined");
+    // Start over: no checkpoints, no Phase 4 rows, an empty ledger.
     fs::remove_all(ckdir());
+    for (const auto* job : processors::AllProcessors())
+      testing::ExecSql(dir_.path() / "wh" / (job->output->dataset + ".db"),
+                       "DELETE FROM " + job->output->name + "; DELETE FROM phase4_units");
     std::string log = (dir_.path() / (separate ? "separate.log" : "pipelined.log")).string();
     std::vector<std::string> args =
         RunAll({"--start-date", "2023-10-24", "--end-date", "2023-12-20", "--bootstrap-days", "3"});
@@ -554,7 +601,7 @@ TEST_F(BackfillCliTest, ThePrintedResumeCommandResumesTheInterruptedRun) {
          i < 1000 && testing::ReadFile(log).find("Processing day 5/") == std::string::npos; ++i)
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
     kill(pid, SIGTERM);
-    EXPECT_EQ(Wait(pid), 1);
+    EXPECT_EQ(Wait(pid), 130);
     std::string out = testing::ReadFile(log);
     auto resume = PrintedCommand(out, "Resume with: ");
     ASSERT_FALSE(resume.empty()) << out;
@@ -565,7 +612,8 @@ TEST_F(BackfillCliTest, ThePrintedResumeCommandResumesTheInterruptedRun) {
 
     auto resumed = testing::RunProgram(PHASE4_BINARY, resume);
     EXPECT_EQ(resumed.exit_code, 0) << resumed.out << resumed.err;
-    EXPECT_NE(resumed.out.find("Resuming from checkpoint " + ckdir()), std::string::npos)
+    EXPECT_NE(resumed.out.find("dates are up to date in the warehouse's ledger"),
+              std::string::npos)
         << resumed.out;
     // With the run's bootstrap period: three skipped dates, not seven.
     auto cp =
@@ -574,38 +622,41 @@ TEST_F(BackfillCliTest, ThePrintedResumeCommandResumesTheInterruptedRun) {
   }
 }
 
-// The retry command of failed dates carries the bootstrap period, which
-// decides which of them are skipped.
-TEST_F(BackfillCliTest, ThePrintedRetryCommandRetriesTheFailedDatesWithTheRunsOptions) {
+// The retry command is the same command, with the run's bootstrap period,
+// which decides which dates are skipped.
+TEST_F(BackfillCliTest, ThePrintedRetryCommandRetriesWhatIsLeftWithTheRunsOptions) {
   Sql("nba_analytics", "DELETE FROM team_defense_game_summary WHERE game_date = '2023-11-14'");
   auto r =
       RunPhase4(Backfill("team_defense_zone_analysis", {"--start-date", "2023-11-10", "--end-date",
                                                         "2023-11-20", "--bootstrap-days", "3"}));
   EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
-  auto retry = PrintedCommand(r.out, "To retry failed days, use --dates parameter:\n  ");
+  auto retry = PrintedCommand(r.out, "To retry what is left, run the same command again:\n  ");
   ASSERT_FALSE(retry.empty()) << r.out;
   std::string printed = fmt::format("{}", fmt::join(retry, " "));
   EXPECT_NE(printed.find("--warehouse " + wh()), std::string::npos) << printed;
-  EXPECT_NE(printed.find("--dates 2023-11-15 --bootstrap-days 3"), std::string::npos) << printed;
+  EXPECT_NE(printed.find("--start-date 2023-11-10 --end-date 2023-11-20"), std::string::npos)
+      << printed;
+  EXPECT_NE(printed.find("--bootstrap-days 3"), std::string::npos) << printed;
   auto again = testing::RunProgram(PHASE4_BINARY, retry);
   EXPECT_EQ(again.exit_code, 2) << again.out << again.err;  // the data is still missing
-  EXPECT_NE(again.out.find("Dates: 1 given with --dates"), std::string::npos) << again.out;
+  EXPECT_NE(again.out.find("Processing 1 days"), std::string::npos) << again.out;
+  EXPECT_NE(again.out.find("  Blocked: 1\n"), std::string::npos) << again.out;
 }
 
-// A job refused by a lock has no failures to fix: run-all says to resume
-// once the error is resolved, not "After fixing the failures".
+// A job refused by a lock has no failures to fix: run-all exits 75 and
+// says to resume once the error is resolved.
 TEST_F(BackfillCliTest, ALockRefusalIsNotCalledAFailure) {
-  fs::create_directories(ckdir());
-  auto lock = FileLock::Acquire(
-      CheckpointFile("team_defense_zone_analysis", "2023-11-10", "2023-11-20") + ".lock", "test");
+  fs::create_directories(fs::path(wh()) / "locks");
+  auto lock = FileLock::Acquire(fs::path(wh()) / "locks" / "team_defense_zone_analysis.lock",
+                                "test");
   ASSERT_TRUE(lock.ok()) << lock.status().message();
   auto r = RunPhase4(RunAll({"--start-date", "2023-11-10", "--end-date", "2023-11-20"}));
-  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_EQ(r.exit_code, 75) << r.out << r.err;
   EXPECT_NE(r.out.find("is locked by pid " + std::to_string(getpid())), std::string::npos) << r.out;
-  EXPECT_EQ(r.out.find("After fixing the failures"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("To retry exactly what is left"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("Once the error above is resolved, resume with: phase4 --warehouse " + wh() +
                        " run-all --start-date 2023-11-10 --end-date 2023-11-20 "
-                       "--start-from 1"),
+                       "--bootstrap-days 7"),
             std::string::npos)
       << r.out;
 }

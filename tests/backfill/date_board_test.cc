@@ -61,16 +61,18 @@ TEST(DateBoardTest, AnUnplannedUpstreamIsWaitedFor) {
   EXPECT_EQ(refused, "stop requested");
 }
 
-TEST(DateBoardTest, AFailedUpstreamDateRefusesItAndEveryLaterDate) {
+// The pipeline never stops at a failure: a date an upstream failed (or
+// found blocked) is refused, the later dates are not.
+TEST(DateBoardTest, AFailedUpstreamDateRefusesThatDateOnly) {
   DateBoard board({"up1", "down"});
   board.Plan("up1", {D("2024-01-01"), D("2024-01-02"), D("2024-01-03")});
   board.Settle("up1", D("2024-01-01"), false);
   board.Settle("up1", D("2024-01-02"), true);
+  board.Settle("up1", D("2024-01-03"), false);
   EXPECT_EQ(board.WaitForUpstreams(Downstream(), D("2024-01-01"), nullptr), std::nullopt);
   EXPECT_EQ(board.WaitForUpstreams(Downstream(), D("2024-01-02"), nullptr),
-            "upstream up1 failed 2024-01-02");
-  EXPECT_EQ(board.WaitForUpstreams(Downstream(), D("2024-01-03"), nullptr),
-            "upstream up1 failed 2024-01-02");
+            "upstream up1 did not succeed on 2024-01-02");
+  EXPECT_EQ(board.WaitForUpstreams(Downstream(), D("2024-01-03"), nullptr), std::nullopt);
 }
 
 TEST(DateBoardTest, AnUpstreamThatEndsWithoutADateRefusesIt) {

@@ -81,11 +81,11 @@ TEST(GenerateCommand, RejectsBadSeasonRanges) {
   const std::string wh = (dir.path() / "wh").string();
   for (const char* bad : {"2024-2021", "21-24", "x", "2021-2024x"}) {
     auto r = RunPhase4({"--warehouse", wh, "generate", "--seasons", bad});
-    EXPECT_EQ(r.exit_code, 1) << bad;
+    EXPECT_EQ(r.exit_code, 64) << bad;  // a usage error
     EXPECT_NE(r.err.find("season"), std::string::npos) << r.err;
   }
   auto r = RunPhase4({"--warehouse", wh, "generate", "--seed", "notanumber"});
-  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.exit_code, 64);
 }
 
 }  // namespace

@@ -112,8 +112,9 @@ TEST(ProcessorCommandTest, BadJobOrDateExitsOne) {
     EXPECT_EQ(r.exit_code, 1) << bad;
     EXPECT_NE(r.err.find(bad), std::string::npos) << r.err;
   }
+  // A required option missing is a usage error.
   r = testing::RunPhase4({"--warehouse", w.dir.str(), "process", "team_defense_zone_analysis"});
-  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.exit_code, 64);
   EXPECT_EQ(w.Count(TeamDefenseZoneAnalysisSchema()), 0);
 }
 
