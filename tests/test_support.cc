@@ -14,6 +14,8 @@
 #include <random>
 #include <sstream>
 
+#include "tableio/csv.h"
+
 namespace phase4::testing {
 
 namespace fs = std::filesystem;
@@ -149,6 +151,30 @@ std::string QuerySql(const fs::path& db_file, const std::string& sql) {
   sqlite3_finalize(st);
   sqlite3_close(db);
   return out;
+}
+
+std::string StripTimestamps(const std::string& csv, bool upstream_times) {
+  CsvReader reader("export", csv);
+  CsvRecord rec;
+  std::vector<bool> keep;
+  std::string result;
+  while (reader.Next(&rec).ok() && !reader.done()) {
+    if (keep.empty()) {
+      for (const auto& f : rec.fields)
+        keep.push_back(f.text != "processed_at" && f.text != "created_at" &&
+                       f.text != "updated_at" &&
+                       !(upstream_times && f.text.starts_with("source_") &&
+                         f.text.ends_with("_last_updated")));
+    }
+    for (size_t i = 0; i < rec.fields.size() && i < keep.size(); ++i) {
+      if (!keep[i]) continue;
+      const CsvField& f = rec.fields[i];
+      AppendCsvField(&result, f.text, !f.quoted && f.text.empty());
+      result += ',';
+    }
+    result += '\n';
+  }
+  return result;
 }
 
 }  // namespace phase4::testing

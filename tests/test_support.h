@@ -62,6 +62,12 @@ void ExecSql(const std::filesystem::path& db_file, const std::string& sql);
 std::string QuerySql(const std::filesystem::path& db_file, const std::string& sql);
 void WriteFile(const std::filesystem::path& p, const std::string& content);
 
+// A CSV export without the columns that hold write times (processed_at,
+// created_at, updated_at); with `upstream_times`, also without
+// source_*_last_updated (the write times of the upstream rows a row was
+// computed from). Two runs of the same inputs give equal results.
+std::string StripTimestamps(const std::string& csv, bool upstream_times = false);
+
 }  // namespace phase4::testing
 
 // Skips the current test when the shared real-data folder is absent.

@@ -3,6 +3,7 @@
 
 #include "backfill/phase3_verifier.h"
 #include "cli/cli_support.h"
+#include "common/exit_codes.h"
 #include "phase3/schedule_store.h"
 
 namespace phase4::cli {
@@ -26,7 +27,7 @@ void AddVerifyPhase3Command(CLI::App& app, GlobalOptions& g, Action* action) {
       Date start = *ParseDate(o->start), end = *ParseDate(o->end);
       if (start > end) {
         ReportError("Start date must be before end date");
-        return 1;
+        return kExitUsage;
       }
       auto wh = OpenWarehouseOrReport(g, /*create=*/false);
       if (!wh) return 1;

@@ -31,32 +31,7 @@ namespace fs = std::filesystem;
 using testing::RunPhase4;
 using testing::TempDir;
 
-// A CSV export without the columns that hold write times; with
-// `upstream_times`, also without source_*_last_updated (the write times of
-// the upstream rows a row was computed from).
-std::string StripTimestamps(const std::string& csv, bool upstream_times = false) {
-  CsvReader reader("export", csv);
-  CsvRecord rec;
-  std::vector<bool> keep;
-  std::string result;
-  while (reader.Next(&rec).ok() && !reader.done()) {
-    if (keep.empty()) {
-      for (const auto& f : rec.fields)
-        keep.push_back(f.text != "processed_at" && f.text != "created_at" &&
-                       f.text != "updated_at" &&
-                       !(upstream_times && f.text.starts_with("source_") &&
-                         f.text.ends_with("_last_updated")));
-    }
-    for (size_t i = 0; i < rec.fields.size() && i < keep.size(); ++i) {
-      if (!keep[i]) continue;
-      const CsvField& f = rec.fields[i];
-      AppendCsvField(&result, f.text, !f.quoted && f.text.empty());
-      result += ',';
-    }
-    result += '\n';
-  }
-  return result;
-}
+using testing::StripTimestamps;
 
 pid_t Spawn(const std::vector<std::string>& args, const std::string& out_file = "/dev/null") {
   pid_t pid = fork();
