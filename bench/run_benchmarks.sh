@@ -12,6 +12,9 @@
 #       on that run's warehouse), and the ratio backfill / floor.
 #   [4] One date, all five processors, live mode (`phase4 process all`; and x 5).
 #   [5] Scaling: run-all over generated leagues of 4, 8 and 16 seasons.
+#   [6] Ledger (doc/ledger.md): `plan` over the full range, a re-run with every
+#       unit up to date, and a re-run after a one-game correction made by a
+#       direct SQL UPDATE (printed before [4], on [2]'s last warehouse).
 #
 # Usage: bench/run_benchmarks.sh [BUILD_DIR]   (make bench BUILD_DIR=...)
 # Environment:
@@ -19,6 +22,8 @@
 #   BENCH_RUNS=N         runs of [2] and [3] (default 3; quick 1)
 #   BENCH_LIVE_RUNS=N    runs of [4] (default 5, after one untimed warm-up)
 #   BENCH_LIVE_DATE=D    the date of [4] (default 2025-01-15)
+#   BENCH_LEDGER_RUNS=N  runs of [6] (default 3)
+#   BENCH_CORRECTION_DATE=D  the corrected game's date in [6] (default 2024-01-15, mid-season)
 #   BENCH_SCALING="8 16" league sizes of [5] beyond 4 (quick: "8"; "" skips [5])
 #   BENCH_GBENCH=0       skips [1]
 #   BENCH_TMP=DIR        scratch directory (default: a new one under $TMPDIR, removed at the end)
@@ -32,6 +37,8 @@ else
 fi
 LIVE_RUNS=${BENCH_LIVE_RUNS:-5}
 LIVE_DATE=${BENCH_LIVE_DATE:-2025-01-15}
+LEDGER_RUNS=${BENCH_LEDGER_RUNS:-3}
+CORRECTION_DATE=${BENCH_CORRECTION_DATE:-2024-01-15}
 START=2021-10-19
 END=2025-06-22
 
@@ -56,6 +63,7 @@ median() { sort -g | awk '{v[NR]=$1} END {if (NR==0) exit 1; print (NR%2 ? v[(NR
 mib() { awk -v k="$1" 'BEGIN {printf "%.0f MiB", k/1024}'; }
 field() { sed -n "s/.*\\b$1=\\([^ ]*\\).*/\\1/p" "$2" | head -1; }  # key=value from a file
 section() { printf '\n== %s\n' "$*"; }
+now_ns() { date +%s%N; }
 
 section "Machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo)," \
   "load average $(cut -d' ' -f1-3 /proc/loadavg); runs=$RUNS live_runs=$LIVE_RUNS quick=$QUICK"
@@ -163,6 +171,39 @@ RATIO=$(awk -v a="$WALL4" -v b="$FLOOR_S" 'BEGIN {printf "%.2f", a / b}')
 printf 'RESULT insert_floor median_s=%.2f runs=%d\n' "$FLOOR_S" "$RUNS"
 printf 'RESULT backfill_over_floor ratio=%s\n' "$RATIO"
 
+# ---------------------------------------------------------------- [6]
+# Run here, on the finished warehouse of the last run of [2] ([4] changes it).
+section "[6] Ledger: plan, a re-run with nothing to do, and a re-run after a one-game correction, over $START..$END"
+echo "  correction: UPDATE player_game_summary SET points = points + 7 for one player's game on" \
+  "$CORRECTION_DATE, straight into the file; each re-run on a fresh copy of the finished warehouse"
+plans=() noops=() fixes=() recomputed=""
+for ((r = 1; r <= LEDGER_RUNS; ++r)); do
+  t0=$(now_ns)
+  "$PHASE4" --warehouse "$WH" plan --start-date "$START" --end-date "$END" >"$TMP/plan.log"
+  plans+=("$((($(now_ns) - t0) / 1000000))")
+  t0=$(now_ns)
+  "$PHASE4" --warehouse "$WH" run-all --start-date "$START" --end-date "$END" \
+    --checkpoint-dir "$WH.ck" >"$TMP/noop.log" 2>&1 || { echo "  no-op re-run FAILED" >&2; tail "$TMP/noop.log" >&2; exit 1; }
+  noops+=("$((($(now_ns) - t0) / 1000000))")
+  rm -rf "$WH.fix" "$WH.fix.ck"
+  cp -r "$WH" "$WH.fix"
+  player=$(sqlite3 "$WH.fix/nba_analytics.db" "SELECT player_lookup FROM player_game_summary WHERE game_date = '$CORRECTION_DATE' AND minutes_played > 20 ORDER BY player_lookup LIMIT 1")
+  sqlite3 "$WH.fix/nba_analytics.db" "UPDATE player_game_summary SET points = points + 7 WHERE game_date = '$CORRECTION_DATE' AND player_lookup = '$player'"
+  t0=$(now_ns)
+  "$PHASE4" --warehouse "$WH.fix" run-all --start-date "$START" --end-date "$END" \
+    --checkpoint-dir "$WH.fix.ck" >"$TMP/fix.log" 2>&1 || { echo "  re-run after the correction FAILED" >&2; tail "$TMP/fix.log" >&2; exit 1; }
+  fixes+=("$((($(now_ns) - t0) / 1000000))")
+  recomputed=$(sed -n 's/^\[#[0-9] \([a-z_]*\)\]   Successful: .* (\([0-9]*\) computed in this run.*/\1 \2/p' "$TMP/fix.log" | tr '\n' ' ')
+done
+rm -rf "$WH.fix" "$WH.fix.ck"
+printf '  plan over the full range (ms): %s\n' "${plans[*]}"
+printf '  re-run with every unit up to date (ms): %s\n' "${noops[*]}"
+printf '  re-run after the correction (ms): %s; units computed: %s\n' "${fixes[*]}" "$recomputed"
+printf 'RESULT ledger_plan median_ms=%d runs=%d\n' "$(printf '%s\n' "${plans[@]}" | median)" "$LEDGER_RUNS"
+printf 'RESULT ledger_noop_rerun median_ms=%d runs=%d\n' "$(printf '%s\n' "${noops[@]}" | median)" "$LEDGER_RUNS"
+printf 'RESULT ledger_rerun_after_correction median_ms=%d date=%s runs=%d\n' \
+  "$(printf '%s\n' "${fixes[@]}" | median)" "$CORRECTION_DATE" "$LEDGER_RUNS"
+
 # ---------------------------------------------------------------- [4]
 LIVE_TODAY=$(date -u -d "$LIVE_DATE + 1 day" +%F)
 section "[4] One date, all five processors, live mode (phase4 process all, and phase4 process JOB x 5)"
@@ -170,7 +211,6 @@ echo "  on the warehouse of the last run of [2]; PHASE4_TODAY=$LIVE_TODAY (every
 echo "  PHASE4_TODAY=$LIVE_DATE (the morning of the date: no defensive checks); 1 warm-up + $LIVE_RUNS runs"
 JOBS=(team_defense_zone_analysis player_shot_zone_analysis player_composite_factors player_daily_cache
   ml_feature_store)
-now_ns() { date +%s%N; }
 live_bench() {
   local today=$1 label=$2 totals=() r j t0 t1 s0
   declare -A per

@@ -15,6 +15,10 @@ namespace phase4::cli {
 
 namespace {
 
+const char* const kExitCodesHelp =
+    "Exit status: 0 all done, 2 some dates failed or are blocked, 64 usage error, 74 storage "
+    "failure, 75 another run holds the lock, 130 interrupted, 1 anything else.";
+
 std::atomic<bool> g_stop{false};
 std::atomic<int> g_signal{0};
 
@@ -82,6 +86,11 @@ void AddBackfillCommand(CLI::App& app, GlobalOptions& g, Action* action) {
       ->check(CLI::Range(0, 60));
   cmd->add_option("--checkpoint-dir", o->b.checkpoint_dir, "Checkpoint directory")
       ->default_str(kDefaultCheckpointDirectory);
+  cmd->footer(std::string("Progress is the warehouse's unit ledger (doc/ledger.md): running the same "
+                          "command again computes exactly what is missing, failed, blocked or "
+                          "stale.\nExample: phase4 backfill team_defense_zone_analysis "
+                          "--start-date 2023-11-01 --end-date 2023-11-30\n") +
+              kExitCodesHelp);
   cmd->callback([&g, action, o] {
     *action = [&g, o] {
       BackfillOptions b = o->b;
@@ -136,7 +145,11 @@ void AddRunAllCommand(CLI::App& app, GlobalOptions& g, Action* action) {
       "Execution order: each date of a job runs once its upstream jobs have written that date; "
       "all jobs run together in this process and read each season once. With "
       "--separate-processes (and with --dry-run): stages derived from each processor's "
-      "upstreams, jobs of one stage concurrently (#1 and #2), later stages in order (#3, #4, #5).");
+      "upstreams, jobs of one stage concurrently (#1 and #2), later stages in order (#3, #4, #5). "
+      "A failed or blocked date never stops the other dates; running the same command again "
+      "computes exactly what is left.\nExample: phase4 run-all --start-date 2021-10-19 "
+      "--end-date 2025-06-22\n" +
+      std::string(kExitCodesHelp));
   cmd->callback([&g, action, o] {
     *action = [&g, o] {
       RunAllOptions r = o->r;
