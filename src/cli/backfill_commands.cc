@@ -144,7 +144,7 @@ void AddRunAllCommand(CLI::App& app, GlobalOptions& g, Action* action) {
   cmd->footer(
       "Execution order: each date of a job runs once its upstream jobs have written that date; "
       "all jobs run together in this process and read each season once. With "
-      "--separate-processes (and with --dry-run): stages derived from each processor's "
+      "--separate-processes: stages derived from each processor's "
       "upstreams, jobs of one stage concurrently (#1 and #2), later stages in order (#3, #4, #5). "
       "A failed or blocked date never stops the other dates; running the same command again "
       "computes exactly what is left.\nExample: phase4 run-all --start-date 2021-10-19 "
