@@ -37,6 +37,5 @@ awk '
 ' "$LOG"
 
 step "phase4 report (rows, dates per job, feature quality, signal over 2024-25)"
-"$PHASE4" --warehouse "$WAREHOUSE" report --start-date "$START" --end-date "$END" \
-  --checkpoint-dir "$WAREHOUSE/checkpoints"
+"$PHASE4" --warehouse "$WAREHOUSE" report --start-date "$START" --end-date "$END"
 exit $status

@@ -7,7 +7,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "backfill/checkpoint.h"
+#include "ledger/ledger.h"
 #include "processors/common/duplicates.h"
 #include "processors/common/season_inputs.h"
 #include "processors/registry.h"
@@ -45,8 +45,7 @@ Result<std::vector<Row>> PlayerGamesForSignal(Warehouse& wh, Date start, Date en
 
 }  // namespace
 
-Result<PipelineReport> BuildPipelineReport(Warehouse& wh, const std::string& checkpoint_dir,
-                                           Date start, Date end, Date signal_start,
+Result<PipelineReport> BuildPipelineReport(Warehouse& wh, Date start, Date end, Date signal_start,
                                            Date signal_end) {
   PipelineReport r;
   for (const TableSchema* t : Phase3Tables()) {
@@ -60,12 +59,13 @@ Result<PipelineReport> BuildPipelineReport(Warehouse& wh, const std::string& che
   for (const auto* p : processors::AllProcessors()) {
     JobDates j;
     j.job = p->name;
-    PHASE4_ASSIGN_OR_RETURN(auto state, Checkpoint::Inspect(checkpoint_dir, p->name, start, end));
-    if (state) {
-      j.has_checkpoint = true;
-      j.successful = state->successful();
-      j.skipped = state->skipped();
-      j.failed = state->failed();
+    PHASE4_ASSIGN_OR_RETURN(ledger::UnitMap units, ledger::ReadUnits(wh, *p, start, end));
+    j.has_units = !units.empty();
+    for (const auto& [d, u] : units) {
+      j.successful += u.state == ledger::UnitState::kSucceeded;
+      j.skipped += u.state == ledger::UnitState::kSkipped;
+      j.failed += u.state == ledger::UnitState::kFailed;
+      j.blocked += u.state == ledger::UnitState::kBlocked;
     }
     r.jobs.push_back(j);
   }
@@ -137,13 +137,15 @@ std::string FormatPipelineReport(const PipelineReport& r) {
   out += rule + "\nPHASE 4 PIPELINE REPORT\n" + rule + "\n";
   out += "Rows per table:\n";
   for (const auto& [name, n] : r.table_rows) out += fmt::format("  {:<48} {:>10}\n", name, n);
-  out += "Dates per job (from the checkpoints):\n";
-  out += fmt::format("  {:<30} {:>10} {:>8} {:>7}\n", "job", "processed", "skipped", "failed");
+  out += "Dates per job (from the unit ledger):\n";
+  out += fmt::format("  {:<30} {:>10} {:>8} {:>7} {:>7}\n", "job", "processed", "skipped", "failed",
+                     "blocked");
   for (const auto& j : r.jobs) {
-    if (!j.has_checkpoint)
-      out += fmt::format("  {:<30} {:>10}\n", j.job, "no checkpoint");
+    if (!j.has_units)
+      out += fmt::format("  {:<30} {:>10}\n", j.job, "not run");
     else
-      out += fmt::format("  {:<30} {:>10} {:>8} {:>7}\n", j.job, j.successful, j.skipped, j.failed);
+      out += fmt::format("  {:<30} {:>10} {:>8} {:>7} {:>7}\n", j.job, j.successful, j.skipped,
+                         j.failed, j.blocked);
   }
   out += fmt::format("Mean feature quality: {:.2f} over {} feature rows\n", r.mean_feature_quality,
                      r.feature_rows);

@@ -15,8 +15,8 @@ namespace phase4 {
 
 struct JobDates {
   std::string job;
-  bool has_checkpoint = false;
-  int successful = 0, skipped = 0, failed = 0;
+  bool has_units = false;  // the ledger has a unit of the job in the range
+  int successful = 0, skipped = 0, failed = 0, blocked = 0;
 };
 
 struct SignalCheck {
@@ -34,10 +34,9 @@ struct PipelineReport {
   SignalCheck signal;
 };
 
-// `start`/`end`: the backfill range whose checkpoints are read from
-// `checkpoint_dir`; `signal_start`/`signal_end`: the dates of the MAE check.
-Result<PipelineReport> BuildPipelineReport(Warehouse& wh, const std::string& checkpoint_dir,
-                                           Date start, Date end, Date signal_start,
+// `start`/`end`: the backfill range whose units are counted from the
+// ledger; `signal_start`/`signal_end`: the dates of the MAE check.
+Result<PipelineReport> BuildPipelineReport(Warehouse& wh, Date start, Date end, Date signal_start,
                                            Date signal_end);
 std::string FormatPipelineReport(const PipelineReport& r);
 

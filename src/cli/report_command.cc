@@ -13,14 +13,12 @@ void AddReportCommand(CLI::App& app, GlobalOptions& g, Action* action) {
       app.add_subcommand("report", "Rows per table, dates per job, feature quality and signal");
   struct Opts {
     std::string start, end, signal_start = "2024-10-22", signal_end = "2025-06-22";
-    std::string checkpoint_dir = kDefaultCheckpointDirectory;
   };
   auto o = std::make_shared<Opts>();
   cmd->add_option("--start-date", o->start, "Backfill range start")
       ->required()
       ->check(DateValidator());
   cmd->add_option("--end-date", o->end, "Backfill range end")->required()->check(DateValidator());
-  cmd->add_option("--checkpoint-dir", o->checkpoint_dir, "Where the backfill checkpoints are");
   cmd->add_option("--signal-start", o->signal_start,
                   "First date of the MAE check (default 2024-10-22)")
       ->check(DateValidator());
@@ -35,7 +33,7 @@ void AddReportCommand(CLI::App& app, GlobalOptions& g, Action* action) {
       }
       auto wh = OpenWarehouseOrReport(g, /*create=*/false);
       if (!wh) return 1;
-      auto r = BuildPipelineReport(*wh, o->checkpoint_dir, *ParseDate(o->start), *ParseDate(o->end),
+      auto r = BuildPipelineReport(*wh, *ParseDate(o->start), *ParseDate(o->end),
                                    *ParseDate(o->signal_start), *ParseDate(o->signal_end));
       if (!r.ok()) {
         ReportError(r.status().message());

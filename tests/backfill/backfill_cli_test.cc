@@ -379,10 +379,10 @@ TEST_F(BackfillCliTest, RunAllSeparateProcessesRunsStagesInOrderAndEveryJobCompl
           "PARALLEL PHASE: Running #1 team_defense_zone_analysis and #2 player_shot_zone_analysis"),
       std::string::npos);
   EXPECT_NE(r.out.find("Phase 4 Backfill Complete!"), std::string::npos);
-  // The demo's closing report reads the same checkpoints and tables.
+  // The demo's closing report reads the same ledger and tables.
   auto report = RunPhase4({"--warehouse", wh(), "report", "--start-date", "2023-11-01",
-                           "--end-date", "2023-11-30", "--checkpoint-dir", ckdir(),
-                           "--signal-start", "2023-11-01", "--signal-end", "2023-11-30"});
+                           "--end-date", "2023-11-30", "--signal-start", "2023-11-01",
+                           "--signal-end", "2023-11-30"});
   ASSERT_EQ(report.exit_code, 0) << report.err;
   const int64_t dates = Count(
       "nba_precompute", "SELECT COUNT(DISTINCT analysis_date) FROM team_defense_zone_analysis");
@@ -724,7 +724,7 @@ TEST_F(BackfillCliTest, ReportSignalReadsPlayerGamesByTheProcessorsRules) {
   ASSERT_EQ(p.exit_code, 0) << p.out << p.err;
   auto samples = [&] {
     auto r = RunPhase4({"--warehouse", wh(), "report", "--start-date", d, "--end-date", d,
-                        "--checkpoint-dir", ckdir(), "--signal-start", d, "--signal-end", d});
+                        "--signal-start", d, "--signal-end", d});
     EXPECT_EQ(r.exit_code, 0) << r.err;
     const size_t at = r.out.find(" player-games)");
     const size_t open = r.out.rfind('(', at);

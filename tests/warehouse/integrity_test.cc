@@ -116,7 +116,7 @@ TEST_F(IntegrityTest, RunAllAndReportRefuseADamagedWarehouseNamingTheFile) {
             checkpoint);
 
   auto report = RunPhase4({"--warehouse", wh(), "report", "--start-date", "2023-11-01",
-                           "--end-date", "2023-11-21", "--checkpoint-dir", ck()});
+                           "--end-date", "2023-11-21"});
   EXPECT_EQ(report.exit_code, kExitStorage) << report.out << report.err;
   EXPECT_NE(report.err.find(precompute() + ": damaged ("), std::string::npos) << report.err;
 }
