@@ -140,7 +140,7 @@ class BackfillRun {
   class Pipeline {
    public:
     Pipeline(BackfillRun& run, std::vector<Date> dates) : queue_(kDepth) {
-      auto read_wh = Warehouse::Open(run.wh_.dir(), /*create=*/false);
+      auto read_wh = run.wh_.Connect();
       if (!read_wh.ok()) {
         open_error_ = read_wh.status().message();
         queue_.Close();
