@@ -61,9 +61,12 @@ void AppendCopyCell(std::string& out, const Value& v) {
       out += *p > 0 ? "Infinity" : "-Infinity";
     } else {
       // Shortest text that reads back as the same double: the server's
-      // float8 input is exact, so the stored value is the engine's.
+      // float8 input is exact, so the stored value is the engine's. A
+      // negative zero is stored as zero, as SQLite stores it (an integral
+      // REAL goes to disk as an integer): what a downstream job reads back
+      // must not depend on the backend.
       char buf[32];
-      auto r = std::to_chars(buf, buf + sizeof buf, *p);
+      auto r = std::to_chars(buf, buf + sizeof buf, *p == 0 ? 0.0 : *p);
       out.append(buf, r.ptr);
     }
   } else if (auto p = std::get_if<std::string>(&v)) {

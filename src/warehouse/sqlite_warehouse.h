@@ -99,12 +99,13 @@ class SqliteWarehouse final : public Warehouse {
 
   Status InsertRows(const TableSchema& table, const std::vector<Row>& rows) override;
   Status ReplaceDates(const TableSchema& table, const std::vector<Date>& dates,
-                      const std::vector<Row>& rows, const std::vector<ExtraRow>& also) override;
+                      const std::vector<Row>& rows,
+                      const std::vector<ExtraRow>& also = {}) override;
   Status ReplaceByKey(const TableSchema& table, const std::string& key_column,
                       const std::vector<Row>& rows) override;
   Result<std::vector<Row>> SelectRows(const TableSchema& table, std::optional<Date> start,
-                                      std::optional<Date> end, const std::vector<int>& columns,
-                                      Order order) override;
+                                      std::optional<Date> end, const std::vector<int>& columns = {},
+                                      Order order = Order::kKey) override;
   Status ScanCells(const TableSchema& table, Date start, Date end,
                    const CellVisitor& visit) override;
   Result<int64_t> CountRows(const TableSchema& table) override;
