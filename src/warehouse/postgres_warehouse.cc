@@ -191,7 +191,7 @@ Result<pg_conn*> ConnectTo(const std::string& uri) {
     PQfinish(conn);
     while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
     for (auto& c : msg)
-      if (c == '\n') c = ' ';
+      if (c == '\n' || c == '\t') c = ' ';
     return Status::Storage(fmt::format("{}: cannot connect: {}", where, msg));
   }
   // Floats as the shortest text that reads back exactly, dates as
@@ -244,7 +244,7 @@ Status PostgresWarehouse::Failure(const std::string& what) const {
   std::string msg = PQerrorMessage(conn_);
   while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
   for (auto& c : msg)
-    if (c == '\n') c = ' ';
+    if (c == '\n' || c == '\t') c = ' ';
   return Status::Storage(fmt::format("{}: {}: {}", location_, what, msg));
 }
 
@@ -253,7 +253,7 @@ Status PostgresWarehouse::ErrorOf(PGresult* r) const {
   std::string msg = r && *PQresultErrorMessage(r) ? PQresultErrorMessage(r) : PQerrorMessage(conn_);
   while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
   for (auto& c : msg)
-    if (c == '\n') c = ' ';
+    if (c == '\n' || c == '\t') c = ' ';
   const std::string_view code = state ? state : "";
   if (code.substr(0, 2) == "40")
     return Status::Busy(fmt::format("warehouse is busy: {}: {}", location_, msg));

@@ -1,0 +1,174 @@
+// Every command on both backends, with the same test bodies: the rows a run
+// writes on PostgreSQL are those it writes on SQLite (exports compared byte
+// for byte, the run's own timestamps aside), in both run-all modes, and the
+// live path (process, outbox list/listen/ack) works the same.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <thread>
+
+#include "pg_server.h"
+#include "warehouse/schema.h"
+
+namespace phase4 {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::CommandResult;
+using testing::RunPhase4;
+using testing::TempDir;
+using testing::TestWarehouse;
+
+constexpr const char* kStart = "2023-10-24";
+constexpr const char* kEnd = "2023-11-20";
+
+// An export with the run's wall-clock times (microsecond timestamps) blanked:
+// they differ between any two runs.
+std::string WithoutRunTimes(const std::string& text) {
+  static const std::regex times(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+Z)");
+  return std::regex_replace(text, times, "<time>");
+}
+
+class BackendTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(where_.ok());
+    auto r = Phase4({"generate", "--seasons", "2023-2023"});
+    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  }
+  CommandResult Phase4(std::vector<std::string> args, const std::vector<std::string>& env = {}) {
+    args.insert(args.begin(), {"--warehouse", where_.location()});
+    return RunPhase4(args, "", env);
+  }
+  std::string ckdir() const { return (ck_.path() / "checkpoints").string(); }
+  // Every Phase 4 table over the range, as CSV, run times blanked.
+  std::string Phase4Exports() {
+    std::string all;
+    for (const TableSchema* t : Phase4Tables()) {
+      auto r = Phase4({"export", t->FullName(), "--start-date", kStart, "--end-date", kEnd});
+      EXPECT_EQ(r.exit_code, 0) << r.err;
+      all += "== " + t->FullName() + "\n" + WithoutRunTimes(r.out);
+    }
+    return all;
+  }
+  // The exports of a pipelined run-all on SQLite: what every run compares to.
+  static const std::string& Reference() {
+    static const std::string ref = [] {
+      TestWarehouse sqlite("sqlite");
+      TempDir ck;
+      auto run = [&](std::vector<std::string> args) {
+        args.insert(args.begin(), {"--warehouse", sqlite.location()});
+        return RunPhase4(args);
+      };
+      auto g = run({"generate", "--seasons", "2023-2023"});
+      EXPECT_EQ(g.exit_code, 0) << g.err;
+      auto r = run({"run-all", "--start-date", kStart, "--end-date", kEnd, "--checkpoint-dir",
+                    (ck.path() / "c").string()});
+      EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+      std::string all;
+      for (const TableSchema* t : Phase4Tables()) {
+        auto e = run({"export", t->FullName(), "--start-date", kStart, "--end-date", kEnd});
+        all += "== " + t->FullName() + "\n" + WithoutRunTimes(e.out);
+      }
+      return all;
+    }();
+    return ref;
+  }
+
+  TestWarehouse where_{GetParam()};
+  TempDir ck_;
+};
+
+TEST_P(BackendTest, RunAllPipelinedWritesTheSameRowsAsSqlite) {
+  auto r = Phase4({"run-all", "--start-date", kStart, "--end-date", kEnd, "--checkpoint-dir",
+                   ckdir()});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("Phase 4 Backfill Complete!"), std::string::npos) << r.out;
+  const std::string exports = Phase4Exports();
+  EXPECT_GT(exports.size(), 100000u);
+  EXPECT_TRUE(exports == Reference()) << "the exports differ from SQLite's";
+  // A re-run resumes from the checkpoints and changes nothing.
+  auto again = Phase4({"run-all", "--start-date", kStart, "--end-date", kEnd, "--checkpoint-dir",
+                       ckdir()});
+  EXPECT_EQ(again.exit_code, 0) << again.out << again.err;
+  EXPECT_TRUE(Phase4Exports() == Reference());
+}
+
+TEST_P(BackendTest, RunAllInSeparateProcessesWritesTheSameRows) {
+  auto r = Phase4({"run-all", "--separate-processes", "--start-date", kStart, "--end-date", kEnd,
+                   "--checkpoint-dir", ckdir()});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_TRUE(Phase4Exports() == Reference()) << "the exports differ from SQLite's";
+}
+
+TEST_P(BackendTest, BackfillJobsOneByOneWriteTheSameRows) {
+  for (const char* job : {"team_defense_zone_analysis", "player_shot_zone_analysis",
+                          "player_composite_factors", "player_daily_cache", "ml_feature_store"}) {
+    auto r = Phase4({"backfill", job, "--start-date", kStart, "--end-date", kEnd,
+                     "--checkpoint-dir", ckdir()});
+    ASSERT_EQ(r.exit_code, 0) << job << "\n" << r.out << r.err;
+  }
+  EXPECT_TRUE(Phase4Exports() == Reference()) << "the exports differ from SQLite's";
+  auto verify = Phase4({"verify-phase3", "--start-date", kStart, "--end-date", kEnd});
+  EXPECT_EQ(verify.exit_code, 0) << verify.out << verify.err;
+  auto report = Phase4({"report", "--start-date", kStart, "--end-date", kEnd, "--checkpoint-dir",
+                        ckdir(), "--signal-start", kStart, "--signal-end", kEnd});
+  EXPECT_EQ(report.exit_code, 0) << report.err;
+  EXPECT_NE(report.out.find("PHASE 4 PIPELINE REPORT"), std::string::npos);
+}
+
+TEST_P(BackendTest, ExportImportRoundTripIsByteIdentical) {
+  auto r = Phase4({"backfill", "team_defense_zone_analysis", "--start-date", kStart, "--end-date",
+                   kEnd, "--checkpoint-dir", ckdir()});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  TestWarehouse copy(GetParam());
+  ASSERT_TRUE(copy.ok());
+  for (const char* table :
+       {"nba_analytics.player_game_summary", "nba_precompute.team_defense_zone_analysis"}) {
+    for (const char* format : {"csv", "jsonl"}) {
+      auto first = Phase4({"export", table, "--format", format});
+      ASSERT_EQ(first.exit_code, 0) << first.err;
+      if (std::string(format) == "jsonl") continue;  // import reads CSV
+      TempDir files;
+      const fs::path file = files.path() / "t.csv";
+      testing::WriteFile(file, first.out);
+      auto imported = RunPhase4({"--warehouse", copy.location(), "import", table, file.string()});
+      ASSERT_EQ(imported.exit_code, 0) << imported.out << imported.err;
+      for (const char* f : {"csv", "jsonl"}) {
+        auto mine = Phase4({"export", table, "--format", f});
+        auto theirs = RunPhase4({"--warehouse", copy.location(), "export", table, "--format", f});
+        EXPECT_TRUE(mine.out == theirs.out) << table << " " << f << " differs after the round trip";
+      }
+    }
+  }
+}
+
+TEST_P(BackendTest, LiveProcessAnnouncesItsRowsToAListener) {
+  // The listener starts first and prints the message when it is committed.
+  CommandResult heard;
+  std::thread listener([&] {
+    heard = Phase4({"outbox", "listen", "--count", "1", "--timeout", "60"});
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  auto r = Phase4({"process", "team_defense_zone_analysis", "--analysis-date", "2024-02-22"},
+                  {"PHASE4_TODAY=2024-03-01"});
+  listener.join();
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  ASSERT_EQ(heard.exit_code, 0) << heard.err;
+  ASSERT_EQ(std::count(heard.out.begin(), heard.out.end(), '\n'), 1) << heard.out;
+  auto msg = nlohmann::json::parse(heard.out);
+  EXPECT_EQ(msg["payload"]["game_date"], "2024-02-22");
+  EXPECT_EQ(msg["payload"]["record_count"], 30);
+  auto list = Phase4({"outbox", "list"});
+  EXPECT_EQ(list.out, heard.out);
+  auto ack = Phase4({"outbox", "ack", msg["id"].get<std::string>()});
+  EXPECT_EQ(ack.exit_code, 0) << ack.err;
+  EXPECT_EQ(Phase4({"outbox", "list"}).out, "");
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, BackendTest, ::testing::Values("sqlite", "postgresql"),
+                         testing::BackendName);
+
+}  // namespace
+}  // namespace phase4
