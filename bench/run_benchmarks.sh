@@ -12,6 +12,8 @@
 #       on that run's warehouse), and the ratio backfill / floor.
 #   [4] One date, all five processors, live mode (`phase4 process all`; and x 5).
 #   [5] Scaling: run-all over generated leagues of 4, 8 and 16 seasons.
+#   [6] PostgreSQL against SQLite in the same run: full backfill, one live
+#       date, peak RSS of phase4 and of the server (bench/postgres_bench.sh).
 #
 # Usage: bench/run_benchmarks.sh [BUILD_DIR]   (make bench BUILD_DIR=...)
 # Environment:
@@ -21,6 +23,7 @@
 #   BENCH_LIVE_DATE=D    the date of [4] (default 2025-01-15)
 #   BENCH_SCALING="8 16" league sizes of [5] beyond 4 (quick: "8"; "" skips [5])
 #   BENCH_GBENCH=0       skips [1]
+#   BENCH_POSTGRES=0     skips [6]
 #   BENCH_TMP=DIR        scratch directory (default: a new one under $TMPDIR, removed at the end)
 set -euo pipefail
 BUILD_DIR=${1:-build}
@@ -250,6 +253,11 @@ if [[ -n $SCALING ]]; then
       "$n" "$wall" "$per_season" "$cpu_per_season" "$maxrss" "$anon" "$tree" "$tree_anon"
     rm -rf "$TMP/scale$n" "$TMP/scale$n.ck"
   done
+fi
+
+# ---------------------------------------------------------------- [6]
+if [[ ${BENCH_POSTGRES:-1} != 0 ]]; then
+  bash "$(dirname "$0")/postgres_bench.sh" "$BUILD_DIR"
 fi
 echo
 echo "done; RESULT lines are the figures (doc/benchmarks.md)"
