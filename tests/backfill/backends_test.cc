@@ -167,6 +167,26 @@ TEST_P(BackendTest, LiveProcessAnnouncesItsRowsToAListener) {
   EXPECT_EQ(Phase4({"outbox", "list"}).out, "");
 }
 
+TEST_P(BackendTest, LoadScheduleMergesAsOnSqlite) {
+  const fs::path files = fs::path(PHASE4_SOURCE_DIR) / "tests" / "data" / "good_input" / "schedule";
+  auto load = [&](const std::string& location) {
+    std::string out;
+    for (const char* f : {"schedule.json", "game_ids.csv", "schedule.json"}) {
+      auto r = RunPhase4({"--warehouse", location, "load-schedule", (files / f).string()});
+      EXPECT_EQ(r.exit_code, 0) << f << ": " << r.err;
+      out += r.out;
+    }
+    auto e = RunPhase4({"--warehouse", location, "export", "nba_raw.nbac_schedule"});
+    EXPECT_EQ(e.exit_code, 0) << e.err;
+    return out + WithoutRunTimes(e.out);
+  };
+  TestWarehouse mine(GetParam()), sqlite("sqlite");
+  ASSERT_TRUE(mine.ok());
+  const std::string got = load(mine.location());
+  EXPECT_NE(got.find("games in the schedule"), std::string::npos) << got;
+  EXPECT_EQ(got, load(sqlite.location()));
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, BackendTest, ::testing::Values("sqlite", "postgresql"),
                          testing::BackendName);
 

@@ -5,7 +5,9 @@
 
 #include <cstdlib>
 #include <nlohmann/json.hpp>
+#include <map>
 #include <regex>
+#include <thread>
 
 #include "pg_server.h"
 #include "warehouse/postgres_warehouse.h"
@@ -163,6 +165,47 @@ TEST_F(PostgresTest, ACommittedCompletionMessageWakesAListener) {
   auto woke = (*listener)->WaitForOutboxNotice(10'000);
   ASSERT_TRUE(woke.ok()) << woke.status().message();
   EXPECT_TRUE(*woke);
+}
+
+TEST_F(PostgresTest, ABackfillStoppedByAServerRestartFinishesTheRangeWhenRunAgain) {
+  const std::string db = server_->NewDatabase();
+  const std::string uri = server_->Uri(db);
+  ASSERT_EQ(RunPhase4({"--warehouse", uri, "generate", "--seasons", "2023-2023"}).exit_code, 0);
+  testing::TempDir ck;
+  const std::vector<std::string> backfill{
+      "--warehouse",  uri,          "backfill",         "team_defense_zone_analysis",
+      "--start-date", "2023-10-24", "--end-date",       "2024-04-14",
+      "--checkpoint-dir", (ck.path() / "c").string()};
+  testing::CommandResult stopped;
+  std::thread run([&] { stopped = RunPhase4(backfill); });
+  // The server goes away once the first dates are written, mid-range.
+  auto wh = Warehouse::Open(uri, false);
+  ASSERT_TRUE(wh.ok()) << wh.status().message();
+  const TableSchema& t = TeamDefenseZoneAnalysisSchema();
+  for (int i = 0; i < 6000; ++i) {
+    auto n = (*wh)->CountRows(t);
+    if (n.ok() && *n > 0) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  ASSERT_TRUE(server_->Stop());
+  run.join();
+  ASSERT_TRUE(server_->Start());
+  EXPECT_EQ(stopped.exit_code, 74) << stopped.out << stopped.err;
+  EXPECT_NE((stopped.out + stopped.err).find(uri), std::string::npos) << stopped.out << stopped.err;
+  // Every date written is whole (30 teams), and the same command finishes.
+  auto again = RunPhase4(backfill);
+  ASSERT_EQ(again.exit_code, 0) << again.out << again.err;
+  auto whole = Warehouse::Open(uri, false);
+  ASSERT_TRUE(whole.ok());
+  auto dates = (*whole)->DistinctDates(t, *ParseDate("2023-10-24"), *ParseDate("2024-04-14"));
+  ASSERT_TRUE(dates.ok());
+  EXPECT_GT(dates->size(), 100u);
+  const int date_col = t.ColumnIndex(t.date_column);
+  auto rows = (*whole)->SelectRows(t, std::nullopt, std::nullopt, {date_col});
+  ASSERT_TRUE(rows.ok());
+  std::map<std::string, int> per_date;
+  for (const Row& r : *rows) ++per_date[std::get<std::string>(r[static_cast<size_t>(date_col)])];
+  for (const auto& [date, n] : per_date) EXPECT_EQ(n, 30) << date;
 }
 
 // Reads the roles file of doc/postgres.md; part 1 (superuser) or part 2
