@@ -132,6 +132,21 @@ Cell::Kind KindOf(ColumnType type) {
   }
 }
 
+// A non-NULL cell read back as text, as the Value SQLite's STRICT column
+// would hand back (an unreadable number stays NULL: the checks refuse those).
+Value StoredValue(ColumnType type, std::string_view text) {
+  switch (KindOf(type)) {
+    case Cell::Kind::kInt:
+      if (auto x = ParseInt(text)) return *x;
+      return {};
+    case Cell::Kind::kReal:
+      if (auto x = ParseReal(text)) return *x;
+      return {};
+    default:
+      return std::string(text);
+  }
+}
+
 // SQLSTATE classes where the server or the connection failed rather than
 // the statement's data: the next date would fail the same way (exit 74).
 bool IsStorageFailure(std::string_view sqlstate) {
@@ -569,18 +584,7 @@ Result<std::vector<Row>> PostgresWarehouse::SelectRows(const TableSchema& t,
     for (size_t k = 0; k < cols.size(); ++k) {
       const int col = static_cast<int>(k);
       if (r->null(i, col)) continue;
-      const std::string_view text = r->text(i, col);
-      Value& v = row[static_cast<size_t>(cols[k])];
-      switch (KindOf(t.column(cols[k]).type)) {
-        case Cell::Kind::kInt:
-          if (auto x = ParseInt(text)) v = *x;
-          break;
-        case Cell::Kind::kReal:
-          if (auto x = ParseReal(text)) v = *x;
-          break;
-        default:
-          v = std::string(text);
-      }
+      row[static_cast<size_t>(cols[k])] = StoredValue(t.column(cols[k]).type, r->text(i, col));
     }
     rows.push_back(std::move(row));
   }
@@ -657,17 +661,20 @@ Result<bool> PostgresWarehouse::HasRowsOn(const TableSchema& t, Date d) {
 }
 
 Result<std::vector<Row>> PostgresWarehouse::OutboxMessages(const TableSchema& t, bool all) {
-  PHASE4_ASSIGN_OR_RETURN(auto rows, SelectRows(t, std::nullopt, std::nullopt, {}, Order::kKey));
-  // Ordered by message id (the key) within each date: put in id order.
-  const size_t id = static_cast<size_t>(t.ColumnIndex("message_id"));
-  const size_t acked = static_cast<size_t>(t.ColumnIndex("acked_at"));
-  std::vector<Row> out;
-  for (auto& r : rows)
-    if (all || IsNull(r[acked])) out.push_back(std::move(r));
-  std::stable_sort(out.begin(), out.end(), [&](const Row& a, const Row& b) {
-    return AsInt(a[id]).value_or(0) < AsInt(b[id]).value_or(0);
-  });
-  return out;
+  PHASE4_ASSIGN_OR_RETURN(
+      auto r, Run(fmt::format("SELECT {} FROM {}{} ORDER BY message_id", ColumnList(t),
+                              t.FullName(), all ? "" : " WHERE acked_at IS NULL"),
+                  {}, true));
+  std::vector<Row> rows;
+  for (int i = 0; i < r->rows(); ++i) {
+    Row row(t.size());
+    for (size_t c = 0; c < t.size(); ++c) {
+      const int col = static_cast<int>(c);
+      if (!r->null(i, col)) row[c] = StoredValue(t.columns[c].type, r->text(i, col));
+    }
+    rows.push_back(std::move(row));
+  }
+  return rows;
 }
 
 Result<bool> PostgresWarehouse::OutboxHasMessage(const TableSchema& t, int64_t id) {
