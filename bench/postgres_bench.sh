@@ -32,6 +32,7 @@ PSQL=/usr/lib/postgresql/15/bin/psql
 unset PHASE4_SLACK_WEBHOOK_URL PHASE4_WAREHOUSE
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/phase4-pgbench.XXXXXX")
+chmod 755 "$TMP"  # the server runs as postgres: it must reach its directory
 SERVER=$TMP/server
 mkdir -p "$SERVER"
 cleanup() {

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 #include <libpq-fe.h>
+#include <endian.h>
 #include <poll.h>
 
 #include <charconv>
@@ -46,6 +47,39 @@ std::string ColumnList(const TableSchema& t, const std::vector<int>& columns = {
   else
     for (int c : columns) list += (list.empty() ? "" : ", ") + t.column(c).name;
   return list;
+}
+
+// The columns to read in binary format: a DATE as its text (binary DATE is
+// a day count), everything else as stored.
+std::string BinarySelectList(const TableSchema& t, const std::vector<int>& columns) {
+  std::string list;
+  auto add = [&](const Column& c) {
+    list += (list.empty() ? "" : ", ") + c.name + (c.type == ColumnType::kDate ? "::text" : "");
+  };
+  if (columns.empty())
+    for (const auto& c : t.columns) add(c);
+  else
+    for (int c : columns) add(t.column(c));
+  return list;
+}
+
+// A cell of a binary result: BIGINT and DOUBLE PRECISION are 8 bytes in
+// network order, text is its bytes. False when the size is not a number's.
+bool DecodeBinary(Cell::Kind kind, const char* bytes, int length, Cell& cell) {
+  cell.kind = kind;
+  if (kind == Cell::Kind::kText) {
+    cell.text = std::string_view(bytes, static_cast<size_t>(length));
+    return true;
+  }
+  if (length != 8) return false;
+  uint64_t bits = 0;
+  std::memcpy(&bits, bytes, 8);
+  bits = be64toh(bits);
+  if (kind == Cell::Kind::kInt)
+    cell.i = static_cast<int64_t>(bits);
+  else
+    std::memcpy(&cell.r, &bits, 8);
+  return true;
 }
 
 // One cell in COPY's text format.
@@ -102,16 +136,6 @@ std::optional<std::string> ParamOf(const Value& v) {
   return out;
 }
 
-std::optional<double> ParseReal(std::string_view s) {
-  if (s == "NaN") return std::nan("");
-  if (s == "Infinity") return HUGE_VAL;
-  if (s == "-Infinity") return -HUGE_VAL;
-  double v = 0;
-  auto r = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (r.ec != std::errc() || r.ptr != s.data() + s.size()) return std::nullopt;
-  return v;
-}
-
 std::optional<int64_t> ParseInt(std::string_view s) {
   int64_t v = 0;
   auto r = std::from_chars(s.data(), s.data() + s.size(), v);
@@ -129,21 +153,6 @@ Cell::Kind KindOf(ColumnType type) {
       return Cell::Kind::kReal;
     default:
       return Cell::Kind::kText;
-  }
-}
-
-// A non-NULL cell read back as text, as the Value SQLite's STRICT column
-// would hand back (an unreadable number stays NULL: the checks refuse those).
-Value StoredValue(ColumnType type, std::string_view text) {
-  switch (KindOf(type)) {
-    case Cell::Kind::kInt:
-      if (auto x = ParseInt(text)) return *x;
-      return {};
-    case Cell::Kind::kReal:
-      if (auto x = ParseReal(text)) return *x;
-      return {};
-    default:
-      return std::string(text);
   }
 }
 
@@ -278,7 +287,7 @@ Status PostgresWarehouse::ErrorOf(PGresult* r) const {
 
 Result<std::shared_ptr<PostgresWarehouse::Result_>> PostgresWarehouse::Run(
     const std::string& sql, const std::vector<std::optional<std::string>>& params,
-    bool expect_rows) {
+    bool expect_rows, bool binary) {
   // A connection lost earlier (a server restart) is tried once more: the
   // statement that met the loss failed and rolled back; later ones may run.
   // Never inside a transaction: its earlier statements are gone with the
@@ -288,7 +297,8 @@ Result<std::shared_ptr<PostgresWarehouse::Result_>> PostgresWarehouse::Run(
   values.reserve(params.size());
   for (const auto& p : params) values.push_back(p ? p->c_str() : nullptr);
   auto r = std::make_shared<Result_>(PQexecParams(conn_, sql.c_str(), static_cast<int>(params.size()),
-                                                  nullptr, values.data(), nullptr, nullptr, 0));
+                                                  nullptr, values.data(), nullptr, nullptr,
+                                                  binary ? 1 : 0));
   const ExecStatusType want = expect_rows ? PGRES_TUPLES_OK : PGRES_COMMAND_OK;
   if (r->get() && PQresultStatus(r->get()) == want) return r;
   return ErrorOf(r->get());
@@ -328,16 +338,17 @@ void PostgresWarehouse::Rollback() {
 
 Status PostgresWarehouse::Init() {
   // The schema version of each dataset is the comment on its schema.
+  // One round trip for all datasets: every command opens the warehouse.
   auto versions = [&]() -> Result<std::vector<int64_t>> {
+    PHASE4_ASSIGN_OR_RETURN(
+        auto r, Run("SELECT nspname, obj_description(oid, 'pg_namespace') FROM pg_namespace", {},
+                    true));
     std::vector<int64_t> out;
     for (const auto& ds : AllDatasets()) {
-      PHASE4_ASSIGN_OR_RETURN(
-          auto r, Run("SELECT obj_description(oid, 'pg_namespace') FROM pg_namespace "
-                      "WHERE nspname = $1",
-                      {ds}, true));
       int64_t v = 0;
-      if (r->rows() > 0 && !r->null(0, 0)) {
-        std::string_view text = r->text(0, 0);
+      for (int i = 0; i < r->rows(); ++i) {
+        if (r->text(i, 0) != ds || r->null(i, 1)) continue;
+        std::string_view text = r->text(i, 1);
         const std::string_view prefix = "phase4 schema version ";
         if (text.rfind(prefix, 0) == 0) v = ParseInt(text.substr(prefix.size())).value_or(0);
       }
@@ -552,6 +563,65 @@ Status PostgresWarehouse::ReplaceByKey(const TableSchema& t, const std::string& 
 
 // ------------------------------------------------------------ reads
 
+Status PostgresWarehouse::ReadRow(const Result_& r, int row, const TableSchema& t,
+                                  const std::vector<int>& columns, std::vector<Cell>& cells) const {
+  for (size_t k = 0; k < columns.size(); ++k) {
+    const int col = static_cast<int>(k);
+    Cell& cell = cells[k];
+    if (r.null(row, col)) {
+      cell.kind = Cell::Kind::kNull;
+      continue;
+    }
+    const Column& c = t.column(columns[k]);
+    if (!DecodeBinary(KindOf(c.type), PQgetvalue(r.get(), row, col), PQgetlength(r.get(), row, col),
+                      cell))
+      return Status::Corruption(fmt::format("{}: {}.{}: a cell of {} bytes is no number",
+                                            location_, t.FullName(), c.name,
+                                            PQgetlength(r.get(), row, col)));
+  }
+  return Status::OK();
+}
+
+Result<std::vector<Row>> PostgresWarehouse::ReadRows(const std::string& sql,
+                                                     const std::vector<std::optional<std::string>>& params,
+                                                     const TableSchema& t,
+                                                     const std::vector<int>& columns) {
+  PHASE4_ASSIGN_OR_RETURN(auto r, Run(sql, params, true, /*binary=*/true));
+  std::vector<Cell> cells(columns.size());
+  std::vector<Row> rows;
+  rows.reserve(static_cast<size_t>(r->rows()));
+  for (int i = 0; i < r->rows(); ++i) {
+    PHASE4_RETURN_IF_ERROR(ReadRow(*r, i, t, columns, cells));
+    Row row(t.size());
+    for (size_t k = 0; k < columns.size(); ++k) {
+      Value& v = row[static_cast<size_t>(columns[k])];
+      switch (cells[k].kind) {
+        case Cell::Kind::kNull:
+          break;
+        case Cell::Kind::kInt:
+          v = cells[k].i;
+          break;
+        case Cell::Kind::kReal:
+          v = cells[k].r;
+          break;
+        case Cell::Kind::kText:
+          v = std::string(cells[k].text);
+          break;
+      }
+    }
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+namespace {
+std::vector<int> AllColumns(const TableSchema& t) {
+  std::vector<int> all(t.size());
+  for (size_t i = 0; i < t.size(); ++i) all[i] = static_cast<int>(i);
+  return all;
+}
+}  // namespace
+
 Result<std::vector<Row>> PostgresWarehouse::SelectRows(const TableSchema& t,
                                                        std::optional<Date> start,
                                                        std::optional<Date> end,
@@ -560,7 +630,7 @@ Result<std::vector<Row>> PostgresWarehouse::SelectRows(const TableSchema& t,
   for (int c : columns)
     if (c < 0 || static_cast<size_t>(c) >= t.size())
       return Status::InvalidInput(fmt::format("no column {} in {}", c, t.FullName()));
-  std::string sql = fmt::format("SELECT {} FROM {}", ColumnList(t, columns), t.FullName());
+  std::string sql = fmt::format("SELECT {} FROM {}", BinarySelectList(t, columns), t.FullName());
   std::vector<std::optional<std::string>> params;
   if (!t.date_column.empty() && (start || end)) {
     sql += fmt::format(" WHERE {0} >= $1 AND {0} <= $2", t.date_column);
@@ -568,64 +638,25 @@ Result<std::vector<Row>> PostgresWarehouse::SelectRows(const TableSchema& t,
               end ? FormatDate(*end) : std::string("9999-12-31")};
   }
   std::vector<std::string> by;
-  if (!t.date_column.empty()) by.push_back(t.date_column);
+  if (!t.date_column.empty()) by.push_back(t.FullName() + "." + t.date_column);
   if (order == Order::kStored) by.push_back(kStoredOrderColumn);
   for (const auto& k : t.primary_key)
-    if (order == Order::kKey && k != t.date_column) by.push_back(k);
+    if (order == Order::kKey && k != t.date_column) by.push_back(t.FullName() + "." + k);
   for (size_t i = 0; i < by.size(); ++i) sql += (i ? ", " : " ORDER BY ") + by[i];
-  PHASE4_ASSIGN_OR_RETURN(auto r, Run(sql, params, true));
-  std::vector<int> cols = columns;
-  if (cols.empty())
-    for (size_t i = 0; i < t.size(); ++i) cols.push_back(static_cast<int>(i));
-  std::vector<Row> rows;
-  rows.reserve(static_cast<size_t>(r->rows()));
-  for (int i = 0; i < r->rows(); ++i) {
-    Row row(t.size());
-    for (size_t k = 0; k < cols.size(); ++k) {
-      const int col = static_cast<int>(k);
-      if (r->null(i, col)) continue;
-      row[static_cast<size_t>(cols[k])] = StoredValue(t.column(cols[k]).type, r->text(i, col));
-    }
-    rows.push_back(std::move(row));
-  }
-  return rows;
+  return ReadRows(sql, params, t, columns.empty() ? AllColumns(t) : columns);
 }
 
 Status PostgresWarehouse::ScanCells(const TableSchema& t, Date start, Date end,
                                     const CellVisitor& visit) {
+  const std::vector<int> all = AllColumns(t);
   PHASE4_ASSIGN_OR_RETURN(
-      auto r, Run(fmt::format("SELECT {0} FROM {1} WHERE {2} >= $1 AND {2} <= $2 ORDER BY {2}, {3}",
-                              ColumnList(t), t.FullName(), t.date_column, kStoredOrderColumn),
-                  {FormatDate(start), FormatDate(end)}, true));
+      auto r, Run(fmt::format("SELECT {0} FROM {1} WHERE {2} >= $1 AND {2} <= $2 ORDER BY {1}.{2}, {3}",
+                              BinarySelectList(t, {}), t.FullName(), t.date_column,
+                              kStoredOrderColumn),
+                  {FormatDate(start), FormatDate(end)}, true, /*binary=*/true));
   std::vector<Cell> cells(t.size());
-  std::vector<Cell::Kind> kinds;
-  for (const auto& c : t.columns) kinds.push_back(KindOf(c.type));
-  const int width = static_cast<int>(t.size());
   for (int i = 0; i < r->rows(); ++i) {
-    for (int c = 0; c < width; ++c) {
-      Cell& cell = cells[static_cast<size_t>(c)];
-      if (r->null(i, c)) {
-        cell.kind = Cell::Kind::kNull;
-        continue;
-      }
-      const std::string_view text = r->text(i, c);
-      cell.kind = kinds[static_cast<size_t>(c)];
-      if (cell.kind == Cell::Kind::kInt) {
-        auto x = ParseInt(text);
-        if (!x)
-          return Status::Corruption(fmt::format("{}: {}.{} holds '{}', not an integer", location_,
-                                                t.FullName(), t.columns[static_cast<size_t>(c)].name, text));
-        cell.i = *x;
-      } else if (cell.kind == Cell::Kind::kReal) {
-        auto x = ParseReal(text);
-        if (!x)
-          return Status::Corruption(fmt::format("{}: {}.{} holds '{}', not a number", location_,
-                                                t.FullName(), t.columns[static_cast<size_t>(c)].name, text));
-        cell.r = *x;
-      } else {
-        cell.text = text;
-      }
-    }
+    PHASE4_RETURN_IF_ERROR(ReadRow(*r, i, t, all, cells));
     visit(cells);
   }
   return Status::OK();
@@ -661,20 +692,9 @@ Result<bool> PostgresWarehouse::HasRowsOn(const TableSchema& t, Date d) {
 }
 
 Result<std::vector<Row>> PostgresWarehouse::OutboxMessages(const TableSchema& t, bool all) {
-  PHASE4_ASSIGN_OR_RETURN(
-      auto r, Run(fmt::format("SELECT {} FROM {}{} ORDER BY message_id", ColumnList(t),
+  return ReadRows(fmt::format("SELECT {} FROM {}{} ORDER BY message_id", BinarySelectList(t, {}),
                               t.FullName(), all ? "" : " WHERE acked_at IS NULL"),
-                  {}, true));
-  std::vector<Row> rows;
-  for (int i = 0; i < r->rows(); ++i) {
-    Row row(t.size());
-    for (size_t c = 0; c < t.size(); ++c) {
-      const int col = static_cast<int>(c);
-      if (!r->null(i, col)) row[c] = StoredValue(t.columns[c].type, r->text(i, col));
-    }
-    rows.push_back(std::move(row));
-  }
-  return rows;
+                  {}, t, AllColumns(t));
 }
 
 Result<bool> PostgresWarehouse::OutboxHasMessage(const TableSchema& t, int64_t id) {

@@ -69,9 +69,19 @@ class PostgresWarehouse final : public Warehouse {
 
   // Runs `sql` with text parameters; fails unless the result has the
   // expected status (rows or command).
+  // `binary`: results in binary format (numbers as 8 bytes, no text to
+  // print on the server and parse here; the reads of whole tables).
   Result<std::shared_ptr<Result_>> Run(const std::string& sql,
                                        const std::vector<std::optional<std::string>>& params,
-                                       bool expect_rows);
+                                       bool expect_rows, bool binary = false);
+  // The cells of row `row` of a binary result of `columns` of `t`.
+  Status ReadRow(const Result_& r, int row, const TableSchema& t, const std::vector<int>& columns,
+                 std::vector<Cell>& cells) const;
+  // Runs a SELECT of `columns` of `t` (BinarySelectList) as rows of the
+  // table's width, the other cells NULL.
+  Result<std::vector<Row>> ReadRows(const std::string& sql,
+                                    const std::vector<std::optional<std::string>>& params,
+                                    const TableSchema& t, const std::vector<int>& columns);
   Status Begin();
   Status Commit();
   void Rollback();
