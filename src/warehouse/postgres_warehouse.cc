@@ -90,7 +90,7 @@ void AppendCopyCell(std::string& out, const Value& v) {
     out.append(buf, r.ptr);
   } else if (auto p = std::get_if<double>(&v)) {
     if (std::isnan(*p)) {
-      out += "NaN";
+      out += "\\N";  // stored as NULL, as SQLite stores it (warehouse/stored_value.h)
     } else if (std::isinf(*p)) {
       out += *p > 0 ? "Infinity" : "-Infinity";
     } else {
@@ -131,6 +131,7 @@ void AppendCopyCell(std::string& out, const Value& v) {
 std::optional<std::string> ParamOf(const Value& v) {
   if (IsNull(v)) return std::nullopt;
   if (auto p = std::get_if<std::string>(&v)) return *p;
+  if (auto p = std::get_if<double>(&v); p && std::isnan(*p)) return std::nullopt;  // as COPY
   std::string out;
   AppendCopyCell(out, v);  // numbers only: no escaping involved
   return out;

@@ -25,6 +25,7 @@
 #include "processors/team_defense_zone_analysis/team_defense_zone_analysis.h"
 #include "test_support.h"
 #include "warehouse/sqlite_warehouse.h"
+#include "warehouse/stored_value.h"
 
 namespace phase4::processors {
 namespace {

@@ -9,6 +9,7 @@
 #include "live/outbox.h"
 #include "live/run_history.h"
 #include "pg_server.h"
+#include "warehouse/stored_value.h"
 #include "warehouse/warehouse.h"
 
 namespace phase4 {
@@ -168,18 +169,28 @@ TEST_P(StorageTest, ValuesRoundTripExactly) {
                    }
                  }).ok());
   EXPECT_EQ(seen, rows.size());
-  // A negative zero reads back as zero on both (SQLite stores it so).
-  RowBuilder z = Required(t);
-  z.Set("player_lookup", std::string("zero"))
-      .Set("game_id", std::string("g1"))
-      .Set("game_date", std::string("2023-10-25"))
-      .Set("minutes_played", -0.0);
-  ASSERT_TRUE(wh_->ReplaceDate(t, *ParseDate("2023-10-25"), {z.Build()}).ok());
-  auto zero = wh_->SelectRows(t, *ParseDate("2023-10-25"), *ParseDate("2023-10-25"));
-  ASSERT_TRUE(zero.ok());
-  const double m = std::get<double>((*zero)[0][static_cast<size_t>(t.ColumnIndex("minutes_played"))]);
-  EXPECT_EQ(m, 0.0);
-  EXPECT_FALSE(std::signbit(m));
+  // What a backend hands back is what StoredValue says (SQLite's rules): a
+  // negative zero reads back as zero, a NaN as NULL, an integer in a REAL
+  // column as a double.
+  const Date z_day = *ParseDate("2023-10-25");
+  std::vector<Row> odd;
+  const std::vector<Value> written = {-0.0, std::nan(""), int64_t{7}};
+  for (size_t i = 0; i < written.size(); ++i) {
+    RowBuilder z = Required(t);
+    z.Set("player_lookup", "odd" + std::to_string(i))
+        .Set("game_id", std::string("g1"))
+        .Set("game_date", std::string("2023-10-25"))
+        .Set("minutes_played", written[i]);
+    odd.push_back(z.Build());
+  }
+  ASSERT_TRUE(wh_->ReplaceDate(t, z_day, odd).ok());
+  auto read = wh_->SelectRows(t, z_day, z_day);
+  ASSERT_TRUE(read.ok());
+  ASSERT_EQ(read->size(), written.size());
+  const size_t m = static_cast<size_t>(t.ColumnIndex("minutes_played"));
+  for (size_t i = 0; i < written.size(); ++i)
+    EXPECT_EQ((*read)[i][m], StoredValue(ColumnType::kReal, written[i])) << i;
+  EXPECT_FALSE(std::signbit(std::get<double>((*read)[0][m])));
 }
 
 TEST_P(StorageTest, ReadsOrderByKeyOrByStoredOrderAndCountDates) {
