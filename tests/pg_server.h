@@ -4,10 +4,10 @@
 // and by a watchdog process if this one dies without exiting normally.
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <memory>
 #include <string>
-
-#include <gtest/gtest.h>
 
 #include "test_support.h"
 

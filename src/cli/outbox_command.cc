@@ -16,14 +16,14 @@ namespace {
 
 // One message as a JSON line, as `outbox list` and `outbox listen` print it.
 void PrintMessage(const live::OutboxMessage& m) {
-  nlohmann::ordered_json j{
-      {"id", fmt::format("{}:{}", m.dataset, m.message_id)},
-      {"topic", m.topic},
-      {"source_table", m.source_table},
-      {"data_date", m.data_date},
-      {"created_at", m.created_at},
-      {"acked_at", m.acked_at.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(m.acked_at)},
-      {"payload", nlohmann::ordered_json::parse(m.payload, nullptr, false)}};
+  nlohmann::ordered_json j{{"id", fmt::format("{}:{}", m.dataset, m.message_id)},
+                           {"topic", m.topic},
+                           {"source_table", m.source_table},
+                           {"data_date", m.data_date},
+                           {"created_at", m.created_at},
+                           {"acked_at", m.acked_at.empty() ? nlohmann::ordered_json()
+                                                           : nlohmann::ordered_json(m.acked_at)},
+                           {"payload", nlohmann::ordered_json::parse(m.payload, nullptr, false)}};
   // Stored payload text is printed even if it holds bytes that are not UTF-8.
   auto line = j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
   fmt::print("{}\n", line);

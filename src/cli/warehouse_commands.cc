@@ -22,8 +22,8 @@ void AddInitCommand(CLI::App& app, GlobalOptions& g, Action* action) {
     *action = [&g] {
       auto wh = OpenWarehouseOrReport(g, /*create=*/true);
       if (!wh) return 1;
-      fmt::print("warehouse ready at {} (schema version {}, {} tables in {} datasets)\n", wh->location(),
-                 kSchemaVersion, AllTables().size(), AllDatasets().size());
+      fmt::print("warehouse ready at {} (schema version {}, {} tables in {} datasets)\n",
+                 wh->location(), kSchemaVersion, AllTables().size(), AllDatasets().size());
       return 0;
     };
   });

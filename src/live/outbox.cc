@@ -51,7 +51,8 @@ Result<std::vector<OutboxMessage>> ListOutbox(Warehouse& wh, bool all) {
       return AsText(r[static_cast<size_t>(t->ColumnIndex(column))]).value_or("");
     };
     for (const Row& r : rows)
-      out.push_back({t->dataset, AsInt(r[static_cast<size_t>(t->ColumnIndex("message_id"))]).value_or(0),
+      out.push_back({t->dataset,
+                     AsInt(r[static_cast<size_t>(t->ColumnIndex("message_id"))]).value_or(0),
                      text(r, "topic"), text(r, "source_table"), text(r, "data_date"),
                      text(r, "payload"), text(r, "created_at"), text(r, "acked_at")});
   }

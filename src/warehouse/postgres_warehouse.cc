@@ -1,8 +1,8 @@
 #include "warehouse/postgres_warehouse.h"
 
+#include <endian.h>
 #include <fmt/format.h>
 #include <libpq-fe.h>
-#include <endian.h>
 #include <poll.h>
 
 #include <charconv>
@@ -246,8 +246,9 @@ Result<std::unique_ptr<PostgresWarehouse>> PostgresWarehouse::Open(const std::st
         std::string found,
         wh->QueryText("SELECT count(*) FROM pg_namespace WHERE nspname = 'nba_analytics'"));
     if (found == "0")
-      return Status::NotFound(fmt::format("no warehouse at {} (run `phase4 --warehouse {} init` first)",
-                                          wh->location(), wh->location()));
+      return Status::NotFound(
+          fmt::format("no warehouse at {} (run `phase4 --warehouse {} init` first)", wh->location(),
+                      wh->location()));
   }
   PHASE4_RETURN_IF_ERROR(wh->Init());
   return wh;
@@ -287,8 +288,8 @@ Status PostgresWarehouse::ErrorOf(PGresult* r) const {
 }
 
 Result<std::shared_ptr<PostgresWarehouse::Result_>> PostgresWarehouse::Run(
-    const std::string& sql, const std::vector<std::optional<std::string>>& params,
-    bool expect_rows, bool binary) {
+    const std::string& sql, const std::vector<std::optional<std::string>>& params, bool expect_rows,
+    bool binary) {
   // A connection lost earlier (a server restart) is tried once more: the
   // statement that met the loss failed and rolled back; later ones may run.
   // Never inside a transaction: its earlier statements are gone with the
@@ -297,9 +298,9 @@ Result<std::shared_ptr<PostgresWarehouse::Result_>> PostgresWarehouse::Run(
   std::vector<const char*> values;
   values.reserve(params.size());
   for (const auto& p : params) values.push_back(p ? p->c_str() : nullptr);
-  auto r = std::make_shared<Result_>(PQexecParams(conn_, sql.c_str(), static_cast<int>(params.size()),
-                                                  nullptr, values.data(), nullptr, nullptr,
-                                                  binary ? 1 : 0));
+  auto r = std::make_shared<Result_>(PQexecParams(conn_, sql.c_str(),
+                                                  static_cast<int>(params.size()), nullptr,
+                                                  values.data(), nullptr, nullptr, binary ? 1 : 0));
   const ExecStatusType want = expect_rows ? PGRES_TUPLES_OK : PGRES_COMMAND_OK;
   if (r->get() && PQresultStatus(r->get()) == want) return r;
   return ErrorOf(r->get());
@@ -342,8 +343,8 @@ Status PostgresWarehouse::Init() {
   // One round trip for all datasets: every command opens the warehouse.
   auto versions = [&]() -> Result<std::vector<int64_t>> {
     PHASE4_ASSIGN_OR_RETURN(
-        auto r, Run("SELECT nspname, obj_description(oid, 'pg_namespace') FROM pg_namespace", {},
-                    true));
+        auto r,
+        Run("SELECT nspname, obj_description(oid, 'pg_namespace') FROM pg_namespace", {}, true));
     std::vector<int64_t> out;
     for (const auto& ds : AllDatasets()) {
       int64_t v = 0;
@@ -386,16 +387,17 @@ Status PostgresWarehouse::Init() {
     if (!s.ok()) return fail(s.WithContext("creating " + t->FullName()));
     // Migration: a table created by an older release gains the columns
     // added since (new columns are always nullable).
-    auto existing = Run(
-        "SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND "
-        "table_name = $2",
-        {t->dataset, t->name}, true);
+    auto existing =
+        Run("SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND "
+            "table_name = $2",
+            {t->dataset, t->name}, true);
     if (!existing.ok()) return fail(existing.status());
     std::set<std::string, std::less<>> have;
     for (int i = 0; i < (*existing)->rows(); ++i) have.emplace((*existing)->text(i, 0));
     for (const auto& c : t->columns) {
       if (have.count(c.name)) continue;
-      s = Exec(fmt::format("ALTER TABLE {} ADD COLUMN {} {}", t->FullName(), c.name, PgType(c.type)));
+      s = Exec(
+          fmt::format("ALTER TABLE {} ADD COLUMN {} {}", t->FullName(), c.name, PgType(c.type)));
       if (!s.ok()) return fail(s.WithContext("migrating " + t->FullName()));
     }
     // Reads by date come in stored order (decision 36's tie-break).
@@ -552,10 +554,10 @@ Status PostgresWarehouse::ReplaceByKey(const TableSchema& t, const std::string& 
     keys += (keys.size() > 1 ? "," : "") + quoted + "\"";
   }
   keys += "}";
-  Status s = Run(fmt::format("DELETE FROM {} WHERE {}::text = ANY($1::text[])", t.FullName(),
-                             key_column),
-                 {keys}, false)
-                 .status();
+  Status s =
+      Run(fmt::format("DELETE FROM {} WHERE {}::text = ANY($1::text[])", t.FullName(), key_column),
+          {keys}, false)
+          .status();
   if (s.ok()) s = WriteRows(t, rows);
   if (s.ok()) s = Commit();
   if (!s.ok()) return fail(s);
@@ -576,17 +578,15 @@ Status PostgresWarehouse::ReadRow(const Result_& r, int row, const TableSchema& 
     const Column& c = t.column(columns[k]);
     if (!DecodeBinary(KindOf(c.type), PQgetvalue(r.get(), row, col), PQgetlength(r.get(), row, col),
                       cell))
-      return Status::Corruption(fmt::format("{}: {}.{}: a cell of {} bytes is no number",
-                                            location_, t.FullName(), c.name,
-                                            PQgetlength(r.get(), row, col)));
+      return Status::Corruption(fmt::format("{}: {}.{}: a cell of {} bytes is no number", location_,
+                                            t.FullName(), c.name, PQgetlength(r.get(), row, col)));
   }
   return Status::OK();
 }
 
-Result<std::vector<Row>> PostgresWarehouse::ReadRows(const std::string& sql,
-                                                     const std::vector<std::optional<std::string>>& params,
-                                                     const TableSchema& t,
-                                                     const std::vector<int>& columns) {
+Result<std::vector<Row>> PostgresWarehouse::ReadRows(
+    const std::string& sql, const std::vector<std::optional<std::string>>& params,
+    const TableSchema& t, const std::vector<int>& columns) {
   PHASE4_ASSIGN_OR_RETURN(auto r, Run(sql, params, true, /*binary=*/true));
   std::vector<Cell> cells(columns.size());
   std::vector<Row> rows;
@@ -651,10 +651,10 @@ Status PostgresWarehouse::ScanCells(const TableSchema& t, Date start, Date end,
                                     const CellVisitor& visit) {
   const std::vector<int> all = AllColumns(t);
   PHASE4_ASSIGN_OR_RETURN(
-      auto r, Run(fmt::format("SELECT {0} FROM {1} WHERE {2} >= $1 AND {2} <= $2 ORDER BY {1}.{2}, {3}",
-                              BinarySelectList(t, {}), t.FullName(), t.date_column,
-                              kStoredOrderColumn),
-                  {FormatDate(start), FormatDate(end)}, true, /*binary=*/true));
+      auto r,
+      Run(fmt::format("SELECT {0} FROM {1} WHERE {2} >= $1 AND {2} <= $2 ORDER BY {1}.{2}, {3}",
+                      BinarySelectList(t, {}), t.FullName(), t.date_column, kStoredOrderColumn),
+          {FormatDate(start), FormatDate(end)}, true, /*binary=*/true));
   std::vector<Cell> cells(t.size());
   for (int i = 0; i < r->rows(); ++i) {
     PHASE4_RETURN_IF_ERROR(ReadRow(*r, i, t, all, cells));
@@ -699,9 +699,9 @@ Result<std::vector<Row>> PostgresWarehouse::OutboxMessages(const TableSchema& t,
 }
 
 Result<bool> PostgresWarehouse::OutboxHasMessage(const TableSchema& t, int64_t id) {
-  PHASE4_ASSIGN_OR_RETURN(
-      auto r, Run(fmt::format("SELECT 1 FROM {} WHERE message_id = $1", t.FullName()),
-                  {std::to_string(id)}, true));
+  PHASE4_ASSIGN_OR_RETURN(auto r,
+                          Run(fmt::format("SELECT 1 FROM {} WHERE message_id = $1", t.FullName()),
+                              {std::to_string(id)}, true));
   return r->rows() > 0;
 }
 
@@ -739,11 +739,10 @@ Result<bool> PostgresWarehouse::WaitForOutboxNotice(int timeout_ms) {
 
 Result<std::optional<std::string>> PostgresWarehouse::LatestRunStatus(std::string_view processor,
                                                                       Date date) {
-  PHASE4_ASSIGN_OR_RETURN(
-      auto r, Run("SELECT status FROM nba_reference.processor_run_history "
-                  "WHERE processor_name = $1 AND data_date = $2 "
-                  "ORDER BY started_at DESC, run_id DESC, row_kind ASC LIMIT 1",
-                  {std::string(processor), FormatDate(date)}, true));
+  PHASE4_ASSIGN_OR_RETURN(auto r, Run("SELECT status FROM nba_reference.processor_run_history "
+                                      "WHERE processor_name = $1 AND data_date = $2 "
+                                      "ORDER BY started_at DESC, run_id DESC, row_kind ASC LIMIT 1",
+                                      {std::string(processor), FormatDate(date)}, true));
   if (r->rows() == 0) return std::optional<std::string>();
   return std::optional<std::string>(std::string(r->text(0, 0)));
 }

@@ -47,8 +47,7 @@ class PostgresWarehouse final : public Warehouse {
   Status ScanCells(const TableSchema& table, Date start, Date end,
                    const CellVisitor& visit) override;
   Result<int64_t> CountRows(const TableSchema& table) override;
-  Result<std::vector<Date>> DistinctDates(const TableSchema& table, Date start,
-                                          Date end) override;
+  Result<std::vector<Date>> DistinctDates(const TableSchema& table, Date start, Date end) override;
   Result<bool> HasRowsOn(const TableSchema& table, Date date) override;
   Result<std::vector<Row>> OutboxMessages(const TableSchema& outbox, bool all) override;
   Result<bool> OutboxHasMessage(const TableSchema& outbox, int64_t message_id) override;

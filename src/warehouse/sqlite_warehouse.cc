@@ -299,7 +299,8 @@ std::string QuoteLiteral(std::string_view s) {
 
 }  // namespace
 
-Result<std::unique_ptr<SqliteWarehouse>> SqliteWarehouse::Open(const std::string& dir, bool create) {
+Result<std::unique_ptr<SqliteWarehouse>> SqliteWarehouse::Open(const std::string& dir,
+                                                               bool create) {
   std::error_code ec;
   if (create) {
     fs::create_directories(dir, ec);
@@ -517,7 +518,8 @@ Status SqliteWarehouse::InsertRowsInTransaction(const TableSchema& t,
 }
 
 Status SqliteWarehouse::ReplaceDates(const TableSchema& t, const std::vector<Date>& dates,
-                               const std::vector<Row>& rows, const std::vector<ExtraRow>& also) {
+                                     const std::vector<Row>& rows,
+                                     const std::vector<ExtraRow>& also) {
   if (t.date_column.empty())
     return Status::InvalidInput(t.FullName() + " has no date column to replace by");
   for (const auto& extra : also)
@@ -556,7 +558,8 @@ Status SqliteWarehouse::ReplaceDates(const TableSchema& t, const std::vector<Dat
 Status SqliteWarehouse::ReplaceByKey(const TableSchema& t, const std::string& key_column,
                                      const std::vector<Row>& rows) {
   const int key = t.ColumnIndex(key_column);
-  if (key < 0) return Status::InvalidInput(fmt::format("no column {} in {}", key_column, t.FullName()));
+  if (key < 0)
+    return Status::InvalidInput(fmt::format("no column {} in {}", key_column, t.FullName()));
   PHASE4_RETURN_IF_ERROR(Begin());
   auto fail = [&](Status s) {
     Rollback();
@@ -579,8 +582,7 @@ Status SqliteWarehouse::ReplaceByKey(const TableSchema& t, const std::string& ke
 Result<std::vector<Row>> SqliteWarehouse::SelectRows(const TableSchema& t,
                                                      std::optional<Date> start,
                                                      std::optional<Date> end,
-                                                     const std::vector<int>& columns,
-                                                     Order order) {
+                                                     const std::vector<int>& columns, Order order) {
   PHASE4_ASSIGN_OR_RETURN(Statement st, PrepareSelect(t, start, end, columns, order));
   std::vector<Row> rows;
   int n = st.ColumnCount();
@@ -746,10 +748,10 @@ Result<std::optional<std::string>> SqliteWarehouse::LatestRunStatus(std::string_
                                                                     Date date) {
   // Latest run by start time; within it the final row (row_kind 'final'
   // sorts before 'start' descending).
-  PHASE4_ASSIGN_OR_RETURN(
-      Statement st, Prepare("SELECT status FROM nba_reference.processor_run_history "
-                            "WHERE processor_name = ? AND data_date = ? "
-                            "ORDER BY started_at DESC, run_id DESC, row_kind ASC LIMIT 1"));
+  PHASE4_ASSIGN_OR_RETURN(Statement st,
+                          Prepare("SELECT status FROM nba_reference.processor_run_history "
+                                  "WHERE processor_name = ? AND data_date = ? "
+                                  "ORDER BY started_at DESC, run_id DESC, row_kind ASC LIMIT 1"));
   st.BindText(1, processor);
   st.BindText(2, FormatDate(date));
   if (st.Step()) return std::optional<std::string>(st.ColumnText(0));

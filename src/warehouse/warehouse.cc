@@ -77,7 +77,8 @@ std::optional<std::string> PasswordInUri(std::string_view location) {
   if (!IsPostgresUri(location)) return std::nullopt;
   auto ranges = PasswordRanges(location);
   if (ranges.empty()) return std::nullopt;
-  return PercentDecode(location.substr(ranges.front().first, ranges.front().second - ranges.front().first));
+  return PercentDecode(
+      location.substr(ranges.front().first, ranges.front().second - ranges.front().first));
 }
 
 Result<std::unique_ptr<Warehouse>> Warehouse::Open(const std::string& location, bool create) {
@@ -113,11 +114,14 @@ std::string ResolveWarehouseDir(const std::string& flag) {
     auto ranges = PasswordRanges(location);
     for (auto it = ranges.rbegin(); it != ranges.rend(); ++it) {
       size_t b = it->first, e = it->second;
-      if (b > 0 && stripped[b - 1] == ':' && e < stripped.size() && stripped[e] == '@') --b;
+      if (b > 0 && stripped[b - 1] == ':' && e < stripped.size() && stripped[e] == '@')
+        --b;
       else if (b >= 9 && stripped.compare(b - 9, 9, "password=") == 0) {
         b -= 9;  // the whole parameter and one separator
-        if (e < stripped.size() && stripped[e] == '&') ++e;
-        else if (b > 0 && (stripped[b - 1] == '&' || stripped[b - 1] == '?')) --b;
+        if (e < stripped.size() && stripped[e] == '&')
+          ++e;
+        else if (b > 0 && (stripped[b - 1] == '&' || stripped[b - 1] == '?'))
+          --b;
       }
       stripped.erase(b, e - b);
     }

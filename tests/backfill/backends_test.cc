@@ -81,16 +81,16 @@ class BackendTest : public ::testing::TestWithParam<std::string> {
 };
 
 TEST_P(BackendTest, RunAllPipelinedWritesTheSameRowsAsSqlite) {
-  auto r = Phase4({"run-all", "--start-date", kStart, "--end-date", kEnd, "--checkpoint-dir",
-                   ckdir()});
+  auto r =
+      Phase4({"run-all", "--start-date", kStart, "--end-date", kEnd, "--checkpoint-dir", ckdir()});
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_NE(r.out.find("Phase 4 Backfill Complete!"), std::string::npos) << r.out;
   const std::string exports = Phase4Exports();
   EXPECT_GT(exports.size(), 100000u);
   EXPECT_TRUE(exports == Reference()) << "the exports differ from SQLite's";
   // A re-run resumes from the checkpoints and changes nothing.
-  auto again = Phase4({"run-all", "--start-date", kStart, "--end-date", kEnd, "--checkpoint-dir",
-                       ckdir()});
+  auto again =
+      Phase4({"run-all", "--start-date", kStart, "--end-date", kEnd, "--checkpoint-dir", ckdir()});
   EXPECT_EQ(again.exit_code, 0) << again.out << again.err;
   EXPECT_TRUE(Phase4Exports() == Reference());
 }
@@ -105,8 +105,8 @@ TEST_P(BackendTest, RunAllInSeparateProcessesWritesTheSameRows) {
 TEST_P(BackendTest, BackfillJobsOneByOneWriteTheSameRows) {
   for (const char* job : {"team_defense_zone_analysis", "player_shot_zone_analysis",
                           "player_composite_factors", "player_daily_cache", "ml_feature_store"}) {
-    auto r = Phase4({"backfill", job, "--start-date", kStart, "--end-date", kEnd,
-                     "--checkpoint-dir", ckdir()});
+    auto r = Phase4(
+        {"backfill", job, "--start-date", kStart, "--end-date", kEnd, "--checkpoint-dir", ckdir()});
     ASSERT_EQ(r.exit_code, 0) << job << "\n" << r.out << r.err;
   }
   EXPECT_TRUE(Phase4Exports() == Reference()) << "the exports differ from SQLite's";

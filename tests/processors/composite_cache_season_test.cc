@@ -46,8 +46,8 @@ class CompositeCacheSeasonTest : public ::testing::Test {
     if (!st.ok() || !st->Step()) return -1;
     return st->ColumnInt(0);
   }
-  static std::string Hashes(SqliteWarehouse& wh, const std::string& table, const std::string& date_col,
-                            const std::string& d) {
+  static std::string Hashes(SqliteWarehouse& wh, const std::string& table,
+                            const std::string& date_col, const std::string& d) {
     auto st = wh.Prepare("SELECT player_lookup || ':' || data_hash FROM " + table + " WHERE " +
                          date_col + " = '" + d + "' ORDER BY player_lookup");
     EXPECT_TRUE(st.ok());

@@ -4,8 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
-#include <nlohmann/json.hpp>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <regex>
 #include <thread>
 
@@ -31,7 +31,8 @@ TEST(WarehouseUri, PasswordsAreRedactedAndMovedOutOfTheUri) {
             "postgres://h/wh?user=a&password=***&sslmode=require");
   EXPECT_EQ(RedactLocation("postgresql://alice@h/wh"), "postgresql://alice@h/wh");
   EXPECT_EQ(RedactLocation("/dir/with:colon@at"), "/dir/with:colon@at");
-  EXPECT_EQ(PasswordInUri("postgresql://alice:s3cr%40t@h/wh"), std::optional<std::string>("s3cr@t"));
+  EXPECT_EQ(PasswordInUri("postgresql://alice:s3cr%40t@h/wh"),
+            std::optional<std::string>("s3cr@t"));
   EXPECT_EQ(PasswordInUri("postgresql://alice@h/wh"), std::nullopt);
 
   // Resolving moves the password to PGPASSWORD (children inherit it) and
@@ -78,7 +79,9 @@ TEST_F(PostgresTest, BadConditionsNameTheWarehouseAndNeverThePassword) {
 
   // A wrong password: refused, and the password is shown nowhere.
   const std::string db = server_->NewDatabase();
-  server_->Sql(db, "SET client_min_messages = warning; DROP ROLE IF EXISTS pw_user; CREATE ROLE pw_user LOGIN PASSWORD 'right-one'");
+  server_->Sql(db,
+               "SET client_min_messages = warning; DROP ROLE IF EXISTS pw_user; CREATE ROLE "
+               "pw_user LOGIN PASSWORD 'right-one'");
   std::string uri = server_->Uri(db, "pw_user");
   uri.insert(uri.find("@"), ":Wr0ngPass");
   auto refused = Warehouse::Open(uri, true);
@@ -172,10 +175,11 @@ TEST_F(PostgresTest, ABackfillStoppedByAServerRestartFinishesTheRangeWhenRunAgai
   const std::string uri = server_->Uri(db);
   ASSERT_EQ(RunPhase4({"--warehouse", uri, "generate", "--seasons", "2023-2023"}).exit_code, 0);
   testing::TempDir ck;
-  const std::vector<std::string> backfill{
-      "--warehouse",  uri,          "backfill",         "team_defense_zone_analysis",
-      "--start-date", "2023-10-24", "--end-date",       "2024-04-14",
-      "--checkpoint-dir", (ck.path() / "c").string()};
+  const std::vector<std::string> backfill{"--warehouse",      uri,
+                                          "backfill",         "team_defense_zone_analysis",
+                                          "--start-date",     "2023-10-24",
+                                          "--end-date",       "2024-04-14",
+                                          "--checkpoint-dir", (ck.path() / "c").string()};
   testing::CommandResult stopped;
   std::thread run([&] { stopped = RunPhase4(backfill); });
   // The server goes away once the first dates are written, mid-range.
@@ -244,9 +248,9 @@ TEST_F(PostgresTest, RunRoleRunsAndCannotWritePhase3) {
   ASSERT_EQ(init.exit_code, 0) << init.out << init.err;
   // The owner grants the run role its rights (it owns the tables).
   auto owner_sql = [&](const std::string& sql) {
-    auto r = testing::RunProgram("/usr/bin/psql", {"-X", "-q", "-v", "ON_ERROR_STOP=1", "-d",
-                                                   owner, "-c", sql},
-                                 "", {"PGPASSWORD=owner-pw"});
+    auto r = testing::RunProgram("/usr/bin/psql",
+                                 {"-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", owner, "-c", sql}, "",
+                                 {"PGPASSWORD=owner-pw"});
     EXPECT_EQ(r.exit_code, 0) << sql << ": " << r.err;
   };
   for (const auto& sql : RoleStatements(2, db)) owner_sql(sql);

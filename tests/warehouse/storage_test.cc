@@ -89,8 +89,9 @@ TEST_P(StorageTest, PrimaryKeyRefusesASecondRowAndTheWholeInsert) {
 
 TEST_P(StorageTest, ReplaceDateIsAllOrNothingWithItsExtraRow) {
   const Date d = *ParseDate("2023-10-24");
-  ASSERT_TRUE(wh_->ReplaceDate(ScheduleSchema(), d, {ScheduleRow("0022300001", "2023-10-24"),
-                                                     ScheduleRow("0022300002", "2023-10-24")})
+  ASSERT_TRUE(wh_->ReplaceDate(ScheduleSchema(), d,
+                               {ScheduleRow("0022300001", "2023-10-24"),
+                                ScheduleRow("0022300002", "2023-10-24")})
                   .ok());
   ASSERT_TRUE(wh_->ReplaceDate(ScheduleSchema(), *ParseDate("2023-10-25"),
                                {ScheduleRow("0022300003", "2023-10-25")})
@@ -121,10 +122,10 @@ TEST_P(StorageTest, ValuesRoundTripExactly) {
   // Every kind of cell the engine stores, with text COPY must escape and
   // doubles whose shortest text is long.
   const TableSchema& t = PlayerGameSummarySchema();
-  const std::vector<double> reals = {0.1, 1.0 / 3.0, 1e300, 5e-324, -123.456,
-                                     std::numeric_limits<double>::max(), 2.5};
-  const std::vector<std::string> texts = {"tab\there", "line\nbreak\r\n", "back\\slash\\N",
-                                          "quote'\"", "ünïcödé ✓", "", "\\."};
+  const std::vector<double> reals = {
+      0.1, 1.0 / 3.0, 1e300, 5e-324, -123.456, std::numeric_limits<double>::max(), 2.5};
+  const std::vector<std::string> texts = {
+      "tab\there", "line\nbreak\r\n", "back\\slash\\N", "quote'\"", "ünïcödé ✓", "", "\\."};
   std::vector<Row> rows;
   for (size_t i = 0; i < reals.size(); ++i) {
     RowBuilder b = Required(t);
@@ -147,27 +148,30 @@ TEST_P(StorageTest, ValuesRoundTripExactly) {
       EXPECT_EQ((*back)[i][c], rows[i][c]) << t.columns[c].name << " of row " << i;
   // The scan hands the same cells, with their stored kinds.
   size_t seen = 0;
-  ASSERT_TRUE(wh_->ScanCells(t, d, d, [&](std::span<const Cell> cells) {
-                   ASSERT_EQ(cells.size(), t.size());
-                   const Row& want = rows[seen++];
-                   for (size_t c = 0; c < t.size(); ++c) {
-                     const Cell& got = cells[c];
-                     switch (got.kind) {
-                       case Cell::Kind::kNull:
-                         EXPECT_TRUE(IsNull(want[c])) << t.columns[c].name;
-                         break;
-                       case Cell::Kind::kInt:
-                         EXPECT_EQ(Value(got.i), want[c]) << t.columns[c].name;
-                         break;
-                       case Cell::Kind::kReal:
-                         EXPECT_EQ(Value(got.r), want[c]) << t.columns[c].name;
-                         break;
-                       case Cell::Kind::kText:
-                         EXPECT_EQ(Value(std::string(got.text)), want[c]) << t.columns[c].name;
-                         break;
-                     }
-                   }
-                 }).ok());
+  ASSERT_TRUE(wh_->ScanCells(t, d, d,
+                             [&](std::span<const Cell> cells) {
+                               ASSERT_EQ(cells.size(), t.size());
+                               const Row& want = rows[seen++];
+                               for (size_t c = 0; c < t.size(); ++c) {
+                                 const Cell& got = cells[c];
+                                 switch (got.kind) {
+                                   case Cell::Kind::kNull:
+                                     EXPECT_TRUE(IsNull(want[c])) << t.columns[c].name;
+                                     break;
+                                   case Cell::Kind::kInt:
+                                     EXPECT_EQ(Value(got.i), want[c]) << t.columns[c].name;
+                                     break;
+                                   case Cell::Kind::kReal:
+                                     EXPECT_EQ(Value(got.r), want[c]) << t.columns[c].name;
+                                     break;
+                                   case Cell::Kind::kText:
+                                     EXPECT_EQ(Value(std::string(got.text)), want[c])
+                                         << t.columns[c].name;
+                                     break;
+                                 }
+                               }
+                             })
+                  .ok());
   EXPECT_EQ(seen, rows.size());
   // What a backend hands back is what StoredValue says (SQLite's rules): a
   // negative zero reads back as zero, a NaN as NULL, an integer in a REAL
@@ -211,8 +215,7 @@ TEST_P(StorageTest, ReadsOrderByKeyOrByStoredOrderAndCountDates) {
     std::string out;
     auto read = wh_->SelectRows(t, d, d, {player}, order);
     EXPECT_TRUE(read.ok());
-    for (const Row& r : *read)
-      out += std::get<std::string>(r[static_cast<size_t>(player)]) + ",";
+    for (const Row& r : *read) out += std::get<std::string>(r[static_cast<size_t>(player)]) + ",";
     return out;
   };
   EXPECT_EQ(names(Warehouse::Order::kKey), "amy,mia,zed,");
@@ -297,7 +300,8 @@ TEST_P(StorageTest, RefusesANewerSchemaAndMigratesAnOlderOne) {
                "ALTER TABLE nba_raw.nbac_schedule DROP COLUMN arena_city; "
                "COMMENT ON SCHEMA nba_raw IS 'phase4 schema version 0'");
   else
-    where_.Sql("nba_raw", "ALTER TABLE nbac_schedule DROP COLUMN arena_city; PRAGMA user_version = 0;");
+    where_.Sql("nba_raw",
+               "ALTER TABLE nbac_schedule DROP COLUMN arena_city; PRAGMA user_version = 0;");
   {
     auto wh = Warehouse::Open(where_.location(), false);
     ASSERT_TRUE(wh.ok()) << wh.status().message();

@@ -1,10 +1,9 @@
-#include "warehouse/sqlite_warehouse.h"
-
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
 #include "test_support.h"
+#include "warehouse/sqlite_warehouse.h"
 
 namespace phase4 {
 namespace {
