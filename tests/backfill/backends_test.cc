@@ -10,6 +10,7 @@
 
 #include "pg_server.h"
 #include "warehouse/schema.h"
+#include "warehouse/warehouse.h"
 
 namespace phase4 {
 namespace {
@@ -165,6 +166,41 @@ TEST_P(BackendTest, LiveProcessAnnouncesItsRowsToAListener) {
   auto ack = Phase4({"outbox", "ack", msg["id"].get<std::string>()});
   EXPECT_EQ(ack.exit_code, 0) << ack.err;
   EXPECT_EQ(Phase4({"outbox", "list"}).out, "");
+}
+
+TEST_P(BackendTest, ALiveRunBesideABackfillSucceedsAndASecondBackfillIsRefused) {
+  const std::vector<std::string> backfill{"backfill",     "player_shot_zone_analysis",
+                                          "--start-date", "2023-10-24",
+                                          "--end-date",   "2024-04-14",
+                                          "--checkpoint-dir", ckdir()};
+  CommandResult first;
+  std::thread run([&] { first = Phase4(backfill); });
+  // Once the backfill has written its first dates it holds its unit's lock.
+  auto wh = Warehouse::Open(where_.location(), false);
+  ASSERT_TRUE(wh.ok()) << wh.status().message();
+  for (int i = 0; i < 6000; ++i) {
+    auto n = (*wh)->CountRows(PlayerShotZoneAnalysisSchema());
+    if (n.ok() && *n > 0) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  auto second = Phase4(backfill);
+  auto live = Phase4({"process", "team_defense_zone_analysis", "--analysis-date", "2024-02-22"},
+                     {"PHASE4_TODAY=2024-03-01"});
+  run.join();
+  EXPECT_EQ(second.exit_code, 1) << second.out << second.err;
+  EXPECT_NE(second.err.find("locked by pid"), std::string::npos) << second.err;
+  EXPECT_EQ(live.exit_code, 0) << live.out << live.err;
+  EXPECT_NE(live.out.find("team_defense_zone_analysis 2024-02-22: 30 rows written"),
+            std::string::npos)
+      << live.out;
+  ASSERT_EQ(first.exit_code, 0) << first.out << first.err;
+  auto rows = Phase4({"export", "nba_precompute.player_shot_zone_analysis", "--start-date", kStart,
+                      "--end-date", kEnd});
+  const std::string& ref = Reference();
+  const std::string head = "== nba_precompute.player_shot_zone_analysis\n";
+  const size_t from = ref.find(head) + head.size();
+  EXPECT_TRUE(WithoutRunTimes(rows.out) == ref.substr(from, ref.find("== ", from) - from))
+      << "the backfill's rows differ from SQLite's";
 }
 
 TEST_P(BackendTest, LoadScheduleMergesAsOnSqlite) {
