@@ -41,7 +41,7 @@ cleanup() {
 }
 trap cleanup EXIT
 PORT=$(bash "$here/../scripts/pg-throwaway.sh" start "$SERVER")
-sql() { "$PSQL" -X -q -h 127.0.0.1 -p "$PORT" -U postgres -d postgres -c "$1"; }
+sql() { PGOPTIONS="-c client_min_messages=warning" "$PSQL" -X -q -h 127.0.0.1 -p "$PORT" -U postgres -d postgres -c "$1"; }
 uri() { echo "postgresql://postgres@127.0.0.1:$PORT/$1"; }
 POSTMASTER=$(head -1 "$SERVER/data/postmaster.pid")
 
