@@ -6,7 +6,6 @@
 #include <cstdlib>
 #include <map>
 #include <nlohmann/json.hpp>
-#include <regex>
 #include <thread>
 
 #include "pg_server.h"
@@ -219,8 +218,10 @@ std::vector<std::string> RoleStatements(int part, const std::string& db) {
       testing::ReadFile(fs::path(PHASE4_SOURCE_DIR) / "doc" / "postgres-roles.sql");
   const size_t split = text.find("-- Part 2");
   std::string body = part == 1 ? text.substr(0, split) : text.substr(split);
-  body = std::regex_replace(body, std::regex(":\"dbname\""), db);
-  body = std::regex_replace(body, std::regex("--[^\n]*"), "");
+  const std::string var = ":\"dbname\"";
+  for (size_t at; (at = body.find(var)) != std::string::npos;) body.replace(at, var.size(), db);
+  for (size_t at; (at = body.find("--")) != std::string::npos;)  // comments
+    body.erase(at, body.find('\n', at) - at);
   std::vector<std::string> out;
   size_t start = 0;
   for (size_t semi; (semi = body.find(';', start)) != std::string::npos; start = semi + 1)
