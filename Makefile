@@ -9,7 +9,7 @@ JOBS           ?= $(shell nproc)
 PHASE4         := $(BUILD_DIR)/phase4
 CMAKE_FLAGS    ?=
 
-.PHONY: all deps build build-asan demo test test-asan bench fuzz format clean
+.PHONY: all deps build build-asan demo demo-postgres test test-asan bench fuzz format clean
 
 all: build
 
@@ -32,6 +32,11 @@ build-asan: deps $(ASAN_BUILD_DIR)/build.ninja
 # Phase 3 readiness report over the full default range.
 demo: build
 	@bash scripts/demo.sh $(PHASE4) $(WAREHOUSE)
+
+# The same demo on a throwaway local PostgreSQL 15 server (started here,
+# removed at the end; doc/postgres.md). Log and checkpoints: ./warehouse-postgres.
+demo-postgres: build
+	@bash scripts/demo-postgres.sh $(PHASE4) ./warehouse-postgres
 
 # Every test under ASan + UBSan (sharded), then every test of the release
 # build under CTest, then a check that no test left its temp directory.

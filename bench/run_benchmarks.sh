@@ -15,6 +15,8 @@
 #   [6] Ledger (doc/ledger.md): `plan` over the full range, a re-run with every
 #       unit up to date, and a re-run after a one-game correction made by a
 #       direct SQL UPDATE (printed before [4], on [2]'s last warehouse).
+#   [7] PostgreSQL against SQLite in the same run: full backfill, one live
+#       date, peak RSS of phase4 and of the server (bench/postgres_bench.sh).
 #
 # Usage: bench/run_benchmarks.sh [BUILD_DIR]   (make bench BUILD_DIR=...)
 # Environment:
@@ -26,6 +28,7 @@
 #   BENCH_CORRECTION_DATE=D  the corrected game's date in [6] (default 2024-01-15, mid-season)
 #   BENCH_SCALING="8 16" league sizes of [5] beyond 4 (quick: "8"; "" skips [5])
 #   BENCH_GBENCH=0       skips [1]
+#   BENCH_POSTGRES=0     skips [7]
 #   BENCH_TMP=DIR        scratch directory (default: a new one under $TMPDIR, removed at the end)
 set -euo pipefail
 BUILD_DIR=${1:-build}
@@ -290,6 +293,11 @@ if [[ -n $SCALING ]]; then
       "$n" "$wall" "$per_season" "$cpu_per_season" "$maxrss" "$anon" "$tree" "$tree_anon"
     rm -rf "$TMP/scale$n" "$TMP/scale$n.ck"
   done
+fi
+
+# ---------------------------------------------------------------- [7]
+if [[ ${BENCH_POSTGRES:-1} != 0 ]]; then
+  bash "$(dirname "$0")/postgres_bench.sh" "$BUILD_DIR"
 fi
 echo
 echo "done; RESULT lines are the figures (doc/benchmarks.md)"

@@ -73,9 +73,7 @@ const Fixture& TheFixture() {
     if (auto merged = MergeSchedule(*fx->wh, fx->league.schedule); !merged.ok())
       Die(merged.status().message());
     for (size_t t = 0; t < Phase3Tables().size(); ++t) {
-      Status s = fx->wh->Begin();
-      if (s.ok()) s = fx->wh->InsertRows(*Phase3Tables()[t], LeagueRows(fx->league, t));
-      if (s.ok()) s = fx->wh->Commit();
+      Status s = fx->wh->InsertRows(*Phase3Tables()[t], LeagueRows(fx->league, t));
       if (!s.ok()) Die(s.message());
     }
     auto calendar = ReadCalendar(*fx->wh);

@@ -4,10 +4,13 @@
 # that Phase 3 is ready, runs every Phase 4 job over the full default range,
 # prints each job's summary and ends with the pipeline report. The full run-all log is kept beside the
 # warehouse; checkpoints live in the warehouse, so a fresh warehouse never
-# meets an old checkpoint.
+# meets an old checkpoint. A PostgreSQL warehouse (a URI, demo-postgres.sh)
+# has no directory: the third argument says where the log and checkpoints go.
 set -euo pipefail
 PHASE4=${1:-build/phase4}
 WAREHOUSE=${2:-./warehouse}
+WORKDIR=${3:-$WAREHOUSE}
+mkdir -p "$WORKDIR"
 START=2021-10-19
 END=2025-06-22
 
@@ -22,12 +25,12 @@ step "phase4 generate --seasons 2021-2024 (four seasons on the built-in calendar
 step "phase4 verify-phase3 --start-date $START --end-date $END"
 "$PHASE4" --warehouse "$WAREHOUSE" verify-phase3 --start-date "$START" --end-date "$END"
 
-LOG="$WAREHOUSE/run-all.log"
+LOG="$WORKDIR/run-all.log"
 step "phase4 run-all --start-date $START --end-date $END (full log: $LOG)"
 status=0
 /usr/bin/time -f "run-all: %e s wall, %M KiB peak RSS" \
   "$PHASE4" --warehouse "$WAREHOUSE" run-all --start-date "$START" --end-date "$END" \
-  --checkpoint-dir "$WAREHOUSE/checkpoints" >"$LOG" 2>&1 || status=$?
+  --checkpoint-dir "$WORKDIR/checkpoints" >"$LOG" 2>&1 || status=$?
 # Each job's summary block (between its 80-character rules), then the
 # orchestrator's own lines.
 awk '

@@ -21,7 +21,7 @@
 #include <vector>
 
 #include "test_support.h"
-#include "warehouse/warehouse.h"
+#include "warehouse/sqlite_warehouse.h"
 
 namespace phase4::testing {
 
@@ -124,7 +124,7 @@ inline std::string CaseTestName(const std::string& name) {
 // Every table of every dataset file: schema, user_version and all rows in
 // rowid order, values tagged with their SQLite type.
 inline std::string DumpWarehouse(const std::filesystem::path& dir) {
-  auto wh = Warehouse::Open(dir.string(), /*create=*/false);
+  auto wh = SqliteWarehouse::Open(dir.string(), /*create=*/false);
   if (!wh.ok()) {
     ADD_FAILURE() << "cannot open " << dir << ": " << wh.status().message();
     return {};

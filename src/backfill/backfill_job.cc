@@ -24,6 +24,7 @@
 #include "ledger/plan.h"
 #include "live/run_history.h"
 #include "phase3/schedule_store.h"
+#include "processors/common/hashing.h"
 #include "processors/common/shared_seasons.h"
 #include "processors/common/upstream_rows.h"
 #include "processors/common/writer.h"
@@ -275,7 +276,7 @@ class BackfillRun {
   class Pipeline {
    public:
     Pipeline(BackfillRun& run, std::vector<const ledger::UnitPlan*> units) : queue_(kDepth) {
-      auto read_wh = Warehouse::Open(run.wh_.dir(), /*create=*/false);
+      auto read_wh = run.wh_.Connect();
       if (!read_wh.ok()) {
         open_error_ = read_wh.status().message();
         queue_.Close();
@@ -591,7 +592,12 @@ std::string ShellQuote(const std::string& arg) {
 }
 
 std::filesystem::path JobLockPath(const Warehouse& wh, std::string_view job) {
-  return std::filesystem::path(wh.dir()) / "locks" / (std::string(job) + ".lock");
+  const std::string file = std::string(job) + ".lock";
+  if (wh.backend() == "sqlite") return std::filesystem::path(wh.location()) / "locks" / file;
+  // A server warehouse has no directory: the locks of this machine's runs
+  // on it live under the temp directory, one folder per (redacted) URI.
+  return std::filesystem::temp_directory_path() / "phase4-locks" /
+         processors::HexPrefix(processors::Sha256(wh.location()), 8) / file;
 }
 
 int RunBackfill(Warehouse& wh, const BackfillOptions& o, std::FILE* out) {
@@ -678,7 +684,7 @@ int RunBackfill(Warehouse& wh, const BackfillOptions& o, std::FILE* out) {
   std::error_code ec;
   std::filesystem::create_directories(JobLockPath(wh, info->name).parent_path(), ec);
   auto lock = FileLock::Acquire(JobLockPath(wh, info->name),
-                                fmt::format("job {} of warehouse {}", info->name, wh.dir()));
+                                fmt::format("job {} of warehouse {}", info->name, wh.location()));
   if (!lock.ok()) return fail(lock.status());
   BackfillRun run(wh, o, *info, *calendar, plan, *job_plan, out);
   if (!o.dates.empty()) return run.Run(dates, nullptr);

@@ -7,12 +7,7 @@
 namespace phase4 {
 
 Result<bool> HasRowsOn(Warehouse& wh, const TableSchema& table, Date d) {
-  PHASE4_ASSIGN_OR_RETURN(Statement st,
-                          wh.Prepare(fmt::format("SELECT EXISTS (SELECT 1 FROM {} WHERE {} = ?)",
-                                                 table.FullName(), table.date_column)));
-  st.BindText(1, FormatDate(d));
-  if (!st.Step()) return st.status().ok() ? Status::IoError("EXISTS returned no row") : st.status();
-  return st.ColumnInt(0) != 0;
+  return wh.HasRowsOn(table, d);
 }
 
 Result<DependencyReport> CheckDependencies(Warehouse& wh, const SeasonCalendar& calendar,

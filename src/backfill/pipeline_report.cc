@@ -21,26 +21,11 @@ namespace {
 // decision 36 breaks ties by).
 Result<std::vector<Row>> PlayerGamesForSignal(Warehouse& wh, Date start, Date end) {
   const TableSchema& pgs = PlayerGameSummarySchema();
-  const std::vector<std::string> names = {"player_lookup", "game_date",      "points",
-                                          "is_active",     "minutes_played", "fg_attempts",
-                                          "processed_at"};
-  std::string list;
-  for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
-  PHASE4_ASSIGN_OR_RETURN(
-      Statement st, wh.Prepare(fmt::format("SELECT {} FROM {} WHERE game_date BETWEEN ? AND ? "
-                                           "ORDER BY game_date, rowid",
-                                           list, pgs.FullName())));
-  st.BindText(1, FormatDate(start));
-  st.BindText(2, FormatDate(end));
-  std::vector<Row> rows;
-  while (st.Step()) {
-    Row row(pgs.size());
-    for (size_t i = 0; i < names.size(); ++i)
-      row[static_cast<size_t>(pgs.ColumnIndex(names[i]))] = st.ColumnValue(static_cast<int>(i));
-    rows.push_back(std::move(row));
-  }
-  PHASE4_RETURN_IF_ERROR(st.status());
-  return rows;
+  std::vector<int> columns;
+  for (const char* n : {"player_lookup", "game_date", "points", "is_active", "minutes_played",
+                        "fg_attempts", "processed_at"})
+    columns.push_back(pgs.ColumnIndex(n));
+  return wh.SelectRows(pgs, start, end, columns, Warehouse::Order::kStored);
 }
 
 }  // namespace
@@ -69,18 +54,19 @@ Result<PipelineReport> BuildPipelineReport(Warehouse& wh, Date start, Date end, 
     }
     r.jobs.push_back(j);
   }
+  const TableSchema& features = MlFeatureStoreSchema();
   {
-    PHASE4_ASSIGN_OR_RETURN(
-        Statement st,
-        wh.Prepare("SELECT COUNT(*), AVG(feature_quality_score) FROM "
-                   "nba_predictions.ml_feature_store_v2 WHERE game_date BETWEEN ? AND ?"));
-    st.BindText(1, FormatDate(start));
-    st.BindText(2, FormatDate(end));
-    if (st.Step()) {
-      r.feature_rows = st.ColumnInt(0);
-      r.mean_feature_quality = st.ColumnOptReal(1).value_or(0);
-    }
-    PHASE4_RETURN_IF_ERROR(st.status());
+    const int quality = features.ColumnIndex("feature_quality_score");
+    PHASE4_ASSIGN_OR_RETURN(std::vector<Row> rows, wh.SelectRows(features, start, end, {quality}));
+    double sum = 0;
+    int64_t scored = 0;
+    for (const Row& row : rows)
+      if (auto q = AsReal(row[static_cast<size_t>(quality)])) {
+        sum += *q;
+        ++scored;
+      }
+    r.feature_rows = static_cast<int64_t>(rows.size());
+    r.mean_feature_quality = scored > 0 ? sum / static_cast<double>(scored) : 0;  // AVG skips NULLs
   }
   // The signal check reads the player games as the processors do: one row
   // per player and date (decision 36) and the played rule (decision 27),
@@ -106,24 +92,26 @@ Result<PipelineReport> BuildPipelineReport(Warehouse& wh, Date start, Date end, 
     if (!winners.winner[i] || !processors::PlayedGame(games[i])) continue;
     if (auto points = AsInt(games[i][points_col])) points_of.emplace(key_of(i), *points);
   }
+  const int f_player = features.ColumnIndex("player_lookup"),
+            f_date = features.ColumnIndex("game_date"),
+            f_last_10 = features.ColumnIndex("points_avg_last_10"),
+            f_season = features.ColumnIndex("points_avg_season");
   PHASE4_ASSIGN_OR_RETURN(
-      Statement st,
-      wh.Prepare("SELECT player_lookup, game_date, points_avg_last_10, points_avg_season "
-                 "FROM nba_predictions.ml_feature_store_v2 WHERE game_date BETWEEN ? AND ?"));
-  st.BindText(1, FormatDate(signal_start));
-  st.BindText(2, FormatDate(signal_end));
+      std::vector<Row> predicted,
+      wh.SelectRows(features, signal_start, signal_end, {f_player, f_date, f_last_10, f_season}));
   r.signal.start = signal_start;
   r.signal.end = signal_end;
   double error_last_10 = 0, error_season = 0;
-  while (st.Step()) {
-    auto it = points_of.find(st.ColumnText(0) + '\0' + st.ColumnText(1));
+  auto cell = [](const Row& row, int c) -> const Value& { return row[static_cast<size_t>(c)]; };
+  for (const Row& row : predicted) {
+    auto it = points_of.find(AsText(cell(row, f_player)).value_or("") + '\0' +
+                             AsText(cell(row, f_date)).value_or(""));
     if (it == points_of.end()) continue;
     const double actual = static_cast<double>(it->second);
     ++r.signal.samples;
-    error_last_10 += std::abs(st.ColumnOptReal(2).value_or(0) - actual);
-    error_season += std::abs(st.ColumnOptReal(3).value_or(0) - actual);
+    error_last_10 += std::abs(AsReal(cell(row, f_last_10)).value_or(0) - actual);
+    error_season += std::abs(AsReal(cell(row, f_season)).value_or(0) - actual);
   }
-  PHASE4_RETURN_IF_ERROR(st.status());
   if (r.signal.samples > 0) {
     r.signal.mae_last_10 = error_last_10 / static_cast<double>(r.signal.samples);
     r.signal.mae_season = error_season / static_cast<double>(r.signal.samples);

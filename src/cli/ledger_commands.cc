@@ -144,7 +144,7 @@ void AddStatusCommand(CLI::App& app, GlobalOptions& g, Action* action) {
       auto id = wh->Id();
       if (!id.ok()) return Fail(id.status());
       nlohmann::ordered_json j;
-      j["warehouse"] = wh->dir();
+      j["warehouse"] = wh->location();
       j["warehouse_id"] = *id;
       j["start_date"] = FormatDate(start);
       j["end_date"] = FormatDate(end);
@@ -153,7 +153,7 @@ void AddStatusCommand(CLI::App& app, GlobalOptions& g, Action* action) {
       if (!o->json)
         fmt::print("PHASE 4 STATUS {} to {}: {} game dates (warehouse {})\n{:<34} {:>9} {:>6} {:>7} "
                    "{:>7} {:>5} {:>7}  {}\n",
-                   FormatDate(start), FormatDate(end), request.dates.size(), wh->dir(), "job",
+                   FormatDate(start), FormatDate(end), request.dates.size(), wh->location(), "job",
                    "succeeded", "failed", "blocked", "skipped", "stale", "missing", "lock");
       bool all_done = true;
       std::vector<std::string> problems;

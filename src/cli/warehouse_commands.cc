@@ -23,8 +23,14 @@ void AddInitCommand(CLI::App& app, GlobalOptions& g, Action* action) {
     *action = [&g] {
       auto wh = OpenWarehouseOrReport(g, /*create=*/true);
       if (!wh) return 1;
-      fmt::print("warehouse ready at {} (schema version {}, {} tables in {} datasets)\n", wh->dir(),
-                 kSchemaVersion, AllTables().size(), AllDatasets().size());
+      // The id that ties checkpoint files to this warehouse (doc/ledger.md).
+      auto id = wh->Id();
+      if (!id.ok()) {
+        ReportError(id.status().message());
+        return 1;
+      }
+      fmt::print("warehouse ready at {} (schema version {}, {} tables in {} datasets, id {})\n",
+                 wh->location(), kSchemaVersion, AllTables().size(), AllDatasets().size(), *id);
       return 0;
     };
   });
@@ -38,6 +44,13 @@ void AddCheckCommand(CLI::App& app, GlobalOptions& g, Action* action) {
   cmd->callback([&g, action, quick] {
     *action = [&g, quick] {
       const std::string dir = ResolveWarehouseDir(g.warehouse);
+      if (IsPostgresUri(dir)) {
+        ReportError(fmt::format(
+            "phase4 check is SQLite-only; {} is a PostgreSQL warehouse: the server checksums "
+            "its own pages (use pg_amcheck)",
+            dir));
+        return 1;
+      }
       std::error_code ec;
       if (!std::filesystem::is_directory(dir, ec)) {
         ReportError(fmt::format("no warehouse at {}", dir));

@@ -91,23 +91,14 @@ Result<const TableSchema*> LedgerTableOf(const processors::ProcessorInfo& job) {
 Result<UnitMap> ReadUnits(Warehouse& wh, const processors::ProcessorInfo& job,
                           std::optional<Date> start, std::optional<Date> end) {
   PHASE4_ASSIGN_OR_RETURN(const TableSchema* t, LedgerTableOf(job));
-  std::string sql = fmt::format("SELECT * FROM {} WHERE job = ?", t->FullName());
-  if (start) sql += " AND game_date >= ?";
-  if (end) sql += " AND game_date <= ?";
-  PHASE4_ASSIGN_OR_RETURN(Statement st, wh.Prepare(sql));
-  int i = 1;
-  st.BindText(i++, job.name);
-  const std::string from = start ? FormatDate(*start) : "", to = end ? FormatDate(*end) : "";
-  if (start) st.BindText(i++, from);
-  if (end) st.BindText(i++, to);
+  // The ledger of a dataset holds several jobs: at most a few per date.
+  PHASE4_ASSIGN_OR_RETURN(std::vector<Row> rows, wh.SelectRows(*t, start, end));
   UnitMap units;
-  while (st.Step()) {
-    Row row;
-    for (int c = 0; c < st.ColumnCount(); ++c) row.push_back(st.ColumnValue(c));
+  for (const Row& row : rows) {
+    if (TextOf(row[kJob]) != job.name) continue;
     PHASE4_ASSIGN_OR_RETURN(UnitRecord r, FromRow(*t, row));
     units.emplace(r.date, std::move(r));
   }
-  PHASE4_RETURN_IF_ERROR(st.status());
   return units;
 }
 

@@ -10,120 +10,86 @@ namespace phase4::ledger {
 
 namespace {
 
-const TableSchema& DigestsOf(const TableSchema& t) {
-  return t.dataset == RawDigestsSchema().dataset ? RawDigestsSchema() : AnalyticsDigestsSchema();
-}
-const TableSchema& ChangesOf(const TableSchema& t) {
-  return t.dataset == RawChangesSchema().dataset ? RawChangesSchema() : AnalyticsChangesSchema();
+const TableSchema& DigestsOf(const std::string& dataset) {
+  return dataset == RawDigestsSchema().dataset ? RawDigestsSchema() : AnalyticsDigestsSchema();
 }
 
-// The rows of `t` dated d, every cell, in primary-key order, as one digest.
-Result<DateDigest> DigestDate(Warehouse& wh, const TableSchema& t, Date d) {
-  std::string order;
-  for (const auto& k : t.primary_key) order += (order.empty() ? "" : ", ") + k;
-  PHASE4_ASSIGN_OR_RETURN(Statement st,
-                          wh.Prepare(fmt::format("SELECT * FROM {} WHERE {} = ? ORDER BY {}",
-                                                 t.FullName(), t.date_column, order)));
-  const std::string date = FormatDate(d);
-  st.BindText(1, date);
-  processors::RowDigestEncoder all;
-  DateDigest out;
-  while (st.Step()) {
-    ++out.rows;
-    for (int c = 0; c < st.ColumnCount(); ++c) {
-      switch (st.ColumnKind(c)) {
-        case Statement::Kind::kNull:
-          all.Null();
-          break;
-        case Statement::Kind::kInt:
-          all.Int(st.ColumnInt(c));
-          break;
-        case Statement::Kind::kReal:
-          all.Real(st.ColumnReal(c));
-          break;
-        case Statement::Kind::kText:
-          all.Text(st.ColumnTextView(c));
-          break;
-      }
-    }
+std::string TextOf(const Value& v) {
+  const auto* s = std::get_if<std::string>(&v);
+  return s ? *s : std::string();
+}
+
+// One mark of phase3_changes: (table_name, game_date, version).
+struct Mark {
+  Row row;
+  std::string table;
+  Date date{};
+};
+
+// The digest of each of `dates` of `t`: every cell of the date's rows in
+// primary-key order. One read of the span of dates (the marks of a load
+// are whole seasons), rows grouped by their date.
+Result<std::map<Date, DateDigest>> DigestDates(Warehouse& wh, const TableSchema& t,
+                                               const std::vector<Date>& dates) {
+  std::map<Date, processors::RowDigestEncoder> encoders;
+  std::map<Date, int64_t> counts;
+  for (Date d : dates) {
+    encoders[d];
+    counts[d] = 0;
   }
-  PHASE4_RETURN_IF_ERROR(st.status());
-  out.digest = processors::HexPrefix(all.Finish(), 16);
+  const int date_col = t.ColumnIndex(t.date_column);
+  PHASE4_ASSIGN_OR_RETURN(std::vector<Row> rows,
+                          wh.SelectRows(t, dates.front(), dates.back(), {},
+                                        Warehouse::Order::kKey));
+  for (const Row& row : rows) {
+    auto d = ParseDate(TextOf(row[static_cast<size_t>(date_col)]));
+    if (!d) continue;
+    auto it = encoders.find(*d);
+    if (it == encoders.end()) continue;  // a date in the span that is not marked
+    ++counts[*d];
+    for (const Value& v : row) it->second.Add(v);
+  }
+  std::map<Date, DateDigest> out;
+  for (auto& [d, encoder] : encoders)
+    out[d] = DateDigest{counts[d], processors::HexPrefix(encoder.Finish(), 16), ""};
   return out;
 }
 
-// Digests the marked dates of the tables of one dataset file, in one
-// transaction that holds that file's write lock from its first statement.
+// Digests the marked dates of the tables of one dataset. The marks are
+// cleared only as read (same version): a write after the read marks its
+// date again, so it is digested by the next refresh. The digests are
+// stored before the marks are cleared, so a crash between the two only
+// repeats work.
 Result<int64_t> RefreshDataset(Warehouse& wh, const TableSchema& changes) {
-  {
-    // Most plans find nothing marked: then no lock is taken at all.
-    PHASE4_ASSIGN_OR_RETURN(Statement any,
-                            wh.Prepare(fmt::format("SELECT 1 FROM {} LIMIT 1", changes.FullName())));
-    const bool marked = any.Step();
-    PHASE4_RETURN_IF_ERROR(any.status());
-    if (!marked) return 0;
+  PHASE4_ASSIGN_OR_RETURN(std::vector<Row> rows,
+                          wh.SelectRows(changes, std::nullopt, std::nullopt));
+  if (rows.empty()) return 0;
+  std::map<std::string, std::vector<Date>> marked;  // table name -> dates, ascending
+  for (const Row& r : rows) {
+    auto d = ParseDate(TextOf(r[1]));
+    if (d) marked[TextOf(r[0])].push_back(*d);
   }
-  PHASE4_RETURN_IF_ERROR(wh.Begin());
-  auto fail = [&](Status s) -> Result<int64_t> {
-    wh.Rollback();
-    return s;
-  };
-  // A write statement takes the file's write lock (it deletes nothing): no
-  // writer can change a table between the read of its rows and the
-  // clearing of its marks. Other files stay free.
-  if (Status s = wh.Exec(fmt::format("DELETE FROM {} WHERE 0", changes.FullName())); !s.ok())
-    return fail(s);
-  int64_t refreshed = 0;
+  const TableSchema& digests = DigestsOf(changes.dataset);
+  PHASE4_ASSIGN_OR_RETURN(std::vector<Row> stored, wh.SelectRows(digests, std::nullopt, std::nullopt));
+  std::map<std::pair<std::string, Date>, std::string> before;
+  for (const Row& r : stored)
+    if (auto d = ParseDate(TextOf(r[1]))) before[{TextOf(r[0]), *d}] = TextOf(r[3]);
   const std::string now = NowTimestampUtc();
-  for (const TableSchema* t : Phase3ChangeTrackedTables()) {
-    if (t->dataset != changes.dataset) continue;
-    auto marked = wh.Prepare(
-        fmt::format("SELECT game_date FROM {} WHERE table_name = ?", ChangesOf(*t).FullName()));
-    if (!marked.ok()) return fail(marked.status());
-    marked->BindText(1, t->name);
-    std::vector<Date> dates;
-    while (marked->Step())
-      if (auto d = ParseDate(marked->ColumnTextView(0))) dates.push_back(*d);
-    if (!marked->status().ok()) return fail(marked->status());
-    if (dates.empty()) continue;
-    auto old = wh.Prepare(fmt::format("SELECT digest FROM {} WHERE table_name = ? AND game_date = ?",
-                                      DigestsOf(*t).FullName()));
-    auto put = wh.Prepare(fmt::format("INSERT OR REPLACE INTO {} VALUES (?, ?, ?, ?, ?)",
-                                      DigestsOf(*t).FullName()));
-    auto clear = wh.Prepare(fmt::format("DELETE FROM {} WHERE table_name = ? AND game_date = ?",
-                                        ChangesOf(*t).FullName()));
-    if (!old.ok() || !put.ok() || !clear.ok())
-      return fail(!old.ok() ? old.status() : !put.ok() ? put.status() : clear.status());
-    for (Date d : dates) {
-      auto digest = DigestDate(wh, *t, d);
-      if (!digest.ok()) return fail(digest.status());
-      const std::string date = FormatDate(d);
-      old->BindText(1, t->name);
-      old->BindText(2, date);
-      const bool same = old->Step() && old->ColumnText(0) == digest->digest;
-      if (!old->status().ok()) return fail(old->status());
-      old->Reset();
-      if (!same) {
-        put->BindText(1, t->name);
-        put->BindText(2, date);
-        put->BindInt(3, digest->rows);
-        put->BindText(4, digest->digest);
-        put->BindText(5, now);
-        put->Step();
-        if (!put->status().ok()) return fail(put->status());
-        put->Reset();
-      }
-      clear->BindText(1, t->name);
-      clear->BindText(2, date);
-      clear->Step();
-      if (!clear->status().ok()) return fail(clear->status());
-      clear->Reset();
-      ++refreshed;
+  std::vector<Row> changed;
+  for (auto& [name, dates] : marked) {
+    const TableSchema* t = FindTable(changes.dataset + "." + name);
+    if (!t) continue;  // not a tracked table: nothing reads it
+    std::sort(dates.begin(), dates.end());
+    PHASE4_ASSIGN_OR_RETURN(auto now_digests, DigestDates(wh, *t, dates));
+    for (const auto& [d, digest] : now_digests) {
+      auto it = before.find({name, d});
+      if (it != before.end() && it->second == digest.digest) continue;
+      changed.push_back(Row{name, FormatDate(d), digest.rows, digest.digest, now});
     }
   }
-  Status s = wh.Commit();
-  if (!s.ok()) return fail(s);
-  return refreshed;
+  if (!changed.empty()) PHASE4_RETURN_IF_ERROR(wh.UpsertRows(digests, changed));
+  PHASE4_RETURN_IF_ERROR(wh.DeleteExactRows(changes, rows));
+  return static_cast<int64_t>(rows.size());
 }
 
 }  // namespace
@@ -140,17 +106,13 @@ Result<int64_t> RefreshPhase3Digests(Warehouse& wh) {
 Result<Phase3Digests> ReadPhase3Digests(Warehouse& wh) {
   Phase3Digests out;
   for (const TableSchema* d : {&RawDigestsSchema(), &AnalyticsDigestsSchema()}) {
-    PHASE4_ASSIGN_OR_RETURN(
-        Statement st,
-        wh.Prepare(fmt::format("SELECT table_name, game_date, row_count, digest, changed_at FROM {}",
-                               d->FullName())));
-    while (st.Step()) {
-      auto date = ParseDate(st.ColumnTextView(1));
-      if (!date) continue;
-      out[d->dataset + "." + st.ColumnText(0)][*date] =
-          DateDigest{st.ColumnInt(2), st.ColumnText(3), st.ColumnText(4)};
+    PHASE4_ASSIGN_OR_RETURN(std::vector<Row> rows, wh.SelectRows(*d, std::nullopt, std::nullopt));
+    for (const Row& r : rows) {
+      auto date = ParseDate(TextOf(r[1]));
+      const auto* n = std::get_if<int64_t>(&r[2]);
+      if (!date || !n) continue;
+      out[d->dataset + "." + TextOf(r[0])][*date] = DateDigest{*n, TextOf(r[3]), TextOf(r[4])};
     }
-    PHASE4_RETURN_IF_ERROR(st.status());
   }
   return out;
 }

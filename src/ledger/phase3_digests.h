@@ -5,9 +5,9 @@
 // writer touches in `phase3_changes` (warehouse.cc, Init), so a change made
 // by another tool straight into the warehouse is seen too. A refresh reads
 // the rows of the marked dates only, stores their digest in
-// `phase3_digests` (with the time it last changed) and clears the marks, in
-// one transaction per dataset file that holds that file's write lock, so
-// that a concurrent write is either in the digest or marked again. doc/ledger.md, "Fingerprints".
+// `phase3_digests` (with the time it last changed), then clears the marks it
+// read, each only if its version is still the one read: a write meanwhile
+// marks its date again (a higher version), so it is digested next time. doc/ledger.md, "Fingerprints".
 #pragma once
 
 #include <cstdint>

@@ -24,25 +24,6 @@ std::string ListDates(const std::vector<Date>& dates) {
   return s;
 }
 
-// Rows of the job's output table per date within [first, last] (one scan of
-// the date index).
-Result<std::map<Date, int64_t>> StoredRowsPerDate(Warehouse& wh, const processors::ProcessorInfo& job,
-                                                 Date first, Date last) {
-  const TableSchema& t = *job.output;
-  PHASE4_ASSIGN_OR_RETURN(
-      Statement st, wh.Prepare(fmt::format("SELECT {0}, COUNT(*) FROM {1} WHERE {0} BETWEEN ? AND ? "
-                                           "GROUP BY {0}",
-                                           t.date_column, t.FullName())));
-  const std::string from = FormatDate(first), to = FormatDate(last);
-  st.BindText(1, from);
-  st.BindText(2, to);
-  std::map<Date, int64_t> out;
-  while (st.Step())
-    if (auto d = ParseDate(st.ColumnTextView(0))) out[*d] = st.ColumnInt(1);
-  PHASE4_RETURN_IF_ERROR(st.status());
-  return out;
-}
-
 }  // namespace
 
 std::string_view UnitActionName(UnitAction a) {
@@ -146,7 +127,7 @@ Result<Plan> MakePlan(Warehouse& wh, const SeasonCalendar& calendar, const PlanR
     std::map<Date, int64_t> stored;  // rows of the job's table per date, as stored now
     if (first) {
       PHASE4_ASSIGN_OR_RETURN(units, ReadUnits(wh, *job, first, last));
-      PHASE4_ASSIGN_OR_RETURN(stored, StoredRowsPerDate(wh, *job, *first, *last));
+      PHASE4_ASSIGN_OR_RETURN(stored, wh.CountRowsPerDate(*job->output, *first, *last));
     }
     double recorded_seconds = 0;
     int recorded = 0;

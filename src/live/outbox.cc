@@ -46,16 +46,15 @@ Warehouse::ExtraRow CompletionOutboxRow(const CompletionInfo& c) {
 Result<std::vector<OutboxMessage>> ListOutbox(Warehouse& wh, bool all) {
   std::vector<OutboxMessage> out;
   for (const TableSchema* t : {&PrecomputeOutboxSchema(), &PredictionsOutboxSchema()}) {
-    PHASE4_ASSIGN_OR_RETURN(
-        Statement st,
-        wh.Prepare(fmt::format("SELECT message_id, topic, source_table, data_date, payload, "
-                               "created_at, acked_at FROM {}{} ORDER BY message_id",
-                               t->FullName(), all ? "" : " WHERE acked_at IS NULL")));
-    while (st.Step()) {
-      out.push_back({t->dataset, st.ColumnInt(0), st.ColumnText(1), st.ColumnText(2),
-                     st.ColumnText(3), st.ColumnText(4), st.ColumnText(5), st.ColumnText(6)});
-    }
-    if (!st.status().ok()) return st.status();
+    PHASE4_ASSIGN_OR_RETURN(std::vector<Row> rows, wh.OutboxMessages(*t, all));
+    auto text = [&](const Row& r, const char* column) {
+      return AsText(r[static_cast<size_t>(t->ColumnIndex(column))]).value_or("");
+    };
+    for (const Row& r : rows)
+      out.push_back({t->dataset,
+                     AsInt(r[static_cast<size_t>(t->ColumnIndex("message_id"))]).value_or(0),
+                     text(r, "topic"), text(r, "source_table"), text(r, "data_date"),
+                     text(r, "payload"), text(r, "created_at"), text(r, "acked_at")});
   }
   std::stable_sort(out.begin(), out.end(),
                    [](const auto& a, const auto& b) { return a.created_at < b.created_at; });
@@ -82,11 +81,8 @@ Status AckOutbox(Warehouse& wh, const std::string& ref) {
   const TableSchema* target = nullptr;
   for (const TableSchema* t : {&PrecomputeOutboxSchema(), &PredictionsOutboxSchema()}) {
     if (!dataset.empty() && t->dataset != dataset) continue;
-    PHASE4_ASSIGN_OR_RETURN(
-        Statement st,
-        wh.Prepare(fmt::format("SELECT 1 FROM {} WHERE message_id = ?", t->FullName())));
-    st.BindInt(1, id);
-    if (st.Step()) {
+    PHASE4_ASSIGN_OR_RETURN(bool found, wh.OutboxHasMessage(*t, id));
+    if (found) {
       ++matches;
       target = t;
     }
@@ -96,14 +92,7 @@ Status AckOutbox(Warehouse& wh, const std::string& ref) {
     return Status::InvalidInput(fmt::format(
         "message id {} exists in both outboxes; name it as nba_precompute:{} or nba_predictions:{}",
         id, id, id));
-  PHASE4_ASSIGN_OR_RETURN(
-      Statement st,
-      wh.Prepare(fmt::format("UPDATE {} SET acked_at = ? WHERE message_id = ? AND acked_at IS NULL",
-                             target->FullName())));
-  st.BindText(1, NowTimestampUtc());
-  st.BindInt(2, id);
-  st.Step();
-  return st.status();
+  return wh.AckOutboxMessage(*target, id, NowTimestampUtc());
 }
 
 }  // namespace phase4::live

@@ -67,14 +67,9 @@ Row RunHistory::MakeRow(const std::string& run_id, std::string_view kind, const 
 Result<std::string> RunHistory::Start(const RunInfo& info) {
   std::string id = NewRunId(info.processor_name);
   std::string started = info.started_at.empty() ? NowTimestampUtc() : info.started_at;
-  PHASE4_RETURN_IF_ERROR(wh_.Begin());
   Status s = wh_.InsertRows(ProcessorRunHistorySchema(),
                             {MakeRow(id, "start", info, started, nullptr, 0)});
-  if (s.ok()) s = wh_.Commit();
-  if (!s.ok()) {
-    wh_.Rollback();
-    return s.WithContext("recording run start");
-  }
+  if (!s.ok()) return s.WithContext("recording run start");
   started_.emplace_back(id, started);
   return id;
 }
@@ -89,11 +84,8 @@ Status RunHistory::Finish(const std::string& run_id, const RunInfo& info,
       break;
     }
   double duration = SecondsBetween(started, NowTimestampUtc());
-  PHASE4_RETURN_IF_ERROR(wh_.Begin());
   Status s = wh_.InsertRows(ProcessorRunHistorySchema(),
                             {MakeRow(run_id, "final", info, started, &outcome, duration)});
-  if (s.ok()) s = wh_.Commit();
-  if (!s.ok()) wh_.Rollback();
   return s.WithContext("recording run end");
 }
 
@@ -106,25 +98,12 @@ Status RunHistory::RecordFinished(const std::vector<RunInfo>& runs, const RunOut
     rows.push_back(MakeRow(id, "start", info, started, nullptr, 0));
     rows.push_back(MakeRow(id, "final", info, started, &outcome, 0));
   }
-  PHASE4_RETURN_IF_ERROR(wh_.Begin());
   Status s = wh_.InsertRows(ProcessorRunHistorySchema(), rows);
-  if (s.ok()) s = wh_.Commit();
-  if (!s.ok()) wh_.Rollback();
   return s.WithContext("recording runs");
 }
 
 Result<std::optional<std::string>> RunHistory::LatestStatus(std::string_view processor, Date date) {
-  // Latest run by start time; within it the final row (row_kind 'final'
-  // sorts before 'start' descending).
-  PHASE4_ASSIGN_OR_RETURN(
-      Statement st, wh_.Prepare("SELECT status FROM nba_reference.processor_run_history "
-                                "WHERE processor_name = ? AND data_date = ? "
-                                "ORDER BY started_at DESC, run_id DESC, row_kind ASC LIMIT 1"));
-  st.BindText(1, processor);
-  st.BindText(2, FormatDate(date));
-  if (st.Step()) return std::optional<std::string>(st.ColumnText(0));
-  if (!st.status().ok()) return st.status();
-  return std::optional<std::string>();
+  return wh_.LatestRunStatus(processor, date);
 }
 
 }  // namespace phase4::live

@@ -114,28 +114,7 @@ Result<int64_t> MergeSchedule(Warehouse& wh, const std::vector<ScheduleGame>& ga
     if (it != richness.end() && it->second > Richness(g)) continue;  // keep the richer row
     rows.push_back(ScheduleGameToRow(g, now));
   }
-  PHASE4_RETURN_IF_ERROR(wh.Begin());
-  auto del = wh.Prepare("DELETE FROM nba_raw.nbac_schedule WHERE game_id = ?");
-  if (!del.ok()) {
-    wh.Rollback();
-    return del.status();
-  }
-  const int id_col = ScheduleSchema().ColumnIndex("game_id");
-  for (const auto& r : rows) {
-    del->Bind(1, r[static_cast<size_t>(id_col)]);
-    del->Step();
-    if (!del->status().ok()) {
-      wh.Rollback();
-      return del->status();
-    }
-    del->Reset();
-  }
-  Status s = wh.InsertRows(ScheduleSchema(), rows);
-  if (s.ok()) s = wh.Commit();
-  if (!s.ok()) {
-    wh.Rollback();
-    return s;
-  }
+  PHASE4_RETURN_IF_ERROR(wh.ReplaceByKey(ScheduleSchema(), "game_id", rows));
   return static_cast<int64_t>(rows.size());
 }
 

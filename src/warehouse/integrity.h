@@ -35,7 +35,8 @@ std::vector<DatasetFileCheck> CheckWarehouseFiles(const std::string& dir, bool q
 // OK when every file present passes quick_check; else Storage naming the
 // first damaged file and its first problem, for the commands that refuse a
 // damaged warehouse (run-all, report). Missing files are left to
-// Warehouse::Open, which names `phase4 init`.
+// Warehouse::Open, which names `phase4 init`. OK for a PostgreSQL URI (the
+// server checks its own pages).
 Status RequireSoundWarehouse(const std::string& dir);
 
 }  // namespace phase4

@@ -26,6 +26,15 @@ const std::vector<const TableSchema*>& Phase4Tables() {
   return t;
 }
 
+const std::vector<const TableSchema*>& Phase3ChangeTrackedTables() {
+  static const std::vector<const TableSchema*> t = [] {
+    std::vector<const TableSchema*> v{&ScheduleSchema()};
+    for (const TableSchema* p : Phase3Tables()) v.push_back(p);
+    return v;
+  }();
+  return t;
+}
+
 const std::vector<const TableSchema*>& AllTables() {
   static const std::vector<const TableSchema*> all = [] {
     std::vector<const TableSchema*> t{&ScheduleSchema()};

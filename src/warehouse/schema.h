@@ -80,6 +80,10 @@ const TableSchema& RawChangesSchema();        // nba_raw.phase3_changes
 const TableSchema& AnalyticsChangesSchema();  // nba_analytics.phase3_changes
 // nba_reference.warehouse_info: key/value facts, e.g. the warehouse id.
 const TableSchema& WarehouseInfoSchema();
+// The tables whose writes are tracked per date for the ledger's input
+// fingerprints (triggers fill the phase3_changes of their dataset): the
+// schedule and the five Phase 3 tables.
+const std::vector<const TableSchema*>& Phase3ChangeTrackedTables();
 
 // Phase 4 outputs (schema_phase4.cc).
 const TableSchema& TeamDefenseZoneAnalysisSchema();  // nba_precompute.team_defense_zone_analysis

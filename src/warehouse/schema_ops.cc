@@ -82,7 +82,9 @@ TableSchema MakeDigests(const char* dataset) {
 TableSchema MakeChanges(const char* dataset) {
   return TableSchema{dataset,
                      "phase3_changes",
-                     {TextNN("table_name"), DateNN("game_date")},
+                     // `version` grows with every write a trigger sees: a refresh clears a
+                     // mark only if it is still the version it read.
+                     {TextNN("table_name"), DateNN("game_date"), IntNN("version")},
                      {"table_name", "game_date"},
                      "game_date",
                      "Phase 3 dates changed since their digest was taken (filled by triggers)"};

@@ -1,19 +1,24 @@
-// Warehouse: the embedded SQLite store.
+// Warehouse: the storage interface of the engine.
 //
-// A warehouse is a directory holding one SQLite file per dataset
-// (`nba_analytics.db`, ...), attached under the dataset's name so that
-// `nba_analytics.player_game_summary` is a valid table name in SQL. Every
-// file runs in WAL mode with a busy timeout, so concurrent jobs that write
-// different tables wait for each other instead of failing.
+// Every read and write of the warehouse goes through this class, in the
+// domain's terms (replace a date's rows, scan a season's cells, count, the
+// outbox, the run history). Two backends implement it, each in its own
+// files: SqliteWarehouse (a directory of SQLite files, the default) and
+// PostgresWarehouse (a `postgresql://` URI). No SQL text and no backend type
+// leaves src/warehouse/.
 //
-// Guarantees (doc/warehouse.md): primary keys refuse a second row for the
-// same key; ReplaceDate and InsertRows are all-or-nothing; each file records
-// its schema version in `PRAGMA user_version`.
+// Guarantees (doc/warehouse.md, doc/postgres.md): primary keys refuse a
+// second row for the same key; every write below is all-or-nothing; each
+// dataset records its schema version, an older one is migrated and a newer
+// one refused.
 #pragma once
 
+#include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,98 +28,50 @@
 #include "warehouse/schema.h"
 #include "warehouse/value.h"
 
-struct sqlite3;
-struct sqlite3_stmt;
-
 namespace phase4 {
 
-// 2: the unit ledger, Phase 3 change tracking and the warehouse id.
+// 2: the unit ledger, Phase 3 change tracking and the warehouse id
+// (doc/ledger.md).
 inline constexpr int kSchemaVersion = 2;
 
-class StatementCache;
-
-// A prepared statement. Bind with 1-based indexes; Step() until it returns
-// false; read columns with 0-based indexes. A statement lent by the
-// warehouse's cache goes back to it (reset, bindings cleared) when destroyed.
-class Statement {
- public:
-  Statement() = default;
-  Statement(sqlite3* db, sqlite3_stmt* stmt, StatementCache* cache = nullptr)
-      : db_(db), stmt_(stmt), cache_(cache) {}
-  Statement(Statement&& o) noexcept;
-  Statement& operator=(Statement&& o) noexcept;
-  Statement(const Statement&) = delete;
-  Statement& operator=(const Statement&) = delete;
-  ~Statement();
-
-  // Binds without copying: `v` must stay alive until the next Step().
-  void Bind(int index, const Value& v);
-  void BindText(int index, std::string_view text);
-  void BindInt(int index, int64_t v);
-  void BindNull(int index);
-  // Advances; true when a row is available. A failure is kept in status().
-  bool Step();
-  Status status() const { return status_; }
-  void Reset();
-  // Reset, keeping the bound values: for a caller that binds every
-  // parameter again before the next Step (one insert per row).
-  void ResetKeepingBindings();
-
-  int ColumnCount() const;
-  // The storage class of a cell of the current row (BLOBs read as text).
+// One cell of a scanned row, without a copy: `text` is valid only during
+// the visit. The kind is the stored one (a STRICT column's type).
+struct Cell {
   enum class Kind { kNull, kInt, kReal, kText };
-  Kind ColumnKind(int i) const;
-  Value ColumnValue(int i) const;
-  // A text cell without a copy; valid until the next Step() or Reset().
-  std::string_view ColumnTextView(int i) const;
-  bool ColumnIsNull(int i) const;
-  int64_t ColumnInt(int i) const;
-  double ColumnReal(int i) const;
-  std::string ColumnText(int i) const;
-  std::optional<int64_t> ColumnOptInt(int i) const;
-  std::optional<double> ColumnOptReal(int i) const;
-
- private:
-  sqlite3* db_ = nullptr;
-  sqlite3_stmt* stmt_ = nullptr;
-  StatementCache* cache_ = nullptr;  // the lender, or null when owned
-  Status status_;
+  Kind kind = Kind::kNull;
+  int64_t i = 0;
+  double r = 0;
+  std::string_view text;
 };
 
 class Warehouse {
  public:
-  // Opens the warehouse at `dir`. With `create`, a missing directory and
-  // missing tables are created; without it, a warehouse that was never
-  // initialised is an error naming `phase4 init`.
-  static Result<std::unique_ptr<Warehouse>> Open(const std::string& dir, bool create);
-  ~Warehouse();
+  // Opens the warehouse at `location`: a `postgresql://` or `postgres://`
+  // URI (libpq's connection URI) opens PostgreSQL, anything else is a
+  // directory of SQLite files. With `create`, what is missing is created;
+  // without it, a warehouse never initialised is an error naming
+  // `phase4 init`.
+  static Result<std::unique_ptr<Warehouse>> Open(const std::string& location, bool create);
+  virtual ~Warehouse() = default;
 
-  const std::string& dir() const { return dir_; }
-  sqlite3* handle() { return db_; }
+  // Where the warehouse is, for messages and printed commands: the
+  // directory, or the URI with any password replaced by `***`.
+  const std::string& location() const { return location_; }
+  // "sqlite" or "postgresql".
+  virtual std::string_view backend() const = 0;
+  // A new connection to the same warehouse (no init), for another thread.
+  virtual Result<std::unique_ptr<Warehouse>> Connect() const = 0;
 
   // Creates datasets and tables that do not exist yet, migrates an older
   // schema version and refuses a newer one. Idempotent; Open calls it.
-  Status Init();
+  virtual Status Init() = 0;
 
-  Status Exec(std::string_view sql);
-  // Prepares `sql`, or lends the cached statement for the same text when it
-  // is not in use: a date's queries and inserts are compiled once per run,
-  // not once per date.
-  Result<Statement> Prepare(std::string_view sql);
+  // Inserts rows in one transaction; any primary-key conflict refuses all.
+  virtual Status InsertRows(const TableSchema& table, const std::vector<Row>& rows) = 0;
 
-  // Transactions. Begin is deferred: the write lock is taken by the first
-  // write, and only on the files written, so jobs writing different dataset
-  // files do not wait for each other.
-  Status Begin();
-  Status Commit();
-  void Rollback();
-
-  // Inserts rows; fails on any primary-key conflict. Not transactional by
-  // itself: callers wrap it (ImportRows, ReplaceDate do).
-  Status InsertRows(const TableSchema& table, const std::vector<Row>& rows);
-  // A row for another table, inserted in the same transaction as a
+  // A row for another table, written in the same transaction as a
   // replacement (the completion message of a date's rows). It must live in
-  // the same dataset file: SQLite commits atomically per file.
+  // the same dataset as the replaced table.
   struct ExtraRow {
     const TableSchema* table;
     Row row;
@@ -122,66 +79,95 @@ class Warehouse {
     // instead of inserting a new one.
     bool replace = false;
   };
-  // Inserts or replaces (by primary key) one row, inside the caller's
-  // transaction; UpsertRows does several in a transaction of its own.
-  Status UpsertRow(const TableSchema& table, const Row& row);
-  Status UpsertRows(const TableSchema& table, const std::vector<Row>& rows);
-
-  // The id `init` gave this warehouse (32 hex digits).
-  Result<std::string> Id();
-
   // Replaces every row of the table whose date column equals `date` with
   // `rows`, and inserts `also`, in one transaction (decisions 12, 23).
   Status ReplaceDate(const TableSchema& table, Date date, const std::vector<Row>& rows,
-                     const std::vector<ExtraRow>& also = {});
+                     const std::vector<ExtraRow>& also = {}) {
+    return ReplaceDates(table, {date}, rows, also);
+  }
   // Replaces the rows of the given dates with `rows`, in one transaction.
-  Status ReplaceDates(const TableSchema& table, const std::vector<Date>& dates,
-                      const std::vector<Row>& rows, const std::vector<ExtraRow>& also = {});
+  virtual Status ReplaceDates(const TableSchema& table, const std::vector<Date>& dates,
+                              const std::vector<Row>& rows,
+                              const std::vector<ExtraRow>& also = {}) = 0;
+  // Replaces the rows whose `key_column` equals that of one of `rows` with
+  // `rows`, in one transaction (a schedule merge: one row per game id).
+  virtual Status ReplaceByKey(const TableSchema& table, const std::string& key_column,
+                              const std::vector<Row>& rows) = 0;
 
-  // All rows (optionally within [start, end] on the date column), ordered by
-  // the date column and the primary key. With `columns` (indexes into the
-  // schema), only those cells are read; the others are NULL.
-  Result<std::vector<Row>> SelectRows(const TableSchema& table, std::optional<Date> start,
-                                      std::optional<Date> end,
-                                      const std::vector<int>& columns = {});
-  // Hands each row within [start, end] on the date column to `visit`, as the
-  // statement positioned on it (every column, in schema order), in no
-  // particular order: for readers that order the rows themselves and take
-  // only some cells as Values.
-  Status ScanCells(const TableSchema& table, Date start, Date end,
-                   const std::function<void(const Statement&)>& visit);
-  Result<int64_t> CountRows(const TableSchema& table);
-  // Distinct values of the date column within [start, end].
-  Result<std::vector<Date>> DistinctDates(const TableSchema& table, Date start, Date end);
+  // The order rows are read in: by the date column and the primary key, or
+  // by the date column and then the order they were stored in (decision 36
+  // breaks ties between duplicates by stored order).
+  enum class Order { kKey, kStored };
+  // All rows (optionally within [start, end] on the date column). With
+  // `columns` (indexes into the schema), only those cells are read; the
+  // others are NULL.
+  virtual Result<std::vector<Row>> SelectRows(const TableSchema& table, std::optional<Date> start,
+                                              std::optional<Date> end,
+                                              const std::vector<int>& columns = {},
+                                              Order order = Order::kKey) = 0;
+  // Hands each row within [start, end] on the date column to `visit` as its
+  // cells (every column, in schema order), each date's rows in stored order:
+  // for readers that take only some cells as Values.
+  using CellVisitor = std::function<void(std::span<const Cell>)>;
+  virtual Status ScanCells(const TableSchema& table, Date start, Date end,
+                           const CellVisitor& visit) = 0;
+  virtual Result<int64_t> CountRows(const TableSchema& table) = 0;
+  // Rows per value of the date column within [start, end] (dates without
+  // rows absent).
+  virtual Result<std::map<Date, int64_t>> CountRowsPerDate(const TableSchema& table, Date start,
+                                                           Date end) = 0;
+  // Inserts or replaces (by primary key) each row, in one transaction.
+  virtual Status UpsertRows(const TableSchema& table, const std::vector<Row>& rows) = 0;
+  // Deletes the rows equal in every column to one of `rows` (a row changed
+  // since it was read stays), in one transaction.
+  virtual Status DeleteExactRows(const TableSchema& table, const std::vector<Row>& rows) = 0;
 
-  // Hook for tests: when set, the next write of a row fails with this
-  // message after `after_rows` rows were written (proves all-or-nothing).
-  void InjectWriteFailureForTest(int64_t after_rows, std::string message);
+  // The id this warehouse was given when first opened (32 hex digits, in
+  // nba_reference.warehouse_info): checkpoint files name it.
+  Result<std::string> Id();
+  // Distinct values of the date column within [start, end], ascending.
+  virtual Result<std::vector<Date>> DistinctDates(const TableSchema& table, Date start,
+                                                  Date end) = 0;
+  // Whether the table holds a row on `date` (its date column).
+  virtual Result<bool> HasRowsOn(const TableSchema& table, Date date) = 0;
 
- private:
-  Warehouse(std::string dir, sqlite3* db);
-  // Rows per multi-row INSERT (InsertRows).
-  static constexpr size_t kRowsPerInsert = 16;
-  // SELECT of `columns` (`*` when empty) of the rows within [start, end],
-  // bound and ready to step; `ordered` sorts by date and primary key.
-  Result<Statement> PrepareSelect(const TableSchema& table, std::optional<Date> start,
-                                  std::optional<Date> end, const std::vector<int>& columns,
-                                  bool ordered);
+  // Outbox (decision 23). Messages of one outbox by message id, the
+  // unacknowledged ones only unless `all`.
+  virtual Result<std::vector<Row>> OutboxMessages(const TableSchema& outbox, bool all) = 0;
+  virtual Result<bool> OutboxHasMessage(const TableSchema& outbox, int64_t message_id) = 0;
+  // Sets acked_at of a message not acknowledged yet (acknowledging twice is
+  // harmless).
+  virtual Status AckOutboxMessage(const TableSchema& outbox, int64_t message_id,
+                                  const std::string& acked_at) = 0;
+  // Waits up to `timeout_ms` for a completion message to be announced
+  // (PostgreSQL: NOTIFY on commit). True when one was announced; false on
+  // timeout. A backend without notifications waits the whole timeout.
+  virtual Result<bool> WaitForOutboxNotice(int timeout_ms) = 0;
 
-  std::string dir_;
-  sqlite3* db_ = nullptr;
-  std::unique_ptr<StatementCache> cache_;
+  // Run history: the status of the latest run of `processor` for `date`.
+  virtual Result<std::optional<std::string>> LatestRunStatus(std::string_view processor,
+                                                             Date date) = 0;
+
+  // Hook for tests: the next write of rows fails with this message after
+  // `after_rows` rows were sent (proves all-or-nothing).
+  void InjectWriteFailureForTest(int64_t after_rows, std::string message) {
+    injected_failure_ = std::make_pair(after_rows, std::move(message));
+  }
+
+ protected:
+  explicit Warehouse(std::string location) : location_(std::move(location)) {}
+  std::string location_;
   std::optional<std::pair<int64_t, std::string>> injected_failure_;
 };
 
-// The tables whose writes are tracked per date for the ledger's input
-// fingerprints: the schedule and the five Phase 3 tables.
-const std::vector<const TableSchema*>& Phase3ChangeTrackedTables();
-
-// SQL literal type of a column (INTEGER, REAL or TEXT).
-const char* SqlType(ColumnType type);
-// CREATE TABLE statement for a schema.
-std::string CreateTableSql(const TableSchema& table);
+// Whether `location` names a PostgreSQL warehouse (postgresql:// or
+// postgres://).
+bool IsPostgresUri(std::string_view location);
+// The location with the password of a URI (user:PASSWORD@ or
+// password=PASSWORD) replaced by `***`; other locations unchanged.
+std::string RedactLocation(std::string_view location);
+// The password written inside a URI, or nullopt.
+std::optional<std::string> PasswordInUri(std::string_view location);
 
 // Resolves the warehouse location: `flag` if given, else $PHASE4_WAREHOUSE,
 // else ./warehouse.

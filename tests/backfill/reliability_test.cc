@@ -38,7 +38,7 @@
 #include "processors/registry.h"
 #include "tableio/csv.h"
 #include "test_support.h"
-#include "warehouse/warehouse.h"
+#include "warehouse/sqlite_warehouse.h"
 
 namespace phase4 {
 namespace {
@@ -912,9 +912,9 @@ TEST_F(ReliabilityTest, AFullDatabaseStopsTheRunKeepsTheDateAndAReRunFinishesIt)
   TempDir normal;
   fs::copy(GeneratedLeague(), normal.path() / "wh", fs::copy_options::recursive);
 
-  auto opened = Warehouse::Open(wh().string(), false);
+  auto opened = SqliteWarehouse::Open(wh().string(), false);
   ASSERT_TRUE(opened.ok()) << opened.status().message();
-  Warehouse& w = **opened;
+  SqliteWarehouse& w = **opened;
   auto run = [&](Warehouse& on, Date s, Date e, bool no_resume, const fs::path& ck) {
     BackfillOptions o;
     o.job = job.name;

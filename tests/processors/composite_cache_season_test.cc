@@ -16,7 +16,7 @@
 #include "processors/run.h"
 #include "processors/team_defense_zone_analysis/team_defense_zone_analysis.h"
 #include "test_support.h"
-#include "warehouse/warehouse.h"
+#include "warehouse/sqlite_warehouse.h"
 
 namespace phase4::processors {
 namespace {
@@ -37,17 +37,17 @@ class CompositeCacheSeasonTest : public ::testing::Test {
     ASSERT_TRUE(generated_) << "phase4 generate failed: " << generate_error_;
   }
 
-  static std::unique_ptr<Warehouse> Open() {
-    return std::move(Warehouse::Open(dir_->str(), false)).value();
+  static std::unique_ptr<SqliteWarehouse> Open() {
+    return std::move(SqliteWarehouse::Open(dir_->str(), false)).value();
   }
-  static int64_t Scalar(Warehouse& wh, const std::string& sql) {
+  static int64_t Scalar(SqliteWarehouse& wh, const std::string& sql) {
     auto st = wh.Prepare(sql);
     EXPECT_TRUE(st.ok()) << sql;
     if (!st.ok() || !st->Step()) return -1;
     return st->ColumnInt(0);
   }
-  static std::string Hashes(Warehouse& wh, const std::string& table, const std::string& date_col,
-                            const std::string& d) {
+  static std::string Hashes(SqliteWarehouse& wh, const std::string& table,
+                            const std::string& date_col, const std::string& d) {
     auto st = wh.Prepare("SELECT player_lookup || ':' || data_hash FROM " + table + " WHERE " +
                          date_col + " = '" + d + "' ORDER BY player_lookup");
     EXPECT_TRUE(st.ok());

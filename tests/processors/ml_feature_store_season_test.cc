@@ -15,7 +15,7 @@
 #include "processors/registry.h"
 #include "processors/run.h"
 #include "test_support.h"
-#include "warehouse/warehouse.h"
+#include "warehouse/sqlite_warehouse.h"
 
 namespace phase4::processors {
 namespace {
@@ -32,7 +32,7 @@ class MlFeatureStoreSeasonTest : public ::testing::Test {
     delete dir_;
     dir_ = nullptr;
   }
-  static int64_t Scalar(Warehouse& wh, const std::string& sql) {
+  static int64_t Scalar(SqliteWarehouse& wh, const std::string& sql) {
     auto st = wh.Prepare(sql);
     EXPECT_TRUE(st.ok()) << sql;
     if (!st.ok() || !st->Step()) return -1;
@@ -56,7 +56,7 @@ TEST_F(MlFeatureStoreSeasonTest, OneRowPerContextPlayerOnEveryGameDate) {
     if (!p) GTEST_SKIP() << "processor " << name << " is not registered yet";
     chain.push_back(p);
   }
-  auto wh = std::move(Warehouse::Open(dir_->str(), false)).value();
+  auto wh = std::move(SqliteWarehouse::Open(dir_->str(), false)).value();
   auto calendar = ReadCalendar(*wh);
   ASSERT_TRUE(calendar.ok()) << calendar.status().message();
   InputReader reader(*wh, *calendar);

@@ -18,7 +18,7 @@
 #include "processors/run.h"
 #include "processors/same_output.h"
 #include "test_support.h"
-#include "warehouse/warehouse.h"
+#include "warehouse/sqlite_warehouse.h"
 
 namespace phase4::processors {
 namespace {
@@ -32,7 +32,7 @@ class Phase3ProjectionTest : public ::testing::Test {
     auto gen =
         testing::RunPhase4({"--warehouse", dir_->str(), "generate", "--seasons", "2023-2023"});
     ASSERT_EQ(gen.exit_code, 0) << gen.err << gen.out;
-    auto wh = std::move(Warehouse::Open(dir_->str(), false)).value();
+    auto wh = std::move(SqliteWarehouse::Open(dir_->str(), false)).value();
     ASSERT_TRUE(wh->Exec("UPDATE nba_analytics.upcoming_player_game_context "
                          "SET universal_player_id = NULL WHERE rowid % 9 = 0")
                     .ok());
@@ -46,7 +46,7 @@ class Phase3ProjectionTest : public ::testing::Test {
 testing::TempDir* Phase3ProjectionTest::dir_ = nullptr;
 
 TEST_F(Phase3ProjectionTest, ProjectedTablesGiveTheSameOutputAsWholeTables) {
-  auto wh = std::move(Warehouse::Open(dir_->str(), false)).value();
+  auto wh = std::move(SqliteWarehouse::Open(dir_->str(), false)).value();
   auto calendar = ReadCalendar(*wh);
   ASSERT_TRUE(calendar.ok()) << calendar.status().message();
   const auto dates = calendar->GameDates(MakeDate(2023, 10, 1), MakeDate(2024, 6, 30));
@@ -88,7 +88,7 @@ TEST_F(Phase3ProjectionTest, ProjectedTablesGiveTheSameOutputAsWholeTables) {
 // The digests a season load computes from the cells it scans are those of
 // the whole rows (RowDigest), column projection or not.
 TEST_F(Phase3ProjectionTest, ScannedDigestsAreThoseOfTheWholeRows) {
-  auto wh = std::move(Warehouse::Open(dir_->str(), false)).value();
+  auto wh = std::move(SqliteWarehouse::Open(dir_->str(), false)).value();
   auto calendar = ReadCalendar(*wh);
   ASSERT_TRUE(calendar.ok());
   InputReader reader(*wh, *calendar);
@@ -163,7 +163,7 @@ TEST(Phase3ReadsTest, ListedColumnsPlusTheIndexColumnsAndWholeWhenAnyJobListsNon
 // A column a processor did not list cannot be read by mistake through the
 // columnar accessors: they stop the program naming the column.
 TEST_F(Phase3ProjectionTest, AnUnlistedColumnIsRefusedByName) {
-  auto wh = std::move(Warehouse::Open(dir_->str(), false)).value();
+  auto wh = std::move(SqliteWarehouse::Open(dir_->str(), false)).value();
   auto calendar = ReadCalendar(*wh);
   ASSERT_TRUE(calendar.ok());
   InputReader reader(*wh, *calendar);
@@ -185,7 +185,7 @@ TEST_F(Phase3ProjectionTest, AnUnlistedColumnIsRefusedByName) {
 // A reader asked for columns of a table it loaded without them reads the
 // table again, keeping the columns it had.
 TEST_F(Phase3ProjectionTest, AskingForMoreColumnsReadsTheTableAgainWithBoth) {
-  auto wh = std::move(Warehouse::Open(dir_->str(), false)).value();
+  auto wh = std::move(SqliteWarehouse::Open(dir_->str(), false)).value();
   auto calendar = ReadCalendar(*wh);
   ASSERT_TRUE(calendar.ok());
   const TableSchema& pgs = PlayerGameSummarySchema();

@@ -24,7 +24,8 @@
 #include "processors/run.h"
 #include "processors/team_defense_zone_analysis/team_defense_zone_analysis.h"
 #include "test_support.h"
-#include "warehouse/warehouse.h"
+#include "warehouse/sqlite_warehouse.h"
+#include "warehouse/stored_value.h"
 
 namespace phase4::processors {
 namespace {
@@ -292,12 +293,12 @@ TEST(ProcessorRegistryTest, ListsProcessorsInExecutionOrder) {
 // A warehouse holding a small league: 30 teams x 16 games before D.
 struct WriterFixture {
   testing::TempDir dir;
-  std::unique_ptr<Warehouse> wh;
+  std::unique_ptr<SqliteWarehouse> wh;
   test::ScheduleBuilder schedule;
   const Date d = D("2025-01-27");
 
   WriterFixture() {
-    wh = std::move(Warehouse::Open(dir.str(), true)).value();
+    wh = std::move(SqliteWarehouse::Open(dir.str(), true)).value();
     std::vector<Row> rows;
     schedule.Game(D("2024-10-22"), "NYK", "ORL");
     for (int i = 1; i <= 16; ++i) {

@@ -1,10 +1,9 @@
-#include "warehouse/warehouse.h"
-
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
 #include "test_support.h"
+#include "warehouse/sqlite_warehouse.h"
 
 namespace phase4 {
 namespace {
@@ -37,7 +36,7 @@ TEST(WarehouseTest, InitCreatesEveryDatasetAndIsIdempotent) {
   }
   for (const auto& ds : AllDatasets())
     EXPECT_TRUE(std::filesystem::exists(dir.path() / (ds + ".db"))) << ds;
-  auto again = Warehouse::Open(dir.str(), false);
+  auto again = SqliteWarehouse::Open(dir.str(), false);
   ASSERT_TRUE(again.ok()) << again.status().message();
   auto st = (*again)->Prepare("PRAGMA nba_precompute.journal_mode");
   ASSERT_TRUE(st.ok());
@@ -45,7 +44,7 @@ TEST(WarehouseTest, InitCreatesEveryDatasetAndIsIdempotent) {
   EXPECT_EQ(st->ColumnText(0), "wal");
 }
 
-int64_t PageSize(Warehouse& wh, const std::string& dataset) {
+int64_t PageSize(SqliteWarehouse& wh, const std::string& dataset) {
   auto st = wh.Prepare("PRAGMA " + dataset + ".page_size");
   EXPECT_TRUE(st.ok()) << st.status().message();
   return st.ok() && st->Step() ? st->ColumnInt(0) : -1;
@@ -65,16 +64,14 @@ TEST(WarehouseTest, NewFilesGetTheirPageSizeAndOldFilesKeepTheirs) {
               SQLITE_OK);
     sqlite3_close(db);
   }
-  auto wh = Warehouse::Open(dir.str(), true);
+  auto wh = SqliteWarehouse::Open(dir.str(), true);
   ASSERT_TRUE(wh.ok()) << wh.status().message();
   EXPECT_EQ(PageSize(**wh, "nba_raw"), 4096);
   EXPECT_EQ(PageSize(**wh, "nba_precompute"), 16384);
   EXPECT_EQ(PageSize(**wh, "nba_analytics"), 16384);
   EXPECT_EQ(PageSize(**wh, "nba_reference"), 4096);  // the run history: small rows
   // The old file works as before.
-  ASSERT_TRUE((*wh)->Begin().ok());
   ASSERT_TRUE((*wh)->InsertRows(ScheduleSchema(), {ScheduleRow("0022300001", "2023-10-24")}).ok());
-  ASSERT_TRUE((*wh)->Commit().ok());
   auto n = (*wh)->CountRows(ScheduleSchema());
   ASSERT_TRUE(n.ok()) << n.status().message();
   EXPECT_EQ(*n, 1);
@@ -82,7 +79,7 @@ TEST(WarehouseTest, NewFilesGetTheirPageSizeAndOldFilesKeepTheirs) {
 
 TEST(WarehouseTest, OpeningAMissingWarehouseNamesInit) {
   testing::TempDir dir;
-  auto wh = Warehouse::Open((dir.path() / "nope").string(), false);
+  auto wh = SqliteWarehouse::Open((dir.path() / "nope").string(), false);
   ASSERT_FALSE(wh.ok());
   EXPECT_NE(wh.status().message().find("phase4"), std::string::npos);
   EXPECT_NE(wh.status().message().find("init"), std::string::npos);
@@ -90,7 +87,7 @@ TEST(WarehouseTest, OpeningAMissingWarehouseNamesInit) {
 
 TEST(WarehouseTest, PrimaryKeyRefusesASecondRow) {
   testing::TempDir dir;
-  auto wh = std::move(Warehouse::Open(dir.str(), true)).value();
+  auto wh = std::move(SqliteWarehouse::Open(dir.str(), true)).value();
   ASSERT_TRUE(wh->InsertRows(ScheduleSchema(), {ScheduleRow("0022300001", "2023-10-24")}).ok());
   Status s = wh->InsertRows(ScheduleSchema(), {ScheduleRow("0022300001", "2023-10-25")});
   EXPECT_FALSE(s.ok());
@@ -99,7 +96,7 @@ TEST(WarehouseTest, PrimaryKeyRefusesASecondRow) {
 
 TEST(WarehouseTest, ReplaceDateIsAllOrNothing) {
   testing::TempDir dir;
-  auto wh = std::move(Warehouse::Open(dir.str(), true)).value();
+  auto wh = std::move(SqliteWarehouse::Open(dir.str(), true)).value();
   Date d = MakeDate(2023, 10, 24);
   ASSERT_TRUE(wh->ReplaceDate(ScheduleSchema(), d,
                               {ScheduleRow("0022300001", "2023-10-24"),
@@ -126,7 +123,7 @@ TEST(WarehouseTest, ReplaceDateIsAllOrNothing) {
 // both paths. A refused row anywhere refuses the whole date.
 TEST(WarehouseTest, ReplaceDateWritesEveryRowOfALargeDateOrNone) {
   testing::TempDir dir;
-  auto wh = std::move(Warehouse::Open(dir.str(), true)).value();
+  auto wh = std::move(SqliteWarehouse::Open(dir.str(), true)).value();
   const Date d = MakeDate(2023, 10, 24);
   auto rows_of = [](int n, int first_id) {
     std::vector<Row> rows;
@@ -165,7 +162,7 @@ TEST(WarehouseTest, ReplaceDateWritesEveryRowOfALargeDateOrNone) {
 
 TEST(WarehouseTest, RefusesANewerSchemaAndMigratesAnOlderOne) {
   testing::TempDir dir;
-  { ASSERT_TRUE(Warehouse::Open(dir.str(), true).ok()); }
+  { ASSERT_TRUE(SqliteWarehouse::Open(dir.str(), true).ok()); }
   sqlite3* db = nullptr;
   std::string file = (dir.path() / "nba_raw.db").string();
   ASSERT_EQ(sqlite3_open(file.c_str(), &db), SQLITE_OK);
@@ -176,7 +173,7 @@ TEST(WarehouseTest, RefusesANewerSchemaAndMigratesAnOlderOne) {
       SQLITE_OK);
   sqlite3_close(db);
   {
-    auto wh = Warehouse::Open(dir.str(), false);
+    auto wh = SqliteWarehouse::Open(dir.str(), false);
     ASSERT_TRUE(wh.ok()) << wh.status().message();
     auto st = (*wh)->Prepare("SELECT arena_city FROM nba_raw.nbac_schedule");
     EXPECT_TRUE(st.ok()) << st.status().message();
@@ -184,7 +181,7 @@ TEST(WarehouseTest, RefusesANewerSchemaAndMigratesAnOlderOne) {
   ASSERT_EQ(sqlite3_open(file.c_str(), &db), SQLITE_OK);
   ASSERT_EQ(sqlite3_exec(db, "PRAGMA user_version = 99;", nullptr, nullptr, nullptr), SQLITE_OK);
   sqlite3_close(db);
-  auto wh = Warehouse::Open(dir.str(), false);
+  auto wh = SqliteWarehouse::Open(dir.str(), false);
   ASSERT_FALSE(wh.ok());
   EXPECT_NE(wh.status().message().find("schema version 99"), std::string::npos);
 }

@@ -590,33 +590,28 @@ Result<ScannedRows> ScanTable(Warehouse& wh, const TableSchema& schema, Date fro
   const int width = static_cast<int>(schema.size());
   const std::vector<char> keep_column(loaded.begin(), loaded.end());  // read for every cell
   RowDigestEncoder digest;
-  Status s = wh.ScanCells(schema, from, to, [&](const Statement& st) {
+  Status s = wh.ScanCells(schema, from, to, [&](std::span<const Cell> cells) {
     Row row(schema.size());
     for (int c = 0; c < width; ++c) {
       const bool keep = keep_column[static_cast<size_t>(c)];
       Value& cell = row[static_cast<size_t>(c)];
-      switch (st.ColumnKind(c)) {
-        case Statement::Kind::kNull:
+      const Cell& stored = cells[static_cast<size_t>(c)];
+      switch (stored.kind) {
+        case Cell::Kind::kNull:
           digest.Null();
           break;
-        case Statement::Kind::kInt: {
-          const int64_t v = st.ColumnInt(c);
-          digest.Int(v);
-          if (keep) cell = v;
+        case Cell::Kind::kInt:
+          digest.Int(stored.i);
+          if (keep) cell = stored.i;
           break;
-        }
-        case Statement::Kind::kReal: {
-          const double v = st.ColumnReal(c);
-          digest.Real(v);
-          if (keep) cell = v;
+        case Cell::Kind::kReal:
+          digest.Real(stored.r);
+          if (keep) cell = stored.r;
           break;
-        }
-        case Statement::Kind::kText: {
-          const std::string_view v = st.ColumnTextView(c);
-          digest.Text(v);
-          if (keep) cell.emplace<std::string>(v);
+        case Cell::Kind::kText:
+          digest.Text(stored.text);
+          if (keep) cell.emplace<std::string>(stored.text);
           break;
-        }
       }
     }
     out.rows.push_back(std::move(row));
@@ -649,7 +644,7 @@ Status InputReader::Load(SeasonInputs& season,
       errors[i] = table.status();
   };
   auto load_on_own_connection = [&](size_t i) {
-    auto wh = Warehouse::Open(wh_->dir(), /*create=*/false);
+    auto wh = wh_->Connect();
     if (wh.ok())
       load(i, **wh);
     else

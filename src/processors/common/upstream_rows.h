@@ -97,9 +97,4 @@ class UpstreamRows {
   size_t peak_rows_ = 0;
 };
 
-// `v` as SQLite stores it in a STRICT column of `type` and reads it back
-// (Statement::ColumnValue), or nullopt for a conversion not modelled here
-// (the row is then read from the warehouse).
-std::optional<Value> StoredValue(ColumnType type, const Value& v);
-
 }  // namespace phase4::processors
