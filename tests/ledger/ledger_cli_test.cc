@@ -303,7 +303,8 @@ TEST_F(LedgerCliTest, AOneGameCorrectionMakesExactlyTheLaterUnitsStale) {
   ASSERT_EQ(scratch.exit_code, 0) << scratch.out;
   ExpectSameTables(wh(), corrected);
   // And now nothing is left to do.
-  for (const auto& j : PlanJson(wh())["jobs"]) EXPECT_EQ(j["stale"], 0) << j;
+  const auto final_plan = PlanJson(wh());  // named: a range-for over a temporary's member dangles
+  for (const auto& j : final_plan["jobs"]) EXPECT_EQ(j["stale"], 0) << j;
 }
 
 // `process` (the live path) records its unit too, with the fingerprints a
