@@ -587,8 +587,11 @@ TEST_F(BackfillCliTest, ThePrintedResumeCommandResumesTheInterruptedRun) {
 
     auto resumed = testing::RunProgram(PHASE4_BINARY, resume);
     EXPECT_EQ(resumed.exit_code, 0) << resumed.out << resumed.err;
-    EXPECT_NE(resumed.out.find("dates are up to date in the warehouse's ledger"),
-              std::string::npos)
+    // It resumes: some job skips the dates done before the interruption
+    // (part of its range, or all of it when it had finished by then).
+    EXPECT_TRUE(resumed.out.find("dates are up to date in the warehouse's ledger") !=
+                    std::string::npos ||
+                resumed.out.find("is already processed; nothing to do") != std::string::npos)
         << resumed.out;
     // With the run's bootstrap period: three skipped dates, not seven.
     auto cp =
