@@ -61,7 +61,7 @@ TableSchema MakeUnits(const char* dataset) {
                       Text("code_version"),
                       Float("duration_seconds"), TimestampNN("first_attempt_at"),
                       TimestampNN("updated_at")},
-                     {"job", "game_date"},
+                     {"game_date", "job"},  // date first: no second index (sqlite_warehouse.cc)
                      "game_date",
                      "The unit ledger: one row per (Phase 4 job, game date), doc/ledger.md"};
 }
