@@ -245,7 +245,7 @@ TEST_P(BackendTest, LoadScheduleMergesAsOnSqlite) {
 // nothing; a one-game correction written straight into Phase 3 (not through
 // phase4) makes later units stale; the same command recomputes them and the
 // rows equal a SQLite run from scratch on the corrected data.
-TEST_P(BackendTest, TheLedgerSeesACorrectionAndTheRerunConverges) {
+TEST_P(BackendTest, TheLedgerSeesACorrectionTheRerunConvergesAndCheckHoldsItToTheRows) {
   auto plan = [&](const std::string& location) {
     auto r = RunPhase4({"--warehouse", location, "plan", "--start-date", kStart, "--end-date",
                         kEnd, "--json"});
@@ -302,6 +302,38 @@ TEST_P(BackendTest, TheLedgerSeesACorrectionAndTheRerunConverges) {
   }
   EXPECT_TRUE(Phase4Exports() == expected) << "the corrected rows differ from a run from scratch";
   EXPECT_FALSE(expected == Reference()) << "the correction changed no Phase 4 row";
+
+  // `check` holds the ledger against the rows: sound now; then one row
+  // deleted and one data_hash changed behind phase4's back are both named.
+  auto sound = Phase4({"check"});
+  EXPECT_EQ(sound.exit_code, 0) << sound.out << sound.err;
+  EXPECT_NE(sound.out.find("output fingerprints compared"), std::string::npos) << sound.out;
+  const std::string cache =
+      where_.postgres() ? "nba_precompute.player_daily_cache" : "player_daily_cache";
+  const std::string zones =
+      where_.postgres() ? "nba_precompute.player_shot_zone_analysis" : "player_shot_zone_analysis";
+  where_.Sql("nba_precompute", "DELETE FROM " + cache + " WHERE cache_date = '2023-11-15' AND " +
+                                   "player_lookup = (SELECT MIN(player_lookup) FROM " + cache +
+                                   " WHERE cache_date = '2023-11-15')");
+  where_.Sql("nba_precompute", "UPDATE " + zones + " SET data_hash = 'tampered' WHERE " +
+                                   "analysis_date = '2023-11-16' AND player_lookup = (SELECT " +
+                                   "MIN(player_lookup) FROM " + zones +
+                                   " WHERE analysis_date = '2023-11-16')");
+  auto damaged = Phase4({"check"});
+  EXPECT_EQ(damaged.exit_code, 74) << damaged.out << damaged.err;
+  EXPECT_NE(damaged.out.find("player_daily_cache 2023-11-15: the unit (succeeded) records"),
+            std::string::npos)
+      << damaged.out;
+  EXPECT_NE(damaged.out.find("player_shot_zone_analysis 2023-11-16: the stored rows are not the "
+                             "rows the unit wrote"),
+            std::string::npos)
+      << damaged.out;
+  // The quick form compares row counts only: it sees the deletion alone.
+  auto quick = Phase4({"check", "--quick"});
+  EXPECT_EQ(quick.exit_code, 74) << quick.out;
+  EXPECT_NE(quick.out.find("player_daily_cache 2023-11-15"), std::string::npos) << quick.out;
+  EXPECT_EQ(quick.out.find("player_shot_zone_analysis 2023-11-16"), std::string::npos)
+      << quick.out;
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, BackendTest, ::testing::Values("sqlite", "postgresql"),
