@@ -49,8 +49,8 @@ static bool ReportLedgerCheck(Warehouse& wh, bool quick, int* exit_code) {
   if (check->problems.empty()) {
     fmt::print("  ledger                 ok       ({} units agree with their rows{})\n",
                check->units,
-               quick ? "; row counts" : fmt::format("; {} output fingerprints compared",
-                                                    check->units_compared));
+               quick ? "; row counts"
+                     : fmt::format("; {} output fingerprints compared", check->units_compared));
     return true;
   }
   fmt::print("  ledger                 DISAGREES with the rows\n");

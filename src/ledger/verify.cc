@@ -66,9 +66,8 @@ Result<LedgerCheck> CheckLedger(Warehouse& wh, bool deep) {
   for (const processors::ProcessorInfo* job : processors::AllProcessors()) {
     PHASE4_ASSIGN_OR_RETURN(UnitMap units, ReadUnits(wh, *job));
     check.units += static_cast<int64_t>(units.size());
-    PHASE4_ASSIGN_OR_RETURN(
-        auto stored, wh.CountRowsPerDate(*job->output, MakeDate(1900, 1, 1),
-                                         MakeDate(2999, 12, 31)));
+    PHASE4_ASSIGN_OR_RETURN(auto stored, wh.CountRowsPerDate(*job->output, MakeDate(1900, 1, 1),
+                                                             MakeDate(2999, 12, 31)));
     for (const auto& [d, n] : stored)
       if (!units.count(d))
         Add(check, fmt::format("{} {}: {} rows stored and no unit records them", job->name,

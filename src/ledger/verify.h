@@ -18,7 +18,7 @@ struct LedgerCheck {
   // One line per disagreement, e.g. "player_daily_cache 2024-01-15: the
   // unit records 30 rows, 29 are stored". At most kMaxLedgerProblems.
   std::vector<std::string> problems;
-  int64_t more_problems = 0;   // beyond the lines kept
+  int64_t more_problems = 0;  // beyond the lines kept
 };
 
 inline constexpr size_t kMaxLedgerProblems = 20;

@@ -1,8 +1,7 @@
 #include "warehouse/warehouse.h"
 
-#include <spdlog/spdlog.h>
-
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include <cstdio>
 #include <cstdlib>

@@ -187,10 +187,9 @@ TEST_P(BackendTest, LiveProcessAnnouncesItsRowsToAListener) {
 }
 
 TEST_P(BackendTest, ALiveRunBesideABackfillSucceedsAndASecondBackfillIsRefused) {
-  const std::vector<std::string> backfill{"backfill",     "player_shot_zone_analysis",
-                                          "--start-date", "2023-10-24",
-                                          "--end-date",   "2024-04-14",
-                                          "--checkpoint-dir", ckdir()};
+  const std::vector<std::string> backfill{
+      "backfill",   "player_shot_zone_analysis", "--start-date", "2023-10-24", "--end-date",
+      "2024-04-14", "--checkpoint-dir",          ckdir()};
   CommandResult first;
   std::thread run([&] { first = Phase4(backfill); });
   // Once the backfill has written its first dates it holds its unit's lock.
@@ -247,8 +246,8 @@ TEST_P(BackendTest, LoadScheduleMergesAsOnSqlite) {
 // rows equal a SQLite run from scratch on the corrected data.
 TEST_P(BackendTest, TheLedgerSeesACorrectionTheRerunConvergesAndCheckHoldsItToTheRows) {
   auto plan = [&](const std::string& location) {
-    auto r = RunPhase4({"--warehouse", location, "plan", "--start-date", kStart, "--end-date",
-                        kEnd, "--json"});
+    auto r = RunPhase4(
+        {"--warehouse", location, "plan", "--start-date", kStart, "--end-date", kEnd, "--json"});
     EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
     return nlohmann::json::parse(r.out, nullptr, /*allow_exceptions=*/false);
   };
@@ -257,8 +256,8 @@ TEST_P(BackendTest, TheLedgerSeesACorrectionTheRerunConvergesAndCheckHoldsItToTh
     for (const auto& j : p["jobs"]) n += j[state].get<int>();
     return n;
   };
-  const std::vector<std::string> run_all = {"run-all", "--start-date", kStart, "--end-date", kEnd,
-                                            "--checkpoint-dir", ckdir()};
+  const std::vector<std::string> run_all = {"run-all", "--start-date",     kStart, "--end-date",
+                                            kEnd,      "--checkpoint-dir", ckdir()};
   auto first = Phase4(run_all);
   ASSERT_EQ(first.exit_code, 0) << first.out << first.err;
   const auto done = plan(where_.location());
@@ -268,9 +267,11 @@ TEST_P(BackendTest, TheLedgerSeesACorrectionTheRerunConvergesAndCheckHoldsItToTh
     EXPECT_EQ(count(done, state), 0) << state << "\n" << done.dump(1);
 
   auto correct = [](const TestWarehouse& wh) {
-    const std::string t = wh.postgres() ? "nba_analytics.player_game_summary" : "player_game_summary";
-    wh.Sql("nba_analytics", "UPDATE " + t + " SET points = points + 1 WHERE game_id = (SELECT MIN(game_id) FROM " +
-                                t + " WHERE game_date = '2023-11-14')");
+    const std::string t =
+        wh.postgres() ? "nba_analytics.player_game_summary" : "player_game_summary";
+    wh.Sql("nba_analytics",
+           "UPDATE " + t + " SET points = points + 1 WHERE game_id = (SELECT MIN(game_id) FROM " +
+               t + " WHERE game_date = '2023-11-14')");
   };
   correct(where_);
   const auto after = plan(where_.location());
@@ -332,8 +333,7 @@ TEST_P(BackendTest, TheLedgerSeesACorrectionTheRerunConvergesAndCheckHoldsItToTh
   auto quick = Phase4({"check", "--quick"});
   EXPECT_EQ(quick.exit_code, 74) << quick.out;
   EXPECT_NE(quick.out.find("player_daily_cache 2023-11-15"), std::string::npos) << quick.out;
-  EXPECT_EQ(quick.out.find("player_shot_zone_analysis 2023-11-16"), std::string::npos)
-      << quick.out;
+  EXPECT_EQ(quick.out.find("player_shot_zone_analysis 2023-11-16"), std::string::npos) << quick.out;
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, BackendTest, ::testing::Values("sqlite", "postgresql"),
