@@ -64,6 +64,9 @@ struct PreparedDate {
   // run stops and the date is not recorded.
   bool storage = false;
   ledger::InputFingerprint input;
+  // Of `rows`, taken while preparing: the writing thread is the pipeline's
+  // narrow part, so it only writes.
+  std::string output_fingerprint;
   double seconds = 0;  // computing it
   const ledger::UnitPlan* unit = nullptr;
 };
@@ -174,6 +177,7 @@ class BackfillRun {
     }
     p.kind = Outcome::kSuccess;
     p.rows = std::move(rows).value();
+    p.output_fingerprint = ledger::OutputFingerprint(info_, p.rows);
     p.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     return p;
   }
@@ -234,7 +238,7 @@ class BackfillRun {
     if (p.kind == Outcome::kSuccess) {
       ledger::UnitRecord rec = Record(p, ledger::UnitState::kSucceeded, *run_id);
       rec.rows_written = static_cast<int64_t>(p.rows.size());
-      rec.output_fingerprint = ledger::OutputFingerprint(info_, p.rows);
+      rec.output_fingerprint = p.output_fingerprint;
       rec.input_fingerprint = p.input.value;
       rec.input_parts = p.input.parts;
       rec.code_version = ledger::CodeVersion(info_);

@@ -36,6 +36,10 @@ struct TableSchema {
   std::vector<std::string> primary_key;  // column names; a second row with the same key is refused
   std::string date_column;               // partition-like date key, empty if none
   std::string description;               // one line, for docs and reports
+  // SQLite: the rows live in the primary key's B-tree (WITHOUT ROWID), so a
+  // write touches one B-tree, not a table and its key index. For small rows
+  // written one at a time in the transactions of other tables (the ledger).
+  bool clustered = false;
 
   std::string FullName() const { return dataset + "." + name; }
   // Index of the column, or -1.

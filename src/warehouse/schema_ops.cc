@@ -63,7 +63,8 @@ TableSchema MakeUnits(const char* dataset) {
                       TimestampNN("updated_at")},
                      {"game_date", "job"},  // date first: no second index (sqlite_warehouse.cc)
                      "game_date",
-                     "The unit ledger: one row per (Phase 4 job, game date), doc/ledger.md"};
+                     "The unit ledger: one row per (Phase 4 job, game date), doc/ledger.md",
+                     /*clustered=*/true};
 }
 
 // Per Phase 3 table and game date, a digest of the date's rows; and the

@@ -256,6 +256,7 @@ std::string CreateTableSql(const TableSchema& t) {
   sql += "  PRIMARY KEY (";
   for (size_t i = 0; i < t.primary_key.size(); ++i) sql += (i ? ", " : "") + t.primary_key[i];
   sql += ")\n) STRICT";
+  if (t.clustered) sql += ", WITHOUT ROWID";
   return sql;
 }
 
@@ -711,6 +712,8 @@ Result<Statement> SqliteWarehouse::PrepareSelect(const TableSchema& t, std::opti
   }
   std::vector<std::string> by;
   if (order && !t.date_column.empty()) by.push_back(t.date_column);
+  // A clustered table has no rowid: its stored order is its key's.
+  if (order == Order::kStored && t.clustered) order = Order::kKey;
   if (order == Order::kStored) by.push_back("rowid");
   for (const auto& k : t.primary_key)
     if (order == Order::kKey && k != t.date_column) by.push_back(k);
