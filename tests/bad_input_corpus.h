@@ -122,7 +122,8 @@ inline std::string CaseTestName(const std::string& name) {
 }
 
 // Every table of every dataset file: schema, user_version and all rows in
-// rowid order, values tagged with their SQLite type.
+// rowid order (key order for a WITHOUT ROWID table), values tagged with
+// their SQLite type.
 inline std::string DumpWarehouse(const std::filesystem::path& dir) {
   auto wh = SqliteWarehouse::Open(dir.string(), /*create=*/false);
   if (!wh.ok()) {
@@ -140,13 +141,16 @@ inline std::string DumpWarehouse(const std::filesystem::path& dir) {
       ADD_FAILURE() << tables.status().message();
       continue;
     }
-    std::vector<std::string> names;
+    std::vector<std::pair<std::string, bool>> names;  // (name, has a rowid)
     while (tables->Step()) {
-      names.push_back(tables->ColumnText(0));
-      out << tables->ColumnText(1) << "\n";
+      const std::string sql = tables->ColumnText(1);
+      names.emplace_back(tables->ColumnText(0), sql.find("WITHOUT ROWID") == std::string::npos);
+      out << sql << "\n";
     }
-    for (const auto& name : names) {
-      auto rows = (*wh)->Prepare("SELECT rowid, * FROM " + ds + "." + name + " ORDER BY rowid");
+    for (const auto& [name, rowid] : names) {
+      // A WITHOUT ROWID table (the ledger) is stored in its key's order.
+      auto rows = (*wh)->Prepare(rowid ? "SELECT rowid, * FROM " + ds + "." + name + " ORDER BY rowid"
+                                       : "SELECT * FROM " + ds + "." + name);
       if (!rows.ok()) {
         ADD_FAILURE() << rows.status().message();
         continue;
