@@ -45,8 +45,7 @@ sql() { PGOPTIONS="-c client_min_messages=warning" "$PSQL" -X -q -h 127.0.0.1 -p
 uri() { echo "postgresql://postgres@127.0.0.1:$PORT/$1"; }
 POSTMASTER=$(head -1 "$SERVER/data/postmaster.pid")
 
-median() { sort -g | awk '{v[NR]=$1} END {if (NR==0) exit 1; print (NR%2 ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2)}'; }
-mib() { awk -v k="$1" 'BEGIN {printf "%.0f MiB", k/1024}'; }
+source "$here/bench_lib.sh"  # median, mib, now_ns, process_all_ms
 
 # The server's memory now: the sum of Pss (KiB) of the postmaster and its children.
 server_pss() {
@@ -105,20 +104,8 @@ printf 'RESULT postgres_full_backfill median_wall_s=%.2f sqlite_median_wall_s=%.
   "$(printf '%s\n' "${pg_rss[@]}" | median)" "$(printf '%s\n' "${sq_rss[@]}" | median)" \
   "$(printf '%s\n' "${server_peaks[@]}" | median)" "$RUNS"
 
-now_ns() { date +%s%N; }
-live() {
-  local wh=$1 totals=() r t0 t1
-  for ((r = 0; r <= LIVE_RUNS; ++r)); do
-    t0=$(now_ns)
-    PHASE4_TODAY=$LIVE_TODAY "$PHASE4" --warehouse "$wh" process all --analysis-date "$LIVE_DATE" \
-      >"$TMP/live.log" 2>&1 || { echo "  process all FAILED:" >&2; tail -3 "$TMP/live.log" >&2; return 1; }
-    t1=$(now_ns)
-    ((r == 0)) || totals+=("$(((t1 - t0) / 1000000))")
-  done
-  echo "${totals[*]}"
-}
-pg_live=$(live "$(uri run)")
-sq_live=$(live "$TMP/sq")
+pg_live=$(process_all_ms "$(uri run)" "$LIVE_TODAY")
+sq_live=$(process_all_ms "$TMP/sq" "$LIVE_TODAY")
 echo "  phase4 process all --analysis-date $LIVE_DATE, PHASE4_TODAY=$LIVE_TODAY (ms): PostgreSQL $pg_live; SQLite $sq_live"
 printf 'RESULT postgres_live_one_date median_ms=%d sqlite_median_ms=%d date=%s runs=%d command=process_all\n' \
   "$(tr ' ' '\n' <<<"$pg_live" | median)" "$(tr ' ' '\n' <<<"$sq_live" | median)" "$LIVE_DATE" "$LIVE_RUNS"

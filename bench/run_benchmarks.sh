@@ -61,12 +61,9 @@ else
   trap 'rm -rf "$TMP"' EXIT
 fi
 
-# median of the numbers on stdin (mean of the two middle ones for an even count)
-median() { sort -g | awk '{v[NR]=$1} END {if (NR==0) exit 1; print (NR%2 ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2)}'; }
-mib() { awk -v k="$1" 'BEGIN {printf "%.0f MiB", k/1024}'; }
+source "$(dirname "${BASH_SOURCE[0]}")/bench_lib.sh"  # median, mib, now_ns, process_all_ms
 field() { sed -n "s/.*\\b$1=\\([^ ]*\\).*/\\1/p" "$2" | head -1; }  # key=value from a file
 section() { printf '\n== %s\n' "$*"; }
-now_ns() { date +%s%N; }
 
 section "Machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo)," \
   "load average $(cut -d' ' -f1-3 /proc/loadavg); runs=$RUNS live_runs=$LIVE_RUNS quick=$QUICK"
@@ -236,14 +233,9 @@ live_bench() {
 }
 # The nightly path: `phase4 process all` (one process, one read of the season).
 live_all_bench() {
-  local today=$1 label=$2 totals=() r t0 t1
-  for ((r = 0; r <= LIVE_RUNS; ++r)); do
-    t0=$(now_ns)
-    PHASE4_TODAY=$today "$PHASE4" --warehouse "$WH" process all --analysis-date "$LIVE_DATE" \
-      >"$TMP/live.log" 2>&1 || { echo "  process all FAILED:" >&2; tail -3 "$TMP/live.log" >&2; return 1; }
-    t1=$(now_ns)
-    ((r == 0)) || totals+=("$(((t1 - t0) / 1000000))")
-  done
+  local today=$1 label=$2 ms totals
+  ms=$(process_all_ms "$WH" "$today") || return 1
+  read -r -a totals <<<"$ms"
   printf '  %-34s runs (ms): %s\n' "$label" "${totals[*]}"
   LIVE_MEDIAN=$(printf '%s\n' "${totals[@]}" | median)
 }

@@ -177,4 +177,18 @@ std::string StripTimestamps(const std::string& csv, bool upstream_times) {
   return result;
 }
 
+Row ScheduleRow(const std::string& game_id, const std::string& game_date) {
+  RowBuilder b(ScheduleSchema());
+  b.Set("game_id", game_id)
+      .Set("season_year", int64_t{2023})
+      .Set("game_date", game_date)
+      .Set("game_type", std::string("regular_season"))
+      .Set("game_status", int64_t{3})
+      .Set("is_regular_season", int64_t{1})
+      .Set("is_playoffs", int64_t{0})
+      .Set("is_all_star", int64_t{0})
+      .Set("data_source", std::string("test"));
+  return b.Build();
+}
+
 }  // namespace phase4::testing

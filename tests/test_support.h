@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "warehouse/schema.h"
+
 namespace phase4::testing {
 
 // A fresh directory under the system temp directory, removed with everything
@@ -67,6 +69,9 @@ void WriteFile(const std::filesystem::path& p, const std::string& content);
 // source_*_last_updated (the write times of the upstream rows a row was
 // computed from). Two runs of the same inputs give equal results.
 std::string StripTimestamps(const std::string& csv, bool upstream_times = false);
+
+// One finished regular-season game of 2023 for nba_raw.nbac_schedule.
+Row ScheduleRow(const std::string& game_id, const std::string& game_date);
 
 }  // namespace phase4::testing
 

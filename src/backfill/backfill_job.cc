@@ -24,7 +24,6 @@
 #include "ledger/plan.h"
 #include "live/run_history.h"
 #include "phase3/schedule_store.h"
-#include "processors/common/hashing.h"
 #include "processors/common/shared_seasons.h"
 #include "processors/common/upstream_rows.h"
 #include "processors/common/writer.h"
@@ -596,12 +595,7 @@ std::string ShellQuote(const std::string& arg) {
 }
 
 std::filesystem::path JobLockPath(const Warehouse& wh, std::string_view job) {
-  const std::string file = std::string(job) + ".lock";
-  if (wh.backend() == "sqlite") return std::filesystem::path(wh.location()) / "locks" / file;
-  // A server warehouse has no directory: the locks of this machine's runs
-  // on it live under the temp directory, one folder per (redacted) URI.
-  return std::filesystem::temp_directory_path() / "phase4-locks" /
-         processors::HexPrefix(processors::Sha256(wh.location()), 8) / file;
+  return wh.LockDirectory() / (std::string(job) + ".lock");
 }
 
 int RunBackfill(Warehouse& wh, const BackfillOptions& o, std::FILE* out) {

@@ -27,11 +27,6 @@ enum Col {
 
 Value TextOrNull(const std::string& s) { return s.empty() ? Value() : Value(s); }
 
-std::string TextOf(const Value& v) {
-  const auto* s = std::get_if<std::string>(&v);
-  return s ? *s : std::string();
-}
-
 Result<UnitRecord> FromRow(const TableSchema& t, const Row& row) {
   if (row.size() != kColumns)
     return Status::Corruption(fmt::format("{}: a row has {} cells, not {}", t.FullName(),

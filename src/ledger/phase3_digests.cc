@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <vector>
 
 #include "processors/common/hashing.h"
@@ -13,18 +14,6 @@ namespace {
 const TableSchema& DigestsOf(const std::string& dataset) {
   return dataset == RawDigestsSchema().dataset ? RawDigestsSchema() : AnalyticsDigestsSchema();
 }
-
-std::string TextOf(const Value& v) {
-  const auto* s = std::get_if<std::string>(&v);
-  return s ? *s : std::string();
-}
-
-// One mark of phase3_changes: (table_name, game_date, version).
-struct Mark {
-  Row row;
-  std::string table;
-  Date date{};
-};
 
 // The digest of each of `dates` of `t`: every cell of the date's rows in
 // primary-key order. One read of the span of dates (the marks of a load
@@ -38,9 +27,8 @@ Result<std::map<Date, DateDigest>> DigestDates(Warehouse& wh, const TableSchema&
     counts[d] = 0;
   }
   const int date_col = t.ColumnIndex(t.date_column);
-  PHASE4_ASSIGN_OR_RETURN(std::vector<Row> rows,
-                          wh.SelectRows(t, dates.front(), dates.back(), {},
-                                        Warehouse::Order::kKey));
+  PHASE4_ASSIGN_OR_RETURN(std::vector<Row> rows, wh.SelectRows(t, dates.front(), dates.back(), {},
+                                                               Warehouse::Order::kKey));
   for (const Row& row : rows) {
     auto d = ParseDate(TextOf(row[static_cast<size_t>(date_col)]));
     if (!d) continue;
@@ -70,7 +58,8 @@ Result<int64_t> RefreshDataset(Warehouse& wh, const TableSchema& changes) {
     if (d) marked[TextOf(r[0])].push_back(*d);
   }
   const TableSchema& digests = DigestsOf(changes.dataset);
-  PHASE4_ASSIGN_OR_RETURN(std::vector<Row> stored, wh.SelectRows(digests, std::nullopt, std::nullopt));
+  PHASE4_ASSIGN_OR_RETURN(std::vector<Row> stored,
+                          wh.SelectRows(digests, std::nullopt, std::nullopt));
   std::map<std::pair<std::string, Date>, std::string> before;
   for (const Row& r : stored)
     if (auto d = ParseDate(TextOf(r[1]))) before[{TextOf(r[0]), *d}] = TextOf(r[3]);

@@ -20,11 +20,6 @@ void Add(LedgerCheck& check, std::string problem) {
     ++check.more_problems;
 }
 
-std::string DateOf(const Row& row, int date_col) {
-  const auto* text = std::get_if<std::string>(&row[static_cast<size_t>(date_col)]);
-  return text ? *text : std::string();
-}
-
 // Compares the recorded output fingerprints of the succeeded units with
 // their stored rows, reading one calendar month of rows at a time.
 Status CompareFingerprints(Warehouse& wh, const processors::ProcessorInfo& job,
@@ -44,7 +39,8 @@ Status CompareFingerprints(Warehouse& wh, const processors::ProcessorInfo& job,
     const Date last = std::prev(end)->first;
     PHASE4_ASSIGN_OR_RETURN(std::vector<Row> rows, wh.SelectRows(t, first, last, columns));
     std::map<std::string, std::vector<Row>> by_date;
-    for (Row& row : rows) by_date[DateOf(row, date_col)].push_back(std::move(row));
+    for (Row& row : rows)
+      by_date[TextOf(row[static_cast<size_t>(date_col)])].push_back(std::move(row));
     for (; it != end; ++it) {
       const UnitRecord& u = it->second;
       if (u.rows_written == 0 || u.output_fingerprint.empty()) continue;

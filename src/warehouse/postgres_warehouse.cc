@@ -441,7 +441,8 @@ Status PostgresWarehouse::Init() {
           t->dataset, t->name, event, refs, t->date_column));
       if (!s.ok()) return fail(s.WithContext("creating the change triggers of " + t->FullName()));
     }
-    s = Exec(fmt::format("INSERT INTO {0}.phase3_changes SELECT DISTINCT '{1}', {2}, 1 FROM {3} "
+    s =
+        Exec(fmt::format("INSERT INTO {0}.phase3_changes SELECT DISTINCT '{1}', {2}, 1 FROM {3} "
                          "ON CONFLICT (table_name, game_date) DO NOTHING",
                          t->dataset, t->name, t->date_column, t->FullName()));
     if (!s.ok()) return fail(s);
@@ -578,7 +579,8 @@ Status PostgresWarehouse::UpsertRowInTransaction(const TableSchema& t, const Row
   for (size_t i = 0; i < t.size(); ++i) {
     params.push_back(ParamOf(i < row.size() ? row[i] : Value()));
     slots += fmt::format("{}${}", i ? ", " : "", i + 1);
-    updates += fmt::format("{}{} = EXCLUDED.{}", i ? ", " : "", t.columns[i].name, t.columns[i].name);
+    updates +=
+        fmt::format("{}{} = EXCLUDED.{}", i ? ", " : "", t.columns[i].name, t.columns[i].name);
   }
   for (const auto& k : t.primary_key) key += (key.empty() ? "" : ", ") + k;
   return Run(fmt::format("INSERT INTO {} ({}) VALUES ({}) ON CONFLICT ({}) DO UPDATE SET {}",
@@ -600,7 +602,8 @@ Status PostgresWarehouse::UpsertRows(const TableSchema& t, const std::vector<Row
 Status PostgresWarehouse::DeleteExactRows(const TableSchema& t, const std::vector<Row>& rows) {
   std::string where;
   for (size_t i = 0; i < t.size(); ++i)
-    where += fmt::format("{}{} IS NOT DISTINCT FROM ${}", i ? " AND " : "", t.columns[i].name, i + 1);
+    where +=
+        fmt::format("{}{} IS NOT DISTINCT FROM ${}", i ? " AND " : "", t.columns[i].name, i + 1);
   const std::string sql = fmt::format("DELETE FROM {} WHERE {}", t.FullName(), where);
   PHASE4_RETURN_IF_ERROR(Begin());
   Status s;
@@ -616,7 +619,7 @@ Status PostgresWarehouse::DeleteExactRows(const TableSchema& t, const std::vecto
 }
 
 Result<std::map<Date, int64_t>> PostgresWarehouse::CountRowsPerDate(const TableSchema& t,
-                                                                   Date start, Date end) {
+                                                                    Date start, Date end) {
   PHASE4_ASSIGN_OR_RETURN(
       auto r, Run(fmt::format("SELECT {0}, count(*) FROM {1} WHERE {0} >= $1 AND {0} <= $2 "
                               "GROUP BY {0}",
@@ -630,6 +633,13 @@ Result<std::map<Date, int64_t>> PostgresWarehouse::CountRowsPerDate(const TableS
     out[*d] = ParseInt(r->text(i, 1)).value_or(0);
   }
   return out;
+}
+
+std::filesystem::path PostgresWarehouse::LockDirectory() const {
+  // One folder per (password-free) URI; FNV-1a, stable across builds.
+  uint64_t h = 14695981039346656037ull;
+  for (unsigned char c : location()) h = (h ^ c) * 1099511628211ull;
+  return std::filesystem::temp_directory_path() / "phase4-locks" / fmt::format("{:016x}", h);
 }
 
 Status PostgresWarehouse::ReplaceByKey(const TableSchema& t, const std::string& key_column,

@@ -32,6 +32,7 @@ class PostgresWarehouse final : public Warehouse {
   static constexpr const char* kStoredOrderColumn = "phase4_row_order";
 
   std::string_view backend() const override { return "postgresql"; }
+  std::filesystem::path LockDirectory() const override;
   Result<std::unique_ptr<Warehouse>> Connect() const override;
   Status Init() override;
 

@@ -462,14 +462,15 @@ Status SqliteWarehouse::Init() {
             "INSERT INTO phase3_changes VALUES ('{}', {}.{}, 1) ON CONFLICT (table_name, "
             "game_date) DO UPDATE SET version = version + 1; ",
             t->name, ref, t->date_column);
-      Status s = Exec(
-          fmt::format("CREATE TRIGGER IF NOT EXISTS {}.{}_{}_marks_changes AFTER {} ON {} BEGIN {}END",
-                      t->dataset, t->name, event, event, t->name, body));
+      Status s = Exec(fmt::format(
+          "CREATE TRIGGER IF NOT EXISTS {}.{}_{}_marks_changes AFTER {} ON {} BEGIN {}END",
+          t->dataset, t->name, event, event, t->name, body));
       if (!s.ok()) return fail(s.WithContext("creating the change triggers of " + t->FullName()));
     }
-    Status s = Exec(fmt::format("INSERT OR IGNORE INTO {}.phase3_changes SELECT DISTINCT '{}', {}, 1 "
-                                "FROM {}",
-                                t->dataset, t->name, t->date_column, t->FullName()));
+    Status s =
+        Exec(fmt::format("INSERT OR IGNORE INTO {}.phase3_changes SELECT DISTINCT '{}', {}, 1 "
+                         "FROM {}",
+                         t->dataset, t->name, t->date_column, t->FullName()));
     if (!s.ok()) return fail(s);
   }
   for (const auto& ds : AllDatasets()) {
@@ -633,7 +634,7 @@ Status SqliteWarehouse::DeleteExactRows(const TableSchema& t, const std::vector<
 }
 
 Result<std::map<Date, int64_t>> SqliteWarehouse::CountRowsPerDate(const TableSchema& t, Date start,
-                                                                 Date end) {
+                                                                  Date end) {
   PHASE4_ASSIGN_OR_RETURN(
       Statement st, Prepare(fmt::format("SELECT {0}, COUNT(*) FROM {1} WHERE {0} BETWEEN ? AND ? "
                                         "GROUP BY {0}",

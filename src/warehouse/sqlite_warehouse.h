@@ -86,6 +86,9 @@ class SqliteWarehouse final : public Warehouse {
   sqlite3* handle() { return db_; }
 
   std::string_view backend() const override { return "sqlite"; }
+  std::filesystem::path LockDirectory() const override {
+    return std::filesystem::path(location()) / "locks";
+  }
   Result<std::unique_ptr<Warehouse>> Connect() const override;
   Status Init() override;
 

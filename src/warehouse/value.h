@@ -37,6 +37,9 @@ inline std::optional<std::string> AsText(const Value& v) {
   if (auto p = std::get_if<std::string>(&v)) return *p;
   return std::nullopt;
 }
+// The text of a text value; empty for NULL or a number (for columns whose
+// schema makes them text).
+inline std::string TextOf(const Value& v) { return AsText(v).value_or(std::string()); }
 
 template <typename T>
 Value ToValue(const std::optional<T>& v) {

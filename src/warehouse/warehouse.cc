@@ -99,13 +99,15 @@ Result<std::unique_ptr<Warehouse>> Warehouse::Open(const std::string& location, 
 namespace {
 
 // 128 random bits as 32 hex digits, from the kernel's generator.
-std::string NewWarehouseId() {
+Result<std::string> NewWarehouseId() {
   uint8_t bytes[16] = {};
+  size_t got = 0;
   if (std::FILE* f = std::fopen("/dev/urandom", "rb")) {
-    size_t got = std::fread(bytes, 1, sizeof bytes, f);
+    got = std::fread(bytes, 1, sizeof bytes, f);
     std::fclose(f);
-    (void)got;
   }
+  // An id of zeros would be shared by every warehouse so named.
+  if (got != sizeof bytes) return Status::IoError("cannot read /dev/urandom for a warehouse id");
   std::string hex;
   for (uint8_t b : bytes) hex += fmt::format("{:02x}", b);
   return hex;
@@ -128,7 +130,8 @@ Result<std::string> Warehouse::Id() {
   if (id) return *id;
   // The first to ask names the warehouse; a concurrent first is refused by
   // the primary key, and both then read the one stored.
-  (void)InsertRows(WarehouseInfoSchema(), {Row{std::string("warehouse_id"), NewWarehouseId()}});
+  PHASE4_ASSIGN_OR_RETURN(std::string fresh, NewWarehouseId());
+  (void)InsertRows(WarehouseInfoSchema(), {Row{std::string("warehouse_id"), fresh}});
   PHASE4_ASSIGN_OR_RETURN(id, StoredId(*this));
   if (!id) return Status::IoError("warehouse " + location_ + ": cannot record its id");
   return *id;

@@ -14,6 +14,7 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <memory>
@@ -59,6 +60,10 @@ class Warehouse {
   const std::string& location() const { return location_; }
   // "sqlite" or "postgresql".
   virtual std::string_view backend() const = 0;
+  // Where this machine's runs keep their job locks (decision 17) for this
+  // warehouse: `<dir>/locks` beside SQLite files; for a server, which has
+  // no directory, a folder of the temp directory named by the URI.
+  virtual std::filesystem::path LockDirectory() const = 0;
   // A new connection to the same warehouse (no init), for another thread.
   virtual Result<std::unique_ptr<Warehouse>> Connect() const = 0;
 

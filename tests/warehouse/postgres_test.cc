@@ -108,19 +108,7 @@ TEST_F(PostgresTest, AServerRestartFailsTheDateInFlightAndTheNextOneWorks) {
   ASSERT_TRUE(opened.ok()) << opened.status().message();
   Warehouse& wh = **opened;
   const TableSchema& t = ScheduleSchema();
-  auto row = [&](const std::string& id, const std::string& date) {
-    RowBuilder b(t);
-    b.Set("game_id", id)
-        .Set("season_year", int64_t{2023})
-        .Set("game_date", date)
-        .Set("game_type", std::string("regular_season"))
-        .Set("game_status", int64_t{3})
-        .Set("is_regular_season", int64_t{1})
-        .Set("is_playoffs", int64_t{0})
-        .Set("is_all_star", int64_t{0})
-        .Set("data_source", std::string("test"));
-    return b.Build();
-  };
+  const auto row = testing::ScheduleRow;
   const Date d = *ParseDate("2023-10-24");
   ASSERT_TRUE(wh.ReplaceDate(t, d, {row("0022300001", "2023-10-24")}).ok());
   ASSERT_TRUE(server_->Stop());

@@ -17,19 +17,7 @@ namespace {
 
 using testing::TestWarehouse;
 
-Row ScheduleRow(const std::string& id, const std::string& date) {
-  RowBuilder b(ScheduleSchema());
-  b.Set("game_id", id)
-      .Set("season_year", int64_t{2023})
-      .Set("game_date", date)
-      .Set("game_type", std::string("regular_season"))
-      .Set("game_status", int64_t{3})
-      .Set("is_regular_season", int64_t{1})
-      .Set("is_playoffs", int64_t{0})
-      .Set("is_all_star", int64_t{0})
-      .Set("data_source", std::string("test"));
-  return b.Build();
-}
+using testing::ScheduleRow;
 
 // A builder whose NOT NULL columns hold a placeholder of their type.
 RowBuilder Required(const TableSchema& t) {
