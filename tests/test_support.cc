@@ -123,6 +123,13 @@ std::string ReadFile(const fs::path& p) {
   return ss.str();
 }
 
+std::string RunLogText(const std::string& out) {
+  const size_t at = out.rfind("Log: ");
+  if (at == std::string::npos) return {};
+  const size_t end = out.find('\n', at);
+  return ReadFile(out.substr(at + 5, end == std::string::npos ? std::string::npos : end - at - 5));
+}
+
 void WriteFile(const fs::path& p, const std::string& content) {
   std::ofstream out(p, std::ios::binary | std::ios::trunc);
   out << content;

@@ -57,6 +57,11 @@ std::optional<std::filesystem::path> SharedDataDir();
 
 std::string ReadFile(const std::filesystem::path& p);
 
+// The text of the log file a backfill or run-all names on its last `Log: `
+// line of `out` (empty when there is none): the per-date detail and every
+// job's notes are there, not on the console.
+std::string RunLogText(const std::string& out);
+
 // Runs SQL on one dataset file of a warehouse directly (bypassing phase4),
 // to damage or inspect it in a test; fails the test on an SQL error.
 void ExecSql(const std::filesystem::path& db_file, const std::string& sql);

@@ -16,8 +16,10 @@
 #include "backfill/date_board.h"
 #include "backfill/dependency_check.h"
 #include "backfill/file_lock.h"
+#include "backfill/job_events.h"
 #include "backfill/plan_report.h"
 #include "backfill/progress.h"
+#include "backfill/run_console.h"
 #include "common/bounded_queue.h"
 #include "ledger/fingerprint.h"
 #include "ledger/ledger.h"
@@ -38,16 +40,6 @@ namespace {
 using processors::ProcessorInfo;
 
 const std::string kRule80(80, '=');
-
-// Where each unit ended up, for the summary.
-struct Tally {
-  int computed = 0;    // succeeded in this run
-  int up_to_date = 0;  // already done (by an earlier run, or unchanged inputs)
-  int failed = 0, blocked = 0, skipped = 0;
-  int64_t rows_written = 0;
-  std::map<Date, std::string> failures;  // date -> error text
-  std::map<Date, std::string> blocks;    // date -> why blocked
-};
 
 // What a unit's processing produced.
 enum class Outcome { kSuccess, kUpToDate, kSkippedBootstrap, kFailed, kBlocked };
@@ -77,35 +69,47 @@ struct DateResult {
   bool storage = false;
 };
 
+// What a job's units of the range are before it runs: up to date, or
+// bootstrap dates already recorded as skipped.
+JobTally TallyBefore(const ledger::JobPlan& plan) {
+  JobTally t;
+  for (const auto& u : plan.units) {
+    if (u.action == ledger::UnitAction::kUpToDate) ++t.up_to_date;
+    if (u.action == ledger::UnitAction::kSkipped && u.record &&
+        u.record->state == ledger::UnitState::kSkipped)
+      ++t.skipped;
+  }
+  return t;
+}
+
 class BackfillRun {
  public:
   BackfillRun(Warehouse& wh, const BackfillOptions& o, const ProcessorInfo& info,
               const SeasonCalendar& calendar, const ledger::Plan& plan,
-              const ledger::JobPlan& job_plan, std::FILE* out)
+              const ledger::JobPlan& job_plan)
       : wh_(wh),
         o_(o),
         info_(info),
         calendar_(calendar),
         plan_(plan),
         job_plan_(job_plan),
-        out_(out),
         history_(wh) {}
 
   // The output fingerprints of d's upstream units, as the ledger has them
   // now (their units of this run are settled before this one starts).
   // `blocked` is set when an upstream unit of d is recorded failed or
   // blocked: this unit cannot be computed from it.
-  Result<std::map<std::string, std::string, std::less<>>> UpstreamFingerprints(Warehouse& read_wh,
-                                                                             Date d,
-                                                                             std::string* blocked) {
+  Result<std::map<std::string, std::string, std::less<>>> UpstreamFingerprints(
+      Warehouse& read_wh, Date d, std::string* blocked) {
     std::map<std::string, std::string, std::less<>> out;
     for (const auto& up : info_.phase4_upstreams) {
       const ProcessorInfo* u = processors::FindProcessor(up);
       if (!u) return Status::FailedPrecondition("unknown upstream processor " + up);
-      PHASE4_ASSIGN_OR_RETURN(std::optional<ledger::UnitRecord> r, ledger::ReadUnit(read_wh, *u, d));
+      PHASE4_ASSIGN_OR_RETURN(std::optional<ledger::UnitRecord> r,
+                              ledger::ReadUnit(read_wh, *u, d));
       if (r && r->state == ledger::UnitState::kSucceeded) out[up] = r->output_fingerprint;
-      if (r && (r->state == ledger::UnitState::kFailed ||
-                r->state == ledger::UnitState::kBlocked) &&
+      if (r &&
+          (r->state == ledger::UnitState::kFailed || r->state == ledger::UnitState::kBlocked) &&
           blocked->empty())
         *blocked = fmt::format("upstream {} is {} on {}: {}", up, ledger::UnitStateName(r->state),
                                FormatDate(d), r->last_error);
@@ -195,8 +199,7 @@ class BackfillRun {
     r.last_error = state == ledger::UnitState::kFailed || state == ledger::UnitState::kBlocked
                        ? p.error
                        : std::string();
-    if (state == ledger::UnitState::kSucceeded || state == ledger::UnitState::kFailed)
-      ++r.attempts;
+    if (state == ledger::UnitState::kSucceeded || state == ledger::UnitState::kFailed) ++r.attempts;
     if (state == ledger::UnitState::kSkipped) {
       r.rows_written = 0;
       r.output_fingerprint.clear();
@@ -243,11 +246,11 @@ class BackfillRun {
       rec.code_version = ledger::CodeVersion(info_);
       rec.duration_seconds = p.seconds;
       auto unit_row = ledger::UnitRow(info_, rec);
-      Status s = unit_row.ok() ? wh_.ReplaceDate(*info_.output, p.date, p.rows, {*unit_row})
-                                     .WithContext(fmt::format("writing {} for {}",
-                                                              info_.output->FullName(),
-                                                              FormatDate(p.date)))
-                               : unit_row.status();
+      Status s = unit_row.ok()
+                     ? wh_.ReplaceDate(*info_.output, p.date, p.rows, {*unit_row})
+                           .WithContext(fmt::format("writing {} for {}", info_.output->FullName(),
+                                                    FormatDate(p.date)))
+                     : unit_row.status();
       if (s.ok()) {
         r.rows = rec.rows_written;
         // Committed: the downstream jobs of the run may take these rows.
@@ -256,18 +259,18 @@ class BackfillRun {
         r = {Outcome::kFailed, 0, s.message(), s.code() == Status::Code::kStorage};
       }
     } else {
-      Status s = ledger::RecordUnit(
-          wh_, info_,
-          Record(p, p.kind == Outcome::kBlocked ? ledger::UnitState::kBlocked
-                                                : ledger::UnitState::kFailed,
-                 *run_id));
+      Status s = ledger::RecordUnit(wh_, info_,
+                                    Record(p,
+                                           p.kind == Outcome::kBlocked ? ledger::UnitState::kBlocked
+                                                                       : ledger::UnitState::kFailed,
+                                           *run_id));
       if (!s.ok()) r = {Outcome::kFailed, 0, s.message(), s.code() == Status::Code::kStorage};
     }
     (void)history_.Finish(*run_id, run,
-                            {r.kind == Outcome::kSuccess   ? "success"
-                             : r.kind == Outcome::kBlocked ? "blocked"
-                                                           : "failed",
-                             r.rows, r.error});
+                          {r.kind == Outcome::kSuccess   ? "success"
+                           : r.kind == Outcome::kBlocked ? "blocked"
+                                                         : "failed",
+                           r.rows, r.error});
     return r;
   }
 
@@ -285,41 +288,41 @@ class BackfillRun {
         queue_.Close();
         return;
       }
-      thread_ = std::thread([this, &run, units = std::move(units),
-                             wh = std::move(read_wh).value()]() mutable {
-        processors::InputReader reader(*wh, run.calendar_);
-        if (run.o_.seasons) reader.ShareSeasons(run.o_.seasons);
-        if (run.o_.upstream_rows) reader.ShareUpstreamRows(run.o_.upstream_rows);
-        // What a season load reads for this job (a bad declaration fails
-        // each date through InputsFor; the read-ahead is then skipped).
-        const auto reads = processors::Phase3Reads({&run.info_});
-        int read_ahead_from = 0;  // the season whose successor is being read ahead
-        for (size_t i = 0; i < units.size(); ++i) {
-          const Date d = units[i]->date;
-          auto stopped = [&] { return stop_.load() || run.StopRequested(); };
-          if (stopped()) break;
-          std::string refused;
-          if (!run.WaitForUpstreams(d, stopped, &refused, &stopped_because_)) break;
-          PreparedDate prepared = run.PrepareDate(*units[i], *wh, reader, refused);
-          if (run.o_.upstream_rows) run.o_.upstream_rows->Passed(run.info_.name, d);
-          // Once a season's inputs are loaded, the next season with a unit
-          // to compute is read in the background while this one computes.
-          const int season = SeasonYearOf(d);
-          if (reader.loaded_season() == season && read_ahead_from != season) {
-            read_ahead_from = season;
-            auto next = std::find_if(units.begin() + static_cast<std::ptrdiff_t>(i), units.end(),
-                                     [&](const ledger::UnitPlan* u) {
-                                       return SeasonYearOf(u->date) > season &&
-                                              u->action != ledger::UnitAction::kBlocked &&
-                                              u->action != ledger::UnitAction::kSkipped;
-                                     });
-            if (next != units.end() && reads.ok())
-              reader.Prefetch(SeasonYearOf((*next)->date), *reads);
-          }
-          if (!queue_.Push(std::move(prepared))) break;
-        }
-        queue_.Close();
-      });
+      thread_ = std::thread(
+          [this, &run, units = std::move(units), wh = std::move(read_wh).value()]() mutable {
+            processors::InputReader reader(*wh, run.calendar_);
+            if (run.o_.seasons) reader.ShareSeasons(run.o_.seasons);
+            if (run.o_.upstream_rows) reader.ShareUpstreamRows(run.o_.upstream_rows);
+            // What a season load reads for this job (a bad declaration fails
+            // each date through InputsFor; the read-ahead is then skipped).
+            const auto reads = processors::Phase3Reads({&run.info_});
+            int read_ahead_from = 0;  // the season whose successor is being read ahead
+            for (size_t i = 0; i < units.size(); ++i) {
+              const Date d = units[i]->date;
+              auto stopped = [&] { return stop_.load() || run.StopRequested(); };
+              if (stopped()) break;
+              std::string refused;
+              if (!run.WaitForUpstreams(d, stopped, &refused, &stopped_because_)) break;
+              PreparedDate prepared = run.PrepareDate(*units[i], *wh, reader, refused);
+              if (run.o_.upstream_rows) run.o_.upstream_rows->Passed(run.info_.name, d);
+              // Once a season's inputs are loaded, the next season with a unit
+              // to compute is read in the background while this one computes.
+              const int season = SeasonYearOf(d);
+              if (reader.loaded_season() == season && read_ahead_from != season) {
+                read_ahead_from = season;
+                auto next = std::find_if(units.begin() + static_cast<std::ptrdiff_t>(i),
+                                         units.end(), [&](const ledger::UnitPlan* u) {
+                                           return SeasonYearOf(u->date) > season &&
+                                                  u->action != ledger::UnitAction::kBlocked &&
+                                                  u->action != ledger::UnitAction::kSkipped;
+                                         });
+                if (next != units.end() && reads.ok())
+                  reader.Prefetch(SeasonYearOf((*next)->date), *reads);
+              }
+              if (!queue_.Push(std::move(prepared))) break;
+            }
+            queue_.Close();
+          });
     }
     ~Pipeline() {
       stop_ = true;
@@ -375,21 +378,19 @@ class BackfillRun {
 
   int Run(const std::vector<Date>& all_dates, Checkpoint* checkpoint) {
     std::vector<const ledger::UnitPlan*> todo = job_plan_.Todo();
-    Tally tally;
-    for (const auto& u : job_plan_.units) {
-      if (u.action == ledger::UnitAction::kUpToDate) ++tally.up_to_date;
-      if (u.action == ledger::UnitAction::kSkipped && u.record &&
-          u.record->state == ledger::UnitState::kSkipped)
-        ++tally.skipped;
-    }
+    JobTally tally = TallyBefore(job_plan_);
+    JobEvents& ev = *o_.events;
     if (tally.up_to_date > 0)
-      fmt::print(out_, "Resuming: {} of {} dates are up to date in the warehouse's ledger\n",
-                 tally.up_to_date, all_dates.size());
+      ev.Line(LineKind::kNote,
+              fmt::format("Resuming: {} of {} dates are up to date in the warehouse's ledger",
+                          tally.up_to_date, all_dates.size()));
     // Upstream rows of dates before the first pending one are not for us.
     if (o_.upstream_rows && !todo.empty())
       o_.upstream_rows->Passed(info_.name, todo.front()->date - std::chrono::days{1});
-    fmt::print(out_, "Processing {} days (of {} total)\n", todo.size(), all_dates.size());
-    ProgressReporter progress(static_cast<int>(todo.size()), out_, o_.live_bar);
+    ev.Line(LineKind::kNote,
+            fmt::format("Processing {} days (of {} total)", todo.size(), all_dates.size()));
+    ev.Started(static_cast<int>(all_dates.size()), static_cast<int>(todo.size()), tally);
+    const auto started = std::chrono::steady_clock::now();
     Pipeline pipeline(*this, todo);
     size_t n = 0;
     std::string storage_error;  // the storage failure that stopped the run
@@ -397,7 +398,8 @@ class BackfillRun {
     while (auto prepared = pipeline.Next()) {
       if (StopRequested()) break;
       Date d = prepared->date;
-      progress.Line(fmt::format("Processing day {}/{}: {}", n + 1, todo.size(), FormatDate(d)));
+      ev.Line(LineKind::kDetail,
+              fmt::format("Processing day {}/{}: {}", n + 1, todo.size(), FormatDate(d)));
       DateResult r = WriteDate(*prepared);
       if (r.kind == Outcome::kFailed && r.storage) {
         // Not the unit's fault: it is not recorded (the same command
@@ -409,142 +411,128 @@ class BackfillRun {
       }
       ++n;
       Status saved;
-      bool settled_ok = true;
+      UnitOutcome outcome = UnitOutcome::kFailed;
       switch (r.kind) {
         case Outcome::kSuccess:
-          ++tally.computed;
-          tally.rows_written += r.rows;
-          progress.Line(fmt::format("  ✓ Success: {} rows written", r.rows));
+          outcome = UnitOutcome::kComputed;
+          ev.Line(LineKind::kDetail, fmt::format("  ✓ Success: {} rows written", r.rows));
           if (checkpoint) saved = checkpoint->MarkSuccess(d);
           break;
         case Outcome::kUpToDate:
-          ++tally.up_to_date;
-          progress.Line("  ✓ Up to date: inputs unchanged");
+          outcome = UnitOutcome::kUpToDate;
+          ev.Line(LineKind::kDetail, "  ✓ Up to date: inputs unchanged");
           if (checkpoint) saved = checkpoint->MarkSuccess(d);
           break;
         case Outcome::kSkippedBootstrap:
-          ++tally.skipped;
-          progress.Line(fmt::format("  ⏭ Bootstrap period skipped: {}", FormatDate(d)));
+          outcome = UnitOutcome::kSkipped;
+          ev.Line(LineKind::kDetail,
+                  fmt::format("  ⏭ Bootstrap period skipped: {}", FormatDate(d)));
           if (checkpoint) saved = checkpoint->MarkSkipped(d);
           break;
         case Outcome::kFailed:
-          ++tally.failed;
-          tally.failures[d] = r.error;
-          settled_ok = false;
-          progress.Line(fmt::format("  ✗ Failed: {}", r.error));
+          outcome = UnitOutcome::kFailed;
+          ev.Line(LineKind::kDetail, fmt::format("  ✗ Failed: {}", r.error));
           if (checkpoint) saved = checkpoint->MarkFailed(d, r.error);
           break;
         case Outcome::kBlocked:
-          ++tally.blocked;
-          tally.blocks[d] = r.error;
-          settled_ok = false;
-          progress.Line(fmt::format("  ⊘ Blocked: {}", r.error));
+          outcome = UnitOutcome::kBlocked;
+          ev.Line(LineKind::kDetail, fmt::format("  ⊘ Blocked: {}", r.error));
           if (checkpoint) saved = checkpoint->MarkFailed(d, "blocked: " + r.error);
           break;
       }
+      tally.Add(d, outcome, r.rows, r.error);
       // Recorded in the ledger with its rows: downstream jobs may read it.
-      if (o_.board) o_.board->Settle(info_.name, d, !settled_ok);
+      if (o_.board)
+        o_.board->Settle(info_.name, d,
+                         outcome == UnitOutcome::kFailed || outcome == UnitOutcome::kBlocked);
       if (!saved.ok()) {
-        progress.Finish();
-        fmt::print(o_.err, "error: cannot save the checkpoint: {}\n", saved.message());
+        ev.Line(LineKind::kError,
+                fmt::format("error: cannot save the checkpoint: {}", saved.message()));
+        ev.Ended(tally);
         return kExitStorage;
       }
-      progress.DateDone(tally.computed + tally.up_to_date, tally.failed + tally.blocked,
-                        tally.skipped);
+      ev.Settled(d, outcome, r.rows, r.error);
     }
-    progress.Finish();
     if (Status flushed = checkpoint ? checkpoint->Flush() : Status::OK(); !flushed.ok()) {
-      fmt::print(o_.err, "error: cannot save the checkpoint: {}\n", flushed.message());
+      ev.Line(LineKind::kError,
+              fmt::format("error: cannot save the checkpoint: {}", flushed.message()));
+      ev.Ended(tally);
       return kExitStorage;
     }
     if (!pipeline.open_error().empty()) {
-      fmt::print(o_.err, "error: {}\n", pipeline.open_error());
+      ev.Line(LineKind::kError, fmt::format("error: {}", pipeline.open_error()));
+      ev.Ended(tally);
       return kExitFatal;
     }
     const bool interrupted = n < todo.size();
     // Units never reached (an interruption) count as they were planned.
     for (size_t i = n; i < todo.size(); ++i) {
-      if (todo[i]->action == ledger::UnitAction::kFailed) {
-        ++tally.failed;
-        tally.failures[todo[i]->date] = todo[i]->reason;
-      } else if (todo[i]->action == ledger::UnitAction::kBlocked) {
-        ++tally.blocked;
-        tally.blocks[todo[i]->date] = todo[i]->reason;
-      }
+      if (todo[i]->action == ledger::UnitAction::kFailed)
+        tally.Add(todo[i]->date, UnitOutcome::kFailed, 0, todo[i]->reason);
+      else if (todo[i]->action == ledger::UnitAction::kBlocked)
+        tally.Add(todo[i]->date, UnitOutcome::kBlocked, 0, todo[i]->reason);
     }
-    PrintSummary(all_dates, tally, progress.rate_per_second(), interrupted || storage_date);
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    PrintSummary(all_dates, tally, seconds > 0 ? n / seconds : 0);
+    ev.Ended(tally);
     if (storage_date) {
-      // One message for the run; the summary (stdout) comes first in a
-      // shared log.
-      std::fflush(out_);
-      fmt::print(o_.err,
-                 "error: storage failure, stopped at {}: {}\n"
-                 "  {} was not recorded; fix the cause (free space, permissions, or restore the "
-                 "file) and run the same command again to resume from it.\n",
-                 FormatDate(*storage_date), storage_error, FormatDate(*storage_date));
+      ev.Line(LineKind::kError, fmt::format("error: storage failure, stopped at {}: {}",
+                                            FormatDate(*storage_date), storage_error));
+      ev.Line(LineKind::kError,
+              fmt::format("  {} was not recorded; fix the cause (free space, permissions, or "
+                          "restore the file) and run the same command again to resume from it.",
+                          FormatDate(*storage_date)));
       return kExitStorage;
     }
     if (interrupted && !pipeline.stopped_because().empty()) {
-      fmt::print(out_, "Stopped: {}; the dates before it are done.\n", pipeline.stopped_because());
+      ev.Line(LineKind::kWarning, fmt::format("Stopped: {}; the dates before it are done.",
+                                              pipeline.stopped_because()));
       return kExitFatal;
     }
     if (interrupted) {
-      fmt::print(
-          out_,
-          "Interrupted before all dates were processed; run the same command again to resume.\n");
+      ev.Line(LineKind::kWarning,
+              "Interrupted before all dates were processed; run the same command again to "
+              "resume.");
       return kExitInterrupted;
     }
     return tally.failed || tally.blocked ? kExitDatesFailed : kExitOk;
   }
 
-  // The command that retries what is left: this one again.
-  std::string SameCommand() const {
-    std::string cmd = fmt::format("{} backfill {}", o_.command_prefix, info_.name);
-    if (!o_.dates.empty()) {
-      std::vector<std::string> list;
-      for (Date d : o_.dates) list.push_back(FormatDate(d));
-      cmd += fmt::format(" --dates {}", fmt::join(list, ","));
-    } else {
-      cmd += fmt::format(" --start-date {} --end-date {}", FormatDate(o_.start), FormatDate(o_.end));
-      if (o_.checkpoint_dir != kDefaultCheckpointDirectory)
-        cmd += " --checkpoint-dir " + ShellQuote(o_.checkpoint_dir);
-    }
-    return cmd + fmt::format(" --bootstrap-days {}", o_.bootstrap_days);
-  }
-
-  void PrintSummary(const std::vector<Date>& all_dates, const Tally& t, double rate,
-                    bool unfinished) {
-    fmt::print(out_, "{}\n", kRule80);
-    fmt::print(out_, "PHASE 4 BACKFILL SUMMARY - {}:\n", info_.name);
+  // The operator document's summary block (decision 19), as the job's notes.
+  void PrintSummary(const std::vector<Date>& all_dates, const JobTally& t, double rate) {
+    std::vector<std::string> lines;
+    lines.push_back(kRule80);
+    lines.push_back(fmt::format("PHASE 4 BACKFILL SUMMARY - {}:", info_.name));
     if (o_.dates.empty())
-      fmt::print(out_, "  Date range: {} to {}\n", FormatDate(o_.start), FormatDate(o_.end));
+      lines.push_back(
+          fmt::format("  Date range: {} to {}", FormatDate(o_.start), FormatDate(o_.end)));
     else
-      fmt::print(out_, "  Dates: {} given with --dates\n", o_.dates.size());
-    fmt::print(out_, "  Total days: {}\n", all_dates.size());
-    fmt::print(out_, "  Successful: {} ({} computed in this run, {} already up to date)\n",
-               t.computed + t.up_to_date, t.computed, t.up_to_date);
-    fmt::print(out_, "  Skipped (bootstrap): {}\n", t.skipped);
-    fmt::print(out_, "  Failed: {}\n", t.failed);
-    fmt::print(out_, "  Blocked: {}\n", t.blocked);
+      lines.push_back(fmt::format("  Dates: {} given with --dates", o_.dates.size()));
+    lines.push_back(fmt::format("  Total days: {}", all_dates.size()));
+    lines.push_back(fmt::format("  Successful: {} ({} computed in this run, {} already up to date)",
+                                t.succeeded(), t.computed, t.up_to_date));
+    lines.push_back(fmt::format("  Skipped (bootstrap): {}", t.skipped));
+    lines.push_back(fmt::format("  Failed: {}", t.failed));
+    lines.push_back(fmt::format("  Blocked: {}", t.blocked));
     // Of the dates that have work (not bootstrap), the share that is done.
-    const int with_work = t.computed + t.up_to_date + t.failed + t.blocked;
+    const int with_work = t.succeeded() + t.failed + t.blocked;
     if (with_work > 0)
-      fmt::print(out_, "  Success rate: {:.1f}%\n", 100.0 * (t.computed + t.up_to_date) / with_work);
-    fmt::print(out_, "  Rows written this run: {}\n", t.rows_written);
-    fmt::print(out_, "  Rate: {:.1f} dates/s\n", rate);
+      lines.push_back(fmt::format("  Success rate: {:.1f}%", 100.0 * t.succeeded() / with_work));
+    lines.push_back(fmt::format("  Rows written this run: {}", t.rows_written));
+    lines.push_back(fmt::format("  Rate: {:.1f} dates/s", rate));
     if (!t.failures.empty()) {
-      fmt::print(out_, "  Failed dates:\n");
-      for (const auto& [d, err] : t.failures) fmt::print(out_, "    {}: {}\n", FormatDate(d), err);
+      lines.push_back("  Failed dates:");
+      for (const auto& [d, err] : t.failures)
+        lines.push_back(fmt::format("    {}: {}", FormatDate(d), err));
     }
     if (!t.blocks.empty()) {
-      fmt::print(out_, "  Blocked dates:\n");
-      for (const auto& [d, err] : t.blocks) fmt::print(out_, "    {}: {}\n", FormatDate(d), err);
+      lines.push_back("  Blocked dates:");
+      for (const auto& [d, err] : t.blocks)
+        lines.push_back(fmt::format("    {}: {}", FormatDate(d), err));
     }
-    if (!t.failures.empty() || !t.blocks.empty() || unfinished) {
-      fmt::print(out_, "To retry what is left, run the same command again:\n");
-      fmt::print(out_, "  {}\n", SameCommand());
-    }
-    fmt::print(out_, "{}\n", kRule80);
+    lines.push_back(kRule80);
+    for (const auto& l : lines) o_.events->Line(LineKind::kNote, l);
   }
 
  private:
@@ -554,7 +542,6 @@ class BackfillRun {
   const SeasonCalendar& calendar_;
   const ledger::Plan& plan_;
   const ledger::JobPlan& job_plan_;
-  std::FILE* out_;
   live::RunHistory history_;
 };
 
@@ -598,19 +585,44 @@ std::filesystem::path JobLockPath(const Warehouse& wh, std::string_view job) {
   return wh.LockDirectory() / (std::string(job) + ".lock");
 }
 
-int RunBackfill(Warehouse& wh, const BackfillOptions& o, std::FILE* out) {
+std::string BackfillCommand(const BackfillOptions& o) {
+  std::string cmd = fmt::format("{} backfill {}", o.command_prefix, o.job);
+  if (!o.dates.empty()) {
+    std::vector<std::string> list;
+    for (Date d : o.dates) list.push_back(FormatDate(d));
+    cmd += fmt::format(" --dates {}", fmt::join(list, ","));
+  } else {
+    cmd += fmt::format(" --start-date {} --end-date {}", FormatDate(o.start), FormatDate(o.end));
+    if (o.checkpoint_dir != kDefaultCheckpointDirectory)
+      cmd += " --checkpoint-dir " + ShellQuote(o.checkpoint_dir);
+  }
+  return cmd + fmt::format(" --bootstrap-days {}", o.bootstrap_days);
+}
+
+int RunBackfill(Warehouse& wh, const BackfillOptions& options, std::FILE* out) {
+  // Without a console of the caller's, the job's lines go to `out` as the
+  // operator document prints them (progress every 10 dates, the summary).
+  std::optional<RunConsole> own_console;
+  BackfillOptions o = options;
+  if (!o.events) {
+    own_console.emplace(out, o.err, ConsoleMode::kLines, LogLevel::kInfo, nullptr,
+                        /*many_jobs=*/false);
+    o.events = &own_console->AddJob(0, o.job);
+  }
+  JobEvents& ev = *o.events;
+  auto error = [&](const std::string& message) { ev.Line(LineKind::kError, "error: " + message); };
   const ProcessorInfo* info = processors::FindProcessor(o.job);
   if (!info) {
-    fmt::print(o.err, "error: unknown job '{}' (jobs: {})\n", o.job, processors::ProcessorNames());
+    error(fmt::format("unknown job '{}' (jobs: {})", o.job, processors::ProcessorNames()));
     return kExitUsage;
   }
   auto calendar = ReadCalendar(wh, o.bootstrap_days);
   if (!calendar.ok()) {
-    fmt::print(o.err, "error: {}\n", calendar.status().message());
+    error(calendar.status().message());
     return kExitFatal;
   }
   auto fail = [&](const Status& s) {
-    fmt::print(o.err, "error: {}\n", s.message());
+    error(s.message());
     return s.code() == Status::Code::kStorage ? kExitStorage
            : s.code() == Status::Code::kBusy  ? kExitLocked
                                               : kExitFatal;
@@ -623,21 +635,32 @@ int RunBackfill(Warehouse& wh, const BackfillOptions& o, std::FILE* out) {
       if (calendar->IsGameDate(d))
         dates.push_back(d);
       else
-        fmt::print(out, "Skipping {}: no games scheduled that day; nothing to compute.\n",
-                   FormatDate(d));
+        ev.Line(LineKind::kNote,
+                fmt::format("Skipping {}: no games scheduled that day; nothing to compute.",
+                            FormatDate(d)));
     }
     std::sort(dates.begin(), dates.end());
     dates.erase(std::unique(dates.begin(), dates.end()), dates.end());
     if (dates.empty()) {
-      fmt::print(out, "No game dates among the dates given; nothing to do.\n");
+      ev.Line(LineKind::kNote, "No game dates among the dates given; nothing to do.");
       return kExitOk;
     }
   } else {
     if (o.start > o.end) {
-      fmt::print(o.err, "error: Start date must be before end date\n");
+      error("Start date must be before end date");
       return kExitUsage;
     }
     dates = calendar->GameDates(o.start, o.end);
+    if (dates.empty() && !o.status) {
+      // An off-season range: nothing to compute, and nothing claimed done.
+      // A checkpoint file that cannot be one is still refused.
+      std::vector<std::string> warnings;
+      auto file = Checkpoint::Inspect(o.checkpoint_dir, info->name, o.start, o.end, &warnings);
+      if (!file.ok()) return fail(file.status());
+      ev.Line(LineKind::kNote, fmt::format("No game dates in range {} to {}; nothing to do.",
+                                           FormatDate(o.start), FormatDate(o.end)));
+      return kExitOk;
+    }
   }
   auto warehouse_id = wh.Id();
   if (!warehouse_id.ok()) return fail(warehouse_id.status());
@@ -649,14 +672,17 @@ int RunBackfill(Warehouse& wh, const BackfillOptions& o, std::FILE* out) {
     std::vector<std::string> warnings;
     auto file = Checkpoint::Inspect(o.checkpoint_dir, info->name, o.start, o.end, &warnings);
     if (!file.ok()) return fail(file.status());
-    for (const auto& w : warnings) fmt::print(o.err, "warning: {}\n", w);
+    for (const auto& w : warnings) ev.Line(LineKind::kWarning, "warning: " + w);
     auto plan = ledger::MakePlan(wh, *calendar, ledger::PlanRequest{dates, {info->name}, false});
     if (!plan.ok()) return fail(plan.status());
     CheckpointState view = LedgerView(plan->jobs.front(), o.start, o.end, *warehouse_id);
-    fmt::print(
-        out, "{}",
-        FormatCheckpointStatus(Checkpoint::PathFor(o.checkpoint_dir, info->name, o.start, o.end),
-                               info->name, o.start, o.end, view, dates));
+    if (o.json)
+      fmt::print(out, "{}", view.ToJson(NowTimestampUtc()));
+    else if (!o.quiet)
+      fmt::print(
+          out, "{}",
+          FormatCheckpointStatus(Checkpoint::PathFor(o.checkpoint_dir, info->name, o.start, o.end),
+                                 info->name, o.start, o.end, view, dates));
     return view.IsComplete(dates) ? kExitOk : kExitDatesFailed;
   }
 
@@ -673,8 +699,10 @@ int RunBackfill(Warehouse& wh, const BackfillOptions& o, std::FILE* out) {
   const ledger::JobPlan* job_plan = plan.Find(info->name);
   if (!job_plan) return fail(Status::FailedPrecondition("the run's plan lacks job " + info->name));
   if (o.dry_run) {
-    PrintPlan(plan, dates.empty() ? o.start : dates.front(), dates.empty() ? o.end : dates.back(),
-              out, /*max_listed=*/SIZE_MAX);
+    if (o.json)
+      fmt::print(out, "{}\n", PlanJson(plan, dates.front(), dates.back()));
+    else if (!o.quiet)
+      PrintPlan(plan, dates.front(), dates.back(), out, /*max_listed=*/SIZE_MAX);
     return PlanExitCode(plan);
   }
 
@@ -684,7 +712,7 @@ int RunBackfill(Warehouse& wh, const BackfillOptions& o, std::FILE* out) {
   auto lock = FileLock::Acquire(JobLockPath(wh, info->name),
                                 fmt::format("job {} of warehouse {}", info->name, wh.location()));
   if (!lock.ok()) return fail(lock.status());
-  BackfillRun run(wh, o, *info, *calendar, plan, *job_plan, out);
+  BackfillRun run(wh, o, *info, *calendar, plan, *job_plan);
   if (!o.dates.empty()) return run.Run(dates, nullptr);
 
   Checkpoint::Options copts;
@@ -693,32 +721,37 @@ int RunBackfill(Warehouse& wh, const BackfillOptions& o, std::FILE* out) {
   auto checkpoint = Checkpoint::Open(o.checkpoint_dir, info->name, o.start, o.end,
                                      static_cast<int>(dates.size()), copts);
   if (!checkpoint.ok()) return fail(checkpoint.status());
-  for (const auto& w : checkpoint->warnings()) fmt::print(o.err, "warning: {}\n", w);
+  for (const auto& w : checkpoint->warnings()) ev.Line(LineKind::kWarning, "warning: " + w);
   if (checkpoint->resumed() && checkpoint->state().warehouse_id() != *warehouse_id)
-    fmt::print(o.err,
-               "warning: checkpoint {} belongs to {}; it is rewritten from this warehouse's "
-               "ledger\n",
-               checkpoint->path().string(),
-               checkpoint->state().warehouse_id().empty()
-                   ? std::string("no warehouse (written before the ledger)")
-                   : "another warehouse (" + checkpoint->state().warehouse_id() + ")");
+    ev.Line(LineKind::kWarning,
+            fmt::format("warning: checkpoint {} belongs to {}; it is rewritten from this "
+                        "warehouse's ledger",
+                        checkpoint->path().string(),
+                        checkpoint->state().warehouse_id().empty()
+                            ? std::string("no warehouse (written before the ledger)")
+                            : "another warehouse (" + checkpoint->state().warehouse_id() + ")"));
   // The file becomes the ledger's view before anything runs.
-  if (Status s = checkpoint->Replace(LedgerView(*job_plan, o.start, o.end, *warehouse_id));
-      !s.ok())
+  if (Status s = checkpoint->Replace(LedgerView(*job_plan, o.start, o.end, *warehouse_id)); !s.ok())
     return fail(s);
   std::vector<Date> pending;
   for (const auto* u : job_plan->Todo()) pending.push_back(u->date);
   // The dates this run will settle; the others are done (or none is, when
   // the job ends before this point: the board then refuses them all).
   if (o.board) o.board->Plan(info->name, pending);
-  fmt::print(out, "Phase 4 precompute backfill: {} ({}/{}), {} to {}, {} game dates\n", info->name,
-             info->order, processors::AllProcessors().size(), FormatDate(o.start),
-             FormatDate(o.end), dates.size());
-  fmt::print(out, "Checkpoint: {}\n", checkpoint->path().string());
+  ev.Line(LineKind::kNote,
+          fmt::format("Phase 4 precompute backfill: {} ({}/{}), {} to {}, {} game dates",
+                      info->name, info->order, processors::AllProcessors().size(),
+                      FormatDate(o.start), FormatDate(o.end), dates.size()));
+  ev.Line(LineKind::kNote, fmt::format("Checkpoint: {}", checkpoint->path().string()));
   if (pending.empty()) {
-    fmt::print(out, "COMPLETE: every game date of {} to {} is already processed; nothing to do.\n",
-               FormatDate(o.start), FormatDate(o.end));
-    fmt::print(out, "(Use --no-resume to process the range again.)\n");
+    const JobTally before = TallyBefore(*job_plan);
+    ev.Started(static_cast<int>(dates.size()), 0, before);
+    ev.Line(LineKind::kNote,
+            fmt::format("COMPLETE: every game date of {} to {} is already processed; nothing to "
+                        "do.",
+                        FormatDate(o.start), FormatDate(o.end)));
+    ev.Line(LineKind::kNote, "(Use --no-resume to process the range again.)");
+    ev.Ended(before);
     return kExitOk;
   }
   return run.Run(dates, &*checkpoint);

@@ -4,16 +4,16 @@
 // skips and records bootstrap dates, checks each date's inputs (decision
 // 16), runs the processor in backfill mode (decision 15: backfill_mode,
 // skip_downstream_trigger, no strict mode), records each date in the
-// checkpoint (decision 17) and in the run history (decision 24), prints
-// progress and a final summary with a retry command (decision 19), and
-// returns the exit status of decision 20.
+// checkpoint (decision 17) and in the run history (decision 24), reports
+// its progress, per-date detail and final summary as events (job_events.h,
+// decision 19), and returns the exit status of decision 20.
 #pragma once
 
 #include <atomic>
 #include <cstdio>
 #include <filesystem>
-#include <string_view>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "calendar/date.h"
@@ -24,6 +24,7 @@
 namespace phase4 {
 
 class DateBoard;
+class JobEvents;
 namespace ledger {
 struct Plan;
 }
@@ -48,8 +49,13 @@ struct BackfillOptions {
   std::string command_prefix = "phase4";
   // Set (by a signal handler) to stop after the current date.
   const std::atomic<bool>* stop_requested = nullptr;
-  bool live_bar = false;  // draw a progress bar (stdout is a terminal)
-  // Where errors go (`out` gets everything else).
+  // --dry-run and --status: print the plan or the checkpoint block as JSON,
+  // or nothing (the exit code says it).
+  bool json = false, quiet = false;
+  // Where the job reports its progress, lines and end (job_events.h): the
+  // console of `phase4 backfill`, or the stream run-all reads. When null,
+  // the job prints to `out` as the operator document shows, errors to `err`.
+  JobEvents* events = nullptr;
   std::FILE* err = stderr;
   // Set when the job is one of several of an in-process run-all
   // (orchestrator.h): the job plans its pending dates on `board`, each date
@@ -71,7 +77,12 @@ struct BackfillOptions {
   std::atomic<bool>* storage_failed = nullptr;
 };
 
+// Runs the job; `out` gets the text of --dry-run and --status (and the
+// job's lines when `options.events` is null). Returns the exit status.
 int RunBackfill(Warehouse& wh, const BackfillOptions& options, std::FILE* out);
+
+// The command that runs this job again, which retries exactly what is left.
+std::string BackfillCommand(const BackfillOptions& options);
 
 // The lock a job takes on a warehouse while it runs (`<warehouse>/locks/
 // <job>.lock`): two runs never write the same job's units at once.

@@ -10,13 +10,17 @@
 #include <cerrno>
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <thread>
 
 #include "backfill/backfill_job.h"
 #include "backfill/date_board.h"
+#include "backfill/job_events.h"
 #include "backfill/plan_report.h"
-#include "ledger/plan.h"
+#include "backfill/run_console.h"
+#include "backfill/run_log.h"
 #include "calendar/season_calendar.h"
+#include "ledger/plan.h"
 #include "phase3/schedule_store.h"
 #include "processors/common/shared_seasons.h"
 #include "processors/common/upstream_rows.h"
@@ -49,10 +53,11 @@ namespace {
 // process (pipelined).
 struct Child {
   const ProcessorInfo* info;
-  pid_t pid = -1;       // a child process; -1 for a thread
-  std::thread thread;   // a thread; it sets exit_code before it ends
-  int fd = -1;          // read end of the job's stdout+stderr
-  std::string pending;  // partial line
+  JobEvents* sink = nullptr;  // the console's view of the job
+  pid_t pid = -1;             // a child process; -1 for a thread
+  std::thread thread;         // a thread; it sets exit_code before it ends
+  int fd = -1;                // read end of the job's stdout+stderr
+  std::string pending;        // partial line
   int exit_code = -1;
   bool reaped = false;  // a child process already waited for
 };
@@ -63,8 +68,9 @@ std::vector<std::string> JobArgs(const RunAllOptions& o, const ProcessorInfo& p)
   a.insert(a.end(), {"backfill", p.name, "--start-date", FormatDate(o.start), "--end-date",
                      FormatDate(o.end), "--bootstrap-days", std::to_string(o.bootstrap_days)});
   if (!o.checkpoint_dir.empty()) a.insert(a.end(), {"--checkpoint-dir", o.checkpoint_dir});
-  if (o.dry_run) a.push_back("--dry-run");
   if (o.no_resume) a.push_back("--no-resume");
+  // The child reports as events, which this process shows and logs.
+  a.push_back("--events");
   return a;
 }
 
@@ -92,9 +98,10 @@ bool StartChild(const RunAllOptions& o, Child& c) {
   return true;
 }
 
-// Forwards every complete line of the children's output, prefixed with the
-// job number, until they all exit. Returns the signal seen (0 if none).
-int PumpChildren(std::vector<Child>& children, const RunAllOptions& o, std::FILE* out) {
+// Replays every complete line of the jobs' output streams into the
+// console (events, and a child's raw error lines), until they all end.
+// Returns the signal seen (0 if none).
+int PumpChildren(std::vector<Child>& children, const RunAllOptions& o, RunConsole& console) {
   int signal_seen = 0;
   bool forwarded = false;
   while (true) {
@@ -109,7 +116,8 @@ int PumpChildren(std::vector<Child>& children, const RunAllOptions& o, std::FILE
         if (c.pid > 0) kill(c.pid, SIGTERM);
       forwarded = true;
     }
-    int n = poll(fds.data(), fds.size(), 200);
+    int n = poll(fds.data(), fds.size(), 100);
+    console.Tick();
     if (n <= 0) continue;
     for (auto& c : children) {
       if (c.fd < 0) continue;
@@ -118,8 +126,7 @@ int PumpChildren(std::vector<Child>& children, const RunAllOptions& o, std::FILE
       char buf[8192];
       ssize_t got = read(c.fd, buf, sizeof buf);
       if (got <= 0) {
-        if (!c.pending.empty())
-          fmt::print(out, "[#{} {}] {}\n", c.info->order, c.info->name, c.pending);
+        if (!c.pending.empty()) DispatchJobOutput(c.pending, *c.sink);
         close(c.fd);
         c.fd = -1;
         if (c.pid > 0) {
@@ -138,11 +145,12 @@ int PumpChildren(std::vector<Child>& children, const RunAllOptions& o, std::FILE
       }
       c.pending.append(buf, static_cast<size_t>(got));
       size_t pos;
-      while ((pos = c.pending.find('\n')) != std::string::npos) {
-        fmt::print(out, "[#{} {}] {}\n", c.info->order, c.info->name, c.pending.substr(0, pos));
-        c.pending.erase(0, pos + 1);
+      size_t from = 0;
+      while ((pos = c.pending.find('\n', from)) != std::string::npos) {
+        DispatchJobOutput(std::string_view(c.pending).substr(from, pos - from), *c.sink);
+        from = pos + 1;
       }
-      std::fflush(out);
+      c.pending.erase(0, from);
     }
   }
   for (auto& c : children) {
@@ -166,8 +174,8 @@ int PumpChildren(std::vector<Child>& children, const RunAllOptions& o, std::FILE
 std::string ResumeCommand(const RunAllOptions& o) {
   std::string cmd = "phase4";
   if (!o.warehouse.empty()) cmd += " --warehouse " + ShellQuote(o.warehouse);
-  cmd += fmt::format(" run-all --start-date {} --end-date {}", FormatDate(o.start),
-                     FormatDate(o.end));
+  cmd +=
+      fmt::format(" run-all --start-date {} --end-date {}", FormatDate(o.start), FormatDate(o.end));
   if (o.start_from != 1) cmd += fmt::format(" --start-from {}", o.start_from);
   cmd += fmt::format(" --bootstrap-days {}", o.bootstrap_days);
   if (!o.checkpoint_dir.empty() && o.checkpoint_dir != kDefaultCheckpointDirectory)
@@ -176,67 +184,70 @@ std::string ResumeCommand(const RunAllOptions& o) {
   return cmd;
 }
 
-// Prints how each job ended. Returns the run's exit code when it must stop
-// here (a job could not run, its storage failed, or a signal came), -1 to
-// go on: jobs whose units failed or are blocked do not stop the others.
-int ReportJobs(std::vector<Child>& children, int sig, const RunAllOptions& o, std::FILE* out,
-               int* worst) {
-  int fatal = 0;
+// How a run ended: its exit code and what the operator is told after the
+// table (the reason, then the command that continues it).
+struct Ending {
+  int code = kExitOk;
+  std::vector<std::string> lines;
+};
+
+// Says how each job ended, and how the run ends: `stop` is set when it must
+// stop here (a job could not run, its storage failed, or a signal came);
+// jobs whose units failed or are blocked do not stop the others.
+Ending ReportJobs(std::vector<Child>& children, int sig, const RunAllOptions& o,
+                  RunConsole& console, bool* stop) {
+  int fatal = 0, worst = kExitOk;
   bool storage = false;
   for (auto& c : children) {
     if (c.exit_code == kExitOk) {
-      fmt::print(out, "✓ #{} {} completed\n", c.info->order, c.info->name);
+      console.Say(LogLevel::kInfo, fmt::format("✓ #{} {} completed", c.info->order, c.info->name));
     } else if (c.exit_code == kExitDatesFailed && !sig) {
-      fmt::print(out, "✗ #{} {} finished with failed or blocked dates (exit {})\n", c.info->order,
-                 c.info->name, c.exit_code);
-      *worst = std::max(*worst, kExitDatesFailed);
+      console.Say(LogLevel::kWarn,
+                  fmt::format("✗ #{} {} finished with failed or blocked dates (exit {})",
+                              c.info->order, c.info->name, c.exit_code));
+      worst = kExitDatesFailed;
     } else {
-      fmt::print(out, "✗ #{} {} {} (exit {})\n", c.info->order, c.info->name,
-                 sig ? "stopped" : "failed", c.exit_code);
+      console.Say(LogLevel::kError,
+                  fmt::format("✗ #{} {} {} (exit {})", c.info->order, c.info->name,
+                              sig ? "stopped" : "failed", c.exit_code));
       storage = storage || c.exit_code == kExitStorage;
       if (!fatal && c.exit_code != kExitDatesFailed) fatal = c.exit_code;
     }
   }
-  if (sig) {
-    fmt::print(out, "Interrupted by signal {}; the jobs stopped after their current date.\n", sig);
-    fmt::print(out, "Resume with: {}\n", ResumeCommand(o));
-    return kExitInterrupted;
-  }
-  if (storage) {
+  *stop = true;
+  if (sig)
+    return {
+        kExitInterrupted,
+        {fmt::format("Interrupted by signal {}; the jobs stopped after their current date.", sig),
+         fmt::format("Resume with: {}", ResumeCommand(o))}};
+  if (storage)
     // Environmental: every job stopped after its date in flight, none of
     // them recorded it; nothing about the data needs fixing.
-    fmt::print(out,
-               "Stopping: the warehouse's storage failed (the job's error above names the file); "
-               "every job stopped after its current date.\n");
-    fmt::print(out, "Once the cause is fixed, resume with: {}\n", ResumeCommand(o));
-    return kExitStorage;
-  }
-  if (fatal) {
-    fmt::print(out, "Stopping: a job could not run (its error is above).\n");
-    fmt::print(out, "Once the error above is resolved, resume with: {}\n", ResumeCommand(o));
-    return fatal == kExitLocked ? kExitLocked : kExitFatal;
-  }
-  return -1;
+    return {kExitStorage,
+            {"Stopping: the warehouse's storage failed (the job's error above names the file); "
+             "every job stopped after its current date.",
+             fmt::format("Once the cause is fixed, resume with: {}", ResumeCommand(o))}};
+  if (fatal)
+    return {fatal == kExitLocked ? kExitLocked : kExitFatal,
+            {"Stopping: a job could not run (its error is above).",
+             fmt::format("Once the error above is resolved, resume with: {}", ResumeCommand(o))}};
+  *stop = false;
+  return {worst, {}};
 }
 
 // The end of a run whose jobs all ran: complete, or the one command that
 // retries what is left.
-int FinishRun(const RunAllOptions& o, int worst, std::FILE* out) {
-  if (worst == kExitOk) {
-    fmt::print(out, "Phase 4 Backfill Complete!\n");
-    return kExitOk;
-  }
-  fmt::print(out,
-             "Some dates failed or are blocked (listed in the jobs' summaries above); the others "
-             "are done.\n");
-  fmt::print(out, "To retry exactly what is left, run the same command again:\n  {}\n",
-             ResumeCommand(o));
-  return kExitDatesFailed;
+Ending FinishRun(const RunAllOptions& o, int worst) {
+  if (worst == kExitOk) return {kExitOk, {"Phase 4 Backfill Complete!"}};
+  return {kExitDatesFailed,
+          {"Some dates failed or are blocked (listed above); the others are done.",
+           "To retry exactly what is left, run the same command again:", "  " + ResumeCommand(o)}};
 }
 
 // The operator document's order: one child process per job, stage after
 // stage, the jobs of a stage together.
-int RunByStage(const RunAllOptions& o, std::FILE* out) {
+Ending RunByStage(const RunAllOptions& o, RunConsole& console,
+                  const std::map<std::string, JobEvents*>& sinks) {
   int worst = kExitOk;
   for (const auto& stage : ExecutionStages()) {
     std::vector<Child> children;
@@ -244,42 +255,45 @@ int RunByStage(const RunAllOptions& o, std::FILE* out) {
       if (p->order >= o.start_from) {
         Child c;
         c.info = p;
+        c.sink = sinks.at(p->name);
         children.push_back(std::move(c));
       }
     if (children.empty()) continue;
     std::vector<std::string> labels;
     for (auto& c : children) labels.push_back(fmt::format("#{} {}", c.info->order, c.info->name));
     if (children.size() > 1)
-      fmt::print(out, "=== PARALLEL PHASE: Running {} concurrently ===\n",
-                 fmt::join(labels, " and "));
+      console.Say(LogLevel::kInfo, fmt::format("=== PARALLEL PHASE: Running {} concurrently ===",
+                                               fmt::join(labels, " and ")));
     else
-      fmt::print(out, "=== Running {} ===\n", labels[0]);
-    std::fflush(out);
+      console.Say(LogLevel::kInfo, fmt::format("=== Running {} ===", labels[0]));
     for (auto& c : children) {
       if (!StartChild(o, c)) {
-        fmt::print(stderr, "error: cannot start the {} job\n", c.info->name);
+        console.Say(LogLevel::kError, fmt::format("error: cannot start the {} job", c.info->name));
         for (auto& started : children)
           if (started.pid > 0) kill(started.pid, SIGTERM);
-        PumpChildren(children, o, out);
-        return kExitFatal;
+        PumpChildren(children, o, console);
+        return {kExitFatal, {}};
       }
     }
-    int sig = PumpChildren(children, o, out);
-    int code = ReportJobs(children, sig, o, out, &worst);
-    if (code >= 0) return code;
+    int sig = PumpChildren(children, o, console);
+    bool stop = false;
+    Ending ending = ReportJobs(children, sig, o, console, &stop);
+    if (stop) return ending;
+    worst = std::max(worst, ending.code);
   }
-  return FinishRun(o, worst, out);
+  return FinishRun(o, worst);
 }
 
-// One job of a pipelined run, on its own connection, writing its output
+// One job of a pipelined run, on its own connection, reporting as events
 // into `f`.
 int RunPipelinedJob(const RunAllOptions& o, const ProcessorInfo& p, const ledger::Plan& plan,
                     DateBoard& board, processors::SharedSeasonsUser& seasons,
                     processors::UpstreamRows& upstream, std::atomic<bool>& storage_failed,
                     std::FILE* f) {
+  EventStreamWriter events(f);
   auto wh = Warehouse::Open(o.warehouse, /*create=*/false);
   if (!wh.ok()) {
-    fmt::print(f, "error: {}\n", wh.status().message());
+    events.Line(LineKind::kError, "error: " + wh.status().message());
     if (wh.status().code() == Status::Code::kStorage) {
       storage_failed = true;
       return kExitStorage;
@@ -295,7 +309,7 @@ int RunPipelinedJob(const RunAllOptions& o, const ProcessorInfo& p, const ledger
   if (!o.checkpoint_dir.empty()) b.checkpoint_dir = o.checkpoint_dir;
   b.command_prefix = "phase4 --warehouse " + ShellQuote(o.warehouse);
   b.stop_requested = o.stop_requested;
-  b.err = f;
+  b.events = &events;
   b.board = &board;
   b.seasons = &seasons;
   b.upstream_rows = &upstream;
@@ -308,14 +322,15 @@ int RunPipelinedJob(const RunAllOptions& o, const ProcessorInfo& p, const ledger
 // upstream jobs have written that date (DateBoard), all reading one copy of
 // each season (SharedSeasons). Same rows as RunByStage, without reading
 // each season once per job.
-int RunPipelined(const RunAllOptions& o, Warehouse& main_wh, const SeasonCalendar& calendar,
-                 const ledger::Plan& plan, std::FILE* out) {
+Ending RunPipelined(const RunAllOptions& o, Warehouse& main_wh, const SeasonCalendar& calendar,
+                    const ledger::Plan& plan, RunConsole& console,
+                    const std::map<std::string, JobEvents*>& sinks) {
   std::vector<const ProcessorInfo*> jobs;
   for (const ProcessorInfo* p : processors::AllProcessors())
     if (p->order >= o.start_from) jobs.push_back(p);
-  auto fail = [](const Status& s) {
-    fmt::print(stderr, "error: {}\n", s.message());
-    return s.code() == Status::Code::kStorage ? kExitStorage : kExitFatal;
+  auto fail = [&console](const Status& s) {
+    console.Say(LogLevel::kError, "error: " + s.message());
+    return Ending{s.code() == Status::Code::kStorage ? kExitStorage : kExitFatal, {}};
   };
   Warehouse* wh = &main_wh;
   auto reads = processors::Phase3Reads(jobs);
@@ -327,16 +342,15 @@ int RunPipelined(const RunAllOptions& o, Warehouse& main_wh, const SeasonCalenda
     labels.push_back(fmt::format("#{} {}", p->order, p->name));
     names.push_back(p->name);
   }
-  fmt::print(out,
-             "=== PIPELINED: Running {} together; each date of a job runs once its upstream jobs "
-             "have written that date ===\n",
-             fmt::join(labels, ", "));
-  std::fflush(out);
+  console.Say(LogLevel::kInfo,
+              fmt::format("=== PIPELINED: Running {} together; each date of a job runs once its "
+                          "upstream jobs have written that date ===",
+                          fmt::join(labels, ", ")));
 
   DateBoard board(names);
   std::atomic<bool> storage_failed{false};
-  processors::SharedSeasons seasons(*wh, calendar, std::move(reads).value(),
-                                    SeasonYearOf(o.start), SeasonYearOf(o.end));
+  processors::SharedSeasons seasons(*wh, calendar, std::move(reads).value(), SeasonYearOf(o.start),
+                                    SeasonYearOf(o.end));
   // Every pipe first, so that a failure leaves no job started.
   std::vector<Child> children(jobs.size());
   std::vector<std::FILE*> outputs;
@@ -344,15 +358,15 @@ int RunPipelined(const RunAllOptions& o, Warehouse& main_wh, const SeasonCalenda
     int fds[2];
     std::FILE* f = pipe(fds) == 0 ? fdopen(fds[1], "w") : nullptr;
     if (!f) {
-      fmt::print(stderr, "error: cannot start the {} job: no pipe\n", jobs[i]->name);
       for (size_t k = 0; k < i; ++k) {
         std::fclose(outputs[k]);
         close(children[k].fd);
       }
-      return kExitFatal;
+      return fail(Status::IoError(fmt::format("cannot start the {} job: no pipe", jobs[i]->name)));
     }
     setvbuf(f, nullptr, _IOFBF, 1 << 16);
     children[i].info = jobs[i];
+    children[i].sink = sinks.at(jobs[i]->name);
     children[i].fd = fds[0];
     outputs.push_back(f);
   }
@@ -363,8 +377,7 @@ int RunPipelined(const RunAllOptions& o, Warehouse& main_wh, const SeasonCalenda
     Child& c = children[i];
     c.thread = std::thread([&o, &plan, &board, &c, &upstream, &storage_failed, f = outputs[i],
                             user = std::move(users[i])]() mutable {
-      c.exit_code =
-          RunPipelinedJob(o, *c.info, plan, board, *user, **upstream, storage_failed, f);
+      c.exit_code = RunPipelinedJob(o, *c.info, plan, board, *user, **upstream, storage_failed, f);
       // However the job ended (its checkpoint's last save is done), the
       // other jobs no longer wait for its dates or its seasons, and its
       // upstream jobs no longer hold rows for it.
@@ -374,11 +387,10 @@ int RunPipelined(const RunAllOptions& o, Warehouse& main_wh, const SeasonCalenda
       std::fclose(f);
     });
   }
-  int sig = PumpChildren(children, o, out);
-  int worst = kExitOk;
-  int code = ReportJobs(children, sig, o, out, &worst);
-  if (code >= 0) return code;
-  return FinishRun(o, worst, out);
+  int sig = PumpChildren(children, o, console);
+  bool stop = false;
+  Ending ending = ReportJobs(children, sig, o, console, &stop);
+  return stop ? ending : FinishRun(o, ending.code);
 }
 
 }  // namespace
@@ -412,6 +424,22 @@ int RunAll(const RunAllOptions& o, std::FILE* out) {
   // compute, and what its upstream jobs will have produced by then.
   ledger::PlanRequest request;
   request.dates = calendar->GameDates(o.start, o.end);
+  if (request.dates.empty()) {
+    // An off-season range: nothing to compute, and nothing claimed done.
+    if (o.json)
+      fmt::print(out, "{}\n",
+                 nlohmann::ordered_json{{"command", "run-all"},
+                                        {"start_date", FormatDate(o.start)},
+                                        {"end_date", FormatDate(o.end)},
+                                        {"exit_code", kExitOk},
+                                        {"game_dates", 0},
+                                        {"jobs", nlohmann::ordered_json::array()}}
+                     .dump(2));
+    else if (!o.quiet)
+      fmt::print(out, "No game dates in range {} to {}; nothing to do.\n", FormatDate(o.start),
+                 FormatDate(o.end));
+    return kExitOk;
+  }
   request.recompute_all = o.no_resume;
   for (const ProcessorInfo* p : processors::AllProcessors())
     if (p->order >= o.start_from) request.run_jobs.insert(p->name);
@@ -429,8 +457,8 @@ int RunAll(const RunAllOptions& o, std::FILE* out) {
       const int left = jp.missing + jp.failed + jp.stale + jp.blocked;
       if (left)
         not_done.push_back(fmt::format("#{} {} ({} missing, {} failed, {} stale, {} blocked)",
-                                       jp.job->order, jp.job->name, jp.missing, jp.failed,
-                                       jp.stale, jp.blocked));
+                                       jp.job->order, jp.job->name, jp.missing, jp.failed, jp.stale,
+                                       jp.blocked));
     }
     if (!not_done.empty()) {
       fmt::print(stderr,
@@ -441,20 +469,49 @@ int RunAll(const RunAllOptions& o, std::FILE* out) {
       return kExitFatal;
     }
   }
-  fmt::print(out, "Phase 4 backfill: {} to {}\n", FormatDate(o.start), FormatDate(o.end));
-  fmt::print(out, "  Dry run: {}\n", o.dry_run ? "--dry-run" : "No");
-  fmt::print(out, "  Start from: Processor #{}\n", o.start_from);
-  fmt::print(out, "  No resume: {}\n", o.no_resume ? "--no-resume" : "No (will use the ledger)");
   if (o.dry_run) {
-    PrintPlan(*plan, o.start, o.end, out);
+    // The plan is the dry run (doc/ledger.md, "Plans").
+    if (o.json)
+      fmt::print(out, "{}\n", PlanJson(*plan, o.start, o.end));
+    else if (!o.quiet)
+      PrintPlan(*plan, o.start, o.end, out);
     return PlanExitCode(*plan);
   }
-  fmt::print(out, "  Jobs: {}\n",
-             o.separate_processes
-                 ? "one process per job, stage by stage"
-                 : "pipelined in this process (--separate-processes: one process per job)");
-  std::fflush(out);
-  return o.separate_processes ? RunByStage(o, out) : RunPipelined(o, **wh, *calendar, *plan, out);
+  const std::string checkpoint_dir =
+      o.checkpoint_dir.empty() ? std::string(kDefaultCheckpointDirectory) : o.checkpoint_dir;
+  auto log = RunLog::Open(
+      o.log_file.empty() ? DefaultLogPath(checkpoint_dir, "run-all", o.start, o.end)
+                         : std::filesystem::path(o.log_file),
+      o.log_level);
+  if (!log.ok()) return fail(log.status());
+  RunConsole console(out, stderr, ChooseConsoleMode(o.quiet, o.json, o.terminal), o.log_level,
+                     log->get(), /*many_jobs=*/true);
+  console.Say(LogLevel::kInfo,
+              fmt::format("Phase 4 backfill: {} to {}", FormatDate(o.start), FormatDate(o.end)));
+  console.Say(LogLevel::kInfo, fmt::format("  Start from: Processor #{}", o.start_from));
+  console.Say(
+      LogLevel::kInfo,
+      fmt::format("  No resume: {}", o.no_resume ? "--no-resume" : "No (will use the ledger)"));
+  console.Say(LogLevel::kInfo,
+              fmt::format("  Jobs: {}", o.separate_processes
+                                            ? "one process per job, stage by stage"
+                                            : "pipelined in this process (--separate-processes: "
+                                              "one process per job)"));
+  console.Say(LogLevel::kInfo, fmt::format("  Log: {}", (*log)->path().string()));
+  std::map<std::string, JobEvents*> sinks;
+  for (const ProcessorInfo* p : processors::AllProcessors())
+    if (p->order >= o.start_from) sinks[p->name] = &console.AddJob(p->order, p->name);
+  Ending ending = o.separate_processes ? RunByStage(o, console, sinks)
+                                       : RunPipelined(o, **wh, *calendar, *plan, console, sinks);
+  RunEnd end;
+  end.command = "run-all";
+  end.start = o.start;
+  end.end = o.end;
+  end.exit_code = ending.code;
+  end.lines = ending.lines;
+  if (ending.code != kExitOk) end.retry_command = ResumeCommand(o);
+  end.log_file = (*log)->path().string();
+  return console.Conclude(end);
 }
 
 }  // namespace phase4

@@ -1,6 +1,7 @@
 // run-all (decision 21): every backfill job over one range, in the order the
-// processors' declared upstreams impose, each job's output lines prefixed
-// with the job. Two ways, same rows (doc/backfill.md, "Pipelined run-all"):
+// processors' declared upstreams impose, shown on one console (live block
+// or progress lines, run_console.h) and logged in one file (run_log.h). Two ways, same rows
+// (doc/backfill.md, "Pipelined run-all"):
 //  * pipelined (the default): every job runs in this process at once, on
 //    its own threads, connections, checkpoint and lock; a job computes date
 //    D once its upstream jobs have written D (DateBoard), and all jobs read
@@ -19,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "backfill/run_log.h"
 #include "calendar/date.h"
 #include "calendar/season_calendar.h"
 #include "processors/common/processor.h"
@@ -41,6 +43,12 @@ struct RunAllOptions {
   bool separate_processes = false;                    // stage by stage, one process per job
   const std::atomic<int>* signal_received = nullptr;  // set by the caller's signal handler
   const std::atomic<bool>* stop_requested = nullptr;  // set by the same handler
+  // The console (run_console.h): --quiet, --json, whether stdout is a
+  // terminal (the live block), and --log-level for the console and the log.
+  bool quiet = false, json = false, terminal = false;
+  LogLevel log_level = LogLevel::kInfo;
+  // The log file; empty: <checkpoint dir>/logs/run-all_<start>_<end>_<time>.log.
+  std::string log_file;
 };
 
 int RunAll(const RunAllOptions& options, std::FILE* out);

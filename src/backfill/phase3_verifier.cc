@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
 
@@ -139,7 +140,10 @@ std::string FormatPhase3Report(const Phase3Coverage& c, bool verbose) {
   line(rule);
   line("SUMMARY");
   line(rule);
-  if (c.non_bootstrap_dates == 0) {
+  if (c.expected_game_dates == 0) {
+    line("✅ NO GAME DATES IN RANGE - nothing for Phase 4 to process");
+    line("   The schedule has no games between these dates (off-season).");
+  } else if (c.non_bootstrap_dates == 0) {
     line("✅ BOOTSTRAP PERIOD - NO PHASE 4 PROCESSING NEEDED");
     line("   Every game date in the range is a bootstrap date; Phase 4 skips them.");
   } else if (c.all_ready) {
@@ -158,6 +162,38 @@ std::string FormatPhase3Report(const Phase3Coverage& c, bool verbose) {
   }
   line(rule);
   return out;
+}
+
+}  // namespace phase4
+
+namespace phase4 {
+
+std::string Phase3CoverageJson(const Phase3Coverage& c) {
+  nlohmann::ordered_json j;
+  j["start_date"] = FormatDate(c.start);
+  j["end_date"] = FormatDate(c.end);
+  j["expected_game_dates"] = c.expected_game_dates;
+  j["bootstrap_dates"] = c.bootstrap_dates;
+  j["non_bootstrap_dates"] = c.non_bootstrap_dates;
+  j["schedule_fallback"] = c.schedule_fallback;
+  j["ready"] = c.all_ready;
+  j["ready_threshold_pct"] = kPhase3ReadyPct;
+  j["tables"] = nlohmann::ordered_json::array();
+  for (const auto& t : c.tables) {
+    nlohmann::ordered_json table;
+    table["table"] = t.table->FullName();
+    table["required_by"] = t.required_by;
+    table["dates_with_data"] = t.dates_with_data;
+    table["expected_dates"] = t.expected_dates;
+    table["coverage_pct"] = t.coverage_pct;
+    table["ready"] = t.is_ready;
+    nlohmann::ordered_json gaps = nlohmann::ordered_json::array();
+    for (const auto& [d, units] : t.blocked_units)
+      gaps.push_back({{"date", FormatDate(d)}, {"blocks", units}});
+    table["missing_dates"] = gaps;
+    j["tables"].push_back(std::move(table));
+  }
+  return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 }  // namespace phase4

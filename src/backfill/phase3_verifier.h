@@ -50,4 +50,11 @@ std::vector<std::string> UnitsBlockedBy(const SeasonCalendar& calendar, const Ta
 // The report of §3.2 (70-character rules, one block per table, SUMMARY).
 std::string FormatPhase3Report(const Phase3Coverage& c, bool verbose);
 
+// The same as one JSON object: {"start_date", "end_date",
+// "expected_game_dates", "bootstrap_dates", "non_bootstrap_dates",
+// "schedule_fallback", "ready", "ready_threshold_pct", "tables": [{"table",
+// "required_by", "dates_with_data", "expected_dates", "coverage_pct",
+// "ready", "missing_dates": [{"date", "blocks": ["#N job DATE"...]}]}]}.
+std::string Phase3CoverageJson(const Phase3Coverage& c);
+
 }  // namespace phase4

@@ -3,11 +3,15 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <climits>
 
 #include "backfill/backfill_job.h"
+#include "backfill/job_events.h"
 #include "backfill/orchestrator.h"
+#include "backfill/run_console.h"
+#include "backfill/run_log.h"
 #include "cli/cli_support.h"
 #include "processors/registry.h"
 
@@ -64,13 +68,40 @@ std::string SelfExe() {
   return n > 0 ? std::string(buf, static_cast<size_t>(n)) : std::string("phase4");
 }
 
+// --log-level as the console and the log take it (validated by main.cc).
+LogLevel LevelOf(const GlobalOptions& g) {
+  return ParseLogLevel(g.log_level).value_or(LogLevel::kInfo);
+}
+
+// The jobs by number, with what each reads, from the registry.
+std::string JobsHelp() {
+  std::string out = "Jobs, in execution order:\n";
+  for (const auto* p : processors::AllProcessors()) {
+    std::vector<std::string> reads;
+    for (const auto& up : p->phase4_upstreams)
+      if (const auto* u = processors::FindProcessor(up))
+        reads.push_back("#" + std::to_string(u->order));
+    if (!p->phase3_inputs.empty()) reads.push_back("Phase 3");
+    out += fmt::format("  {} {:<28} (reads {})\n", p->order, p->name, fmt::join(reads, ", "));
+  }
+  return out;
+}
+
+const char* const kConsoleHelp =
+    "On a terminal a live block shows each job (bar, dates done, failures, rate, ETA); otherwise a "
+    "progress line every 10 dates per job. Per-date detail goes to the log file "
+    "(<checkpoint dir>/logs/, or --log-file); --log-level debug also shows it, warn shows only "
+    "problems. Every run ends with a table per job, the command that retries what is left, and "
+    "the log's path.\n";
+
 }  // namespace
 
 void AddBackfillCommand(CLI::App& app, GlobalOptions& g, Action* action) {
   auto* cmd =
       app.add_subcommand("backfill", "Run one Phase 4 job over a date range, with checkpoints");
   struct Opts {
-    std::string job, start, end, dates;
+    std::string job, start, end, dates, log_file;
+    bool events = false;
     BackfillOptions b;
   };
   auto o = std::make_shared<Opts>();
@@ -79,17 +110,27 @@ void AddBackfillCommand(CLI::App& app, GlobalOptions& g, Action* action) {
   cmd->add_option("--end-date", o->end, "Last date of the range")->check(DateValidator());
   cmd->add_option("--dates", o->dates,
                   "Process exactly these dates (comma-separated); no checkpoint");
-  cmd->add_flag("--dry-run", o->b.dry_run, "Check each date's inputs; write nothing");
+  cmd->add_flag("--dry-run", o->b.dry_run, "Print the plan of the run; write nothing");
   cmd->add_flag("--status", o->b.status, "Print the checkpoint status and exit");
   cmd->add_flag("--no-resume", o->b.no_resume, "Ignore the checkpoint and start the range over");
   cmd->add_option("--bootstrap-days", o->b.bootstrap_days, "Bootstrap period in days (default 7)")
       ->check(CLI::Range(0, 60));
   cmd->add_option("--checkpoint-dir", o->b.checkpoint_dir, "Checkpoint directory")
       ->default_str(kDefaultCheckpointDirectory);
-  cmd->footer(std::string("Progress is the warehouse's unit ledger (doc/ledger.md): running the same "
-                          "command again computes exactly what is missing, failed, blocked or "
-                          "stale.\nExample: phase4 backfill team_defense_zone_analysis "
-                          "--start-date 2023-11-01 --end-date 2023-11-30\n") +
+  cmd->add_option("--log-file", o->log_file,
+                  "Log file (default: <checkpoint dir>/logs/<job>_<start>_<end>_<time>.log)");
+  cmd->add_flag("--quiet,-q", o->b.quiet, "Print nothing but errors; the exit code says the rest");
+  cmd->add_flag("--json", o->b.json, "Print one JSON summary object on stdout (errors on stderr)");
+  // run-all's children report as events on stdout (backfill/job_events.h).
+  cmd->add_flag("--events", o->events, "")->group("");
+  cmd->footer(std::string("Progress is the warehouse's unit ledger (doc/ledger.md): running the "
+                          "same command again computes exactly what is missing, failed, blocked "
+                          "or stale.\n") +
+              kConsoleHelp +
+              "Examples:\n"
+              "  phase4 backfill team_defense_zone_analysis --start-date 2023-11-01 --end-date "
+              "2023-11-30\n"
+              "  phase4 backfill player_daily_cache --dates 2024-01-05,2024-01-12\n" +
               kExitCodesHelp);
   cmd->callback([&g, action, o] {
     *action = [&g, o] {
@@ -104,7 +145,8 @@ void AddBackfillCommand(CLI::App& app, GlobalOptions& g, Action* action) {
         b.start = *ParseDate(o->start);
         b.end = *ParseDate(o->end);
       }
-      if (!processors::FindProcessor(b.job)) {
+      const processors::ProcessorInfo* info = processors::FindProcessor(b.job);
+      if (!info) {
         ReportError(
             fmt::format("unknown job '{}' (jobs: {})", b.job, processors::ProcessorNames()));
         return kExitUsage;
@@ -115,11 +157,45 @@ void AddBackfillCommand(CLI::App& app, GlobalOptions& g, Action* action) {
           g.warehouse.empty() ? "phase4" : "phase4 --warehouse " + ShellQuote(g.warehouse);
       InstallStopHandlers();
       b.stop_requested = &g_stop;
-      b.live_bar = isatty(STDOUT_FILENO) != 0;
-      // Into a pipe or file: block-buffered, and the progress reporter
-      // flushes at least every 100 ms (run-all reads the jobs' output live).
-      if (!b.live_bar) setvbuf(stdout, nullptr, _IOFBF, 1 << 16);
-      return RunBackfill(*wh, b, stdout);
+      // Into a pipe or file: block-buffered (run-all reads the events live;
+      // the job flushes them with its checkpoint saves).
+      const bool terminal = isatty(STDOUT_FILENO) != 0;
+      if (!terminal) setvbuf(stdout, nullptr, _IOFBF, 1 << 16);
+      if (o->events) {
+        EventStreamWriter events(stdout);
+        b.events = &events;
+        return RunBackfill(*wh, b, stdout);
+      }
+      if (b.dry_run || b.status) return RunBackfill(*wh, b, stdout);
+      const Date first =
+          b.dates.empty() ? b.start : *std::min_element(b.dates.begin(), b.dates.end());
+      const Date last = b.dates.empty() ? b.end : *std::max_element(b.dates.begin(), b.dates.end());
+      auto log =
+          RunLog::Open(o->log_file.empty() ? DefaultLogPath(b.checkpoint_dir, b.job, first, last)
+                                           : std::filesystem::path(o->log_file),
+                       LevelOf(g));
+      if (!log.ok()) {
+        ReportError(log.status().message());
+        return kExitFatal;
+      }
+      RunConsole console(stdout, stderr, ChooseConsoleMode(b.quiet, b.json, terminal), LevelOf(g),
+                         log->get(), /*many_jobs=*/false);
+      b.events = &console.AddJob(info->order, info->name);
+      const int rc = RunBackfill(*wh, b, stdout);
+      RunEnd end;
+      end.command = "backfill";
+      end.start = first;
+      end.end = last;
+      end.exit_code = rc;
+      end.log_file = (*log)->path().string();
+      // What is left is retried by the same command; a usage error, a held
+      // lock or a fatal error is reported above and needs the operator first.
+      if (rc == kExitDatesFailed || rc == kExitInterrupted || rc == kExitStorage) {
+        end.retry_command = BackfillCommand(b);
+        end.lines = {"To retry what is left, run the same command again:",
+                     "  " + end.retry_command};
+      }
+      return console.Conclude(end);
     };
   });
 }
@@ -133,22 +209,33 @@ void AddRunAllCommand(CLI::App& app, GlobalOptions& g, Action* action) {
   auto o = std::make_shared<Opts>();
   cmd->add_option("--start-date", o->start, "First date")->required()->check(DateValidator());
   cmd->add_option("--end-date", o->end, "Last date")->required()->check(DateValidator());
-  cmd->add_flag("--dry-run", o->r.dry_run, "Check inputs only");
-  cmd->add_option("--start-from", o->r.start_from, "Start from processor N (1-5)");
-  cmd->add_flag("--no-resume", o->r.no_resume, "Ignore checkpoints");
-  cmd->add_option("--bootstrap-days", o->r.bootstrap_days, "Bootstrap period in days")
+  cmd->add_flag("--dry-run", o->r.dry_run, "Print the plan of the run; write nothing");
+  cmd->add_option("--start-from", o->r.start_from,
+                  "Start from job N (1-5, below); the earlier jobs must be up to date");
+  cmd->add_flag("--no-resume", o->r.no_resume, "Recompute every unit of the range");
+  cmd->add_option("--bootstrap-days", o->r.bootstrap_days, "Bootstrap period in days (default 7)")
       ->check(CLI::Range(0, 60));
-  cmd->add_option("--checkpoint-dir", o->r.checkpoint_dir, "Checkpoint directory");
+  cmd->add_option("--checkpoint-dir", o->r.checkpoint_dir,
+                  std::string("Checkpoint directory (default ") + kDefaultCheckpointDirectory +
+                      "); logs go to its logs/ folder");
+  cmd->add_option("--log-file", o->r.log_file,
+                  "Log file (default: <checkpoint dir>/logs/run-all_<start>_<end>_<time>.log)");
   cmd->add_flag("--separate-processes", o->r.separate_processes,
                 "One `phase4 backfill` process per job, stage by stage");
+  cmd->add_flag("--quiet,-q", o->r.quiet, "Print nothing but errors; the exit code says the rest");
+  cmd->add_flag("--json", o->r.json, "Print one JSON summary object on stdout (errors on stderr)");
   cmd->footer(
-      "Execution order: each date of a job runs once its upstream jobs have written that date; "
-      "all jobs run together in this process and read each season once. With "
-      "--separate-processes: stages derived from each processor's "
-      "upstreams, jobs of one stage concurrently (#1 and #2), later stages in order (#3, #4, #5). "
-      "A failed or blocked date never stops the other dates; running the same command again "
-      "computes exactly what is left.\nExample: phase4 run-all --start-date 2021-10-19 "
-      "--end-date 2025-06-22\n" +
+      JobsHelp() +
+      "Each date of a job runs once its upstream jobs have written that date; all jobs run "
+      "together in this process and read each season once. With --separate-processes: jobs of "
+      "one stage concurrently (#1 and #2), later stages in order (#3, #4, #5). A failed or "
+      "blocked date never stops the other dates; running the same command again computes exactly "
+      "what is left (the warehouse's ledger, doc/ledger.md).\n" +
+      std::string("Checkpoints: ") + kDefaultCheckpointDirectory + " unless --checkpoint-dir.\n" +
+      kConsoleHelp +
+      "Examples:\n"
+      "  phase4 run-all --start-date 2021-10-19 --end-date 2025-06-22\n"
+      "  phase4 run-all --start-date 2024-01-01 --end-date 2024-03-31 --dry-run\n" +
       std::string(kExitCodesHelp));
   cmd->callback([&g, action, o] {
     *action = [&g, o] {
@@ -156,7 +243,11 @@ void AddRunAllCommand(CLI::App& app, GlobalOptions& g, Action* action) {
       r.start = *ParseDate(o->start);
       r.end = *ParseDate(o->end);
       r.warehouse = ResolveWarehouseDir(g.warehouse);
+      // A missing warehouse is reported with where it was looked for.
+      if (!OpenWarehouseOrReport(g, /*create=*/false)) return kExitFatal;
       r.self_exe = SelfExe();
+      r.log_level = LevelOf(g);
+      r.terminal = isatty(STDOUT_FILENO) != 0;
       InstallStopHandlers();
       r.signal_received = &g_signal;
       r.stop_requested = &g_stop;

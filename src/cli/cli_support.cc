@@ -2,14 +2,33 @@
 
 #include <fmt/format.h>
 
+#include <cstdlib>
+#include <filesystem>
+
 #include "tableio/csv.h"
 
 namespace phase4::cli {
 
+std::string WarehouseLookup(const GlobalOptions& g) {
+  const std::string location = ResolveWarehouseDir(g.warehouse);
+  if (IsPostgresUri(location)) return {};
+  std::error_code ec;
+  const std::string absolute = std::filesystem::absolute(location, ec).lexically_normal().string();
+  const char* env = std::getenv("PHASE4_WAREHOUSE");
+  const std::string from = !g.warehouse.empty() ? "given with --warehouse"
+                           : env && *env        ? "from $PHASE4_WAREHOUSE"
+                                         : "the default ./warehouse of the current directory";
+  return fmt::format("looked in {} ({}); give --warehouse DIR|URI or set PHASE4_WAREHOUSE",
+                     absolute, from);
+}
+
 std::unique_ptr<Warehouse> OpenWarehouseOrReport(const GlobalOptions& g, bool create) {
   auto wh = Warehouse::Open(ResolveWarehouseDir(g.warehouse), create);
   if (!wh.ok()) {
-    ReportError(wh.status().message());
+    std::string message = wh.status().message();
+    if (wh.status().code() == Status::Code::kNotFound)
+      if (std::string lookup = WarehouseLookup(g); !lookup.empty()) message += "; " + lookup;
+    ReportError(message);
     return nullptr;
   }
   return std::move(wh).value();

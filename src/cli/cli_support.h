@@ -11,8 +11,13 @@
 
 namespace phase4::cli {
 
-// Opens the warehouse named by the global options; prints the error and
-// returns nullptr on failure.
+// Where the warehouse was looked for and why there (the absolute path, and
+// whether --warehouse, $PHASE4_WAREHOUSE or the default chose it), for the
+// message when none is found; empty for a PostgreSQL URI.
+std::string WarehouseLookup(const GlobalOptions& g);
+
+// Opens the warehouse named by the global options; prints the error (with
+// WarehouseLookup when there is none) and returns nullptr on failure.
 std::unique_ptr<Warehouse> OpenWarehouseOrReport(const GlobalOptions& g, bool create);
 
 // A CLI11 validator for `YYYY-MM-DD`.

@@ -131,6 +131,13 @@ void AddGenerateCommand(CLI::App& app, GlobalOptions& g, Action* action) {
                   "Seasons by start year, FIRST-LAST (default 2021-2024)")
       ->check(SeasonRangeValidator());
   cmd->add_option("--seed", args->seed, "Random seed (default 20211019)");
+  cmd->footer(
+      "Creates the warehouse when needed, loads the shipped real calendar of those seasons and "
+      "plays a deterministic league over it (the same seed gives the same rows).\n"
+      "Examples:\n"
+      "  phase4 --warehouse ./warehouse generate\n"
+      "  phase4 --warehouse /tmp/one-season generate --seasons 2023-2023 --seed 7\n"
+      "Exit status: 0 generated, 64 usage error, 1 any error.");
   cmd->callback([&g, action, args] { *action = [&g, args] { return RunGenerate(g, *args); }; });
 }
 

@@ -26,7 +26,8 @@ bool ParseJobs(const std::string& text, std::set<std::string>* out) {
   size_t pos = 0;
   while (pos <= text.size()) {
     size_t comma = text.find(',', pos);
-    std::string item = text.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
+    std::string item =
+        text.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
     const processors::ProcessorInfo* found = processors::FindProcessor(item);
     for (const auto* p : processors::AllProcessors())
       if (std::to_string(p->order) == item) found = p;
@@ -62,23 +63,31 @@ int Fail(const Status& s) {
 
 void AddPlanCommand(CLI::App& app, GlobalOptions& g, Action* action) {
   auto* cmd = app.add_subcommand(
-      "plan", "Show what a run over a range would compute, retry or skip, and why (writes nothing)");
+      "plan",
+      "Show what a run over a range would compute, retry or skip, and why (writes nothing)");
   struct Opts {
     std::string start, end, jobs;
     int bootstrap_days = kDefaultBootstrapDays;
-    bool json = false;
+    bool json = false, quiet = false;
   };
   auto o = std::make_shared<Opts>();
   cmd->add_option("--start-date", o->start, "First date")->required()->check(DateValidator());
   cmd->add_option("--end-date", o->end, "Last date")->required()->check(DateValidator());
+  cmd->add_flag("--quiet,-q", o->quiet, "Print nothing but errors; the exit code says the rest");
   cmd->add_option("--jobs", o->jobs, "Jobs to run, by number or name (default: all), e.g. 1,3");
   cmd->add_option("--bootstrap-days", o->bootstrap_days, "Bootstrap period in days")
       ->check(CLI::Range(0, 60));
   cmd->add_flag("--json", o->json, "Print one JSON object on stdout");
   cmd->footer(
-      "Example: phase4 plan --start-date 2024-01-01 --end-date 2024-01-31 --jobs 1,3\n"
+      "Each unit (job, game date) is up to date, missing, failed, stale (an input changed since; "
+      "the reason names it) or blocked (a Phase 3 input is missing or an upstream unit cannot "
+      "succeed); bootstrap dates are skipped. The same plan starts every run and is every "
+      "--dry-run.\n"
+      "Examples:\n"
+      "  phase4 plan --start-date 2024-01-01 --end-date 2024-01-31\n"
+      "  phase4 plan --start-date 2021-10-19 --end-date 2025-06-22 --jobs 1,3 --json\n"
       "Exit status: 0 nothing failed or blocked, 2 some units failed or are blocked, 64 usage "
-      "error, 1 other errors.");
+      "error, 74 storage failure, 1 other errors.");
   cmd->callback([&g, action, o] {
     *action = [&g, o] {
       Date start = *ParseDate(o->start), end = *ParseDate(o->end);
@@ -93,11 +102,17 @@ void AddPlanCommand(CLI::App& app, GlobalOptions& g, Action* action) {
       auto calendar = ReadCalendar(*wh, o->bootstrap_days);
       if (!calendar.ok()) return Fail(calendar.status());
       request.dates = calendar->GameDates(start, end);
+      if (request.dates.empty() && !o->json) {
+        if (!o->quiet)
+          fmt::print("No game dates in range {} to {}; nothing to plan.\n", FormatDate(start),
+                     FormatDate(end));
+        return kExitOk;
+      }
       auto plan = ledger::MakePlan(*wh, *calendar, request);
       if (!plan.ok()) return Fail(plan.status());
       if (o->json)
         fmt::print("{}\n", PlanJson(*plan, start, end));
-      else
+      else if (!o->quiet)
         PrintPlan(*plan, start, end, stdout);
       return PlanExitCode(*plan);
     };
@@ -110,9 +125,10 @@ void AddStatusCommand(CLI::App& app, GlobalOptions& g, Action* action) {
   struct Opts {
     std::string start, end;
     int bootstrap_days = kDefaultBootstrapDays;
-    bool json = false;
+    bool json = false, quiet = false;
   };
   auto o = std::make_shared<Opts>();
+  cmd->add_flag("--quiet,-q", o->quiet, "Print nothing but errors; the exit code says the rest");
   cmd->add_option("--start-date", o->start, "First date (default: the schedule's first)")
       ->check(DateValidator());
   cmd->add_option("--end-date", o->end, "Last date (default: the schedule's last)")
@@ -121,8 +137,13 @@ void AddStatusCommand(CLI::App& app, GlobalOptions& g, Action* action) {
       ->check(CLI::Range(0, 60));
   cmd->add_flag("--json", o->json, "Print one JSON object on stdout");
   cmd->footer(
-      "Example: phase4 status --start-date 2023-10-24 --end-date 2024-06-17\n"
-      "Exit status: 0 every unit up to date, 2 some are not, 64 usage error, 1 other errors.");
+      "Per job: units succeeded, failed, blocked, skipped, stale and missing over the range, and "
+      "which run holds the job's lock; then the failed and blocked units with their errors.\n"
+      "Examples:\n"
+      "  phase4 status\n"
+      "  phase4 status --start-date 2023-10-24 --end-date 2024-06-17 --json\n"
+      "Exit status: 0 every unit up to date, 2 some are not, 64 usage error, 74 storage failure, "
+      "1 other errors.");
   cmd->callback([&g, action, o] {
     *action = [&g, o] {
       auto wh = OpenWarehouseOrReport(g, /*create=*/false);
@@ -130,7 +151,8 @@ void AddStatusCommand(CLI::App& app, GlobalOptions& g, Action* action) {
       auto calendar = ReadCalendar(*wh, o->bootstrap_days);
       if (!calendar.ok()) return Fail(calendar.status());
       auto all = calendar->GameDates(MakeDate(1900, 1, 1), MakeDate(2999, 12, 31));
-      Date start = o->start.empty() ? (all.empty() ? TodayUtc() : all.front()) : *ParseDate(o->start);
+      Date start =
+          o->start.empty() ? (all.empty() ? TodayUtc() : all.front()) : *ParseDate(o->start);
       Date end = o->end.empty() ? (all.empty() ? TodayUtc() : all.back()) : *ParseDate(o->end);
       if (start > end) {
         ReportError("Start date must be before end date");
@@ -138,6 +160,12 @@ void AddStatusCommand(CLI::App& app, GlobalOptions& g, Action* action) {
       }
       ledger::PlanRequest request;
       request.dates = calendar->GameDates(start, end);
+      if (request.dates.empty() && !o->json) {
+        if (!o->quiet)
+          fmt::print("No game dates in range {} to {}; no units to show.\n", FormatDate(start),
+                     FormatDate(end));
+        return kExitOk;
+      }
       request.all_jobs = true;
       auto plan = ledger::MakePlan(*wh, *calendar, request);
       if (!plan.ok()) return Fail(plan.status());
@@ -150,11 +178,13 @@ void AddStatusCommand(CLI::App& app, GlobalOptions& g, Action* action) {
       j["end_date"] = FormatDate(end);
       j["game_dates"] = request.dates.size();
       j["jobs"] = nlohmann::ordered_json::array();
-      if (!o->json)
-        fmt::print("PHASE 4 STATUS {} to {}: {} game dates (warehouse {})\n{:<34} {:>9} {:>6} {:>7} "
-                   "{:>7} {:>5} {:>7}  {}\n",
-                   FormatDate(start), FormatDate(end), request.dates.size(), wh->location(), "job",
-                   "succeeded", "failed", "blocked", "skipped", "stale", "missing", "lock");
+      const bool text = !o->json && !o->quiet;
+      if (text)
+        fmt::print(
+            "PHASE 4 STATUS {} to {}: {} game dates (warehouse {})\n{:<34} {:>9} {:>6} {:>7} "
+            "{:>7} {:>5} {:>7}  {}\n",
+            FormatDate(start), FormatDate(end), request.dates.size(), wh->location(), "job",
+            "succeeded", "failed", "blocked", "skipped", "stale", "missing", "lock");
       bool all_done = true;
       std::vector<std::string> problems;
       for (const auto& jp : plan->jobs) {
@@ -183,8 +213,8 @@ void AddStatusCommand(CLI::App& app, GlobalOptions& g, Action* action) {
             case ledger::UnitState::kBlocked:
               ++blocked;
               blocked_units.push_back({{"date", FormatDate(u.date)}, {"reason", r->last_error}});
-              problems.push_back(fmt::format("  #{} {} {} blocked: {}", jp.job->order,
-                                             jp.job->name, FormatDate(u.date), r->last_error));
+              problems.push_back(fmt::format("  #{} {} {} blocked: {}", jp.job->order, jp.job->name,
+                                             FormatDate(u.date), r->last_error));
               break;
           }
         }
@@ -210,15 +240,15 @@ void AddStatusCommand(CLI::App& app, GlobalOptions& g, Action* action) {
         else
           job["lock"] = nullptr;
         j["jobs"].push_back(std::move(job));
-        if (!o->json)
+        if (text)
           fmt::print("{:<34} {:>9} {:>6} {:>7} {:>7} {:>5} {:>7}  {}\n",
-                     fmt::format("#{} {}", jp.job->order, jp.job->name), succeeded, failed,
-                     blocked, skipped, jp.stale, missing,
+                     fmt::format("#{} {}", jp.job->order, jp.job->name), succeeded, failed, blocked,
+                     skipped, jp.stale, missing,
                      holder ? "held by " + DescribeLockHolder(*holder) : "free");
       }
       if (o->json) {
         fmt::print("{}\n", j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
-      } else {
+      } else if (text) {
         if (!problems.empty()) {
           fmt::print("Failed and blocked units:\n");
           for (const auto& p : problems) fmt::print("{}\n", p);

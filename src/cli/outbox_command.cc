@@ -75,6 +75,12 @@ void AddOutboxCommand(CLI::App& app, GlobalOptions& g, Action* action) {
   auto* cmd = app.add_subcommand(
       "outbox", "Completion messages of live runs (topic nba-phase4-precompute-complete)");
   cmd->require_subcommand(1);
+  cmd->footer(
+      "Examples:\n"
+      "  phase4 outbox list\n"
+      "  phase4 outbox listen --count 1 --timeout 60\n"
+      "  phase4 outbox ack nba_precompute:12\n"
+      "Exit status: 0 done, 64 usage error, 1 any error.");
   auto* list = cmd->add_subcommand("list", "Print messages as JSON lines, oldest first");
   auto all = std::make_shared<bool>(false);
   list->add_flag("--all", *all, "Include acknowledged messages");

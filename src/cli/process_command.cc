@@ -141,6 +141,15 @@ void AddProcessCommand(CLI::App& app, GlobalOptions& g, Action* action) {
   cmd->add_option("--bootstrap-days", o->bootstrap_days,
                   "Bootstrap period length in days (default 7)")
       ->check(CLI::Range(0, 60));
+  cmd->footer(
+      "Live mode (the nightly run): checks the inputs of the date, computes the job's rows, "
+      "writes them with the unit's ledger record, and publishes the completion message unless "
+      "--backfill-mode or --skip-downstream-trigger.\n"
+      "Examples:\n"
+      "  phase4 process team_defense_zone_analysis --analysis-date 2024-01-15\n"
+      "  phase4 process all --analysis-date 2024-01-15 --backfill-mode\n"
+      "Exit status: 0 written (or a bootstrap date skipped), 64 usage error, 1 the date failed "
+      "or any other error.");
   cmd->callback([o, &g, action] { *action = [o, &g] { return RunProcess(*o, g); }; });
 }
 

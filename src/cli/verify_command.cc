@@ -13,13 +13,23 @@ void AddVerifyPhase3Command(CLI::App& app, GlobalOptions& g, Action* action) {
       "verify-phase3", "Report Phase 3 coverage of the non-bootstrap game dates of a range");
   struct Opts {
     std::string start, end;
-    bool verbose = false;
+    bool verbose = false, json = false, quiet = false;
     int bootstrap_days = kDefaultBootstrapDays;
   };
   auto o = std::make_shared<Opts>();
   cmd->add_option("--start-date", o->start, "First date")->required()->check(DateValidator());
   cmd->add_option("--end-date", o->end, "Last date")->required()->check(DateValidator());
-  cmd->add_flag("--verbose,-v", o->verbose, "List missing dates");
+  cmd->add_flag("--verbose,-v", o->verbose,
+                "List missing dates and the Phase 4 units each gap blocks");
+  cmd->add_flag("--quiet,-q", o->quiet, "Print nothing but errors; the exit code says the rest");
+  cmd->add_flag("--json", o->json, "Print one JSON object on stdout");
+  cmd->footer(
+      "Coverage of the five Phase 3 tables over the non-bootstrap game dates of the range; "
+      "ready when every table covers at least 95%.\n"
+      "Examples:\n"
+      "  phase4 verify-phase3 --start-date 2021-10-19 --end-date 2025-06-22\n"
+      "  phase4 verify-phase3 --start-date 2024-01-01 --end-date 2024-01-31 --verbose\n"
+      "Exit status: 0 ready (or no game dates in range), 1 gaps or an error, 64 usage error.");
   cmd->add_option("--bootstrap-days", o->bootstrap_days, "Bootstrap period length in days")
       ->check(CLI::Range(0, 60));
   cmd->callback([&g, action, o] {
@@ -41,7 +51,10 @@ void AddVerifyPhase3Command(CLI::App& app, GlobalOptions& g, Action* action) {
         ReportError(coverage.status().message());
         return 1;
       }
-      fmt::print("{}", FormatPhase3Report(*coverage, o->verbose));
+      if (o->json)
+        fmt::print("{}\n", Phase3CoverageJson(*coverage));
+      else if (!o->quiet)
+        fmt::print("{}", FormatPhase3Report(*coverage, o->verbose));
       return coverage->all_ready ? 0 : 1;
     };
   });

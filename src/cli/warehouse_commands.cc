@@ -20,6 +20,14 @@ namespace phase4::cli {
 
 void AddInitCommand(CLI::App& app, GlobalOptions& g, Action* action) {
   auto* cmd = app.add_subcommand("init", "Create the warehouse datasets and tables (idempotent)");
+  cmd->footer(
+      "Creates the SQLite files of a directory, or the schemas of a PostgreSQL database, and "
+      "names the warehouse with an id its checkpoints carry; on an existing warehouse it only "
+      "adds what is missing.\n"
+      "Examples:\n"
+      "  phase4 --warehouse ./warehouse init\n"
+      "  phase4 --warehouse postgresql://phase4@db.example/nba init\n"
+      "Exit status: 0 ready, 64 usage error, 1 any error (named on stderr).");
   cmd->callback([&g, action] {
     *action = [&g] {
       auto wh = OpenWarehouseOrReport(g, /*create=*/true);
@@ -96,7 +104,7 @@ void AddCheckCommand(CLI::App& app, GlobalOptions& g, Action* action) {
       }
       std::error_code ec;
       if (!std::filesystem::is_directory(dir, ec)) {
-        ReportError(fmt::format("no warehouse at {}", dir));
+        ReportError(fmt::format("no warehouse at {}; {}", dir, WarehouseLookup(g)));
         return 1;
       }
       fmt::print("Checking warehouse {} ({})\n", dir,
@@ -139,6 +147,13 @@ void AddLoadScheduleCommand(CLI::App& app, GlobalOptions& g, Action* action) {
       "Load schedule files (game-id CSV or NBA schedule JSON) into nba_raw.nbac_schedule");
   auto files = std::make_shared<std::vector<std::string>>();
   cmd->add_option("FILE", *files, "Schedule files")->required()->check(CLI::ExistingFile);
+  cmd->footer(
+      "A bad file (an ill-formed byte, an unknown team, a malformed date) is refused naming the "
+      "file, line and field, and nothing of it is loaded.\n"
+      "Examples:\n"
+      "  phase4 load-schedule ../shared/data/schedule/*.json\n"
+      "  phase4 --warehouse /data/wh load-schedule games_2024.csv\n"
+      "Exit status: 0 loaded, 64 usage error, 1 a bad file or any other error.");
   cmd->callback([&g, action, files] {
     *action = [&g, files] {
       // Parse every file first: a bad file loads nothing.
@@ -179,6 +194,14 @@ void AddImportCommand(CLI::App& app, GlobalOptions& g, Action* action) {
   auto file = std::make_shared<std::string>();
   cmd->add_option("TABLE", *table, "Table, e.g. nba_analytics.player_game_summary")->required();
   cmd->add_option("FILE", *file, "CSV file")->required();
+  cmd->footer(
+      "A bad row is refused naming the file, line and column, and none of the file's rows is "
+      "loaded; rows already present (same key) are replaced. Phase 4 units that read the changed "
+      "dates become stale (see `phase4 plan`).\n"
+      "Examples:\n"
+      "  phase4 import nba_analytics.player_game_summary pgs_2024-01.csv\n"
+      "  phase4 import nba_analytics.team_offense_game_summary tog.csv\n"
+      "Exit status: 0 loaded, 64 usage error, 1 a bad file or any other error.");
   cmd->callback([&g, action, table, file] {
     *action = [&g, table, file] {
       const TableSchema* t = FindTable(*table);
@@ -219,6 +242,12 @@ void AddImportCommand(CLI::App& app, GlobalOptions& g, Action* action) {
 
 void AddExportCommand(CLI::App& app, GlobalOptions& g, Action* action) {
   auto* cmd = app.add_subcommand("export", "Write a table to stdout as CSV or JSONL");
+  cmd->footer(
+      "Examples:\n"
+      "  phase4 export nba_precompute.team_defense_zone_analysis --start-date 2024-01-01 "
+      "--end-date 2024-01-31 > tdza.csv\n"
+      "  phase4 export nba_predictions.ml_feature_store_v2 --format jsonl | head\n"
+      "Exit status: 0 written, 64 usage error, 1 any error (unknown table, unreadable warehouse).");
   struct Opts {
     std::string table, start, end, format = "csv";
     bool raw = false;

@@ -34,9 +34,9 @@ class LedgerCliTest : public ::testing::Test {
   }
   std::vector<std::string> RunAll(const std::string& warehouse, const std::string& ck,
                                   std::vector<std::string> extra = {}) const {
-    std::vector<std::string> a{"--warehouse", warehouse, "run-all",    "--checkpoint-dir",
-                               ck,            "--start-date", kStart, "--end-date",
-                               kEnd};
+    std::vector<std::string> a{
+        "--warehouse", warehouse,    "run-all", "--checkpoint-dir", ck, "--start-date",
+        kStart,        "--end-date", kEnd};
     a.insert(a.end(), extra.begin(), extra.end());
     return a;
   }
@@ -61,7 +61,8 @@ class LedgerCliTest : public ::testing::Test {
     }
   }
   nlohmann::json PlanJson(const std::string& warehouse) const {
-    auto r = RunPhase4(On(warehouse, {"plan", "--start-date", kStart, "--end-date", kEnd, "--json"}));
+    auto r =
+        RunPhase4(On(warehouse, {"plan", "--start-date", kStart, "--end-date", kEnd, "--json"}));
     EXPECT_TRUE(r.exit_code == 0 || r.exit_code == 2) << r.err;
     auto j = nlohmann::json::parse(r.out, nullptr, false);
     EXPECT_FALSE(j.is_discarded()) << r.out;
@@ -84,8 +85,9 @@ TEST_F(LedgerCliTest, ARetryIsRecordedAndTheLaterDatesOfTheGapAreRecomputed) {
   ASSERT_EQ(gap.exit_code, 2) << gap.out;
   // Restored by another tool, straight into the file (the triggers see it).
   Exec(wh(), "nba_analytics",
-       "ATTACH '" + clean + "/nba_analytics.db' AS clean; INSERT INTO player_game_summary "
-       "SELECT * FROM clean.player_game_summary WHERE game_date = '2023-11-14'");
+       "ATTACH '" + clean +
+           "/nba_analytics.db' AS clean; INSERT INTO player_game_summary "
+           "SELECT * FROM clean.player_game_summary WHERE game_date = '2023-11-14'");
   auto plan = PlanJson(wh());
   for (const auto& j : plan["jobs"]) {
     SCOPED_TRACE(j["job"].get<std::string>());
@@ -130,10 +132,13 @@ TEST_F(LedgerCliTest, ACheckpointOfAnotherWarehouseIsNeverTrusted) {
   fs::copy(testing::GeneratedLeague(), fresh, fs::copy_options::recursive);
   // A copy of a warehouse is another warehouse only if init gave it another
   // id; this one is a copy of the same generated league, so give it its own.
-  Exec(fresh, "nba_reference", "UPDATE warehouse_info SET value = 'another' WHERE key = 'warehouse_id'");
+  Exec(fresh, "nba_reference",
+       "UPDATE warehouse_info SET value = 'another' WHERE key = 'warehouse_id'");
   auto r = RunPhase4(RunAll(fresh, ckdir()));
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
-  EXPECT_EQ(r.out.find("COMPLETE: every game date"), std::string::npos) << r.out;
+  const std::string log = testing::RunLogText(r.out);
+  ASSERT_FALSE(log.empty()) << r.out;
+  EXPECT_EQ(log.find("COMPLETE: every game date"), std::string::npos) << log;
   EXPECT_NE(r.out.find("belongs to another warehouse"), std::string::npos) << r.out;
   ExpectSameTables(fresh, wh());
   const std::string cp = testing::ReadFile(
@@ -204,17 +209,20 @@ TEST_F(LedgerCliTest, TheDryRunIsThePlan) {
 // Problem 6: one view of every job, exit codes that say what happened, and
 // a date without games that writes nothing.
 TEST_F(LedgerCliTest, StatusExitCodesAndDatesWithoutGames) {
-  auto none = RunPhase4(On(wh(), {"backfill", "team_defense_zone_analysis", "--dates", "2024-07-15"}));
+  auto none =
+      RunPhase4(On(wh(), {"backfill", "team_defense_zone_analysis", "--dates", "2024-07-15"}));
   EXPECT_EQ(none.exit_code, 0) << none.out << none.err;
   EXPECT_NE(none.out.find("Skipping 2024-07-15: no games scheduled that day"), std::string::npos)
       << none.out;
   EXPECT_EQ(Query(wh(), "nba_precompute", "SELECT COUNT(*) FROM team_defense_zone_analysis"), "0");
   EXPECT_EQ(Query(wh(), "nba_precompute", "SELECT COUNT(*) FROM phase4_units"), "0");
 
-  Exec(wh(), "nba_analytics", "DELETE FROM team_defense_game_summary WHERE game_date = '2023-11-14'");
+  Exec(wh(), "nba_analytics",
+       "DELETE FROM team_defense_game_summary WHERE game_date = '2023-11-14'");
   auto r = RunPhase4(RunAll(wh(), ckdir()));
   EXPECT_EQ(r.exit_code, 2) << r.out;
-  auto status = RunPhase4(On(wh(), {"status", "--start-date", kStart, "--end-date", kEnd, "--json"}));
+  auto status =
+      RunPhase4(On(wh(), {"status", "--start-date", kStart, "--end-date", kEnd, "--json"}));
   EXPECT_EQ(status.exit_code, 2) << status.out;
   auto j = nlohmann::json::parse(status.out, nullptr, false);
   ASSERT_FALSE(j.is_discarded()) << status.out;
@@ -233,9 +241,10 @@ TEST_F(LedgerCliTest, StatusExitCodesAndDatesWithoutGames) {
   EXPECT_EQ(RunPhase4(On(wh(), {"plan", "--start-date", kStart, "--end-date", kEnd, "--jobs", "7"}))
                 .exit_code,
             64);
-  EXPECT_EQ(RunPhase4(On(wh(), {"status", "--start-date", "2023-12-01", "--end-date", "2023-11-01"}))
-                .exit_code,
-            64);
+  EXPECT_EQ(
+      RunPhase4(On(wh(), {"status", "--start-date", "2023-12-01", "--end-date", "2023-11-01"}))
+          .exit_code,
+      64);
   EXPECT_EQ(RunPhase4(On(wh(), {"backfill", "team_defense_zone_analysis", "--start-date", kStart,
                                 "--end-date", kEnd, "--checkpoint-dir", ckdir(), "--status"}))
                 .exit_code,
@@ -265,14 +274,16 @@ TEST_F(LedgerCliTest, AOneGameCorrectionMakesExactlyTheLaterUnitsStale) {
   ASSERT_EQ(RunPhase4(RunAll(wh(), ckdir())).exit_code, 0);
   const std::string corrected = (dir_.path() / "corrected").string();
   fs::copy(testing::GeneratedLeague(), corrected, fs::copy_options::recursive);
-  const std::string player = Query(wh(), "nba_analytics",
-                                   "SELECT player_lookup FROM player_game_summary WHERE game_date = "
-                                   "'2023-12-01' AND minutes_played > 20 ORDER BY player_lookup "
-                                   "LIMIT 1");
+  const std::string player =
+      Query(wh(), "nba_analytics",
+            "SELECT player_lookup FROM player_game_summary WHERE game_date = "
+            "'2023-12-01' AND minutes_played > 20 ORDER BY player_lookup "
+            "LIMIT 1");
   ASSERT_FALSE(player.empty());
   const std::string update =
       "UPDATE player_game_summary SET points = points + 7 WHERE game_date = '2023-12-01' AND "
-      "player_lookup = '" + player + "'";
+      "player_lookup = '" +
+      player + "'";
   Exec(wh(), "nba_analytics", update);
   Exec(corrected, "nba_analytics", update);
 
@@ -317,9 +328,9 @@ TEST_F(LedgerCliTest, ProcessRecordsItsUnit) {
                   "SELECT state || ' ' || rows_written FROM phase4_units WHERE game_date = "
                   "'2023-11-20'"),
             "succeeded 30");
-  auto b = RunPhase4(On(wh(), {"backfill", "team_defense_zone_analysis", "--start-date",
-                               "2023-11-20", "--end-date", "2023-11-20", "--checkpoint-dir",
-                               ckdir()}));
+  auto b =
+      RunPhase4(On(wh(), {"backfill", "team_defense_zone_analysis", "--start-date", "2023-11-20",
+                          "--end-date", "2023-11-20", "--checkpoint-dir", ckdir()}));
   EXPECT_EQ(b.exit_code, 0) << b.out;
   EXPECT_NE(b.out.find("COMPLETE"), std::string::npos) << b.out;
 }
@@ -328,9 +339,10 @@ TEST_F(LedgerCliTest, ProcessRecordsItsUnit) {
 // on one date blocks the jobs that read it as the previous game date on the
 // next game date, and their downstream units of that date.
 TEST_F(LedgerCliTest, VerifyPhase3NamesTheUnitsAGapBlocks) {
-  Exec(wh(), "nba_analytics", "DELETE FROM team_defense_game_summary WHERE game_date = '2023-11-14'");
-  auto r = RunPhase4(On(wh(), {"verify-phase3", "--start-date", kStart, "--end-date", kEnd,
-                               "--verbose"}));
+  Exec(wh(), "nba_analytics",
+       "DELETE FROM team_defense_game_summary WHERE game_date = '2023-11-14'");
+  auto r = RunPhase4(
+      On(wh(), {"verify-phase3", "--start-date", kStart, "--end-date", kEnd, "--verbose"}));
   EXPECT_NE(r.out.find("     2023-11-14: #1 team_defense_zone_analysis 2023-11-15, "
                        "#3 player_composite_factors 2023-11-15, #4 player_daily_cache 2023-11-15, "
                        "#5 ml_feature_store 2023-11-15"),

@@ -1,0 +1,81 @@
+#include "backfill/run_log.h"
+
+#include <fmt/format.h>
+
+#include <array>
+#include <cerrno>
+#include <cstring>
+
+#include "tableio/csv.h"
+
+namespace phase4 {
+
+namespace {
+
+constexpr std::array<std::string_view, 5> kLevelNames = {"debug", "info", "warn", "error", "off"};
+
+// `YYYYMMDDTHHMMSSZ`: sorts by time, safe in a file name.
+std::string CompactUtcNow() {
+  std::string t = NowTimestampUtc();  // YYYY-MM-DDTHH:MM:SS.ffffffZ
+  std::string out;
+  for (char c : t.substr(0, 19))
+    if (c != '-' && c != ':') out += c;
+  return out + "Z";
+}
+
+}  // namespace
+
+std::optional<LogLevel> ParseLogLevel(std::string_view name) {
+  if (name == "trace") return LogLevel::kDebug;
+  for (size_t i = 0; i < kLevelNames.size(); ++i)
+    if (kLevelNames[i] == name) return static_cast<LogLevel>(i);
+  return std::nullopt;
+}
+
+std::string_view LogLevelName(LogLevel level) { return kLevelNames[static_cast<size_t>(level)]; }
+
+std::filesystem::path DefaultLogPath(const std::string& checkpoint_dir, std::string_view what,
+                                     Date start, Date end) {
+  return std::filesystem::path(checkpoint_dir) / "logs" /
+         fmt::format("{}_{}_{}_{}.log", what, FormatDate(start), FormatDate(end), CompactUtcNow());
+}
+
+Result<std::unique_ptr<RunLog>> RunLog::Open(const std::filesystem::path& path, LogLevel level) {
+  if (level == LogLevel::kOff) return std::unique_ptr<RunLog>(new RunLog(path, nullptr, level));
+  std::error_code ec;
+  if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path(), ec);
+  std::FILE* f = std::fopen(path.c_str(), "a");
+  if (!f)
+    return Status::IoError(
+        fmt::format("cannot open the log file {}: {}", path.string(), std::strerror(errno)));
+  return std::unique_ptr<RunLog>(new RunLog(path, f, level));
+}
+
+RunLog::~RunLog() { Close(); }
+
+void RunLog::Close() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (file_) std::fclose(file_);
+  file_ = nullptr;
+}
+
+void RunLog::Write(LogLevel level, std::string_view source, std::string_view text) {
+  if (!Wants(level)) return;
+  std::string stamp = NowTimestampUtc().substr(0, 19) + "Z";
+  std::string upper(LogLevelName(level));
+  for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!file_) return;
+  if (source.empty())
+    fmt::print(file_, "{} {:<5} {}\n", stamp, upper, EscapeInvalidUtf8(std::string(text)));
+  else
+    fmt::print(file_, "{} {:<5} [{}] {}\n", stamp, upper, source,
+               EscapeInvalidUtf8(std::string(text)));
+  const auto now = std::chrono::steady_clock::now();
+  if (level >= LogLevel::kWarn || now - last_flush_ >= std::chrono::milliseconds(100)) {
+    std::fflush(file_);
+    last_flush_ = now;
+  }
+}
+
+}  // namespace phase4
