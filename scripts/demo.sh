@@ -2,10 +2,12 @@
 # The demo behind `make demo` (make has built the binary): creates the
 # warehouse, generates four seasons on the built-in real calendar, checks
 # that Phase 3 is ready, runs every Phase 4 job over the full default range,
-# prints each job's summary and ends with the pipeline report. The full run-all log is kept beside the
-# warehouse; checkpoints live in the warehouse, so a fresh warehouse never
-# meets an old checkpoint. A PostgreSQL warehouse (a URI, demo-postgres.sh)
-# has no directory: the third argument says where the log and checkpoints go.
+# prints each job's summary and ends with the pipeline report, on screen and
+# as a self-contained HTML page (report.html beside the log). The full
+# run-all log is kept beside the warehouse; checkpoints live in the
+# warehouse, so a fresh warehouse never meets an old checkpoint. A
+# PostgreSQL warehouse (a URI, demo-postgres.sh) has no directory: the third
+# argument says where the log, checkpoints and report.html go.
 set -euo pipefail
 PHASE4=${1:-build/phase4}
 WAREHOUSE=${2:-./warehouse}
@@ -39,6 +41,13 @@ awk '
   /^(✓|✗|===|Phase 4 Backfill|Interrupted|Resume|Stopping|After fixing|run-all:)/ { print }
 ' "$LOG"
 
-step "phase4 report (rows, dates per job, feature quality, signal over 2024-25)"
-"$PHASE4" --warehouse "$WAREHOUSE" report --start-date "$START" --end-date "$END"
+step "phase4 report (rows, dates per job, feature quality, signal by month over 2024-25)"
+"$PHASE4" --warehouse "$WAREHOUSE" report --start-date "$START" --end-date "$END" \
+  --signal-start 2024-10-22 --signal-end "$END"
+
+HTML="$WORKDIR/report.html"
+step "phase4 report --html (every unit, Phase 3 coverage, rows, quality and signal by month)"
+"$PHASE4" --warehouse "$WAREHOUSE" report --start-date "$START" --end-date "$END" --quiet \
+  --html "$HTML"
+echo "HTML report: $HTML (open it in a browser; it needs nothing else)"
 exit $status

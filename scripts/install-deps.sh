@@ -15,6 +15,7 @@ PACKAGES=(
   clang clang-format time
   libclang-rt-14-dev
   libjemalloc-dev
+  chromium
 )
 
 missing=()

@@ -29,10 +29,22 @@ void PrintPlan(const ledger::Plan& plan, Date start, Date end, std::FILE* out, s
     }
     for (const auto& [action, n] : shown)
       if (n > max_listed)
-        fmt::print(out, "    ... and {} more {}\n", n - max_listed,
-                   ledger::UnitActionName(action));
+        fmt::print(out, "    ... and {} more {}\n", n - max_listed, ledger::UnitActionName(action));
   }
   fmt::print(out, "Estimated time: {:.1f} s\n", plan.estimated_seconds);
+}
+
+nlohmann::ordered_json JobPlanCountsJson(const ledger::JobPlan& jp) {
+  nlohmann::ordered_json job;
+  job["job"] = jp.job->name;
+  job["order"] = jp.job->order;
+  job["up_to_date"] = jp.up_to_date;
+  job["missing"] = jp.missing;
+  job["failed"] = jp.failed;
+  job["stale"] = jp.stale;
+  job["blocked"] = jp.blocked;
+  job["skipped"] = jp.skipped;
+  return job;
 }
 
 std::string PlanJson(const ledger::Plan& plan, Date start, Date end) {
@@ -42,15 +54,7 @@ std::string PlanJson(const ledger::Plan& plan, Date start, Date end) {
   j["estimated_seconds"] = plan.estimated_seconds;
   j["jobs"] = nlohmann::ordered_json::array();
   for (const auto& jp : plan.jobs) {
-    nlohmann::ordered_json job;
-    job["job"] = jp.job->name;
-    job["order"] = jp.job->order;
-    job["up_to_date"] = jp.up_to_date;
-    job["missing"] = jp.missing;
-    job["failed"] = jp.failed;
-    job["stale"] = jp.stale;
-    job["blocked"] = jp.blocked;
-    job["skipped"] = jp.skipped;
+    nlohmann::ordered_json job = JobPlanCountsJson(jp);
     job["estimated_seconds"] = jp.estimated_seconds;
     job["units"] = nlohmann::ordered_json::array();
     for (const auto& u : jp.units) {

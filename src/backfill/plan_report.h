@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdio>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "ledger/plan.h"
@@ -15,6 +16,10 @@ namespace phase4 {
 // estimated time.
 void PrintPlan(const ledger::Plan& plan, Date start, Date end, std::FILE* out,
                size_t max_listed = 20);
+
+// {"job", "order", "up_to_date", "missing", "failed", "stale", "blocked",
+// "skipped"}: a job's counts in a plan (`plan --json`, `report --json`).
+nlohmann::ordered_json JobPlanCountsJson(const ledger::JobPlan& jp);
 
 // {"start_date", "end_date", "estimated_seconds", "jobs": [{"job", "order",
 // "up_to_date", "missing", "failed", "stale", "blocked", "skipped",
