@@ -199,17 +199,18 @@ void RunConsole::ClearBlock() {
 
 std::string RunConsole::JobLine(const Job& j, size_t width) const {
   const std::string label = fmt::format("#{} {}", j.order, j.name);
-  if (!j.started) return fmt::format("{:<32} waiting", label);
+  if (!j.started) return fmt::format("{:<30} waiting", label);
   const double seconds = Seconds(j);
   const double rate = seconds > 0 ? j.done / seconds : 0;
-  const size_t bar = width > 100 ? 24 : width > 80 ? 12 : 6;
+  // The bar takes what the terminal has beyond the ~85 columns of text.
+  const size_t bar = width > 120 ? 24 : width > 100 ? 16 : width >= 96 ? 10 : 4;
   const size_t filled =
       j.todo ? static_cast<size_t>(j.done) * bar / static_cast<size_t>(j.todo) : bar;
   std::string eta = j.ended            ? "done in " + FormatDuration(seconds)
                     : j.done == j.todo ? "finishing"
                     : rate > 0         ? "ETA " + FormatDuration((j.todo - j.done) / rate)
                                        : "ETA --:--";
-  return fmt::format("{:<32} [{}{}] {:>5}/{:<5} failed {:<4} {:>6.1f} dates/s  {}", label,
+  return fmt::format("{:<30} [{}{}] {:>5}/{:<5} failed {:<3} {:>5.1f} dates/s  {}", label,
                      std::string(filled, '#'), std::string(bar - filled, '.'), j.done, j.todo,
                      j.failures_now, rate, eta);
 }
@@ -244,7 +245,7 @@ void RunConsole::DrawBlock() {
     // its slowest job, nor before the units left at the run's own pace.
     if (overall_rate > 0) eta = std::max(eta, (total - done) / overall_rate);
     lines.push_back(
-        fit(fmt::format("{:<32} {:>5}/{:<5} units, elapsed {}, ETA {}", "Overall", done, total,
+        fit(fmt::format("{:<30} {:>5}/{:<5} units, elapsed {}, ETA {}", "Overall", done, total,
                         FormatDuration(elapsed), done > 0 ? FormatDuration(eta) : "--:--")));
   }
   for (const auto& l : lines) fmt::print(out_, "{}\033[K\n", l);
