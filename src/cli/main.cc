@@ -20,6 +20,9 @@ int main(int argc, char** argv) {
   using namespace phase4::cli;
   CLI::App app{"phase4: computes the Phase 4 precompute tables of the NBA props platform"};
   app.require_subcommand(1);
+  // The global options may also follow the command (`run-all ... --log-level
+  // warn`), as operators type them.
+  app.fallthrough(true);
   app.set_help_all_flag("--help-all", "Show help for every command");
   GlobalOptions g;
   app.add_option("--warehouse", g.warehouse,

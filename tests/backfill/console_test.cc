@@ -238,6 +238,23 @@ TEST_F(ConsoleCliTest, RunAllInAPipeShowsProgressLinesATableAndTheLogHoldsEachDa
                   .starts_with(ckdir() + "/logs/run-all_2023-10-24_2023-11-30_"));
 }
 
+// --log-level after the command, as operators type it: warn leaves the
+// warnings and the table on the console, debug adds every date.
+TEST_F(ConsoleCliTest, LogLevelOnTheConsole) {
+  auto warn = RunPhase4(
+      RunAll({"--start-date", "2023-10-24", "--end-date", "2023-11-10", "--log-level", "warn"}));
+  ASSERT_EQ(warn.exit_code, 0) << warn.out << warn.err;
+  EXPECT_EQ(warn.out.find("Progress:"), std::string::npos) << warn.out;
+  EXPECT_EQ(warn.out.find("Phase 4 backfill:"), std::string::npos) << warn.out;
+  EXPECT_NE(warn.out.find("\nJob "), std::string::npos) << warn.out;
+  auto debug = RunPhase4(RunAll({"--start-date", "2023-10-24", "--end-date", "2023-11-12",
+                                 "--no-resume", "--log-level", "debug"}));
+  ASSERT_EQ(debug.exit_code, 0) << debug.out << debug.err;
+  EXPECT_NE(debug.out.find("[#4 player_daily_cache] Processing day 12/12: 2023-11-12"),
+            std::string::npos)
+      << debug.out;
+}
+
 TEST_F(ConsoleCliTest, JsonAndQuietForSchedulers) {
   auto j = RunPhase4(RunAll({"--start-date", "2023-10-24", "--end-date", "2023-11-20", "--json",
                              "--log-file", (dir_.path() / "j.log").string()}));
