@@ -34,8 +34,8 @@ UnitOutcome OutcomeOf(ClaimOutcome o) {
   return UnitOutcome::kFailed;
 }
 
-// The workers' own lines: their warnings and errors on the console, the
-// rest in the log at debug.
+// The workers' own lines, at their level: each worker's start and summary
+// (and, at --log-level debug, its units), its warnings and errors.
 class WorkerLines : public JobEvents {
  public:
   explicit WorkerLines(RunConsole& console) : console_(console) {}
@@ -45,7 +45,7 @@ class WorkerLines : public JobEvents {
   void Line(LineKind kind, const std::string& text) override {
     console_.Say(kind == LineKind::kError     ? LogLevel::kError
                  : kind == LineKind::kWarning ? LogLevel::kWarn
-                                              : LogLevel::kDebug,
+                                              : LogLevel::kInfo,
                  text);
   }
 

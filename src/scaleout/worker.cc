@@ -219,45 +219,57 @@ Status Worker::Work(const Claim& claim) {
 Status Worker::Settle(const Claim& claim, const ProcessorInfo* info, PreparedUnit& p) {
   Settlement settle;
   const TableSchema* table = nullptr;
-  std::vector<Warehouse::ExtraRow> also;
   std::optional<live::RunInfo> run;
   std::string run_id;
-  auto record = [&](const ledger::UnitRecord& r) -> Status {
-    if (!info) return Status::OK();  // an unknown job has no ledger
-    PHASE4_ASSIGN_OR_RETURN(Warehouse::ExtraRow row, ledger::UnitRow(*info, r));
-    also = {row};
-    return Status::OK();
-  };
-  // A unit that was attempted has a run in the history, as in a backfill.
+  // A unit that was attempted has a run in the history, as in a backfill;
+  // its start and final rows commit with the unit's rows.
   if (info && (p.kind == PreparedOutcome::kSuccess || p.kind == PreparedOutcome::kFailed ||
                p.kind == PreparedOutcome::kBlocked)) {
     run = HistoryRun(*info, p,
                      fmt::format(R"(,"worker":{},"fencing_token":{})", worker_id_, claim.token));
-    auto started = history_->Start(*run);
-    if (!started.ok()) return started.status();
-    run_id = *started;
+    run_id = live::RunHistory::NewId(info->name);
   }
+  // The writes that go with the settlement: the ledger record (none for a
+  // job the registry does not know), then the run's rows.
+  std::vector<Warehouse::ExtraRow> also;
+  auto writes = [&](std::optional<ledger::UnitState> state) -> Status {
+    also.clear();
+    if (info && state) {
+      PHASE4_ASSIGN_OR_RETURN(
+          Warehouse::ExtraRow row,
+          ledger::UnitRow(*info, *state == ledger::UnitState::kSucceeded
+                                     ? SucceededRecord(*info, p, run_id)
+                                     : SettledRecord(*info, p, *state, run_id)));
+      also.push_back(std::move(row));
+    }
+    if (run)
+      for (Row& r : history_->FinishedRows(
+               run_id, *run, {std::string(HistoryStatus(p.kind)), settle.rows, p.error}))
+        also.push_back({&ProcessorRunHistorySchema(), std::move(r), false});
+    return Status::OK();
+  };
   switch (p.kind) {
     case PreparedOutcome::kUpToDate:
       settle.outcome = ClaimOutcome::kUpToDate;
+      PHASE4_RETURN_IF_ERROR(writes(std::nullopt));
       break;
-    case PreparedOutcome::kSkippedBootstrap:
+    case PreparedOutcome::kSkippedBootstrap: {
       settle.outcome = ClaimOutcome::kSkipped;
-      if (!(p.unit->record && p.unit->record->state == ledger::UnitState::kSkipped))
-        PHASE4_RETURN_IF_ERROR(record(SettledRecord(*info, p, ledger::UnitState::kSkipped, "")));
+      const bool recorded = p.unit->record && p.unit->record->state == ledger::UnitState::kSkipped;
+      PHASE4_RETURN_IF_ERROR(writes(recorded ? std::nullopt
+                                             : std::optional(ledger::UnitState::kSkipped)));
       break;
+    }
     case PreparedOutcome::kSuccess:
       settle.outcome = ClaimOutcome::kSucceeded;
       settle.rows = static_cast<int64_t>(p.rows.size());
       table = info->output;
-      PHASE4_RETURN_IF_ERROR(record(SucceededRecord(*info, p, run_id)));
+      PHASE4_RETURN_IF_ERROR(writes(ledger::UnitState::kSucceeded));
       break;
     case PreparedOutcome::kBlocked:
       settle.outcome = ClaimOutcome::kBlocked;
       settle.error = p.error;
-      PHASE4_RETURN_IF_ERROR(
-          info ? record(SettledRecord(*info, p, ledger::UnitState::kBlocked, run_id))
-               : Status::OK());
+      PHASE4_RETURN_IF_ERROR(writes(ledger::UnitState::kBlocked));
       break;
     case PreparedOutcome::kFailed:
       settle.outcome = ClaimOutcome::kFailed;
@@ -267,45 +279,47 @@ Status Worker::Settle(const Claim& claim, const ProcessorInfo* info, PreparedUni
       settle.retry = claim.attempt < claim.max_attempts;
       settle.retry_after_seconds =
           std::min(60.0, static_cast<double>(1 << std::min(claim.attempt - 1, 6)));
-      if (info)
-        PHASE4_RETURN_IF_ERROR(record(SettledRecord(*info, p, ledger::UnitState::kFailed, run_id)));
+      PHASE4_RETURN_IF_ERROR(writes(ledger::UnitState::kFailed));
       break;
   }
   // From here the fence decides: the lease need not be renewed during the
   // commit (its first statement locks the claim row).
   keeper_->Drop();
   auto committed = queue_->Commit(claim, settle, table, p.rows, also);
-  if (!committed.ok() && committed.status().code() != Status::Code::kStorage && info) {
+  const auto transient = [](const Status& st) {
+    return st.code() == Status::Code::kStorage || st.code() == Status::Code::kBusy;
+  };
+  if (!committed.ok() && !transient(committed.status()) && info) {
     // The rows themselves were refused (a check, a key): the unit fails
     // with the reason instead.
     p.kind = PreparedOutcome::kFailed;
     p.error = committed.status().message();
     settle = {ClaimOutcome::kFailed, 0, p.error, claim.attempt < claim.max_attempts, 1};
-    PHASE4_RETURN_IF_ERROR(record(SettledRecord(*info, p, ledger::UnitState::kFailed, run_id)));
+    PHASE4_RETURN_IF_ERROR(writes(ledger::UnitState::kFailed));
     committed = queue_->Commit(claim, settle, nullptr, {}, also);
   }
   if (!committed.ok()) return committed.status();
-  std::string status = run ? std::string(HistoryStatus(p.kind)) : "";
-  std::string error = p.error;
   if (committed->fenced) {
     ++tally_.fenced;
-    status = "failed";
-    error = fmt::format(
-        "fenced: the commit of {} {} with token {} was refused: {}; nothing was "
-        "written",
-        claim.job, FormatDate(claim.date), claim.token, committed->detail);
+    const std::string error =
+        fmt::format("fenced: the commit of {} {} with token {} was refused: {}; nothing was "
+                    "written",
+                    claim.job, FormatDate(claim.date), claim.token, committed->detail);
     log_.Warn(error);
-  } else {
-    ++(settle.retry ? tally_.retried : tally_[settle.outcome]);
-    if (settle.outcome == ClaimOutcome::kFailed)
-      log_.Warn(fmt::format("{} {} failed (attempt {} of {}{}): {}", claim.job,
-                            FormatDate(claim.date), claim.attempt, claim.max_attempts,
-                            settle.retry ? ", retried later" : "", settle.error));
-    else
-      log_.Debug(fmt::format("{} {}: {} ({} rows, token {})", claim.job, FormatDate(claim.date),
-                             ClaimOutcomeName(settle.outcome), settle.rows, claim.token));
+    // The refused run stays in the history, with why.
+    if (run)
+      (void)wh_->InsertRows(ProcessorRunHistorySchema(),
+                            history_->FinishedRows(run_id, *run, {"failed", 0, error}));
+    return Status::OK();
   }
-  if (run) (void)history_->Finish(run_id, *run, {status, settle.rows, error});
+  ++(settle.retry ? tally_.retried : tally_[settle.outcome]);
+  if (settle.outcome == ClaimOutcome::kFailed)
+    log_.Warn(fmt::format("{} {} failed (attempt {} of {}{}): {}", claim.job,
+                          FormatDate(claim.date), claim.attempt, claim.max_attempts,
+                          settle.retry ? ", retried later" : "", settle.error));
+  else
+    log_.Debug(fmt::format("{} {}: {} ({} rows, token {})", claim.job, FormatDate(claim.date),
+                           ClaimOutcomeName(settle.outcome), settle.rows, claim.token));
   return Status::OK();
 }
 
@@ -351,23 +365,33 @@ int Worker::Run() {
       break;
     }
     if (!*claim) {
-      if (o_.until_idle) {
-        auto counts = queue_->Counts();
-        if (counts.ok() && counts->idle()) {
-          code = counts->failed_or_blocked_now ? kExitDatesFailed : kExitOk;
-          break;
-        }
+      auto counts = queue_->Counts();
+      if (counts.ok() && o_.until_idle && counts->idle()) {
+        code = counts->failed_or_blocked_now ? kExitDatesFailed : kExitOk;
+        break;
       }
+      // Units queued, none runnable and none held: nothing will settle what
+      // they wait for, so what they wait for is counted again.
+      if (counts.ok() && counts->queued && !counts->leased && !counts->expired)
+        (void)queue_->Recount();
       Sleep(o_.idle_poll_seconds);
       continue;
     }
     ++tally_.claims;
     tally_.claim_seconds += SecondsSince(t0);
     const Claim c = **claim;
+    // The season it is about to hold, for the other workers' choice.
+    keeper_->Report({SeasonYearOf(c.date), c.job, tally_.done()});
     Status s = Work(c);
     keeper_->Drop();
     if (!s.ok()) {
       if (s.code() == Status::Code::kStorage && Recover(c, s)) continue;
+      if (s.code() == Status::Code::kBusy && queue_->Release(c).ok()) {
+        // A deadlock or serialization failure: not the unit's fault.
+        log_.Warn(fmt::format("{} {} given back: {}", c.job, FormatDate(c.date), s.message()));
+        ++tally_.released;
+        continue;
+      }
       log_.Error(fmt::format("{} {}: {}", c.job, FormatDate(c.date), s.message()));
       if (queue_ && queue_->Release(c).ok()) ++tally_.released;
       code = s.code() == Status::Code::kStorage ? kExitStorage : kExitFatal;

@@ -621,11 +621,20 @@ Status PostgresWarehouse::ReplaceInTransaction(const TableSchema* t, const std::
     s = WriteRows(*t, rows);
   }
   bool announce = false;
-  for (size_t i = 0; s.ok() && i < also.size(); ++i) {
-    s = also[i].replace ? UpsertRowInTransaction(*also[i].table, also[i].row)
-                        : WriteRows(*also[i].table, {also[i].row});
+  for (size_t i = 0; s.ok() && i < also.size();) {
     announce = announce || also[i].table == &PrecomputeOutboxSchema() ||
                also[i].table == &PredictionsOutboxSchema();
+    if (also[i].replace) {
+      s = UpsertRowInTransaction(*also[i].table, also[i].row);
+      ++i;
+      continue;
+    }
+    // Rows for the same table, one after the other, go in one COPY.
+    std::vector<Row> batch;
+    const TableSchema* into = also[i].table;
+    for (; i < also.size() && !also[i].replace && also[i].table == into; ++i)
+      batch.push_back(also[i].row);
+    s = WriteRows(*into, batch);
   }
   // Delivered to listeners when (and only if) the transaction commits.
   if (s.ok() && announce && t)

@@ -2,7 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
+#include <chrono>
 
 namespace phase4 {
 
@@ -43,6 +45,20 @@ Result<Claim> ClaimOf(const Cells& c) {
   return claim;
 }
 
+// Taken exclusively by what counts the units each unit waits for (an
+// enqueue, a recount), shared by every commit, which lowers the counts: a
+// count is never taken while a settlement that changes it is in flight.
+constexpr const char* kCountsLock = "hashtext('phase4 work queue counts')";
+
+// Sets waiting_on of the unsettled units `where` selects: how many of their
+// upstream units of the same date are queued or leased.
+std::string RecountSql(const std::string& where) {
+  return fmt::format(
+      "UPDATE {0} q SET waiting_on = (SELECT count(*) FROM {0} u WHERE u.game_date = q.game_date "
+      "AND u.job = ANY (q.upstreams) AND u.state <> 'settled') WHERE q.state <> 'settled' AND {1}",
+      kClaims, where);
+}
+
 constexpr const char* kClaimReturning =
     "q.job, q.game_date::text, q.token, q.attempts, q.max_attempts, q.recheck, q.batch, "
     "q.bootstrap_days, q.last_error";
@@ -64,6 +80,7 @@ const std::vector<std::string>& WorkQueueDdl() {
           "  season BIGINT NOT NULL,\n"
           "  job_order BIGINT NOT NULL,\n"
           "  upstreams TEXT[] NOT NULL,\n"
+          "  waiting_on BIGINT NOT NULL,\n"
           "  recheck BOOLEAN NOT NULL,\n"
           "  batch TEXT NOT NULL,\n"
           "  bootstrap_days BIGINT NOT NULL,\n"
@@ -89,13 +106,17 @@ const std::vector<std::string>& WorkQueueDdl() {
           kClaims),
       fmt::format("CREATE UNIQUE INDEX IF NOT EXISTS phase4_claims_by_token ON {} (token)",
                   kClaims),
-      // The claim's three orders: same season and job, same season, any.
-      fmt::format("CREATE INDEX IF NOT EXISTS phase4_claims_queued_by_job ON {} (season, job, "
-                  "game_date) WHERE state = 'queued'",
+      // The runnable units in the claim's orders (same season and job; same
+      // season, or any): a claim reads the first entry it can lock, however
+      // long the queue.
+      fmt::format("CREATE INDEX IF NOT EXISTS phase4_claims_ready_by_job ON {} (season, job, "
+                  "game_date) WHERE state = 'queued' AND waiting_on = 0",
                   kClaims),
-      fmt::format("CREATE INDEX IF NOT EXISTS phase4_claims_queued ON {} (season, game_date, "
-                  "job_order) WHERE state = 'queued'",
+      fmt::format("CREATE INDEX IF NOT EXISTS phase4_claims_ready ON {} (season, game_date, "
+                  "job_order) WHERE state = 'queued' AND waiting_on = 0",
                   kClaims),
+      // The units of a date, whose counts a settlement lowers.
+      fmt::format("CREATE INDEX IF NOT EXISTS phase4_claims_by_date ON {} (game_date)", kClaims),
       fmt::format("CREATE INDEX IF NOT EXISTS phase4_claims_leased ON {} (worker_id) WHERE state = "
                   "'leased'",
                   kClaims),
@@ -167,9 +188,16 @@ Status PostgresWorkQueue::Enqueue(const QueueBatch& batch, const std::vector<Que
                       std::to_string(batch.bootstrap_days),
                       std::to_string(batch.max_attempts),
                       PostgresArrayLiteral(rechecks)};
+  std::vector<std::string> distinct_dates = dates;
+  std::sort(distinct_dates.begin(), distinct_dates.end());
+  distinct_dates.erase(std::unique(distinct_dates.begin(), distinct_dates.end()),
+                       distinct_dates.end());
   PHASE4_RETURN_IF_ERROR(db_->Begin());
+  Status s = db_->Run(fmt::format("SELECT pg_advisory_xact_lock({})", kCountsLock), {}, true)
+                 .status();
   // A unit in flight stays with its holder and joins this batch.
-  Status s = db_->Run(fmt::format("UPDATE {} q SET batch = $1 FROM unnest($2::text[], "
+  if (s.ok())
+    s = db_->Run(fmt::format("UPDATE {} q SET batch = $1 FROM unnest($2::text[], "
                                   "$3::date[]) AS u(job, game_date) WHERE q.job = u.job AND "
                                   "q.game_date = u.game_date AND q.state <> 'settled'",
                                   kClaims),
@@ -179,12 +207,12 @@ Status PostgresWorkQueue::Enqueue(const QueueBatch& batch, const std::vector<Que
   if (s.ok())
     s = db_->Run(
                fmt::format(
-                   "INSERT INTO {} AS q (job, game_date, season, job_order, upstreams, recheck, "
-                   "batch, bootstrap_days, max_attempts, state, retry_after, attempts, commits, "
-                   "fenced, enqueued_at) "
+                   "INSERT INTO {} AS q (job, game_date, season, job_order, upstreams, "
+                   "waiting_on, recheck, batch, bootstrap_days, max_attempts, state, retry_after, "
+                   "attempts, commits, fenced, enqueued_at) "
                    "SELECT u.job, u.game_date, u.season, u.job_order, "
-                   "string_to_array(u.upstreams, ','), u.recheck, $1, $7, $8, 'queued', now(), 0, "
-                   "0, 0, now() FROM unnest($2::text[], $3::date[], $4::bigint[], $5::bigint[], "
+                   "string_to_array(u.upstreams, ','), 0, u.recheck, $1, $7, $8, 'queued', now(), "
+                   "0, 0, 0, now() FROM unnest($2::text[], $3::date[], $4::bigint[], $5::bigint[], "
                    "$6::text[], $9::boolean[]) AS u(job, game_date, season, job_order, "
                    "upstreams, recheck) "
                    "ON CONFLICT (job, game_date) DO UPDATE SET season = EXCLUDED.season, "
@@ -197,6 +225,12 @@ Status PostgresWorkQueue::Enqueue(const QueueBatch& batch, const std::vector<Que
                    "settled_at = NULL, settle_seq = NULL WHERE q.state = 'settled'",
                    kClaims),
                params, false)
+            .status();
+  // What each unsettled unit of these dates waits for, counted afresh: a
+  // unit queued again holds up its downstream units once more.
+  if (s.ok())
+    s = db_->Run(RecountSql("q.game_date = ANY ($1::date[])"),
+                 {PostgresArrayLiteral(distinct_dates)}, false)
             .status();
   if (s.ok()) s = db_->Commit();
   if (!s.ok()) db_->Rollback();
@@ -232,13 +266,11 @@ Result<std::optional<Claim>> PostgresWorkQueue::ClaimWhere(int64_t worker, doubl
                                                            const std::string& where,
                                                            const std::string& order,
                                                            const Params& extra) {
-  // Runnable: no upstream unit of the same date is still queued or leased.
   // SKIP LOCKED passes over the rows other workers are claiming or
   // committing this instant instead of waiting for them.
   const std::string sql = fmt::format(
-      "WITH c AS (SELECT q.job, q.game_date FROM {0} q WHERE {1} AND NOT EXISTS (SELECT 1 FROM "
-      "{0} u WHERE u.game_date = q.game_date AND u.job = ANY (q.upstreams) AND u.state <> "
-      "'settled') ORDER BY {2} LIMIT 1 FOR UPDATE OF q SKIP LOCKED) "
+      "WITH c AS (SELECT q.job, q.game_date FROM {0} q WHERE {1} ORDER BY {2} LIMIT 1 FOR UPDATE "
+      "OF q SKIP LOCKED) "
       "UPDATE {0} q SET state = 'leased', token = "
       "nextval('nba_reference.phase4_fencing_tokens'), worker_id = $1, leased_at = now(), "
       "lease_until = now() + make_interval(secs => $2), attempts = q.attempts + 1 FROM c WHERE "
@@ -255,11 +287,23 @@ Result<std::optional<Claim>> PostgresWorkQueue::ClaimWhere(int64_t worker, doubl
 Result<std::optional<Claim>> PostgresWorkQueue::ClaimNext(int64_t worker, double lease_seconds,
                                                           const Affinity& prefer) {
   // A lease that expired first: its holder stopped renewing it (crashed,
-  // stopped, cut off), and the units after it may be waiting for it.
-  PHASE4_ASSIGN_OR_RETURN(
-      auto claim, ClaimWhere(worker, lease_seconds, "q.state = 'leased' AND q.lease_until < now()",
-                             "q.lease_until", {}));
-  const std::string queued = "q.state = 'queued' AND q.retry_after <= now()";
+  // stopped, cut off), and the units after it may be waiting for it. Looked
+  // for a few times per lease rather than before every claim (one statement
+  // less per unit), and whenever nothing else is runnable.
+  const auto now = std::chrono::steady_clock::now();
+  auto expired = [&] {
+    next_expiry_check_ = now + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                   std::chrono::duration<double>(std::min(1.0, lease_seconds / 4)));
+    return ClaimWhere(worker, lease_seconds, "q.state = 'leased' AND q.lease_until < now()",
+                      "q.lease_until", {});
+  };
+  std::optional<Claim> claim;
+  const bool due = now >= next_expiry_check_;
+  if (due) {
+    PHASE4_ASSIGN_OR_RETURN(claim, expired());
+  }
+  // Runnable: no upstream unit of its date is queued or leased any more.
+  const std::string queued = "q.state = 'queued' AND q.waiting_on = 0 AND q.retry_after <= now()";
   // Then the next unit of the season (and job) whose inputs this worker
   // holds: N workers do not each load every season.
   if (!claim && prefer.season && !prefer.job.empty()) {
@@ -273,8 +317,36 @@ Result<std::optional<Claim>> PostgresWorkQueue::ClaimNext(int64_t worker, double
                           "q.game_date, q.job_order", {std::to_string(prefer.season)}));
   }
   if (!claim) {
+    // A season to move to: of those with runnable units, the one the fewest
+    // other live workers hold, then the earliest, so that workers spread
+    // over the seasons and each loads as few as it can.
+    PHASE4_ASSIGN_OR_RETURN(
+        auto seasons,
+        db_->QueryRows(
+            fmt::format("SELECT s.season FROM (SELECT DISTINCT season FROM {} q WHERE {}) s ORDER "
+                        "BY (SELECT count(*) FROM {} w WHERE w.season = s.season AND w.worker_id "
+                        "<> $1 AND w.heartbeat_at >= now() - make_interval(secs => "
+                        "w.lease_seconds)), s.season LIMIT 1",
+                        kClaims, queued, kWorkers),
+            {std::to_string(worker)}));
+    if (!seasons.empty()) {
+      const std::string season = TextOf(seasons.front().front());
+      PHASE4_ASSIGN_OR_RETURN(claim, ClaimWhere(worker, lease_seconds, queued + " AND q.season = $3",
+                                                "q.game_date, q.job_order", {season}));
+      // Said at once, so the next worker to choose sees it.
+      if (claim)
+        PHASE4_RETURN_IF_ERROR(
+            db_->Run(fmt::format("UPDATE {} SET season = $2 WHERE worker_id = $1", kWorkers),
+                     {std::to_string(worker), season}, false)
+                .status());
+    }
+  }
+  if (!claim) {
     PHASE4_ASSIGN_OR_RETURN(
         claim, ClaimWhere(worker, lease_seconds, queued, "q.season, q.game_date, q.job_order", {}));
+  }
+  if (!claim && !due) {
+    PHASE4_ASSIGN_OR_RETURN(claim, expired());
   }
   return claim;
 }
@@ -314,7 +386,12 @@ Result<CommitResult> PostgresWorkQueue::Commit(const Claim& claim, const Settlem
     db_->Rollback();
     return st;
   };
-  // The fence, first: it matches only while the claim carries this token
+  // Before any row lock, so that an enqueue (which holds it exclusively and
+  // then updates rows) never waits for this transaction's rows.
+  auto locked = db_->Run(fmt::format("SELECT pg_advisory_xact_lock_shared({})", kCountsLock), {},
+                         true);
+  if (!locked.ok()) return fail(locked.status());
+  // The fence, next: it matches only while the claim carries this token
   // and a lease (expired or not: nobody took it over), and it locks the
   // claim row, so no one can take the unit over until this commits.
   auto fenced = db_->QueryRows(
@@ -336,10 +413,28 @@ Result<CommitResult> PostgresWorkQueue::Commit(const Claim& claim, const Settlem
     PHASE4_ASSIGN_OR_RETURN(std::string holder, RecordFenced(claim));
     return CommitResult{true, holder};
   }
-  Status st = db_->ReplaceInTransaction(table, {claim.date}, rows, also);
+  // Settled: its downstream units of the date wait for one unit less.
+  Status st = s.retry ? Status::OK()
+                      : db_->Run(fmt::format("UPDATE {} SET waiting_on = waiting_on - 1 WHERE "
+                                             "game_date = $1 AND $2 = ANY (upstreams) AND state <> "
+                                             "'settled' AND waiting_on > 0",
+                                             kClaims),
+                                 {FormatDate(claim.date), claim.job}, false)
+                            .status();
+  if (st.ok()) st = db_->ReplaceInTransaction(table, {claim.date}, rows, also);
   if (st.ok()) st = db_->Commit();
   if (!st.ok()) return fail(st);
   return CommitResult{};
+}
+
+Status PostgresWorkQueue::Recount() {
+  PHASE4_RETURN_IF_ERROR(db_->Begin());
+  Status s = db_->Run(fmt::format("SELECT pg_advisory_xact_lock({})", kCountsLock), {}, true)
+                 .status();
+  if (s.ok()) s = db_->Run(RecountSql("true"), {}, false).status();
+  if (s.ok()) s = db_->Commit();
+  if (!s.ok()) db_->Rollback();
+  return s;
 }
 
 Result<std::string> PostgresWorkQueue::RecordFenced(const Claim& claim) {

@@ -3,13 +3,17 @@
 // (the registry) and their sequences (doc/scale-out.md).
 //
 // Claims use `SELECT ... FOR UPDATE SKIP LOCKED`, so workers never wait for
-// each other's claims. Leases are measured by the server's clock (now()),
+// each other's claims. Each unit counts its upstream units of the same
+// date still queued or leased (`waiting_on`), lowered by their settlements
+// in the same transaction: a claim reads the first entry of an index of
+// the runnable units, whatever the length of the queue. Leases are measured by the server's clock (now()),
 // so the workers' clocks need not agree. A commit settles the claim first,
 // by an UPDATE that matches only while the claim carries the worker's token
 // and lease; the unit's rows and ledger record follow in the same
 // transaction, which is rolled back when the UPDATE matched nothing.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <string>
 #include <vector>
@@ -38,6 +42,7 @@ class PostgresWorkQueue final : public WorkQueue {
   Result<CommitResult> Commit(const Claim& claim, const Settlement& settlement,
                               const TableSchema* table, const std::vector<Row>& rows,
                               const std::vector<Warehouse::ExtraRow>& also) override;
+  Status Recount() override;
   Result<QueueCounts> Counts() override;
   Result<std::vector<WorkerInfo>> Workers() override;
   Result<std::vector<SettledUnit>> SettledSince(const std::string& batch,
@@ -53,6 +58,8 @@ class PostgresWorkQueue final : public WorkQueue {
   Result<std::string> RecordFenced(const Claim& claim);
 
   std::unique_ptr<PostgresWarehouse> db_;
+  // When ClaimNext looks for expired leases first again.
+  std::chrono::steady_clock::time_point next_expiry_check_{};
 };
 
 }  // namespace phase4

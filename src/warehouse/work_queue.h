@@ -161,8 +161,10 @@ class WorkQueue {
   };
   // Claims the next runnable unit (its upstream units of the same date
   // settled): an expired lease first, then by affinity, earliest date
-  // first; nullopt when none is runnable now. Rows other workers are
-  // claiming are skipped, not waited for.
+  // first; without one, in the season that the fewest other live workers
+  // hold (the worker's registry row then says it holds that season).
+  // nullopt when none is runnable now. Rows other workers are claiming are
+  // skipped, not waited for.
   virtual Result<std::optional<Claim>> ClaimNext(int64_t worker, double lease_seconds,
                                                  const Affinity& prefer) = 0;
   // The worker's heartbeat, and the lease of `token` (when held) extended
@@ -181,6 +183,10 @@ class WorkQueue {
                                       const TableSchema* table, const std::vector<Row>& rows,
                                       const std::vector<Warehouse::ExtraRow>& also) = 0;
 
+  // Counts again what every unsettled unit waits for. The counts follow
+  // every enqueue and settlement; a worker that finds units queued and none
+  // runnable or leased recounts, in case they ever drifted.
+  virtual Status Recount() = 0;
   virtual Result<QueueCounts> Counts() = 0;
   // Every registered worker, live ones first.
   virtual Result<std::vector<WorkerInfo>> Workers() = 0;
