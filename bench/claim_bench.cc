@@ -90,8 +90,8 @@ Pass Drain(Warehouse& wh, int workers) {
         }
         idle = 0;
         affinity = {SeasonYearOf((*claim)->date), (*claim)->job};
-        auto done = (*queue)->Commit(**claim, {ClaimOutcome::kSkipped, 0, "", false, 0}, nullptr,
-                                     {}, {});
+        auto done =
+            (*queue)->Commit(**claim, {ClaimOutcome::kSkipped, 0, "", false, 0}, nullptr, {}, {});
         const auto t2 = Clock::now();
         if (!done.ok()) {
           error = done.status();
@@ -123,7 +123,8 @@ Status Fill(Warehouse& wh, int days) {
   const Date first = *ParseDate("2000-10-01");
   for (int i = 0; i < days; ++i)
     for (const auto* p : processors::AllProcessors())
-      units.push_back({p->name, first + std::chrono::days{i}, p->order, p->phase4_upstreams, false});
+      units.push_back(
+          {p->name, first + std::chrono::days{i}, p->order, p->phase4_upstreams, false});
   return (*queue)->Enqueue({"claim_bench", 0, 3}, units);
 }
 

@@ -256,8 +256,8 @@ Status Worker::Settle(const Claim& claim, const ProcessorInfo* info, PreparedUni
     case PreparedOutcome::kSkippedBootstrap: {
       settle.outcome = ClaimOutcome::kSkipped;
       const bool recorded = p.unit->record && p.unit->record->state == ledger::UnitState::kSkipped;
-      PHASE4_RETURN_IF_ERROR(writes(recorded ? std::nullopt
-                                             : std::optional(ledger::UnitState::kSkipped)));
+      PHASE4_RETURN_IF_ERROR(
+          writes(recorded ? std::nullopt : std::optional(ledger::UnitState::kSkipped)));
       break;
     }
     case PreparedOutcome::kSuccess:
@@ -301,10 +301,10 @@ Status Worker::Settle(const Claim& claim, const ProcessorInfo* info, PreparedUni
   if (!committed.ok()) return committed.status();
   if (committed->fenced) {
     ++tally_.fenced;
-    const std::string error =
-        fmt::format("fenced: the commit of {} {} with token {} was refused: {}; nothing was "
-                    "written",
-                    claim.job, FormatDate(claim.date), claim.token, committed->detail);
+    const std::string error = fmt::format(
+        "fenced: the commit of {} {} with token {} was refused: {}; nothing was "
+        "written",
+        claim.job, FormatDate(claim.date), claim.token, committed->detail);
     log_.Warn(error);
     // The refused run stays in the history, with why.
     if (run)
@@ -397,8 +397,12 @@ int Worker::Run() {
       code = s.code() == Status::Code::kStorage ? kExitStorage : kExitFatal;
       break;
     }
+    // Its season: the one it holds the inputs of, or the unit's (a bootstrap
+    // date loads nothing, yet the worker stays in its season).
     affinity_.job = c.job;
-    if (inputs_) affinity_.season = inputs_->reader->loaded_season();
+    affinity_.season = inputs_ && inputs_->reader->loaded_season()
+                           ? inputs_->reader->loaded_season()
+                           : SeasonYearOf(c.date);
     keeper_->Report({affinity_.season, affinity_.job, tally_.done()});
     if (SecondsSince(last_progress) >= 30) {
       last_progress = Clock::now();

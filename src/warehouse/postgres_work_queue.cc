@@ -193,16 +193,16 @@ Status PostgresWorkQueue::Enqueue(const QueueBatch& batch, const std::vector<Que
   distinct_dates.erase(std::unique(distinct_dates.begin(), distinct_dates.end()),
                        distinct_dates.end());
   PHASE4_RETURN_IF_ERROR(db_->Begin());
-  Status s = db_->Run(fmt::format("SELECT pg_advisory_xact_lock({})", kCountsLock), {}, true)
-                 .status();
+  Status s =
+      db_->Run(fmt::format("SELECT pg_advisory_xact_lock({})", kCountsLock), {}, true).status();
   // A unit in flight stays with its holder and joins this batch.
   if (s.ok())
     s = db_->Run(fmt::format("UPDATE {} q SET batch = $1 FROM unnest($2::text[], "
-                                  "$3::date[]) AS u(job, game_date) WHERE q.job = u.job AND "
-                                  "q.game_date = u.game_date AND q.state <> 'settled'",
-                                  kClaims),
-                      {params[0], params[1], params[2]}, false)
-                 .status();
+                             "$3::date[]) AS u(job, game_date) WHERE q.job = u.job AND "
+                             "q.game_date = u.game_date AND q.state <> 'settled'",
+                             kClaims),
+                 {params[0], params[1], params[2]}, false)
+            .status();
   // Any other is queued afresh: a settled unit starts its attempts over.
   if (s.ok())
     s = db_->Run(
@@ -317,29 +317,7 @@ Result<std::optional<Claim>> PostgresWorkQueue::ClaimNext(int64_t worker, double
                           "q.game_date, q.job_order", {std::to_string(prefer.season)}));
   }
   if (!claim) {
-    // A season to move to: of those with runnable units, the one the fewest
-    // other live workers hold, then the earliest, so that workers spread
-    // over the seasons and each loads as few as it can.
-    PHASE4_ASSIGN_OR_RETURN(
-        auto seasons,
-        db_->QueryRows(
-            fmt::format("SELECT s.season FROM (SELECT DISTINCT season FROM {} q WHERE {}) s ORDER "
-                        "BY (SELECT count(*) FROM {} w WHERE w.season = s.season AND w.worker_id "
-                        "<> $1 AND w.heartbeat_at >= now() - make_interval(secs => "
-                        "w.lease_seconds)), s.season LIMIT 1",
-                        kClaims, queued, kWorkers),
-            {std::to_string(worker)}));
-    if (!seasons.empty()) {
-      const std::string season = TextOf(seasons.front().front());
-      PHASE4_ASSIGN_OR_RETURN(claim, ClaimWhere(worker, lease_seconds, queued + " AND q.season = $3",
-                                                "q.game_date, q.job_order", {season}));
-      // Said at once, so the next worker to choose sees it.
-      if (claim)
-        PHASE4_RETURN_IF_ERROR(
-            db_->Run(fmt::format("UPDATE {} SET season = $2 WHERE worker_id = $1", kWorkers),
-                     {std::to_string(worker), season}, false)
-                .status());
-    }
+    PHASE4_ASSIGN_OR_RETURN(claim, ClaimInQuietSeason(worker, lease_seconds, queued));
   }
   if (!claim) {
     PHASE4_ASSIGN_OR_RETURN(
@@ -347,6 +325,49 @@ Result<std::optional<Claim>> PostgresWorkQueue::ClaimNext(int64_t worker, double
   }
   if (!claim && !due) {
     PHASE4_ASSIGN_OR_RETURN(claim, expired());
+  }
+  return claim;
+}
+
+Result<std::optional<Claim>> PostgresWorkQueue::ClaimInQuietSeason(int64_t worker,
+                                                                   double lease_seconds,
+                                                                   const std::string& runnable) {
+  // One worker chooses at a time (a choice is rare: once per season a worker
+  // moves to), so that workers starting together do not all pick the same.
+  PHASE4_RETURN_IF_ERROR(db_->Begin());
+  auto choose = [&]() -> Result<std::optional<Claim>> {
+    PHASE4_RETURN_IF_ERROR(
+        db_->Run("SELECT pg_advisory_xact_lock(hashtext('phase4 season choice'))", {}, true)
+            .status());
+    // Of the seasons with runnable units, the one the fewest other live
+    // workers hold, then the earliest.
+    PHASE4_ASSIGN_OR_RETURN(
+        auto seasons,
+        db_->QueryRows(
+            fmt::format("SELECT s.season FROM (SELECT DISTINCT season FROM {} q WHERE {}) s ORDER "
+                        "BY (SELECT count(*) FROM {} w WHERE w.season = s.season AND w.worker_id "
+                        "<> $1 AND w.heartbeat_at >= now() - make_interval(secs => "
+                        "w.lease_seconds)), s.season LIMIT 1",
+                        kClaims, runnable, kWorkers),
+            {std::to_string(worker)}));
+    if (seasons.empty()) return std::optional<Claim>();
+    const std::string season = TextOf(seasons.front().front());
+    PHASE4_ASSIGN_OR_RETURN(auto claim,
+                            ClaimWhere(worker, lease_seconds, runnable + " AND q.season = $3",
+                                       "q.game_date, q.job_order", {season}));
+    // Said with the claim, so the next worker to choose sees it.
+    if (claim)
+      PHASE4_RETURN_IF_ERROR(
+          db_->Run(fmt::format("UPDATE {} SET season = $2 WHERE worker_id = $1", kWorkers),
+                   {std::to_string(worker), season}, false)
+              .status());
+    return claim;
+  };
+  auto claim = choose();
+  Status s = claim.ok() ? db_->Commit() : claim.status();
+  if (!s.ok()) {
+    db_->Rollback();
+    return s;
   }
   return claim;
 }
@@ -388,8 +409,8 @@ Result<CommitResult> PostgresWorkQueue::Commit(const Claim& claim, const Settlem
   };
   // Before any row lock, so that an enqueue (which holds it exclusively and
   // then updates rows) never waits for this transaction's rows.
-  auto locked = db_->Run(fmt::format("SELECT pg_advisory_xact_lock_shared({})", kCountsLock), {},
-                         true);
+  auto locked =
+      db_->Run(fmt::format("SELECT pg_advisory_xact_lock_shared({})", kCountsLock), {}, true);
   if (!locked.ok()) return fail(locked.status());
   // The fence, next: it matches only while the claim carries this token
   // and a lease (expired or not: nobody took it over), and it locks the
@@ -429,8 +450,8 @@ Result<CommitResult> PostgresWorkQueue::Commit(const Claim& claim, const Settlem
 
 Status PostgresWorkQueue::Recount() {
   PHASE4_RETURN_IF_ERROR(db_->Begin());
-  Status s = db_->Run(fmt::format("SELECT pg_advisory_xact_lock({})", kCountsLock), {}, true)
-                 .status();
+  Status s =
+      db_->Run(fmt::format("SELECT pg_advisory_xact_lock({})", kCountsLock), {}, true).status();
   if (s.ok()) s = db_->Run(RecountSql("true"), {}, false).status();
   if (s.ok()) s = db_->Commit();
   if (!s.ok()) db_->Rollback();

@@ -6,11 +6,11 @@
 // each other's claims. Each unit counts its upstream units of the same
 // date still queued or leased (`waiting_on`), lowered by their settlements
 // in the same transaction: a claim reads the first entry of an index of
-// the runnable units, whatever the length of the queue. Leases are measured by the server's clock (now()),
-// so the workers' clocks need not agree. A commit settles the claim first,
-// by an UPDATE that matches only while the claim carries the worker's token
-// and lease; the unit's rows and ledger record follow in the same
-// transaction, which is rolled back when the UPDATE matched nothing.
+// the runnable units, whatever the length of the queue. Leases are measured by the server's clock
+// (now()), so the workers' clocks need not agree. A commit settles the claim first, by an UPDATE
+// that matches only while the claim carries the worker's token and lease; the unit's rows and
+// ledger record follow in the same transaction, which is rolled back when the UPDATE matched
+// nothing.
 #pragma once
 
 #include <chrono>
@@ -54,6 +54,10 @@ class PostgresWorkQueue final : public WorkQueue {
   Result<std::optional<Claim>> ClaimWhere(int64_t worker, double lease_seconds,
                                           const std::string& where, const std::string& order,
                                           const std::vector<std::optional<std::string>>& extra);
+  // Without affinity: claims in the season with `runnable` units that the
+  // fewest other live workers hold, and says so in the registry.
+  Result<std::optional<Claim>> ClaimInQuietSeason(int64_t worker, double lease_seconds,
+                                                  const std::string& runnable);
   // After a refused commit: counts it on the unit and says who holds it.
   Result<std::string> RecordFenced(const Claim& claim);
 

@@ -113,10 +113,9 @@ TEST_F(WorkQueueTest, AUnitIsClaimedOnceAndOnlyAfterItsUpstreamUnitsOfTheDateSet
 TEST_F(WorkQueueTest, AnUpstreamUnitQueuedAgainHoldsItsDateUpAndARecountRepairsTheCounts) {
   auto q = Queue();
   const int64_t w = Register(*q, 1);
-  ASSERT_TRUE(q->Enqueue({"b1", 7, 3},
-                         {Unit("team_defense_zone_analysis", "2023-11-01"),
-                          Unit("player_shot_zone_analysis", "2023-11-01"),
-                          Unit("player_composite_factors", "2023-11-01")})
+  ASSERT_TRUE(q->Enqueue({"b1", 7, 3}, {Unit("team_defense_zone_analysis", "2023-11-01"),
+                                        Unit("player_shot_zone_analysis", "2023-11-01"),
+                                        Unit("player_composite_factors", "2023-11-01")})
                   .ok());
   for (int i = 0; i < 2; ++i) {
     auto up = ClaimOne(*q, w);

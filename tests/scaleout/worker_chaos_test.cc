@@ -138,13 +138,21 @@ TEST_F(WorkerChaosTest, KilledStoppedAndCutOffWorkersLeaveEveryUnitCommittedExac
       << testing::ReadFile(Log("stopped"));
   EXPECT_NE(league_.Query("SELECT fenced" + where), "0");
 
-  // The server restarts under the two workers left; they reconnect.
+  // The server restarts under the two workers left, mid-run; they
+  // reconnect and give back the units in flight.
+  EXPECT_NE(league_.Query("SELECT count(*) FROM nba_reference.phase4_claims WHERE state = "
+                          "'queued'"),
+            "0")
+      << "the run ended before the restart";
   ASSERT_TRUE(league_.server().Start());
   for (pid_t pid : {stopped, survivor}) {
     auto code = Wait(pid, 120s);
     EXPECT_TRUE(code == 0) << "worker " << pid << " exited " << code.value_or(-1) << "\n"
                            << testing::ReadFile(pid == stopped ? Log("stopped") : Log("survivor"));
   }
+  EXPECT_NE((testing::ReadFile(Log("stopped")) + testing::ReadFile(Log("survivor")))
+                .find("reconnected to the warehouse"),
+            std::string::npos);
   // A last worker finishes whatever is left (nothing, or what was in
   // flight at the restart).
   auto last = RunPhase4(
