@@ -181,38 +181,44 @@ Status Worker::Work(const Claim& claim) {
   };
   if (!info) {
     p.error = fmt::format("unknown job '{}' (jobs: {})", claim.job, processors::ProcessorNames());
-  } else if (claim.attempt > claim.max_attempts) {
+    return Settle(claim, info, p);
+  }
+  // The unit's record first: whatever happens, the new one continues it (a
+  // failure keeps the rows of the last success described).
+  auto record = ledger::ReadUnit(*wh_, *info, claim.date);
+  if (!record.ok()) {
+    PHASE4_RETURN_IF_ERROR(storage_or_fail(record.status()));
+    return Settle(claim, info, p);
+  }
+  unit.record = *record;
+  if (claim.attempt > claim.max_attempts) {
     // Its earlier holders all stopped renewing before they committed (they
     // crashed or stalled on it): no further worker is risked on it.
     p.error = fmt::format(
         "gave up after {} attempts: every worker that claimed it stopped before it committed{}",
         claim.max_attempts, claim.last_error.empty() ? "" : "; last error: " + claim.last_error);
-  } else {
-    auto inputs = InputsFor(claim);
-    auto record = inputs.ok() ? ledger::ReadUnit(*wh_, *info, claim.date)
-                              : Result<std::optional<ledger::UnitRecord>>(inputs.status());
-    if (!record.ok()) {
-      PHASE4_RETURN_IF_ERROR(storage_or_fail(record.status()));
-    } else {
-      unit.record = *record;
-      BatchInputs& in = **inputs;
-      const int season = SeasonYearOf(claim.date);
-      if (!in.calendar->IsBootstrap(claim.date) && in.reader->loaded_season() != season) {
-        // Every job's columns at once: this worker takes the season's other
-        // units next (a failed load fails the unit below, with its reason).
-        auto loaded = in.reader->Season(season, reads_);
-        if (!loaded.ok() && loaded.status().code() == Status::Code::kStorage)
-          return loaded.status();
-        if (loaded.ok()) {
-          ++tally_.seasons_loaded;
-          log_.Debug(fmt::format("season {}-{} loaded", season, (season + 1) % 100));
-        }
-      }
-      UnitWork work(*info, *in.calendar, *in.fingerprinter);
-      p = work.Prepare(unit, *wh_, *in.reader, "");
-      if (p.storage) return Status::Storage(p.error);
+    return Settle(claim, info, p);
+  }
+  auto inputs = InputsFor(claim);
+  if (!inputs.ok()) {
+    PHASE4_RETURN_IF_ERROR(storage_or_fail(inputs.status()));
+    return Settle(claim, info, p);
+  }
+  BatchInputs& in = **inputs;
+  const int season = SeasonYearOf(claim.date);
+  if (!in.calendar->IsBootstrap(claim.date) && in.reader->loaded_season() != season) {
+    // Every job's columns at once: this worker takes the season's other
+    // units next (a failed load fails the unit below, with its reason).
+    auto loaded = in.reader->Season(season, reads_);
+    if (!loaded.ok() && loaded.status().code() == Status::Code::kStorage) return loaded.status();
+    if (loaded.ok()) {
+      ++tally_.seasons_loaded;
+      log_.Debug(fmt::format("season {}-{} loaded", season, (season + 1) % 100));
     }
   }
+  UnitWork work(*info, *in.calendar, *in.fingerprinter);
+  p = work.Prepare(unit, *wh_, *in.reader, "");
+  if (p.storage) return Status::Storage(p.error);
   return Settle(claim, info, p);
 }
 
@@ -278,7 +284,7 @@ Status Worker::Settle(const Claim& claim, const ProcessorInfo* info, PreparedUni
       // minute), so a passing cause (a lock, a restart) has time to pass.
       settle.retry = claim.attempt < claim.max_attempts;
       settle.retry_after_seconds =
-          std::min(60.0, static_cast<double>(1 << std::min(claim.attempt - 1, 6)));
+          std::min(60.0, static_cast<double>(1 << std::clamp(claim.attempt - 1, 0, 6)));
       PHASE4_RETURN_IF_ERROR(writes(ledger::UnitState::kFailed));
       break;
   }

@@ -175,6 +175,48 @@ TEST_F(WorkerCliTest, AFailingUnitIsRetriedUpToTheLimitAndThenStaysFailed) {
   EXPECT_EQ(idle.exit_code, 2) << "the queue holds failed units: " << idle.out << idle.err;
 }
 
+TEST_F(WorkerCliTest, AUnitWhoseWorkersKeepDyingOnItStaysFailedAtTheLimit) {
+  const std::string d = "2023-11-15";
+  auto queued = Phase4({"run-all", "--start-date", d, "--end-date", d, "--checkpoint-dir", ckdir(),
+                        "--workers", "0", "--max-attempts", "1"});
+  ASSERT_EQ(queued.exit_code, 0) << queued.out << queued.err;
+  // A first run (of a unit already computed once) ...
+  ASSERT_EQ(Phase4({"worker", "--until-idle"}).exit_code, 0);
+  const std::string rows = league_.Query(
+      "SELECT rows_written FROM nba_precompute.phase4_units WHERE job = "
+      "'team_defense_zone_analysis'");
+  ASSERT_NE(rows, "0");
+  // ... then the same unit queued again, and a worker that claimed it died
+  // holding it: its lease ran out with its only attempt.
+  ASSERT_EQ(Phase4({"run-all", "--start-date", d, "--end-date", d, "--checkpoint-dir", ckdir(),
+                    "--workers", "0", "--max-attempts", "1", "--no-resume"})
+                .exit_code,
+            0);
+  league_.Sql(
+      "UPDATE nba_reference.phase4_claims SET state = 'leased', attempts = 1, token = "
+      "nextval('nba_reference.phase4_fencing_tokens'), lease_until = now() - interval '1 s' "
+      "WHERE job = 'team_defense_zone_analysis'");
+  auto r = Phase4({"worker", "--until-idle"});
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  // No further worker was risked on it: it stays failed with why, and the
+  // ledger still describes the rows of its last success.
+  EXPECT_EQ(league_.Query("SELECT outcome || ' ' || attempts FROM nba_reference.phase4_claims "
+                          "WHERE job = 'team_defense_zone_analysis'"),
+            "failed 2");
+  EXPECT_NE(league_
+                .Query("SELECT last_error FROM nba_precompute.phase4_units WHERE job = "
+                       "'team_defense_zone_analysis' AND state = 'failed'")
+                .find("gave up after 1 attempts: every worker that claimed it stopped before it "
+                      "committed"),
+            std::string::npos);
+  EXPECT_EQ(league_.Query("SELECT rows_written FROM nba_precompute.phase4_units WHERE job = "
+                          "'team_defense_zone_analysis'"),
+            rows);
+  EXPECT_EQ(league_.Query("SELECT state FROM nba_precompute.phase4_units WHERE job = "
+                          "'player_composite_factors'"),
+            "blocked");
+}
+
 TEST(WorkerCliSqliteTest, ASqliteWarehouseRefusesWorkersWithTheReason) {
   TempDir dir;
   const std::string wh = (dir.path() / "wh").string();
