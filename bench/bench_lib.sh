@@ -1,4 +1,5 @@
-# Shell helpers of bench/run_benchmarks.sh and bench/postgres_bench.sh (sourced by both).
+# Shell helpers of bench/run_benchmarks.sh, bench/postgres_bench.sh and bench/scaleout_bench.sh
+# (sourced by them).
 
 # median of the numbers on stdin (mean of the two middle ones for an even count)
 median() { sort -g | awk '{v[NR]=$1} END {if (NR==0) exit 1; print (NR%2 ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2)}'; }
@@ -19,3 +20,22 @@ process_all_ms() {
   done
   echo "${totals[*]}"
 }
+
+# Starts a throwaway PostgreSQL 15 server (scripts/pg-throwaway.sh: fsync on,
+# synchronous_commit off) in a new directory $TMP (prefix $1), stopped and
+# removed at exit. Sets TMP, SERVER, PORT and POSTMASTER (its pid), and
+# defines sql SQL (as postgres on the database postgres) and uri DB.
+start_pg_server() {
+  local scripts
+  scripts=$(cd "$(dirname "${BASH_SOURCE[0]}")/../scripts" && pwd)
+  TMP=$(mktemp -d "${TMPDIR:-/tmp}/$1.XXXXXX")
+  chmod 755 "$TMP"  # the server runs as postgres: it must reach its directory
+  SERVER=$TMP/server
+  mkdir -p "$SERVER"
+  PG_THROWAWAY=$scripts/pg-throwaway.sh
+  trap 'bash "$PG_THROWAWAY" stop "$SERVER" >/dev/null 2>&1 || true; rm -rf "$TMP"' EXIT
+  PORT=$(bash "$PG_THROWAWAY" start "$SERVER")
+  POSTMASTER=$(head -1 "$SERVER/data/postmaster.pid")
+}
+sql() { PGOPTIONS="-c client_min_messages=warning" /usr/lib/postgresql/15/bin/psql -X -q -h 127.0.0.1 -p "$PORT" -U postgres -d postgres -c "$1"; }
+uri() { echo "postgresql://postgres@127.0.0.1:$PORT/$1"; }

@@ -28,24 +28,10 @@ START=2021-10-19
 END=2025-06-22
 here=$(cd "$(dirname "$0")" && pwd)
 PHASE4=$(realpath "$BUILD_DIR/phase4")
-PSQL=/usr/lib/postgresql/15/bin/psql
 unset PHASE4_SLACK_WEBHOOK_URL PHASE4_WAREHOUSE
 
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/phase4-pgbench.XXXXXX")
-chmod 755 "$TMP"  # the server runs as postgres: it must reach its directory
-SERVER=$TMP/server
-mkdir -p "$SERVER"
-cleanup() {
-  bash "$here/../scripts/pg-throwaway.sh" stop "$SERVER" >/dev/null 2>&1 || true
-  rm -rf "$TMP"
-}
-trap cleanup EXIT
-PORT=$(bash "$here/../scripts/pg-throwaway.sh" start "$SERVER")
-sql() { PGOPTIONS="-c client_min_messages=warning" "$PSQL" -X -q -h 127.0.0.1 -p "$PORT" -U postgres -d postgres -c "$1"; }
-uri() { echo "postgresql://postgres@127.0.0.1:$PORT/$1"; }
-POSTMASTER=$(head -1 "$SERVER/data/postmaster.pid")
-
-source "$here/bench_lib.sh"  # median, mib, now_ns, process_all_ms
+source "$here/bench_lib.sh"  # median, mib, now_ns, start_pg_server, sql, uri
+start_pg_server phase4-pgbench
 
 # The server's memory now: the sum of Pss (KiB) of the postmaster and its children.
 server_pss() {

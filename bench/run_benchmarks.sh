@@ -17,6 +17,10 @@
 #       direct SQL UPDATE (printed before [4], on [2]'s last warehouse).
 #   [7] PostgreSQL against SQLite in the same run: full backfill, one live
 #       date, peak RSS of phase4 and of the server (bench/postgres_bench.sh).
+#   [8] phase4 worker on PostgreSQL: the full backfill in one process and with
+#       1, 2 and 4 local workers, phase4's and the server's CPU; the queue's
+#       claim and commit time per unit and claims/s with 16 workers
+#       (bench/scaleout_bench.sh).
 #
 # Usage: bench/run_benchmarks.sh [BUILD_DIR]   (make bench BUILD_DIR=...)
 # Environment:
@@ -29,6 +33,7 @@
 #   BENCH_SCALING="8 16" league sizes of [5] beyond 4 (quick: "8"; "" skips [5])
 #   BENCH_GBENCH=0       skips [1]
 #   BENCH_POSTGRES=0     skips [7]
+#   BENCH_SCALEOUT=0     skips [8]; BENCH_SCALEOUT_RUNS, BENCH_SCALEOUT_WORKERS as in scaleout_bench.sh
 #   BENCH_TMP=DIR        scratch directory (default: a new one under $TMPDIR, removed at the end)
 set -euo pipefail
 BUILD_DIR=${1:-build}
@@ -48,7 +53,7 @@ END=2025-06-22
 PHASE4=$(realpath "$BUILD_DIR/phase4")
 FLOOR=$(realpath "$BUILD_DIR/phase4_insert_floor")
 WATCH=$(realpath "$BUILD_DIR/phase4_rss_watch")
-for exe in "$PHASE4" "$FLOOR" "$WATCH"; do
+for exe in "$PHASE4" "$FLOOR" "$WATCH" "$(dirname "$PHASE4")/phase4_claim_bench"; do
   [[ -x $exe ]] || { echo "missing $exe: build with -DPHASE4_BUILD_BENCH=ON" >&2; exit 1; }
 done
 unset PHASE4_SLACK_WEBHOOK_URL PHASE4_WAREHOUSE  # no alerts posted, no stray warehouse
@@ -290,6 +295,11 @@ fi
 # ---------------------------------------------------------------- [7]
 if [[ ${BENCH_POSTGRES:-1} != 0 ]]; then
   bash "$(dirname "$0")/postgres_bench.sh" "$BUILD_DIR"
+fi
+
+# ---------------------------------------------------------------- [8]
+if [[ ${BENCH_SCALEOUT:-1} != 0 ]]; then
+  bash "$(dirname "$0")/scaleout_bench.sh" "$BUILD_DIR"
 fi
 echo
 echo "done; RESULT lines are the figures (doc/benchmarks.md)"

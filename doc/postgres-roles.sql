@@ -30,6 +30,13 @@ GRANT UPDATE ON nba_precompute.phase4_units, nba_predictions.phase4_units TO pha
 -- Phase 3 row; the triggers that write the marks run as their owner.
 GRANT INSERT, UPDATE, DELETE ON nba_raw.phase3_digests, nba_analytics.phase3_digests TO phase4_run;
 GRANT DELETE ON nba_raw.phase3_changes, nba_analytics.phase3_changes TO phase4_run;
+-- Workers (phase4 worker, run-all --workers; doc/scale-out.md): every worker
+-- claims units, renews its lease and settles them in the work queue, and
+-- keeps its row in the registry of workers.
+GRANT SELECT, INSERT, UPDATE, DELETE ON nba_reference.phase4_claims,
+  nba_reference.phase4_workers TO phase4_run;
+GRANT USAGE ON SEQUENCE nba_reference.phase4_fencing_tokens, nba_reference.phase4_settlements,
+  nba_reference.phase4_worker_ids TO phase4_run;
 -- Tables a later schema version adds get the same rights.
 ALTER DEFAULT PRIVILEGES IN SCHEMA nba_raw, nba_analytics GRANT SELECT ON TABLES TO phase4_run;
 ALTER DEFAULT PRIVILEGES IN SCHEMA nba_precompute, nba_predictions

@@ -3,16 +3,21 @@
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <poll.h>
+#include <signal.h>
 #include <sqlite3.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <random>
 #include <sstream>
+#include <thread>
 
 #include "tableio/csv.h"
 
@@ -90,13 +95,110 @@ CommandResult RunProgram(const std::string& program, const std::vector<std::stri
   }
   int status = 0;
   waitpid(pid, &status, 0);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  r.exit_code = DecodeWaitStatus(status);
   return r;
 }
 
 CommandResult RunPhase4(const std::vector<std::string>& args, const std::string& stdin_text,
                         const std::vector<std::string>& env) {
   return RunProgram(PHASE4_BINARY, args, stdin_text, env);
+}
+
+namespace {
+using Clock = std::chrono::steady_clock;
+}  // namespace
+
+int DecodeWaitStatus(int status) {
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+pid_t SpawnPhase4(const std::vector<std::string>& args, const fs::path& log) {
+  std::vector<std::string> all{PHASE4_BINARY};
+  all.insert(all.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& a : all) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  const std::string log_path = log.string();
+  pid_t pid = fork();
+  if (pid == 0) {
+    setpgid(0, 0);
+    int in = open("/dev/null", O_RDONLY);
+    int out = open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (in < 0 || out < 0) _exit(126);
+    dup2(in, 0);
+    dup2(out, 1);
+    dup2(out, 2);
+    execv(argv[0], argv.data());
+    _exit(127);
+  }
+  if (pid > 0) setpgid(pid, pid);  // set on both sides: true before either goes on
+  return pid;
+}
+
+char ProcessState(pid_t pid, pid_t* pgrp) {
+  std::string stat = testing::ReadFile("/proc/" + std::to_string(pid) + "/stat");
+  size_t paren = stat.rfind(')');
+  if (paren == std::string::npos) return 0;
+  char state = 0;
+  int ppid = 0, group = 0;
+  if (std::sscanf(stat.c_str() + paren + 1, " %c %d %d", &state, &ppid, &group) != 3) return 0;
+  if (pgrp) *pgrp = group;
+  return state;
+}
+
+bool IsRunning(pid_t pid) {
+  char s = ProcessState(pid);
+  return s != 0 && s != 'Z' && s != 'X';
+}
+
+namespace {
+// Whether a process of group `pgid` still runs.
+bool GroupRuns(pid_t pgid) {
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator("/proc", ec)) {
+    const std::string name = e.path().filename().string();
+    if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) continue;
+    pid_t group = 0;
+    char s = ProcessState(std::stoi(name), &group);
+    if (group == pgid && s != 0 && s != 'Z' && s != 'X') return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+void KillGroup(pid_t leader) {
+  kill(-leader, SIGKILL);
+  int status = 0;
+  while (waitpid(leader, &status, 0) < 0 && errno == EINTR) {
+  }
+  const auto deadline = Clock::now() + std::chrono::seconds(30);
+  while (GroupRuns(leader)) {
+    if (Clock::now() > deadline) {
+      ADD_FAILURE() << "processes of group " << leader << " survive SIGKILL";
+      return;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+}
+
+std::optional<int> ExitedStatus(pid_t pid) {
+  int status = 0;
+  pid_t r = waitpid(pid, &status, WNOHANG);
+  if (r == pid) return DecodeWaitStatus(status);
+  return std::nullopt;
+}
+
+std::optional<int> WaitWithTimeout(pid_t pid, Clock::duration timeout) {
+  const auto deadline = Clock::now() + timeout;
+  while (true) {
+    if (auto s = ExitedStatus(pid)) return s;
+    if (Clock::now() > deadline) {
+      KillGroup(pid);
+      return std::nullopt;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
 }
 
 const fs::path& GeneratedLeague() {

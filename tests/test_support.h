@@ -4,6 +4,7 @@
 
 #include <sys/types.h>
 
+#include <chrono>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -45,6 +46,29 @@ CommandResult RunPhase4(const std::vector<std::string>& args, const std::string&
 CommandResult RunProgram(const std::string& program, const std::vector<std::string>& args,
                          const std::string& stdin_text = "",
                          const std::vector<std::string>& env = {});
+
+// Child processes a test drives (kills, stops, waits for).
+// Starts the phase4 binary as the leader of a new process group (run-all's
+// job processes join it, so one kill reaches them all), stdin from
+// /dev/null, stdout and stderr to `log`.
+pid_t SpawnPhase4(const std::vector<std::string>& args, const std::filesystem::path& log);
+// A waitpid status as an exit code: the code, or 128 + the signal.
+int DecodeWaitStatus(int status);
+// State letter and process group of `pid` from /proc/PID/stat; state 0 when
+// the process is gone.
+char ProcessState(pid_t pid, pid_t* pgrp = nullptr);
+// Running, as opposed to gone or a zombie (a process closes its files, and
+// so drops its locks, before it becomes a zombie).
+bool IsRunning(pid_t pid);
+// SIGKILLs every process of the group led by our child `leader`, reaps the
+// leader, and waits until no process of the group runs any more.
+void KillGroup(pid_t leader);
+// The exit status of our child `pid` once it has exited (reaping it), else
+// nullopt.
+std::optional<int> ExitedStatus(pid_t pid);
+// Waits for our child `pid`; after `timeout`, kills its group and returns
+// nullopt.
+std::optional<int> WaitWithTimeout(pid_t pid, std::chrono::steady_clock::duration timeout);
 
 // A 2023-24 league (`phase4 generate --seasons 2023-2023`), generated once
 // per test process into a directory that lives as long as the process.

@@ -20,6 +20,7 @@
 #include "backfill/plan_report.h"
 #include "backfill/progress.h"
 #include "backfill/run_console.h"
+#include "backfill/unit_work.h"
 #include "common/bounded_queue.h"
 #include "ledger/fingerprint.h"
 #include "ledger/ledger.h"
@@ -41,26 +42,8 @@ using processors::ProcessorInfo;
 
 const std::string kRule80(80, '=');
 
-// What a unit's processing produced.
-enum class Outcome { kSuccess, kUpToDate, kSkippedBootstrap, kFailed, kBlocked };
-
-// A unit computed and ready to write (kSuccess), or already decided.
-struct PreparedDate {
-  Date date{};
-  Outcome kind = Outcome::kFailed;
-  std::vector<Row> rows;  // finished rows, for kSuccess
-  std::string error;      // kFailed / kBlocked: why
-  std::string started_at;
-  // Failed because the warehouse's storage failed, not the date's data: the
-  // run stops and the date is not recorded.
-  bool storage = false;
-  ledger::InputFingerprint input;
-  // Of `rows`, taken while preparing: the writing thread is the pipeline's
-  // narrow part, so it only writes.
-  std::string output_fingerprint;
-  double seconds = 0;  // computing it
-  const ledger::UnitPlan* unit = nullptr;
-};
+using Outcome = PreparedOutcome;
+using PreparedDate = PreparedUnit;
 
 struct DateResult {
   Outcome kind;
@@ -68,19 +51,6 @@ struct DateResult {
   std::string error;
   bool storage = false;
 };
-
-// What a job's units of the range are before it runs: up to date, or
-// bootstrap dates already recorded as skipped.
-JobTally TallyBefore(const ledger::JobPlan& plan) {
-  JobTally t;
-  for (const auto& u : plan.units) {
-    if (u.action == ledger::UnitAction::kUpToDate) ++t.up_to_date;
-    if (u.action == ledger::UnitAction::kSkipped && u.record &&
-        u.record->state == ledger::UnitState::kSkipped)
-      ++t.skipped;
-  }
-  return t;
-}
 
 class BackfillRun {
  public:
@@ -91,121 +61,9 @@ class BackfillRun {
         o_(o),
         info_(info),
         calendar_(calendar),
-        plan_(plan),
         job_plan_(job_plan),
+        work_(info, calendar, *plan.fingerprinter, o.upstream_rows),
         history_(wh) {}
-
-  // The output fingerprints of d's upstream units, as the ledger has them
-  // now (their units of this run are settled before this one starts).
-  // `blocked` is set when an upstream unit of d is recorded failed or
-  // blocked: this unit cannot be computed from it.
-  Result<std::map<std::string, std::string, std::less<>>> UpstreamFingerprints(
-      Warehouse& read_wh, Date d, std::string* blocked) {
-    std::map<std::string, std::string, std::less<>> out;
-    for (const auto& up : info_.phase4_upstreams) {
-      const ProcessorInfo* u = processors::FindProcessor(up);
-      if (!u) return Status::FailedPrecondition("unknown upstream processor " + up);
-      PHASE4_ASSIGN_OR_RETURN(std::optional<ledger::UnitRecord> r,
-                              ledger::ReadUnit(read_wh, *u, d));
-      if (r && r->state == ledger::UnitState::kSucceeded) out[up] = r->output_fingerprint;
-      if (r &&
-          (r->state == ledger::UnitState::kFailed || r->state == ledger::UnitState::kBlocked) &&
-          blocked->empty())
-        *blocked = fmt::format("upstream {} is {} on {}: {}", up, ledger::UnitStateName(r->state),
-                               FormatDate(d), r->last_error);
-    }
-    return out;
-  }
-
-  // Decides one unit on the reading connection: bootstrap, blocked (decision
-  // 16, or an upstream unit that did not succeed), up to date (the inputs'
-  // fingerprint is the recorded one), or computed and finished (data_hash,
-  // rounding, processed_at). Nothing is written here.
-  PreparedDate PrepareDate(const ledger::UnitPlan& unit, Warehouse& read_wh,
-                           processors::InputReader& reader, const std::string& refused) {
-    const Date d = unit.date;
-    PreparedDate p;
-    p.date = d;
-    p.started_at = NowTimestampUtc();
-    p.unit = &unit;
-    const auto t0 = std::chrono::steady_clock::now();
-    if (calendar_.IsBootstrap(d)) {
-      p.kind = Outcome::kSkippedBootstrap;
-      return p;
-    }
-    if (!refused.empty()) {
-      p.kind = Outcome::kBlocked;
-      p.error = refused;
-      return p;
-    }
-    std::string upstream_blocked;
-    auto upstream = UpstreamFingerprints(read_wh, d, &upstream_blocked);
-    if (!upstream.ok()) {
-      p.error = upstream.status().message();
-      p.storage = upstream.status().code() == Status::Code::kStorage;
-      return p;
-    }
-    if (!upstream_blocked.empty()) {
-      p.kind = Outcome::kBlocked;
-      p.error = EscapeInvalidUtf8(upstream_blocked);
-      return p;
-    }
-    auto deps = CheckDependencies(read_wh, calendar_, info_, d, o_.upstream_rows);
-    if (!deps.ok() || !deps->ok()) {
-      p.kind = deps.ok() ? Outcome::kBlocked : Outcome::kFailed;
-      p.error = EscapeInvalidUtf8(deps.ok() ? deps->error : deps.status().message());
-      p.storage = !deps.ok() && deps.status().code() == Status::Code::kStorage;
-      return p;
-    }
-    p.input = plan_.fingerprinter->For(info_, d, *upstream);
-    // Early cut-off: a unit planned only because an upstream unit was to be
-    // computed is up to date when that unit's rows came out the same.
-    if (unit.upstream_pending && unit.record &&
-        unit.record->state == ledger::UnitState::kSucceeded &&
-        unit.record->input_fingerprint == p.input.value) {
-      p.kind = Outcome::kUpToDate;
-      return p;
-    }
-    auto rows = processors::ComputeDate(reader, info_, d);
-    Status s = rows.ok()
-                   ? processors::FinalizeRows(info_, d, *rows, NowTimestampUtc())
-                   : rows.status().WithContext(fmt::format("{} {}", info_.name, FormatDate(d)));
-    if (!s.ok()) {
-      // Errors may quote stored Phase 3 text, which a damaged warehouse can
-      // fill with any bytes; the log, the ledger and the checkpoint get
-      // valid UTF-8.
-      p.error = EscapeInvalidUtf8(s.message());
-      p.storage = s.code() == Status::Code::kStorage;
-      return p;
-    }
-    p.kind = Outcome::kSuccess;
-    p.rows = std::move(rows).value();
-    p.output_fingerprint = ledger::OutputFingerprint(info_, p.rows);
-    p.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    return p;
-  }
-
-  // The ledger record of a settled unit, continuing the recorded one.
-  ledger::UnitRecord Record(const PreparedDate& p, ledger::UnitState state,
-                            const std::string& run_id) const {
-    ledger::UnitRecord r;
-    if (p.unit && p.unit->record) r = *p.unit->record;
-    r.job = info_.name;
-    r.date = p.date;
-    r.state = state;
-    r.run_id = run_id;
-    r.updated_at = NowTimestampUtc();
-    if (r.first_attempt_at.empty()) r.first_attempt_at = r.updated_at;
-    r.last_error = state == ledger::UnitState::kFailed || state == ledger::UnitState::kBlocked
-                       ? p.error
-                       : std::string();
-    if (state == ledger::UnitState::kSucceeded || state == ledger::UnitState::kFailed) ++r.attempts;
-    if (state == ledger::UnitState::kSkipped) {
-      r.rows_written = 0;
-      r.output_fingerprint.clear();
-    }
-    return r;
-  }
 
   // Writes a prepared unit on the main connection: the run history's start
   // row, the unit's rows and its ledger record in one transaction (decision
@@ -217,7 +75,8 @@ class BackfillRun {
       case Outcome::kSkippedBootstrap: {
         if (p.unit && p.unit->record && p.unit->record->state == ledger::UnitState::kSkipped)
           return {Outcome::kSkippedBootstrap, 0, "", false};
-        Status s = ledger::RecordUnit(wh_, info_, Record(p, ledger::UnitState::kSkipped, ""));
+        Status s = ledger::RecordUnit(wh_, info_,
+                                      SettledRecord(info_, p, ledger::UnitState::kSkipped, ""));
         if (!s.ok()) return {Outcome::kFailed, 0, s.message(), s.code() == Status::Code::kStorage};
         return {Outcome::kSkippedBootstrap, 0, "", false};
       }
@@ -225,26 +84,14 @@ class BackfillRun {
         break;
     }
     if (p.storage) return {Outcome::kFailed, 0, p.error, true};
-    live::RunInfo run{
-        info_.name,
-        "phase_4_precompute",
-        p.date,
-        "backfill",
-        R"({"backfill_mode":true,"skip_downstream_trigger":true,"strict_mode":false})",
-        p.started_at};
+    const live::RunInfo run = HistoryRun(info_, p);
     auto run_id = history_.Start(run);
     if (!run_id.ok())
       return {Outcome::kFailed, 0, run_id.status().message(),
               run_id.status().code() == Status::Code::kStorage};
     DateResult r{p.kind, 0, p.error, false};
     if (p.kind == Outcome::kSuccess) {
-      ledger::UnitRecord rec = Record(p, ledger::UnitState::kSucceeded, *run_id);
-      rec.rows_written = static_cast<int64_t>(p.rows.size());
-      rec.output_fingerprint = p.output_fingerprint;
-      rec.input_fingerprint = p.input.value;
-      rec.input_parts = p.input.parts;
-      rec.code_version = ledger::CodeVersion(info_);
-      rec.duration_seconds = p.seconds;
+      ledger::UnitRecord rec = SucceededRecord(info_, p, *run_id);
       auto unit_row = ledger::UnitRow(info_, rec);
       Status s = unit_row.ok()
                      ? wh_.ReplaceDate(*info_.output, p.date, p.rows, {*unit_row})
@@ -259,18 +106,15 @@ class BackfillRun {
         r = {Outcome::kFailed, 0, s.message(), s.code() == Status::Code::kStorage};
       }
     } else {
-      Status s = ledger::RecordUnit(wh_, info_,
-                                    Record(p,
+      Status s =
+          ledger::RecordUnit(wh_, info_,
+                             SettledRecord(info_, p,
                                            p.kind == Outcome::kBlocked ? ledger::UnitState::kBlocked
                                                                        : ledger::UnitState::kFailed,
                                            *run_id));
       if (!s.ok()) r = {Outcome::kFailed, 0, s.message(), s.code() == Status::Code::kStorage};
     }
-    (void)history_.Finish(*run_id, run,
-                          {r.kind == Outcome::kSuccess   ? "success"
-                           : r.kind == Outcome::kBlocked ? "blocked"
-                                                         : "failed",
-                           r.rows, r.error});
+    (void)history_.Finish(*run_id, run, {std::string(HistoryStatus(r.kind)), r.rows, r.error});
     return r;
   }
 
@@ -303,7 +147,7 @@ class BackfillRun {
               if (stopped()) break;
               std::string refused;
               if (!run.WaitForUpstreams(d, stopped, &refused, &stopped_because_)) break;
-              PreparedDate prepared = run.PrepareDate(*units[i], *wh, reader, refused);
+              PreparedDate prepared = run.work_.Prepare(*units[i], *wh, reader, refused);
               if (run.o_.upstream_rows) run.o_.upstream_rows->Passed(run.info_.name, d);
               // Once a season's inputs are loaded, the next season with a unit
               // to compute is read in the background while this one computes.
@@ -540,8 +384,8 @@ class BackfillRun {
   const BackfillOptions& o_;
   const ProcessorInfo& info_;
   const SeasonCalendar& calendar_;
-  const ledger::Plan& plan_;
   const ledger::JobPlan& job_plan_;
+  UnitWork work_;
   live::RunHistory history_;
 };
 

@@ -1,19 +1,17 @@
 #include "backfill/orchestrator.h"
 
 #include <fmt/format.h>
-#include <poll.h>
 #include <signal.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <thread>
 
 #include "backfill/backfill_job.h"
+#include "backfill/child_processes.h"
 #include "backfill/date_board.h"
 #include "backfill/job_events.h"
 #include "backfill/plan_report.h"
@@ -25,7 +23,9 @@
 #include "processors/common/shared_seasons.h"
 #include "processors/common/upstream_rows.h"
 #include "processors/registry.h"
+#include "scaleout/distributed_run.h"
 #include "warehouse/integrity.h"
+#include "warehouse/work_queue.h"
 
 namespace phase4 {
 
@@ -49,19 +49,6 @@ std::vector<std::vector<const ProcessorInfo*>> ExecutionStages() {
 
 namespace {
 
-// A job of the run: a child process (stage by stage) or a thread of this
-// process (pipelined).
-struct Child {
-  const ProcessorInfo* info;
-  JobEvents* sink = nullptr;  // the console's view of the job
-  pid_t pid = -1;             // a child process; -1 for a thread
-  std::thread thread;         // a thread; it sets exit_code before it ends
-  int fd = -1;                // read end of the job's stdout+stderr
-  std::string pending;        // partial line
-  int exit_code = -1;
-  bool reaped = false;  // a child process already waited for
-};
-
 std::vector<std::string> JobArgs(const RunAllOptions& o, const ProcessorInfo& p) {
   std::vector<std::string> a{o.self_exe};
   if (!o.warehouse.empty()) a.insert(a.end(), {"--warehouse", o.warehouse});
@@ -74,103 +61,8 @@ std::vector<std::string> JobArgs(const RunAllOptions& o, const ProcessorInfo& p)
   return a;
 }
 
-bool StartChild(const RunAllOptions& o, Child& c) {
-  int fds[2];
-  if (pipe(fds) != 0) return false;
-  std::vector<std::string> args = JobArgs(o, *c.info);
-  pid_t pid = fork();
-  if (pid < 0) return false;
-  if (pid == 0) {
-    dup2(fds[1], 1);
-    dup2(fds[1], 2);
-    close(fds[0]);
-    close(fds[1]);
-    // The child handles SIGINT/SIGTERM itself: it stops after its current date.
-    std::vector<char*> argv;
-    for (auto& s : args) argv.push_back(s.data());
-    argv.push_back(nullptr);
-    execv(o.self_exe.c_str(), argv.data());
-    _exit(127);
-  }
-  close(fds[1]);
-  c.pid = pid;
-  c.fd = fds[0];
-  return true;
-}
+}  // namespace
 
-// Replays every complete line of the jobs' output streams into the
-// console (events, and a child's raw error lines), until they all end.
-// Returns the signal seen (0 if none).
-int PumpChildren(std::vector<Child>& children, const RunAllOptions& o, RunConsole& console) {
-  int signal_seen = 0;
-  bool forwarded = false;
-  while (true) {
-    std::vector<pollfd> fds;
-    for (auto& c : children)
-      if (c.fd >= 0) fds.push_back({c.fd, POLLIN, 0});
-    if (fds.empty()) break;
-    if (o.signal_received && o.signal_received->load() && !forwarded) {
-      signal_seen = o.signal_received->load();
-      // Threads see the stop flag the same handler set.
-      for (auto& c : children)
-        if (c.pid > 0) kill(c.pid, SIGTERM);
-      forwarded = true;
-    }
-    int n = poll(fds.data(), fds.size(), 100);
-    console.Tick();
-    if (n <= 0) continue;
-    for (auto& c : children) {
-      if (c.fd < 0) continue;
-      auto it = std::find_if(fds.begin(), fds.end(), [&](const pollfd& p) { return p.fd == c.fd; });
-      if (it == fds.end() || !it->revents) continue;
-      char buf[8192];
-      ssize_t got = read(c.fd, buf, sizeof buf);
-      if (got <= 0) {
-        if (!c.pending.empty()) DispatchJobOutput(c.pending, *c.sink);
-        close(c.fd);
-        c.fd = -1;
-        if (c.pid > 0) {
-          // Its output ended: it is exiting. A storage failure stops its
-          // siblings too (a thread job's siblings see storage_failed).
-          int status = 0;
-          while (waitpid(c.pid, &status, 0) < 0 && errno == EINTR) {
-          }
-          c.reaped = true;
-          c.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-          if (c.exit_code == kExitStorage)
-            for (auto& other : children)
-              if (other.pid > 0 && !other.reaped) kill(other.pid, SIGTERM);
-        }
-        continue;
-      }
-      c.pending.append(buf, static_cast<size_t>(got));
-      size_t pos;
-      size_t from = 0;
-      while ((pos = c.pending.find('\n', from)) != std::string::npos) {
-        DispatchJobOutput(std::string_view(c.pending).substr(from, pos - from), *c.sink);
-        from = pos + 1;
-      }
-      c.pending.erase(0, from);
-    }
-  }
-  for (auto& c : children) {
-    if (c.pid < 0) {
-      if (c.thread.joinable()) c.thread.join();
-      continue;
-    }
-    if (c.reaped) continue;
-    int status = 0;
-    while (waitpid(c.pid, &status, 0) < 0 && errno == EINTR) {
-    }
-    c.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  }
-  if (!signal_seen && o.signal_received) signal_seen = o.signal_received->load();
-  return signal_seen;
-}
-
-// The command that continues this run: the same command. The ledger knows
-// what is done, so running it again computes exactly what is left (and
-// never --no-resume: that starts over).
 std::string ResumeCommand(const RunAllOptions& o) {
   std::string cmd = "phase4";
   if (!o.warehouse.empty()) cmd += " --warehouse " + ShellQuote(o.warehouse);
@@ -181,35 +73,47 @@ std::string ResumeCommand(const RunAllOptions& o) {
   if (!o.checkpoint_dir.empty() && o.checkpoint_dir != kDefaultCheckpointDirectory)
     cmd += " --checkpoint-dir " + ShellQuote(o.checkpoint_dir);
   if (o.separate_processes) cmd += " --separate-processes";
+  if (o.workers >= 0) cmd += fmt::format(" --workers {}", o.workers);
+  if (o.workers >= 0 && o.lease_seconds != kDefaultLeaseSeconds)
+    cmd += fmt::format(" --lease-seconds {}", o.lease_seconds);
+  if (o.workers >= 0 && o.max_attempts != kDefaultMaxAttempts)
+    cmd += fmt::format(" --max-attempts {}", o.max_attempts);
   return cmd;
 }
 
-// How a run ended: its exit code and what the operator is told after the
-// table (the reason, then the command that continues it).
-struct Ending {
-  int code = kExitOk;
-  std::vector<std::string> lines;
-};
+void SayJobEnded(RunConsole& console, const ProcessorInfo& job, int exit_code, bool stopped) {
+  if (exit_code == kExitOk)
+    console.Say(LogLevel::kInfo, fmt::format("✓ #{} {} completed", job.order, job.name));
+  else if (exit_code == kExitDatesFailed && !stopped)
+    console.Say(LogLevel::kWarn,
+                fmt::format("✗ #{} {} finished with failed or blocked dates (exit {})", job.order,
+                            job.name, exit_code));
+  else
+    console.Say(LogLevel::kError, fmt::format("✗ #{} {} {} (exit {})", job.order, job.name,
+                                              stopped ? "stopped" : "failed", exit_code));
+}
+
+RunEnding FinishRun(const RunAllOptions& o, int worst) {
+  if (worst == kExitOk) return {kExitOk, {"Phase 4 Backfill Complete!"}};
+  return {kExitDatesFailed,
+          {"Some dates failed or are blocked (listed above); the others are done.",
+           "To retry exactly what is left, run the same command again:", "  " + ResumeCommand(o)}};
+}
+
+namespace {
 
 // Says how each job ended, and how the run ends: `stop` is set when it must
 // stop here (a job could not run, its storage failed, or a signal came);
 // jobs whose units failed or are blocked do not stop the others.
-Ending ReportJobs(std::vector<Child>& children, int sig, const RunAllOptions& o,
-                  RunConsole& console, bool* stop) {
+RunEnding ReportJobs(std::vector<Child>& children, int sig, const RunAllOptions& o,
+                     RunConsole& console, bool* stop) {
   int fatal = 0, worst = kExitOk;
   bool storage = false;
   for (auto& c : children) {
-    if (c.exit_code == kExitOk) {
-      console.Say(LogLevel::kInfo, fmt::format("✓ #{} {} completed", c.info->order, c.info->name));
-    } else if (c.exit_code == kExitDatesFailed && !sig) {
-      console.Say(LogLevel::kWarn,
-                  fmt::format("✗ #{} {} finished with failed or blocked dates (exit {})",
-                              c.info->order, c.info->name, c.exit_code));
+    SayJobEnded(console, *c.info, c.exit_code, sig != 0);
+    if (c.exit_code == kExitDatesFailed && !sig) {
       worst = kExitDatesFailed;
-    } else {
-      console.Say(LogLevel::kError,
-                  fmt::format("✗ #{} {} {} (exit {})", c.info->order, c.info->name,
-                              sig ? "stopped" : "failed", c.exit_code));
+    } else if (c.exit_code != kExitOk) {
       storage = storage || c.exit_code == kExitStorage;
       if (!fatal && c.exit_code != kExitDatesFailed) fatal = c.exit_code;
     }
@@ -235,19 +139,10 @@ Ending ReportJobs(std::vector<Child>& children, int sig, const RunAllOptions& o,
   return {worst, {}};
 }
 
-// The end of a run whose jobs all ran: complete, or the one command that
-// retries what is left.
-Ending FinishRun(const RunAllOptions& o, int worst) {
-  if (worst == kExitOk) return {kExitOk, {"Phase 4 Backfill Complete!"}};
-  return {kExitDatesFailed,
-          {"Some dates failed or are blocked (listed above); the others are done.",
-           "To retry exactly what is left, run the same command again:", "  " + ResumeCommand(o)}};
-}
-
 // The operator document's order: one child process per job, stage after
 // stage, the jobs of a stage together.
-Ending RunByStage(const RunAllOptions& o, RunConsole& console,
-                  const std::map<std::string, JobEvents*>& sinks) {
+RunEnding RunByStage(const RunAllOptions& o, RunConsole& console,
+                     const std::map<std::string, JobEvents*>& sinks) {
   int worst = kExitOk;
   for (const auto& stage : ExecutionStages()) {
     std::vector<Child> children;
@@ -267,17 +162,17 @@ Ending RunByStage(const RunAllOptions& o, RunConsole& console,
     else
       console.Say(LogLevel::kInfo, fmt::format("=== Running {} ===", labels[0]));
     for (auto& c : children) {
-      if (!StartChild(o, c)) {
+      if (!StartChild(o.self_exe, JobArgs(o, *c.info), c)) {
         console.Say(LogLevel::kError, fmt::format("error: cannot start the {} job", c.info->name));
         for (auto& started : children)
           if (started.pid > 0) kill(started.pid, SIGTERM);
-        PumpChildren(children, o, console);
+        PumpChildren(children, o.signal_received, console);
         return {kExitFatal, {}};
       }
     }
-    int sig = PumpChildren(children, o, console);
+    int sig = PumpChildren(children, o.signal_received, console);
     bool stop = false;
-    Ending ending = ReportJobs(children, sig, o, console, &stop);
+    RunEnding ending = ReportJobs(children, sig, o, console, &stop);
     if (stop) return ending;
     worst = std::max(worst, ending.code);
   }
@@ -322,15 +217,15 @@ int RunPipelinedJob(const RunAllOptions& o, const ProcessorInfo& p, const ledger
 // upstream jobs have written that date (DateBoard), all reading one copy of
 // each season (SharedSeasons). Same rows as RunByStage, without reading
 // each season once per job.
-Ending RunPipelined(const RunAllOptions& o, Warehouse& main_wh, const SeasonCalendar& calendar,
-                    const ledger::Plan& plan, RunConsole& console,
-                    const std::map<std::string, JobEvents*>& sinks) {
+RunEnding RunPipelined(const RunAllOptions& o, Warehouse& main_wh, const SeasonCalendar& calendar,
+                       const ledger::Plan& plan, RunConsole& console,
+                       const std::map<std::string, JobEvents*>& sinks) {
   std::vector<const ProcessorInfo*> jobs;
   for (const ProcessorInfo* p : processors::AllProcessors())
     if (p->order >= o.start_from) jobs.push_back(p);
   auto fail = [&console](const Status& s) {
     console.Say(LogLevel::kError, "error: " + s.message());
-    return Ending{s.code() == Status::Code::kStorage ? kExitStorage : kExitFatal, {}};
+    return RunEnding{s.code() == Status::Code::kStorage ? kExitStorage : kExitFatal, {}};
   };
   Warehouse* wh = &main_wh;
   auto reads = processors::Phase3Reads(jobs);
@@ -387,10 +282,37 @@ Ending RunPipelined(const RunAllOptions& o, Warehouse& main_wh, const SeasonCale
       std::fclose(f);
     });
   }
-  int sig = PumpChildren(children, o, console);
+  int sig = PumpChildren(children, o.signal_received, console);
   bool stop = false;
-  Ending ending = ReportJobs(children, sig, o, console, &stop);
+  RunEnding ending = ReportJobs(children, sig, o, console, &stop);
   return stop ? ending : FinishRun(o, ending.code);
+}
+
+// --workers 0: the units are queued; workers started elsewhere do them.
+int SayQueued(const RunAllOptions& o, const ledger::Plan& plan, const Warehouse& wh,
+              const std::string& batch, size_t queued, std::FILE* out) {
+  int up_to_date = 0;
+  for (const auto& jp : plan.jobs) up_to_date += jp.up_to_date;
+  if (o.json) {
+    fmt::print(out, "{}\n",
+               nlohmann::ordered_json{{"command", "run-all"},
+                                      {"start_date", FormatDate(o.start)},
+                                      {"end_date", FormatDate(o.end)},
+                                      {"exit_code", kExitOk},
+                                      {"workers", 0},
+                                      {"batch", batch},
+                                      {"queued", queued},
+                                      {"up_to_date", up_to_date}}
+                   .dump(2));
+  } else if (!o.quiet) {
+    fmt::print(out,
+               "Queued {} units ({} already up to date) in the work queue of {} as batch '{}'.\n"
+               "They wait for workers: on any machine that reaches the warehouse, run\n"
+               "  phase4 --warehouse {} worker --until-idle\n"
+               "`phase4 status` shows the workers and the queue.\n",
+               queued, up_to_date, wh.location(), batch, ShellQuote(o.warehouse));
+  }
+  return kExitOk;
 }
 
 }  // namespace
@@ -418,6 +340,17 @@ int RunAll(const RunAllOptions& o, std::FILE* out) {
   };
   auto wh = Warehouse::Open(o.warehouse, /*create=*/false);
   if (!wh.ok()) return fail(wh.status());
+  // --workers: the work queue first, so that a SQLite warehouse is refused
+  // before anything is planned.
+  std::unique_ptr<WorkQueue> queue;
+  if (o.workers >= 0) {
+    auto opened = (*wh)->OpenWorkQueue();
+    if (!opened.ok()) {
+      fmt::print(stderr, "error: {}\n", opened.status().message());
+      return (*wh)->backend() == "sqlite" ? kExitUsage : fail(opened.status());
+    }
+    queue = std::move(opened).value();
+  }
   auto calendar = ReadCalendar(**wh, o.bootstrap_days);
   if (!calendar.ok()) return fail(calendar.status());
   // One plan for every job of the run, from the ledger: what each job will
@@ -477,12 +410,21 @@ int RunAll(const RunAllOptions& o, std::FILE* out) {
       PrintPlan(*plan, o.start, o.end, out);
     return PlanExitCode(*plan);
   }
+  std::string batch;
+  if (queue) {
+    // The units the run would settle, for the workers of any machine.
+    batch = scaleout::NewBatchId();
+    const auto units = scaleout::QueuedUnitsOf(*plan);
+    if (Status s = queue->Enqueue({batch, o.bootstrap_days, o.max_attempts}, units); !s.ok())
+      return fail(s);
+    if (o.workers == 0) return SayQueued(o, *plan, **wh, batch, units.size(), out);
+  }
   const std::string checkpoint_dir =
       o.checkpoint_dir.empty() ? std::string(kDefaultCheckpointDirectory) : o.checkpoint_dir;
-  auto log = RunLog::Open(
-      o.log_file.empty() ? DefaultLogPath(checkpoint_dir, "run-all", o.start, o.end)
-                         : std::filesystem::path(o.log_file),
-      o.log_level);
+  auto log =
+      RunLog::Open(o.log_file.empty() ? DefaultLogPath(checkpoint_dir, "run-all", o.start, o.end)
+                                      : std::filesystem::path(o.log_file),
+                   o.log_level);
   if (!log.ok()) return fail(log.status());
   RunConsole console(out, stderr, ChooseConsoleMode(o.quiet, o.json, o.terminal), o.log_level,
                      log->get(), /*many_jobs=*/true);
@@ -493,16 +435,20 @@ int RunAll(const RunAllOptions& o, std::FILE* out) {
       LogLevel::kInfo,
       fmt::format("  No resume: {}", o.no_resume ? "--no-resume" : "No (will use the ledger)"));
   console.Say(LogLevel::kInfo,
-              fmt::format("  Jobs: {}", o.separate_processes
-                                            ? "one process per job, stage by stage"
-                                            : "pipelined in this process (--separate-processes: "
-                                              "one process per job)"));
+              fmt::format("  Jobs: {}",
+                          queue ? fmt::format("{} worker processes over the warehouse's work queue",
+                                              o.workers)
+                          : o.separate_processes ? "one process per job, stage by stage"
+                                                 : "pipelined in this process "
+                                                   "(--separate-processes: one process per job)"));
   console.Say(LogLevel::kInfo, fmt::format("  Log: {}", (*log)->path().string()));
   std::map<std::string, JobEvents*> sinks;
   for (const ProcessorInfo* p : processors::AllProcessors())
     if (p->order >= o.start_from) sinks[p->name] = &console.AddJob(p->order, p->name);
-  Ending ending = o.separate_processes ? RunByStage(o, console, sinks)
-                                       : RunPipelined(o, **wh, *calendar, *plan, console, sinks);
+  RunEnding ending = queue ? scaleout::RunWithWorkers(o, **wh, *queue, batch, *plan, console, sinks)
+                     : o.separate_processes
+                         ? RunByStage(o, console, sinks)
+                         : RunPipelined(o, **wh, *calendar, *plan, console, sinks);
   RunEnd end;
   end.command = "run-all";
   end.start = o.start;

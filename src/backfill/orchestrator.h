@@ -20,10 +20,13 @@
 #include <string>
 #include <vector>
 
+#include "backfill/run_console.h"
 #include "backfill/run_log.h"
 #include "calendar/date.h"
 #include "calendar/season_calendar.h"
+#include "common/exit_codes.h"
 #include "processors/common/processor.h"
+#include "warehouse/work_queue.h"
 
 namespace phase4 {
 
@@ -49,8 +52,33 @@ struct RunAllOptions {
   LogLevel log_level = LogLevel::kInfo;
   // The log file; empty: <checkpoint dir>/logs/run-all_<start>_<end>_<time>.log.
   std::string log_file;
+  // --workers N (PostgreSQL only, doc/scale-out.md): the units go into the
+  // warehouse's work queue and N local `phase4 worker` processes do them;
+  // 0 only queues them for workers started elsewhere. -1: not asked.
+  int workers = -1;
+  double lease_seconds = kDefaultLeaseSeconds;  // the workers' leases
+  int max_attempts = kDefaultMaxAttempts;       // claims of a unit before it stays failed
 };
 
 int RunAll(const RunAllOptions& options, std::FILE* out);
+
+// How a run ended: its exit code and what the operator is told after the
+// table (the reason, then the command that continues it).
+struct RunEnding {
+  int code = kExitOk;
+  std::vector<std::string> lines;
+};
+
+// The command that continues this run: the same command. The ledger knows
+// what is done, so running it again computes exactly what is left (and
+// never --no-resume: that starts over).
+std::string ResumeCommand(const RunAllOptions& o);
+// Says on the console how one job of the run ended (its exit status; when
+// `stopped`, a signal stopped the run).
+void SayJobEnded(RunConsole& console, const processors::ProcessorInfo& job, int exit_code,
+                 bool stopped);
+// The end of a run whose jobs all ran: complete, or the one command that
+// retries what is left.
+RunEnding FinishRun(const RunAllOptions& o, int worst);
 
 }  // namespace phase4

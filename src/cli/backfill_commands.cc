@@ -1,11 +1,9 @@
 // backfill and run-all: the date-range jobs (decisions 14-21).
 #include <fmt/format.h>
-#include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
-#include <climits>
 
 #include "backfill/backfill_job.h"
 #include "backfill/job_events.h"
@@ -22,23 +20,6 @@ namespace {
 const char* const kExitCodesHelp =
     "Exit status: 0 all done, 2 some dates failed or are blocked, 64 usage error, 74 storage "
     "failure, 75 another run holds the lock, 130 interrupted, 1 anything else.";
-
-std::atomic<bool> g_stop{false};
-std::atomic<int> g_signal{0};
-
-void OnStopSignal(int sig) {
-  g_stop = true;
-  g_signal = sig;
-}
-
-// SIGINT/SIGTERM ask the run to stop after the current date.
-void InstallStopHandlers() {
-  struct sigaction sa {};
-  sa.sa_handler = OnStopSignal;
-  sigemptyset(&sa.sa_mask);
-  sigaction(SIGINT, &sa, nullptr);
-  sigaction(SIGTERM, &sa, nullptr);
-}
 
 // Parses `--dates a,b,c` (whitespace around items trimmed).
 bool ParseDateList(const std::string& text, std::vector<Date>* out) {
@@ -60,17 +41,6 @@ bool ParseDateList(const std::string& text, std::vector<Date>* out) {
     pos = comma + 1;
   }
   return true;
-}
-
-std::string SelfExe() {
-  char buf[PATH_MAX];
-  ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
-  return n > 0 ? std::string(buf, static_cast<size_t>(n)) : std::string("phase4");
-}
-
-// --log-level as the console and the log take it (validated by main.cc).
-LogLevel LevelOf(const GlobalOptions& g) {
-  return ParseLogLevel(g.log_level).value_or(LogLevel::kInfo);
 }
 
 // The jobs by number, with what each reads, from the registry.
@@ -155,8 +125,7 @@ void AddBackfillCommand(CLI::App& app, GlobalOptions& g, Action* action) {
       if (!wh) return kExitFatal;
       b.command_prefix =
           g.warehouse.empty() ? "phase4" : "phase4 --warehouse " + ShellQuote(g.warehouse);
-      InstallStopHandlers();
-      b.stop_requested = &g_stop;
+      b.stop_requested = &InstallStopHandlers().stop;
       // Into a pipe or file: block-buffered (run-all reads the events live;
       // the job flushes them with its checkpoint saves).
       const bool terminal = isatty(STDOUT_FILENO) != 0;
@@ -222,6 +191,20 @@ void AddRunAllCommand(CLI::App& app, GlobalOptions& g, Action* action) {
                   "Log file (default: <checkpoint dir>/logs/run-all_<start>_<end>_<time>.log)");
   cmd->add_flag("--separate-processes", o->r.separate_processes,
                 "One `phase4 backfill` process per job, stage by stage");
+  auto* workers = cmd->add_option("--workers", o->r.workers,
+                                  "PostgreSQL: queue the units in the warehouse and run N local "
+                                  "`phase4 worker` processes over them (0: only queue them)")
+                      ->check(CLI::Range(0, 256));
+  auto* lease = cmd->add_option("--lease-seconds", o->r.lease_seconds,
+                                "With --workers: the workers' lease on a unit (default 30)")
+                    ->check(CLI::Range(1.0, 3600.0));
+  auto* attempts = cmd->add_option("--max-attempts", o->r.max_attempts,
+                                   "With --workers: claims of a unit before it stays failed "
+                                   "(default 3)")
+                       ->check(CLI::Range(1, 100));
+  lease->needs(workers);
+  attempts->needs(workers);
+  workers->excludes("--separate-processes");
   cmd->add_flag("--quiet,-q", o->r.quiet, "Print nothing but errors; the exit code says the rest");
   cmd->add_flag("--json", o->r.json, "Print one JSON summary object on stdout (errors on stderr)");
   cmd->footer(
@@ -233,9 +216,14 @@ void AddRunAllCommand(CLI::App& app, GlobalOptions& g, Action* action) {
       "what is left (the warehouse's ledger, doc/ledger.md).\n" +
       std::string("Checkpoints: ") + kDefaultCheckpointDirectory + " unless --checkpoint-dir.\n" +
       kConsoleHelp +
+      "With --workers N (a PostgreSQL warehouse): the units go into the warehouse's work queue "
+      "and N local `phase4 worker` processes, with any started on other machines, claim and "
+      "commit them (doc/scale-out.md); --workers 0 only queues them.\n"
       "Examples:\n"
       "  phase4 run-all --start-date 2021-10-19 --end-date 2025-06-22\n"
-      "  phase4 run-all --start-date 2024-01-01 --end-date 2024-03-31 --dry-run\n" +
+      "  phase4 run-all --start-date 2024-01-01 --end-date 2024-03-31 --dry-run\n"
+      "  phase4 --warehouse postgresql://phase4_run@db/nba run-all --start-date 2021-10-19 "
+      "--end-date 2025-06-22 --workers 4\n" +
       std::string(kExitCodesHelp));
   cmd->callback([&g, action, o] {
     *action = [&g, o] {
@@ -248,9 +236,9 @@ void AddRunAllCommand(CLI::App& app, GlobalOptions& g, Action* action) {
       r.self_exe = SelfExe();
       r.log_level = LevelOf(g);
       r.terminal = isatty(STDOUT_FILENO) != 0;
-      InstallStopHandlers();
-      r.signal_received = &g_signal;
-      r.stop_requested = &g_stop;
+      StopSignals& signals = InstallStopHandlers();
+      r.signal_received = &signals.signal;
+      r.stop_requested = &signals.stop;
       setvbuf(stdout, nullptr, _IOLBF, 0);
       return RunAll(r, stdout);
     };

@@ -1,7 +1,10 @@
 #include "cli/cli_support.h"
 
 #include <fmt/format.h>
+#include <signal.h>
+#include <unistd.h>
 
+#include <climits>
 #include <cstdlib>
 #include <filesystem>
 
@@ -52,6 +55,33 @@ std::optional<Date> OptionalDate(const std::string& text) {
 // terminal and logs only ever get valid UTF-8.
 void ReportError(const std::string& message) {
   fmt::print(stderr, "error: {}\n", EscapeInvalidUtf8(message));
+}
+
+namespace {
+StopSignals g_signals;
+void OnStopSignal(int sig) {
+  g_signals.stop = true;
+  g_signals.signal = sig;
+}
+}  // namespace
+
+StopSignals& InstallStopHandlers() {
+  struct sigaction sa {};
+  sa.sa_handler = OnStopSignal;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+  return g_signals;
+}
+
+std::string SelfExe() {
+  char buf[PATH_MAX];
+  ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
+  return n > 0 ? std::string(buf, static_cast<size_t>(n)) : std::string("phase4");
+}
+
+LogLevel LevelOf(const GlobalOptions& g) {
+  return ParseLogLevel(g.log_level).value_or(LogLevel::kInfo);
 }
 
 }  // namespace phase4::cli

@@ -1,10 +1,12 @@
 // Small helpers the command files share.
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <optional>
 #include <string>
 
+#include "backfill/run_log.h"
 #include "calendar/date.h"
 #include "cli/commands.h"
 #include "warehouse/warehouse.h"
@@ -28,5 +30,19 @@ std::optional<Date> OptionalDate(const std::string& text);
 
 // Prints `error: <message>` to stderr.
 void ReportError(const std::string& message);
+
+// SIGINT/SIGTERM ask a run to stop after its unit in flight: `stop` is set,
+// `signal` says which. Installs the handlers (once) and returns the flags.
+struct StopSignals {
+  std::atomic<bool> stop{false};
+  std::atomic<int> signal{0};
+};
+StopSignals& InstallStopHandlers();
+
+// The path of this phase4 binary, to start more of it.
+std::string SelfExe();
+
+// --log-level as the console and the log take it (validated by main.cc).
+LogLevel LevelOf(const GlobalOptions& g);
 
 }  // namespace phase4::cli

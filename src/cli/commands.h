@@ -29,6 +29,7 @@ void AddVerifyPhase3Command(CLI::App& app, GlobalOptions& g, Action* action);
 void AddProcessCommand(CLI::App& app, GlobalOptions& g, Action* action);
 void AddBackfillCommand(CLI::App& app, GlobalOptions& g, Action* action);
 void AddRunAllCommand(CLI::App& app, GlobalOptions& g, Action* action);
+void AddWorkerCommand(CLI::App& app, GlobalOptions& g, Action* action);
 void AddPlanCommand(CLI::App& app, GlobalOptions& g, Action* action);
 void AddStatusCommand(CLI::App& app, GlobalOptions& g, Action* action);
 void AddOutboxCommand(CLI::App& app, GlobalOptions& g, Action* action);

@@ -12,6 +12,8 @@
 #include "ledger/plan.h"
 #include "phase3/schedule_store.h"
 #include "processors/registry.h"
+#include "scaleout/queue_status.h"
+#include "warehouse/work_queue.h"
 
 namespace phase4::cli {
 
@@ -138,7 +140,9 @@ void AddStatusCommand(CLI::App& app, GlobalOptions& g, Action* action) {
   cmd->add_flag("--json", o->json, "Print one JSON object on stdout");
   cmd->footer(
       "Per job: units succeeded, failed, blocked, skipped, stale and missing over the range, and "
-      "which run holds the job's lock; then the failed and blocked units with their errors.\n"
+      "which run holds the job's lock; then the failed and blocked units with their errors. On "
+      "a PostgreSQL warehouse also the work queue of `phase4 worker`: its units per state and "
+      "the live workers (host, pid, the unit each holds, lease age, heartbeat).\n"
       "Examples:\n"
       "  phase4 status\n"
       "  phase4 status --start-date 2023-10-24 --end-date 2024-06-17 --json\n"
@@ -246,6 +250,18 @@ void AddStatusCommand(CLI::App& app, GlobalOptions& g, Action* action) {
                      skipped, jp.stale, missing,
                      holder ? "held by " + DescribeLockHolder(*holder) : "free");
       }
+      // A server warehouse also has the work queue of phase4 worker.
+      std::optional<scaleout::QueueStatus> queue;
+      if (wh->backend() == "postgresql") {
+        auto opened = wh->OpenWorkQueue();
+        auto read = opened.ok() ? scaleout::ReadQueueStatus(**opened)
+                                : Result<scaleout::QueueStatus>(opened.status());
+        if (!read.ok()) return Fail(read.status());
+        queue = std::move(read).value();
+        nlohmann::ordered_json q = scaleout::QueueStatusJson(*queue);
+        j["queue"] = q["queue"];
+        j["workers"] = q["workers"];
+      }
       if (o->json) {
         fmt::print("{}\n", j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
       } else if (text) {
@@ -253,6 +269,7 @@ void AddStatusCommand(CLI::App& app, GlobalOptions& g, Action* action) {
           fmt::print("Failed and blocked units:\n");
           for (const auto& p : problems) fmt::print("{}\n", p);
         }
+        if (queue) fmt::print("{}", scaleout::QueueStatusText(*queue));
         fmt::print("{}\n", all_done ? "Every unit of the range is up to date."
                                     : "Not up to date; `phase4 plan` with the same range says "
                                       "what a run would do.");

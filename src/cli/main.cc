@@ -41,6 +41,7 @@ int main(int argc, char** argv) {
   AddProcessCommand(app, g, &action);
   AddBackfillCommand(app, g, &action);
   AddRunAllCommand(app, g, &action);
+  AddWorkerCommand(app, g, &action);
   AddPlanCommand(app, g, &action);
   AddStatusCommand(app, g, &action);
   AddOutboxCommand(app, g, &action);

@@ -16,7 +16,9 @@ std::string HostName() {
   return buf;
 }
 
-std::string NewRunId(std::string_view processor) {
+}  // namespace
+
+std::string RunHistory::NewId(std::string_view processor) {
   // One generator per thread: the jobs of a pipelined run-all record runs
   // from several threads, and a shared generator raced into repeated ids.
   thread_local std::mt19937_64 rng{std::random_device{}()};
@@ -25,6 +27,8 @@ std::string NewRunId(std::string_view processor) {
                         ts.substr(11, 2) + ts.substr(14, 2) + ts.substr(17, 2);
   return fmt::format("{}_{}_{:08x}", processor, compact, static_cast<uint32_t>(rng()));
 }
+
+namespace {
 
 double SecondsBetween(const std::string& from_iso, const std::string& to_iso) {
   // Both are NowTimestampUtc() strings of this process; compare via parse.
@@ -65,7 +69,7 @@ Row RunHistory::MakeRow(const std::string& run_id, std::string_view kind, const 
 }
 
 Result<std::string> RunHistory::Start(const RunInfo& info) {
-  std::string id = NewRunId(info.processor_name);
+  std::string id = NewId(info.processor_name);
   std::string started = info.started_at.empty() ? NowTimestampUtc() : info.started_at;
   Status s = wh_.InsertRows(ProcessorRunHistorySchema(),
                             {MakeRow(id, "start", info, started, nullptr, 0)});
@@ -92,14 +96,24 @@ Status RunHistory::Finish(const std::string& run_id, const RunInfo& info,
 Status RunHistory::RecordFinished(const std::vector<RunInfo>& runs, const RunOutcome& outcome) {
   std::vector<Row> rows;
   rows.reserve(runs.size() * 2);
-  std::string started = NowTimestampUtc();
-  for (const auto& info : runs) {
-    std::string id = NewRunId(info.processor_name);
-    rows.push_back(MakeRow(id, "start", info, started, nullptr, 0));
-    rows.push_back(MakeRow(id, "final", info, started, &outcome, 0));
+  const std::string started = NowTimestampUtc();
+  for (RunInfo info : runs) {
+    info.started_at = started;
+    for (Row& row : FinishedRows(NewId(info.processor_name), info, outcome))
+      rows.push_back(std::move(row));
   }
   Status s = wh_.InsertRows(ProcessorRunHistorySchema(), rows);
   return s.WithContext("recording runs");
+}
+
+std::vector<Row> RunHistory::FinishedRows(const std::string& run_id, const RunInfo& info,
+                                          const RunOutcome& outcome) {
+  const std::string started = info.started_at.empty() ? NowTimestampUtc() : info.started_at;
+  const double duration = SecondsBetween(started, NowTimestampUtc());
+  std::vector<Row> rows;
+  rows.push_back(MakeRow(run_id, "start", info, started, nullptr, 0));
+  rows.push_back(MakeRow(run_id, "final", info, started, &outcome, duration));
+  return rows;
 }
 
 Result<std::optional<std::string>> RunHistory::LatestStatus(std::string_view processor, Date date) {

@@ -47,6 +47,13 @@ class RunHistory {
   // Records finished runs (start and final rows) in one transaction: what a
   // Phase 3 load does for every date it wrote.
   Status RecordFinished(const std::vector<RunInfo>& runs, const RunOutcome& outcome);
+  // A new run id (`<processor>_<YYYYmmdd_HHMMSS>_<8 hex>`).
+  static std::string NewId(std::string_view processor);
+  // The start and final rows of run `run_id`, begun at info.started_at and
+  // ending now with `outcome`, for a caller that commits them with the
+  // run's own writes (phase4 worker).
+  std::vector<Row> FinishedRows(const std::string& run_id, const RunInfo& info,
+                                const RunOutcome& outcome);
 
   // Status of the latest run of `processor` for `date` (by start time; the
   // final row wins over the start row of the same run): "running" when the

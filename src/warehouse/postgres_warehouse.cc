@@ -5,11 +5,14 @@
 #include <libpq-fe.h>
 #include <poll.h>
 
+#include <algorithm>
 #include <charconv>
 #include <chrono>
 #include <cmath>
 #include <cstring>
 #include <set>
+
+#include "warehouse/postgres_work_queue.h"
 
 namespace phase4 {
 
@@ -168,6 +171,19 @@ bool IsStorageFailure(std::string_view sqlstate) {
 
 }  // namespace
 
+std::string PostgresArrayLiteral(const std::vector<std::string>& items) {
+  std::string out = "{";
+  for (const std::string& item : items) {
+    out += out.size() > 1 ? ",\"" : "\"";
+    for (char c : item) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    out += '"';
+  }
+  return out + "}";
+}
+
 std::string PostgresCreateTableSql(const TableSchema& t) {
   std::string sql = fmt::format("CREATE TABLE IF NOT EXISTS {} (\n", t.FullName());
   const bool server_id = HasServerId(t);
@@ -206,6 +222,23 @@ class PostgresWarehouse::Result_ {
 
 namespace {
 
+// Floats as the shortest text that reads back exactly, dates as
+// YYYY-MM-DD, and no notices on stderr. No parallel workers per query:
+// phase4 already reads a season's tables on one connection each, and
+// workers beside those loads only contended for the cores (one live date
+// 0.31 s -> 0.23 s, a one-season run-all 4.7 s -> 4.4 s on 2 cores).
+// Empty when done, else the server's error.
+std::string SetUpSession(PGconn* conn) {
+  PGresult* r = PQexec(conn,
+                       "SET extra_float_digits = 1; SET DateStyle = 'ISO, YMD'; "
+                       "SET client_encoding = 'UTF8'; SET client_min_messages = warning; "
+                       "SET TimeZone = 'UTC'; SET max_parallel_workers_per_gather = 0");
+  const bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+  std::string msg = ok ? "" : PQerrorMessage(conn);
+  PQclear(r);
+  return msg;
+}
+
 // Connects and sets the session up; the error names the warehouse.
 Result<pg_conn*> ConnectTo(const std::string& uri) {
   const std::string where = RedactLocation(uri);
@@ -219,19 +252,7 @@ Result<pg_conn*> ConnectTo(const std::string& uri) {
       if (c == '\n' || c == '\t') c = ' ';
     return Status::Storage(fmt::format("{}: cannot connect: {}", where, msg));
   }
-  // Floats as the shortest text that reads back exactly, dates as
-  // YYYY-MM-DD, and no notices on stderr. No parallel workers per query:
-  // phase4 already reads a season's tables on one connection each, and
-  // workers beside those loads only contended for the cores (one live date
-  // 0.31 s -> 0.23 s, a one-season run-all 4.7 s -> 4.4 s on 2 cores).
-  PGresult* r = PQexec(conn,
-                       "SET extra_float_digits = 1; SET DateStyle = 'ISO, YMD'; "
-                       "SET client_encoding = 'UTF8'; SET client_min_messages = warning; "
-                       "SET TimeZone = 'UTC'; SET max_parallel_workers_per_gather = 0");
-  const bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
-  std::string msg = ok ? "" : PQerrorMessage(conn);
-  PQclear(r);
-  if (!ok) {
+  if (std::string msg = SetUpSession(conn); !msg.empty()) {
     PQfinish(conn);
     return Status::Storage(fmt::format("{}: cannot set the session up: {}", where, msg));
   }
@@ -269,6 +290,11 @@ Result<std::unique_ptr<Warehouse>> PostgresWarehouse::Connect() const {
   return std::unique_ptr<Warehouse>(new PostgresWarehouse(uri_, conn));
 }
 
+Result<std::unique_ptr<PostgresWarehouse>> PostgresWarehouse::ConnectSame() const {
+  PHASE4_ASSIGN_OR_RETURN(pg_conn * conn, ConnectTo(uri_));
+  return std::unique_ptr<PostgresWarehouse>(new PostgresWarehouse(uri_, conn));
+}
+
 Status PostgresWarehouse::Failure(const std::string& what) const {
   std::string msg = PQerrorMessage(conn_);
   while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
@@ -297,7 +323,11 @@ Result<std::shared_ptr<PostgresWarehouse::Result_>> PostgresWarehouse::Run(
   // statement that met the loss failed and rolled back; later ones may run.
   // Never inside a transaction: its earlier statements are gone with the
   // old connection, and the rest must not commit without them.
-  if (PQstatus(conn_) == CONNECTION_BAD && !in_transaction_) PQreset(conn_);
+  // A new session starts with the server's defaults: set ours up again.
+  if (PQstatus(conn_) == CONNECTION_BAD && !in_transaction_) {
+    PQreset(conn_);
+    if (PQstatus(conn_) == CONNECTION_OK) (void)SetUpSession(conn_);
+  }
   std::vector<const char*> values;
   values.reserve(params.size());
   for (const auto& p : params) values.push_back(p ? p->c_str() : nullptr);
@@ -311,6 +341,18 @@ Result<std::shared_ptr<PostgresWarehouse::Result_>> PostgresWarehouse::Run(
 
 Status PostgresWarehouse::Exec(const std::string& sql) {
   return Run(sql, {}, /*expect_rows=*/false).status();
+}
+
+Result<PostgresWarehouse::TextRows> PostgresWarehouse::QueryRows(
+    const std::string& sql, const std::vector<std::optional<std::string>>& params) {
+  PHASE4_ASSIGN_OR_RETURN(auto r, Run(sql, params, /*expect_rows=*/true));
+  TextRows rows(static_cast<size_t>(r->rows()));
+  const int columns = PQnfields(r->get());
+  for (int i = 0; i < r->rows(); ++i)
+    for (int c = 0; c < columns; ++c)
+      rows[static_cast<size_t>(i)].push_back(
+          r->null(i, c) ? std::nullopt : std::optional<std::string>(std::string(r->text(i, c))));
+  return rows;
 }
 
 Result<std::string> PostgresWarehouse::QueryText(const std::string& sql) {
@@ -368,7 +410,11 @@ Status PostgresWarehouse::Init() {
   };
   PHASE4_ASSIGN_OR_RETURN(auto before, versions());
   bool current = true;
-  for (int64_t v : before) current = current && v == kSchemaVersion;
+  int64_t oldest = kSchemaVersion;
+  for (int64_t v : before) {
+    current = current && v == kSchemaVersion;
+    oldest = std::min(oldest, v);
+  }
   if (current) return Status::OK();
 
   // DDL is transactional here: the whole set-up commits or none of it. An
@@ -441,11 +487,19 @@ Status PostgresWarehouse::Init() {
           t->dataset, t->name, event, refs, t->date_column));
       if (!s.ok()) return fail(s.WithContext("creating the change triggers of " + t->FullName()));
     }
+    // Only when the tracking starts: a later migration must not make the
+    // next plan digest every date again.
+    if (oldest >= 2) continue;
     s =
         Exec(fmt::format("INSERT INTO {0}.phase3_changes SELECT DISTINCT '{1}', {2}, 1 FROM {3} "
                          "ON CONFLICT (table_name, game_date) DO NOTHING",
                          t->dataset, t->name, t->date_column, t->FullName()));
     if (!s.ok()) return fail(s);
+  }
+  // Version 3: the work queue of phase4 worker (doc/scale-out.md).
+  for (const std::string& ddl : WorkQueueDdl()) {
+    s = Exec(ddl);
+    if (!s.ok()) return fail(s.WithContext("creating the work queue"));
   }
   for (const auto& ds : AllDatasets()) {
     s = Exec(fmt::format("COMMENT ON SCHEMA {} IS 'phase4 schema version {}'", ds, kSchemaVersion));
@@ -547,30 +601,46 @@ Status PostgresWarehouse::ReplaceDates(const TableSchema& t, const std::vector<D
           fmt::format("{} is not in the dataset of {}; it cannot commit with it",
                       extra.table->FullName(), t.FullName()));
   PHASE4_RETURN_IF_ERROR(Begin());
-  auto fail = [&](Status s) {
-    Rollback();
-    return s;
-  };
-  const std::string del = fmt::format("DELETE FROM {} WHERE {} = $1", t.FullName(), t.date_column);
-  for (Date d : dates) {
-    Status s = Run(del, {FormatDate(d)}, false).status();
-    if (!s.ok()) return fail(s.WithContext("replacing " + t.FullName()));
+  Status s = ReplaceInTransaction(&t, dates, rows, also);
+  if (s.ok()) s = Commit();
+  if (!s.ok()) Rollback();
+  return s;
+}
+
+Status PostgresWarehouse::ReplaceInTransaction(const TableSchema* t, const std::vector<Date>& dates,
+                                               const std::vector<Row>& rows,
+                                               const std::vector<ExtraRow>& also) {
+  Status s;
+  if (t) {
+    const std::string del =
+        fmt::format("DELETE FROM {} WHERE {} = $1", t->FullName(), t->date_column);
+    for (Date d : dates) {
+      s = Run(del, {FormatDate(d)}, false).status();
+      if (!s.ok()) return s.WithContext("replacing " + t->FullName());
+    }
+    s = WriteRows(*t, rows);
   }
-  Status s = WriteRows(t, rows);
   bool announce = false;
-  for (size_t i = 0; s.ok() && i < also.size(); ++i) {
-    s = also[i].replace ? UpsertRowInTransaction(*also[i].table, also[i].row)
-                        : WriteRows(*also[i].table, {also[i].row});
+  for (size_t i = 0; s.ok() && i < also.size();) {
     announce = announce || also[i].table == &PrecomputeOutboxSchema() ||
                also[i].table == &PredictionsOutboxSchema();
+    if (also[i].replace) {
+      s = UpsertRowInTransaction(*also[i].table, also[i].row);
+      ++i;
+      continue;
+    }
+    // Rows for the same table, one after the other, go in one COPY.
+    std::vector<Row> batch;
+    const TableSchema* into = also[i].table;
+    for (; i < also.size() && !also[i].replace && also[i].table == into; ++i)
+      batch.push_back(also[i].row);
+    s = WriteRows(*into, batch);
   }
   // Delivered to listeners when (and only if) the transaction commits.
-  if (s.ok() && announce)
-    s = Run("SELECT pg_notify($1, $2)", {std::string(kOutboxChannel), t.FullName()}, true).status();
-  if (!s.ok()) return fail(s);
-  s = Commit();
-  if (!s.ok()) return fail(s);
-  return Status::OK();
+  if (s.ok() && announce && t)
+    s = Run("SELECT pg_notify($1, $2)", {std::string(kOutboxChannel), t->FullName()}, true)
+            .status();
+  return s;
 }
 
 Status PostgresWarehouse::UpsertRowInTransaction(const TableSchema& t, const Row& row) {
@@ -652,21 +722,12 @@ Status PostgresWarehouse::ReplaceByKey(const TableSchema& t, const std::string& 
     Rollback();
     return s.WithContext("replacing rows of " + t.FullName());
   };
-  std::string keys = "{";
-  for (size_t i = 0; i < rows.size(); ++i) {
-    auto text = ParamOf(rows[i][static_cast<size_t>(key)]);
-    if (!text) continue;
-    std::string quoted = "\"";
-    for (char c : *text) {
-      if (c == '"' || c == '\\') quoted += '\\';
-      quoted += c;
-    }
-    keys += (keys.size() > 1 ? "," : "") + quoted + "\"";
-  }
-  keys += "}";
+  std::vector<std::string> keys;
+  for (const Row& row : rows)
+    if (auto text = ParamOf(row[static_cast<size_t>(key)])) keys.push_back(std::move(*text));
   Status s =
       Run(fmt::format("DELETE FROM {} WHERE {}::text = ANY($1::text[])", t.FullName(), key_column),
-          {keys}, false)
+          {PostgresArrayLiteral(keys)}, false)
           .status();
   if (s.ok()) s = WriteRows(t, rows);
   if (s.ok()) s = Commit();

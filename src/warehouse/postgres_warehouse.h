@@ -8,7 +8,9 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "warehouse/warehouse.h"
 
@@ -34,6 +36,7 @@ class PostgresWarehouse final : public Warehouse {
   std::string_view backend() const override { return "postgresql"; }
   std::filesystem::path LockDirectory() const override;
   Result<std::unique_ptr<Warehouse>> Connect() const override;
+  Result<std::unique_ptr<WorkQueue>> OpenWorkQueue() const override;
   Status Init() override;
 
   Status InsertRows(const TableSchema& table, const std::vector<Row>& rows) override;
@@ -68,8 +71,17 @@ class PostgresWarehouse final : public Warehouse {
   Result<std::string> QueryText(const std::string& sql);
 
  private:
+  // The work queue runs its statements and its fenced commits on a
+  // connection of this class (postgres_work_queue.h).
+  friend class PostgresWorkQueue;
   class Result_;  // a PGresult owner
   PostgresWarehouse(std::string uri, pg_conn* conn);
+  // A new connection to the same server, as this class.
+  Result<std::unique_ptr<PostgresWarehouse>> ConnectSame() const;
+  // The rows of a query, each cell as text (nullopt for NULL).
+  using TextRows = std::vector<std::vector<std::optional<std::string>>>;
+  Result<TextRows> QueryRows(const std::string& sql,
+                             const std::vector<std::optional<std::string>>& params);
 
   // Runs `sql` with text parameters; fails unless the result has the
   // expected status (rows or command).
@@ -91,6 +103,10 @@ class PostgresWarehouse final : public Warehouse {
   void Rollback();
   // Inserts or replaces (by primary key) one row inside the open transaction.
   Status UpsertRowInTransaction(const TableSchema& table, const Row& row);
+  // Inside the open transaction: replaces the rows of `table` (when set) on
+  // `dates` with `rows` and writes `also` (announcing a completion message).
+  Status ReplaceInTransaction(const TableSchema* table, const std::vector<Date>& dates,
+                              const std::vector<Row>& rows, const std::vector<ExtraRow>& also);
   // Writes rows inside the open transaction: COPY, or an INSERT per row for
   // a table whose id the server assigns (the outbox).
   Status WriteRows(const TableSchema& table, const std::vector<Row>& rows);
@@ -109,5 +125,7 @@ class PostgresWarehouse final : public Warehouse {
 
 // CREATE TABLE statement of a schema for PostgreSQL.
 std::string PostgresCreateTableSql(const TableSchema& table);
+// A text[] literal of `items` (`{"a","b\"c"}`), for one array parameter.
+std::string PostgresArrayLiteral(const std::vector<std::string>& items);
 
 }  // namespace phase4

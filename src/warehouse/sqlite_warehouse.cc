@@ -3,11 +3,14 @@
 #include <fmt/format.h>
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <map>
 #include <numeric>
 #include <set>
+
+#include "warehouse/work_queue.h"
 
 namespace phase4 {
 
@@ -411,6 +414,7 @@ void SqliteWarehouse::Rollback() {
 
 Status SqliteWarehouse::Init() {
   bool current = true;
+  int64_t oldest = kSchemaVersion;
   for (const auto& ds : AllDatasets()) {
     PHASE4_ASSIGN_OR_RETURN(Statement st, Prepare(fmt::format("PRAGMA {}.user_version", ds)));
     int64_t version = st.Step() ? st.ColumnInt(0) : 0;
@@ -420,6 +424,7 @@ Status SqliteWarehouse::Init() {
           "upgrade phase4",
           location_, ds, version, kSchemaVersion));
     current = current && version == kSchemaVersion;
+    oldest = std::min(oldest, version);
   }
   if (current) return Status::OK();
   PHASE4_RETURN_IF_ERROR(Begin());
@@ -467,6 +472,9 @@ Status SqliteWarehouse::Init() {
           t->dataset, t->name, event, event, t->name, body));
       if (!s.ok()) return fail(s.WithContext("creating the change triggers of " + t->FullName()));
     }
+    // Only when the tracking starts: a later migration must not make the
+    // next plan digest every date again.
+    if (oldest >= 2) continue;
     Status s =
         Exec(fmt::format("INSERT OR IGNORE INTO {}.phase3_changes SELECT DISTINCT '{}', {}, 1 "
                          "FROM {}",
@@ -478,6 +486,14 @@ Status SqliteWarehouse::Init() {
     if (!s.ok()) return fail(s);
   }
   return Commit();
+}
+
+Result<std::unique_ptr<WorkQueue>> SqliteWarehouse::OpenWorkQueue() const {
+  return Status::FailedPrecondition(fmt::format(
+      "{} is a SQLite warehouse: `phase4 worker` and `run-all --workers` need a PostgreSQL "
+      "warehouse (--warehouse postgresql://...) that every worker's machine reaches; on one "
+      "machine, `run-all` without --workers is already the fastest way",
+      location_));
 }
 
 Result<std::unique_ptr<Warehouse>> SqliteWarehouse::Connect() const {

@@ -90,6 +90,8 @@ class SqliteWarehouse final : public Warehouse {
     return std::filesystem::path(location()) / "locks";
   }
   Result<std::unique_ptr<Warehouse>> Connect() const override;
+  // Refused: a work queue needs a server every worker reaches.
+  Result<std::unique_ptr<WorkQueue>> OpenWorkQueue() const override;
   Status Init() override;
 
   // SQL on this connection: for this backend's own code and for tests that

@@ -31,9 +31,12 @@
 
 namespace phase4 {
 
+class WorkQueue;
+
 // 2: the unit ledger, Phase 3 change tracking and the warehouse id
-// (doc/ledger.md).
-inline constexpr int kSchemaVersion = 2;
+// (doc/ledger.md). 3: on PostgreSQL, the work queue of `phase4 worker`
+// (doc/scale-out.md); nothing changes on SQLite.
+inline constexpr int kSchemaVersion = 3;
 
 // One cell of a scanned row, without a copy: `text` is valid only during
 // the visit. The kind is the stored one (a STRICT column's type).
@@ -66,6 +69,10 @@ class Warehouse {
   virtual std::filesystem::path LockDirectory() const = 0;
   // A new connection to the same warehouse (no init), for another thread.
   virtual Result<std::unique_ptr<Warehouse>> Connect() const = 0;
+  // The work queue of `phase4 worker` on a connection of its own
+  // (work_queue.h); a warehouse that cannot hand out claims to several
+  // machines (SQLite) refuses with the reason.
+  virtual Result<std::unique_ptr<WorkQueue>> OpenWorkQueue() const = 0;
 
   // Creates datasets and tables that do not exist yet, migrates an older
   // schema version and refuses a newer one. Idempotent; Open calls it.

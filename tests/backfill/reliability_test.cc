@@ -66,107 +66,11 @@ std::string Join(const std::vector<std::string>& v, const std::string& sep) {
 
 // ---------------------------------------------------------------- processes
 
-int DecodeWaitStatus(int status) {
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
-// Starts the phase4 binary as the leader of a new process group (run-all's
-// job processes join it, so one kill reaches them all), stdin from
-// /dev/null, stdout and stderr to `log`.
-pid_t SpawnPhase4(const std::vector<std::string>& args, const fs::path& log) {
-  std::vector<std::string> all{PHASE4_BINARY};
-  all.insert(all.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (auto& a : all) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  const std::string log_path = log.string();
-  pid_t pid = fork();
-  if (pid == 0) {
-    setpgid(0, 0);
-    int in = open("/dev/null", O_RDONLY);
-    int out = open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (in < 0 || out < 0) _exit(126);
-    dup2(in, 0);
-    dup2(out, 1);
-    dup2(out, 2);
-    execv(argv[0], argv.data());
-    _exit(127);
-  }
-  if (pid > 0) setpgid(pid, pid);  // set on both sides: true before either goes on
-  return pid;
-}
-
-// State letter and process group of `pid` from /proc/PID/stat; state 0 when
-// the process is gone.
-char ProcessState(pid_t pid, pid_t* pgrp = nullptr) {
-  std::string stat = testing::ReadFile("/proc/" + std::to_string(pid) + "/stat");
-  size_t paren = stat.rfind(')');
-  if (paren == std::string::npos) return 0;
-  char state = 0;
-  int ppid = 0, group = 0;
-  if (std::sscanf(stat.c_str() + paren + 1, " %c %d %d", &state, &ppid, &group) != 3) return 0;
-  if (pgrp) *pgrp = group;
-  return state;
-}
-
-// Running, as opposed to gone or a zombie (a process closes its files, and
-// so drops its locks, before it becomes a zombie).
-bool IsRunning(pid_t pid) {
-  char s = ProcessState(pid);
-  return s != 0 && s != 'Z' && s != 'X';
-}
-
-bool GroupRuns(pid_t pgid) {
-  std::error_code ec;
-  for (const auto& e : fs::directory_iterator("/proc", ec)) {
-    const std::string name = e.path().filename().string();
-    if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) continue;
-    pid_t group = 0;
-    char s = ProcessState(std::stoi(name), &group);
-    if (group == pgid && s != 0 && s != 'Z' && s != 'X') return true;
-  }
-  return false;
-}
-
-// SIGKILLs every process of the group led by our child `leader`, reaps the
-// leader, and waits until no process of the group runs any more.
-void KillGroup(pid_t leader) {
-  kill(-leader, SIGKILL);
-  int status = 0;
-  while (waitpid(leader, &status, 0) < 0 && errno == EINTR) {
-  }
-  const auto deadline = Clock::now() + 30s;
-  while (GroupRuns(leader)) {
-    if (Clock::now() > deadline) {
-      ADD_FAILURE() << "processes of group " << leader << " survive SIGKILL";
-      return;
-    }
-    std::this_thread::sleep_for(1ms);
-  }
-}
-
-// The exit status of our child `pid` once it has exited (reaping it), else
-// nullopt.
-std::optional<int> ExitedStatus(pid_t pid) {
-  int status = 0;
-  pid_t r = waitpid(pid, &status, WNOHANG);
-  if (r == pid) return DecodeWaitStatus(status);
-  return std::nullopt;
-}
-
-// Waits for our child `pid`; after `timeout`, kills its group and returns
-// nullopt.
-std::optional<int> WaitWithTimeout(pid_t pid, Clock::duration timeout) {
-  const auto deadline = Clock::now() + timeout;
-  while (true) {
-    if (auto s = ExitedStatus(pid)) return s;
-    if (Clock::now() > deadline) {
-      KillGroup(pid);
-      return std::nullopt;
-    }
-    std::this_thread::sleep_for(2ms);
-  }
-}
+using testing::ExitedStatus;
+using testing::IsRunning;
+using testing::KillGroup;
+using testing::SpawnPhase4;
+using testing::WaitWithTimeout;
 
 // Polls `condition` while our child `pid` runs. True once it holds; false
 // when the child exited first (its status goes to `*exited`) or the timeout

@@ -250,6 +250,13 @@ TEST_F(PostgresTest, RunRoleRunsAndCannotWritePhase3) {
   auto run = as_runner({"run-all", "--start-date", "2023-10-24", "--end-date", "2023-11-10",
                         "--checkpoint-dir", (ck.path() / "c").string()});
   EXPECT_EQ(run.exit_code, 0) << run.out << run.err;
+  // ...workers too (the queue, its sequences, the registry)...
+  auto workers = as_runner({"run-all", "--start-date", "2023-11-11", "--end-date", "2023-11-20",
+                            "--checkpoint-dir", (ck.path() / "c").string(), "--workers", "1"});
+  EXPECT_EQ(workers.exit_code, 0) << workers.out << workers.err;
+  auto status = as_runner({"status", "--start-date", "2023-10-24", "--end-date", "2023-11-20"});
+  EXPECT_EQ(status.exit_code, 0) << status.out << status.err;
+  EXPECT_NE(status.out.find("Work queue: 0 queued"), std::string::npos) << status.out;
   auto live = RunPhase4({"--warehouse", runner, "process", "team_defense_zone_analysis",
                          "--analysis-date", "2024-02-22"},
                         "", {"PGPASSWORD=run-pw", "PHASE4_TODAY=2024-03-01"});

@@ -1,0 +1,28 @@
+#include "scaleout/worker_log.h"
+
+#include <fmt/format.h>
+
+#include "calendar/date.h"
+
+namespace phase4::scaleout {
+
+void WorkerLog::SetName(std::string name) {
+  std::lock_guard<std::mutex> lock(mu_);
+  name_ = std::move(name);
+}
+
+void WorkerLog::Say(LogLevel level, const std::string& text) {
+  if (level != LogLevel::kError && !Wants(level)) return;
+  std::lock_guard<std::mutex> lock(mu_);
+  if (level >= LogLevel::kWarn) {
+    fmt::print(err_, "{}: {}: {}\n", level == LogLevel::kWarn ? "warning" : "error", name_, text);
+    std::fflush(err_);
+  } else {
+    // Seconds are enough to follow a worker; the log of a run-all that
+    // started it stamps its lines again.
+    fmt::print(out_, "{}Z {}: {}\n", NowTimestampUtc().substr(0, 19), name_, text);
+    std::fflush(out_);
+  }
+}
+
+}  // namespace phase4::scaleout
