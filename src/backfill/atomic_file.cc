@@ -8,13 +8,13 @@
 #include <cstring>
 #include <string>
 
+#include "common/errno_text.h"
+
 namespace phase4 {
 
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string ErrnoText(int err) { return std::strerror(err); }
 
 fs::path TempFor(const fs::path& target) {
   fs::path tmp = target;

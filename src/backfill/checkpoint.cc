@@ -13,6 +13,8 @@
 #include <nlohmann/json.hpp>
 #include <utility>
 
+#include "common/errno_text.h"
+
 namespace phase4 {
 
 namespace fs = std::filesystem;
@@ -20,8 +22,6 @@ using Json = nlohmann::json;
 using OrderedJson = nlohmann::ordered_json;
 
 namespace {
-
-std::string ErrnoText(int err) { return std::strerror(err); }
 
 // `YYYY-MM-DDTHH:MM:SS.ffffffZ` (updated_at) or `YYYYMMDDTHHMMSSZ` (suffix
 // of a corrupt file moved aside).

@@ -14,28 +14,15 @@
 #include <thread>
 #include <utility>
 
+#include "calendar/utc_time.h"
+#include "common/errno_text.h"
+
 namespace phase4 {
 
 namespace {
 
 constexpr size_t kMaxCommandChars = 512;
 constexpr size_t kMaxRecordBytes = 64 * 1024;
-
-std::string ErrnoText(int err) { return std::strerror(err); }
-
-std::string UtcSecondsTimestamp(std::chrono::system_clock::time_point tp) {
-  using namespace std::chrono;
-  auto secs = floor<seconds>(tp);
-  auto day = floor<days>(secs);
-  year_month_day ymd{day};
-  hh_mm_ss<seconds> t{secs - day};
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02dZ", static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                static_cast<int>(t.hours().count()), static_cast<int>(t.minutes().count()),
-                static_cast<int>(t.seconds().count()));
-  return buf;
-}
 
 std::string HostName() {
   char buf[256] = {};
@@ -179,7 +166,7 @@ Result<FileLock> FileLock::Acquire(const std::filesystem::path& lock_path,
     LockHolder me;
     me.pid = static_cast<long>(getpid());
     me.host = HostName();
-    me.started_at = UtcSecondsTimestamp(std::chrono::system_clock::now());
+    me.started_at = NowSecondsUtc();
     me.command = CommandLine();
     if (!WriteRecord(fd, HolderToJson(me))) {
       int err = errno;

@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "calendar/utc_time.h"
 #include "tableio/csv.h"
 
 namespace phase4 {
@@ -16,11 +17,10 @@ constexpr std::array<std::string_view, 5> kLevelNames = {"debug", "info", "warn"
 
 // `YYYYMMDDTHHMMSSZ`: sorts by time, safe in a file name.
 std::string CompactUtcNow() {
-  std::string t = NowTimestampUtc();  // YYYY-MM-DDTHH:MM:SS.ffffffZ
   std::string out;
-  for (char c : t.substr(0, 19))
+  for (char c : NowSecondsUtc())
     if (c != '-' && c != ':') out += c;
-  return out + "Z";
+  return out;
 }
 
 }  // namespace
@@ -61,7 +61,7 @@ void RunLog::Close() {
 
 void RunLog::Write(LogLevel level, std::string_view source, std::string_view text) {
   if (!Wants(level)) return;
-  std::string stamp = NowTimestampUtc().substr(0, 19) + "Z";
+  const std::string stamp = NowSecondsUtc();
   std::string upper(LogLevelName(level));
   for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   std::lock_guard<std::mutex> lock(mu_);

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "calendar/date.h"
+#include "calendar/utc_time.h"
 
 namespace phase4::scaleout {
 
@@ -20,7 +21,7 @@ void WorkerLog::Say(LogLevel level, const std::string& text) {
   } else {
     // Seconds are enough to follow a worker; the log of a run-all that
     // started it stamps its lines again.
-    fmt::print(out_, "{}Z {}: {}\n", NowTimestampUtc().substr(0, 19), name_, text);
+    fmt::print(out_, "{} {}: {}\n", NowSecondsUtc(), name_, text);
     std::fflush(out_);
   }
 }
