@@ -21,10 +21,8 @@ namespace fs = std::filesystem;
 
 constexpr int kUnits = 1000;
 
-// The stream one job writes for kUnits computed dates.
-std::string JobStream() {
-  std::FILE* f = std::tmpfile();
-  EventStreamWriter w(f);
+// What one job reports for kUnits computed dates.
+void PlayJob(JobEvents& w) {
   w.Started(kUnits, kUnits, {});
   JobTally t;
   for (int i = 0; i < kUnits; ++i) {
@@ -36,6 +34,13 @@ std::string JobStream() {
     t.Add(d, UnitOutcome::kComputed, 30, "");
   }
   w.Ended(t);
+}
+
+// The stream a job of run-all writes: PlayJob's events as lines.
+std::string JobStream() {
+  std::FILE* f = std::tmpfile();
+  EventStreamWriter w(f);
+  PlayJob(w);
   std::fflush(f);
   std::rewind(f);
   std::string text;
@@ -50,13 +55,7 @@ void BM_ConsoleWriteEvents(benchmark::State& state) {
   std::FILE* null = std::fopen("/dev/null", "w");
   for (auto _ : state) {
     EventStreamWriter w(null);
-    for (int i = 0; i < kUnits; ++i) {
-      const Date d = AddDays(MakeDate(2023, 10, 24), i);
-      w.Line(LineKind::kDetail,
-             fmt::format("Processing day {}/{}: {}", i + 1, kUnits, FormatDate(d)));
-      w.Line(LineKind::kDetail, "  ✓ Success: 30 rows written");
-      w.Settled(d, UnitOutcome::kComputed, 30, "");
-    }
+    PlayJob(w);
   }
   std::fclose(null);
   state.SetItemsProcessed(state.iterations() * kUnits);

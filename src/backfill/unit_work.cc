@@ -6,6 +6,7 @@
 
 #include "backfill/dependency_check.h"
 #include "ledger/ledger.h"
+#include "ledger/upstream.h"
 #include "processors/common/writer.h"
 #include "processors/registry.h"
 #include "processors/run.h"
@@ -14,22 +15,6 @@
 namespace phase4 {
 
 using processors::ProcessorInfo;
-
-Result<std::map<std::string, std::string, std::less<>>> UnitWork::UpstreamFingerprints(
-    Warehouse& read_wh, Date d, std::string* blocked) const {
-  std::map<std::string, std::string, std::less<>> out;
-  for (const auto& up : info_.phase4_upstreams) {
-    const ProcessorInfo* u = processors::FindProcessor(up);
-    if (!u) return Status::FailedPrecondition("unknown upstream processor " + up);
-    PHASE4_ASSIGN_OR_RETURN(std::optional<ledger::UnitRecord> r, ledger::ReadUnit(read_wh, *u, d));
-    if (r && r->state == ledger::UnitState::kSucceeded) out[up] = r->output_fingerprint;
-    if (r && (r->state == ledger::UnitState::kFailed || r->state == ledger::UnitState::kBlocked) &&
-        blocked->empty())
-      *blocked = fmt::format("upstream {} is {} on {}: {}", up, ledger::UnitStateName(r->state),
-                             FormatDate(d), r->last_error);
-  }
-  return out;
-}
 
 PreparedUnit UnitWork::Prepare(const ledger::UnitPlan& unit, Warehouse& read_wh,
                                processors::InputReader& reader, const std::string& refused) const {
@@ -49,7 +34,9 @@ PreparedUnit UnitWork::Prepare(const ledger::UnitPlan& unit, Warehouse& read_wh,
     return p;
   }
   std::string upstream_blocked;
-  auto upstream = UpstreamFingerprints(read_wh, d, &upstream_blocked);
+  // As the ledger has them now: their units are settled before this one
+  // starts; one recorded failed or blocked keeps this unit from computing.
+  auto upstream = ledger::UpstreamFingerprints(read_wh, info_, d, &upstream_blocked);
   if (!upstream.ok()) {
     p.error = upstream.status().message();
     p.storage = upstream.status().code() == Status::Code::kStorage;

@@ -67,13 +67,6 @@ class UnitWork {
   const processors::ProcessorInfo& info() const { return info_; }
 
  private:
-  // The output fingerprints of d's upstream units, as the ledger has them
-  // now (their units are settled before this one starts). `blocked` is set
-  // when an upstream unit of d is recorded failed or blocked: this unit
-  // cannot be computed from it.
-  Result<std::map<std::string, std::string, std::less<>>> UpstreamFingerprints(
-      Warehouse& read_wh, Date d, std::string* blocked) const;
-
   const processors::ProcessorInfo& info_;
   const SeasonCalendar& calendar_;
   const ledger::InputFingerprinter& fingerprinter_;

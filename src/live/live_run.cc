@@ -9,11 +9,12 @@
 #include "ledger/fingerprint.h"
 #include "ledger/ledger.h"
 #include "ledger/phase3_digests.h"
-#include "processors/registry.h"
+#include "ledger/upstream.h"
 #include "live/alerts.h"
 #include "live/outbox.h"
 #include "live/run_history.h"
 #include "processors/common/season_inputs.h"
+#include "processors/registry.h"
 #include "processors/run.h"
 #include "tableio/csv.h"
 
@@ -35,13 +36,7 @@ Result<ledger::InputFingerprint> UnitInputFingerprint(Warehouse& wh, const Proce
   PHASE4_RETURN_IF_ERROR(ledger::RefreshPhase3Digests(wh).status());
   PHASE4_ASSIGN_OR_RETURN(ledger::Phase3Digests digests, ledger::ReadPhase3Digests(wh));
   const ledger::InputFingerprinter fp(std::move(digests));
-  std::map<std::string, std::string, std::less<>> upstream;
-  for (const auto& up : info.phase4_upstreams) {
-    const ProcessorInfo* u = processors::FindProcessor(up);
-    if (!u) return Status::FailedPrecondition("unknown upstream processor " + up);
-    PHASE4_ASSIGN_OR_RETURN(std::optional<ledger::UnitRecord> r, ledger::ReadUnit(wh, *u, d));
-    if (r && r->state == ledger::UnitState::kSucceeded) upstream[up] = r->output_fingerprint;
-  }
+  PHASE4_ASSIGN_OR_RETURN(auto upstream, ledger::UpstreamFingerprints(wh, info, d));
   return fp.For(info, d, upstream);
 }
 
@@ -144,7 +139,8 @@ LiveResult RunLive(processors::InputReader& reader, const ProcessorInfo& info, D
   // success, alone when the unit fails, is blocked or is a bootstrap date.
   auto previous = ledger::ReadUnit(wh, info, d);
   auto unit_record = [&](ledger::UnitState state, const std::string& error) {
-    ledger::UnitRecord r = previous.ok() && previous->has_value() ? **previous : ledger::UnitRecord{};
+    ledger::UnitRecord r =
+        previous.ok() && previous->has_value() ? **previous : ledger::UnitRecord{};
     r.job = info.name;
     r.date = d;
     r.state = state;

@@ -46,36 +46,23 @@ const Date kDay = MakeDate(2024, 1, 1);
 // A job that settles 25 dates: 20 computed (10 rows each), 3 skipped, 1
 // failed, 1 blocked, with a detail line per date.
 void PlayJob(JobEvents& ev) {
-  JobTally before;
-  before.up_to_date = 2;
-  ev.Started(27, 25, before);
+  JobTally tally;
+  tally.up_to_date = 2;
+  ev.Started(27, 25, tally);
   for (int i = 0; i < 25; ++i) {
     const Date d = AddDays(kDay, i);
     ev.Line(LineKind::kDetail, fmt::format("Processing day {}/25: {}", i + 1, FormatDate(d)));
-    if (i < 3)
-      ev.Settled(d, UnitOutcome::kSkipped, 0, "");
-    else if (i == 10)
-      ev.Settled(d, UnitOutcome::kFailed, 0, "disk on fire");
-    else if (i == 11)
-      ev.Settled(d, UnitOutcome::kBlocked, 0, "No data for date");
-    else
-      ev.Settled(d, UnitOutcome::kComputed, 10, "");
+    const UnitOutcome outcome = i < 3     ? UnitOutcome::kSkipped
+                                : i == 10 ? UnitOutcome::kFailed
+                                : i == 11 ? UnitOutcome::kBlocked
+                                          : UnitOutcome::kComputed;
+    const int64_t rows = outcome == UnitOutcome::kComputed ? 10 : 0;
+    const std::string error = i == 10 ? "disk on fire" : i == 11 ? "No data for date" : "";
+    ev.Settled(d, outcome, rows, error);
+    tally.Add(d, outcome, rows, error);
   }
   ev.Line(LineKind::kNote, "PHASE 4 BACKFILL SUMMARY - demo_job:");
-  JobTally end = before;
-  for (int i = 0; i < 25; ++i) {
-    const Date d = AddDays(kDay, i);
-    end.Add(d,
-            i < 3     ? UnitOutcome::kSkipped
-            : i == 10 ? UnitOutcome::kFailed
-            : i == 11 ? UnitOutcome::kBlocked
-                      : UnitOutcome::kComputed,
-            i < 3 || i == 10 || i == 11 ? 0 : 10,
-            i == 10   ? "disk on fire"
-            : i == 11 ? "No data for date"
-                      : "");
-  }
-  ev.Ended(end);
+  ev.Ended(tally);
 }
 
 TEST(RunConsoleTest, WithoutATerminalAProgressLineEveryTenDatesAndTheDetailInTheLog) {
