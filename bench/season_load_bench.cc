@@ -19,6 +19,7 @@
 
 #include "generate/generator.h"
 #include "phase3/schedule_store.h"
+#include "execution/input_reader.h"
 #include "processors/common/season_inputs.h"
 #include "processors/registry.h"
 #include "warehouse/warehouse.h"

@@ -27,11 +27,11 @@
 #include "ledger/plan.h"
 #include "live/run_history.h"
 #include "phase3/schedule_store.h"
-#include "processors/common/shared_seasons.h"
-#include "processors/common/upstream_rows.h"
+#include "backfill/shared_seasons.h"
+#include "backfill/upstream_rows.h"
 #include "processors/common/writer.h"
 #include "processors/registry.h"
-#include "processors/run.h"
+#include "execution/run_date.h"
 #include "tableio/csv.h"
 
 namespace phase4 {
@@ -134,12 +134,12 @@ class BackfillRun {
       }
       thread_ = std::thread(
           [this, &run, units = std::move(units), wh = std::move(read_wh).value()]() mutable {
-            processors::InputReader reader(*wh, run.calendar_);
+            InputReader reader(*wh, run.calendar_);
             if (run.o_.seasons) reader.ShareSeasons(run.o_.seasons);
             if (run.o_.upstream_rows) reader.ShareUpstreamRows(run.o_.upstream_rows);
             // What a season load reads for this job (a bad declaration fails
             // each date through InputsFor; the read-ahead is then skipped).
-            const auto reads = processors::Phase3Reads({&run.info_});
+            const auto reads = Phase3Reads({&run.info_});
             int read_ahead_from = 0;  // the season whose successor is being read ahead
             for (size_t i = 0; i < units.size(); ++i) {
               const Date d = units[i]->date;

@@ -28,10 +28,8 @@ class JobEvents;
 namespace ledger {
 struct Plan;
 }
-namespace processors {
 class SharedSeasonsUser;
 class UpstreamRows;
-}  // namespace processors
 
 inline constexpr const char* kDefaultCheckpointDirectory = "/tmp/backfill_checkpoints";
 
@@ -64,11 +62,11 @@ struct BackfillOptions {
   // RunBackfill returns); seasons come from `seasons` instead of being read
   // by this job.
   DateBoard* board = nullptr;
-  processors::SharedSeasonsUser* seasons = nullptr;
+  SharedSeasonsUser* seasons = nullptr;
   // Also in an in-process run-all: the job holds each date's committed rows
   // there for its downstream jobs, and takes its upstream rows from there
   // when held (the caller has the job leave after RunBackfill returns).
-  processors::UpstreamRows* upstream_rows = nullptr;
+  UpstreamRows* upstream_rows = nullptr;
   // Also in an in-process run-all: the run's plan (every job's units), made
   // once before the jobs start; a job alone plans itself.
   const ledger::Plan* plan = nullptr;

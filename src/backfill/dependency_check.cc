@@ -12,7 +12,7 @@ Result<bool> HasRowsOn(Warehouse& wh, const TableSchema& table, Date d) {
 
 Result<DependencyReport> CheckDependencies(Warehouse& wh, const SeasonCalendar& calendar,
                                            const processors::ProcessorInfo& info, Date d,
-                                           const processors::UpstreamRows* held) {
+                                           const UpstreamRows* held) {
   DependencyReport r;
   for (const auto& up : info.phase4_upstreams) {
     const processors::ProcessorInfo* upstream = processors::FindProcessor(up);

@@ -20,10 +20,9 @@
 #include "calendar/season_calendar.h"
 #include "ledger/plan.h"
 #include "phase3/schedule_store.h"
-#include "processors/common/shared_seasons.h"
-#include "processors/common/upstream_rows.h"
+#include "backfill/shared_seasons.h"
+#include "backfill/upstream_rows.h"
 #include "processors/registry.h"
-#include "scaleout/distributed_run.h"
 #include "warehouse/integrity.h"
 #include "warehouse/work_queue.h"
 
@@ -182,8 +181,8 @@ RunEnding RunByStage(const RunAllOptions& o, RunConsole& console,
 // One job of a pipelined run, on its own connection, reporting as events
 // into `f`.
 int RunPipelinedJob(const RunAllOptions& o, const ProcessorInfo& p, const ledger::Plan& plan,
-                    DateBoard& board, processors::SharedSeasonsUser& seasons,
-                    processors::UpstreamRows& upstream, std::atomic<bool>& storage_failed,
+                    DateBoard& board, SharedSeasonsUser& seasons,
+                    UpstreamRows& upstream, std::atomic<bool>& storage_failed,
                     std::FILE* f) {
   EventStreamWriter events(f);
   auto wh = Warehouse::Open(o.warehouse, /*create=*/false);
@@ -228,9 +227,9 @@ RunEnding RunPipelined(const RunAllOptions& o, Warehouse& main_wh, const SeasonC
     return RunEnding{s.code() == Status::Code::kStorage ? kExitStorage : kExitFatal, {}};
   };
   Warehouse* wh = &main_wh;
-  auto reads = processors::Phase3Reads(jobs);
+  auto reads = Phase3Reads(jobs);
   if (!reads.ok()) return fail(reads.status());
-  auto upstream = processors::UpstreamRows::Create(jobs);
+  auto upstream = UpstreamRows::Create(jobs);
   if (!upstream.ok()) return fail(upstream.status());
   std::vector<std::string> labels, names;
   for (const ProcessorInfo* p : jobs) {
@@ -244,7 +243,7 @@ RunEnding RunPipelined(const RunAllOptions& o, Warehouse& main_wh, const SeasonC
 
   DateBoard board(names);
   std::atomic<bool> storage_failed{false};
-  processors::SharedSeasons seasons(*wh, calendar, std::move(reads).value(), SeasonYearOf(o.start),
+  SharedSeasons seasons(*wh, calendar, std::move(reads).value(), SeasonYearOf(o.start),
                                     SeasonYearOf(o.end));
   // Every pipe first, so that a failure leaves no job started.
   std::vector<Child> children(jobs.size());
@@ -266,7 +265,7 @@ RunEnding RunPipelined(const RunAllOptions& o, Warehouse& main_wh, const SeasonC
     outputs.push_back(f);
   }
   // Every job joins the shared seasons before any of them takes one.
-  std::vector<std::unique_ptr<processors::SharedSeasonsUser>> users;
+  std::vector<std::unique_ptr<SharedSeasonsUser>> users;
   for (size_t i = 0; i < jobs.size(); ++i) users.push_back(seasons.Join());
   for (size_t i = 0; i < jobs.size(); ++i) {
     Child& c = children[i];
@@ -317,7 +316,7 @@ int SayQueued(const RunAllOptions& o, const ledger::Plan& plan, const Warehouse&
 
 }  // namespace
 
-int RunAll(const RunAllOptions& o, std::FILE* out) {
+int RunAll(const RunAllOptions& o, std::FILE* out, const WorkerRun* workers) {
   int count = static_cast<int>(processors::AllProcessors().size());
   if (o.start_from < 1 || o.start_from > count) {
     fmt::print(stderr, "error: --start-from must be between 1 and {} (the processor numbers)\n",
@@ -344,6 +343,10 @@ int RunAll(const RunAllOptions& o, std::FILE* out) {
   // before anything is planned.
   std::unique_ptr<WorkQueue> queue;
   if (o.workers >= 0) {
+    if (!workers) {
+      fmt::print(stderr, "error: --workers: this run-all was started without worker support\n");
+      return kExitUsage;
+    }
     auto opened = (*wh)->OpenWorkQueue();
     if (!opened.ok()) {
       fmt::print(stderr, "error: {}\n", opened.status().message());
@@ -413,8 +416,8 @@ int RunAll(const RunAllOptions& o, std::FILE* out) {
   std::string batch;
   if (queue) {
     // The units the run would settle, for the workers of any machine.
-    batch = scaleout::NewBatchId();
-    const auto units = scaleout::QueuedUnitsOf(*plan);
+    batch = workers->NewBatchId();
+    const auto units = workers->UnitsOf(*plan);
     if (Status s = queue->Enqueue({batch, o.bootstrap_days, o.max_attempts}, units); !s.ok())
       return fail(s);
     if (o.workers == 0) return SayQueued(o, *plan, **wh, batch, units.size(), out);
@@ -445,7 +448,7 @@ int RunAll(const RunAllOptions& o, std::FILE* out) {
   std::map<std::string, JobEvents*> sinks;
   for (const ProcessorInfo* p : processors::AllProcessors())
     if (p->order >= o.start_from) sinks[p->name] = &console.AddJob(p->order, p->name);
-  RunEnding ending = queue ? scaleout::RunWithWorkers(o, **wh, *queue, batch, *plan, console, sinks)
+  RunEnding ending = queue ? workers->Run(o, **wh, *queue, batch, *plan, console, sinks)
                      : o.separate_processes
                          ? RunByStage(o, console, sinks)
                          : RunPipelined(o, **wh, *calendar, *plan, console, sinks);

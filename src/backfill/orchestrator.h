@@ -17,15 +17,19 @@
 
 #include <atomic>
 #include <cstdio>
+#include <map>
 #include <string>
 #include <vector>
 
+#include "backfill/job_events.h"
 #include "backfill/run_console.h"
 #include "backfill/run_log.h"
 #include "calendar/date.h"
 #include "calendar/season_calendar.h"
 #include "common/exit_codes.h"
+#include "ledger/plan.h"
 #include "processors/common/processor.h"
+#include "warehouse/warehouse.h"
 #include "warehouse/work_queue.h"
 
 namespace phase4 {
@@ -60,14 +64,32 @@ struct RunAllOptions {
   int max_attempts = kDefaultMaxAttempts;       // claims of a unit before it stays failed
 };
 
-int RunAll(const RunAllOptions& options, std::FILE* out);
-
 // How a run ended: its exit code and what the operator is told after the
 // table (the reason, then the command that continues it).
 struct RunEnding {
   int code = kExitOk;
   std::vector<std::string> lines;
 };
+
+// How run-all hands its units to workers (--workers, doc/scale-out.md).
+// scaleout/distributed_run.h implements it and the CLI passes it in, so
+// that this layer does not depend on the one built on top of it.
+class WorkerRun {
+ public:
+  virtual ~WorkerRun() = default;
+  // A batch id naming this run.
+  virtual std::string NewBatchId() const = 0;
+  // The units a run of `plan` settles, for the queue.
+  virtual std::vector<QueuedUnit> UnitsOf(const ledger::Plan& plan) const = 0;
+  // Starts o.workers local workers and follows `batch` on `console` until
+  // every unit settled; says how the run ended.
+  virtual RunEnding Run(const RunAllOptions& o, Warehouse& wh, WorkQueue& queue,
+                        const std::string& batch, const ledger::Plan& plan, RunConsole& console,
+                        const std::map<std::string, JobEvents*>& sinks) const = 0;
+};
+
+// `workers` runs o.workers >= 0 (refused without one).
+int RunAll(const RunAllOptions& options, std::FILE* out, const WorkerRun* workers = nullptr);
 
 // The command that continues this run: the same command. The ledger knows
 // what is done, so running it again computes exactly what is left (and

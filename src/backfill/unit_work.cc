@@ -9,7 +9,7 @@
 #include "ledger/upstream.h"
 #include "processors/common/writer.h"
 #include "processors/registry.h"
-#include "processors/run.h"
+#include "execution/run_date.h"
 #include "tableio/csv.h"
 
 namespace phase4 {
@@ -17,7 +17,7 @@ namespace phase4 {
 using processors::ProcessorInfo;
 
 PreparedUnit UnitWork::Prepare(const ledger::UnitPlan& unit, Warehouse& read_wh,
-                               processors::InputReader& reader, const std::string& refused) const {
+                               InputReader& reader, const std::string& refused) const {
   const Date d = unit.date;
   PreparedUnit p;
   p.date = d;
@@ -62,7 +62,7 @@ PreparedUnit UnitWork::Prepare(const ledger::UnitPlan& unit, Warehouse& read_wh,
     p.kind = PreparedOutcome::kUpToDate;
     return p;
   }
-  auto rows = processors::ComputeDate(reader, info_, d);
+  auto rows = ComputeDate(reader, info_, d);
   Status s = rows.ok() ? processors::FinalizeRows(info_, d, *rows, NowTimestampUtc())
                        : rows.status().WithContext(fmt::format("{} {}", info_.name, FormatDate(d)));
   if (!s.ok()) {

@@ -22,10 +22,8 @@
 
 namespace phase4 {
 
-namespace processors {
 class InputReader;
 class UpstreamRows;
-}  // namespace processors
 
 // What a unit's processing produced.
 enum class PreparedOutcome { kSuccess, kUpToDate, kSkippedBootstrap, kFailed, kBlocked };
@@ -53,7 +51,7 @@ class UnitWork {
   // `held`: upstream rows an in-process run-all holds in memory (may be null).
   UnitWork(const processors::ProcessorInfo& info, const SeasonCalendar& calendar,
            const ledger::InputFingerprinter& fingerprinter,
-           const processors::UpstreamRows* held = nullptr)
+           const UpstreamRows* held = nullptr)
       : info_(info), calendar_(calendar), fingerprinter_(fingerprinter), held_(held) {}
 
   // Decides `unit` on the reading connection: bootstrap, blocked (`refused`
@@ -62,7 +60,7 @@ class UnitWork {
   // computed and finished (data_hash, rounding, processed_at). Writes
   // nothing.
   PreparedUnit Prepare(const ledger::UnitPlan& unit, Warehouse& read_wh,
-                       processors::InputReader& reader, const std::string& refused) const;
+                       InputReader& reader, const std::string& refused) const;
 
   const processors::ProcessorInfo& info() const { return info_; }
 
@@ -70,7 +68,7 @@ class UnitWork {
   const processors::ProcessorInfo& info_;
   const SeasonCalendar& calendar_;
   const ledger::InputFingerprinter& fingerprinter_;
-  const processors::UpstreamRows* held_;
+  const UpstreamRows* held_;
 };
 
 // The ledger record of a settled unit of `job`, continuing the recorded one

@@ -12,6 +12,7 @@
 #include "backfill/run_log.h"
 #include "cli/cli_support.h"
 #include "processors/registry.h"
+#include "scaleout/distributed_run.h"
 
 namespace phase4::cli {
 
@@ -240,7 +241,7 @@ void AddRunAllCommand(CLI::App& app, GlobalOptions& g, Action* action) {
       r.signal_received = &signals.signal;
       r.stop_requested = &signals.stop;
       setvbuf(stdout, nullptr, _IOLBF, 0);
-      return RunAll(r, stdout);
+      return RunAll(r, stdout, &scaleout::WorkersForRunAll());
     };
   });
 }

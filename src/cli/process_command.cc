@@ -18,6 +18,7 @@
 #include "cli/commands.h"
 #include "live/live_run.h"
 #include "phase3/schedule_store.h"
+#include "execution/input_reader.h"
 #include "processors/common/season_inputs.h"
 #include "processors/registry.h"
 #include "warehouse/warehouse.h"
@@ -103,11 +104,11 @@ int RunProcess(const ProcessOptions& o, const GlobalOptions& g) {
     }
     options.today = *t;
   }
-  processors::InputReader reader(*wh, *calendar, *date);
+  InputReader reader(*wh, *calendar, *date);
   if (jobs.size() > 1 && !calendar->IsBootstrap(*date)) {
     // Every table any of the jobs reads, with the columns any of them
     // reads, loaded at once (in parallel).
-    auto reads = processors::Phase3Reads(jobs);
+    auto reads = Phase3Reads(jobs);
     auto loaded = reads.ok() ? reader.Season(SeasonYearOf(*date), *reads)
                              : Result<const processors::SeasonInputs*>(reads.status());
     if (!loaded.ok()) {

@@ -15,7 +15,7 @@
 #include "live/run_history.h"
 #include "processors/common/season_inputs.h"
 #include "processors/registry.h"
-#include "processors/run.h"
+#include "execution/run_date.h"
 #include "tableio/csv.h"
 
 namespace phase4::live {
@@ -109,11 +109,11 @@ Result<std::optional<Block>> DefensiveChecks(Warehouse& wh, const SeasonCalendar
 
 LiveResult RunLive(Warehouse& wh, const SeasonCalendar& calendar, const ProcessorInfo& info, Date d,
                    const LiveOptions& o, std::FILE* out) {
-  processors::InputReader reader(wh, calendar, d);
+  InputReader reader(wh, calendar, d);
   return RunLive(reader, info, d, o, out);
 }
 
-LiveResult RunLive(processors::InputReader& reader, const ProcessorInfo& info, Date d,
+LiveResult RunLive(InputReader& reader, const ProcessorInfo& info, Date d,
                    const LiveOptions& o, std::FILE* out) {
   Warehouse& wh = reader.warehouse();
   const SeasonCalendar& calendar = reader.calendar();
@@ -207,7 +207,7 @@ LiveResult RunLive(processors::InputReader& reader, const ProcessorInfo& info, D
   if (!input.ok())
     return finish(LiveResult::Outcome::kFailed, "failed", input.status().message(),
                   fmt::format("Precompute Processor Failed: {}", info.name));
-  processors::RunOptions ro;
+  RunOptions ro;
   ro.extra_rows = [&](const std::vector<Row>& rows) -> Result<std::vector<Warehouse::ExtraRow>> {
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
@@ -234,7 +234,7 @@ LiveResult RunLive(processors::InputReader& reader, const ProcessorInfo& info, D
     }
     return also;
   };
-  auto outcome = processors::RunProcessorDate(reader, info, d, ro);
+  auto outcome = RunProcessorDate(reader, info, d, ro);
   if (!outcome.ok())
     return finish(LiveResult::Outcome::kFailed, "failed",
                   EscapeInvalidUtf8(outcome.status().message()),

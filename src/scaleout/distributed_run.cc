@@ -242,4 +242,26 @@ RunEnding RunWithWorkers(const RunAllOptions& o, Warehouse& wh, WorkQueue& queue
   return FinishRun(o, worst);
 }
 
+namespace {
+
+class DistributedWorkerRun final : public WorkerRun {
+ public:
+  std::string NewBatchId() const override { return scaleout::NewBatchId(); }
+  std::vector<QueuedUnit> UnitsOf(const ledger::Plan& plan) const override {
+    return QueuedUnitsOf(plan);
+  }
+  RunEnding Run(const RunAllOptions& o, Warehouse& wh, WorkQueue& queue, const std::string& batch,
+                const ledger::Plan& plan, RunConsole& console,
+                const std::map<std::string, JobEvents*>& sinks) const override {
+    return RunWithWorkers(o, wh, queue, batch, plan, console, sinks);
+  }
+};
+
+}  // namespace
+
+const WorkerRun& WorkersForRunAll() {
+  static const DistributedWorkerRun run;
+  return run;
+}
+
 }  // namespace phase4::scaleout

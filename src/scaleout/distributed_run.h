@@ -38,4 +38,8 @@ RunEnding RunWithWorkers(const RunAllOptions& o, Warehouse& wh, WorkQueue& queue
                          const std::string& batch, const ledger::Plan& plan, RunConsole& console,
                          const std::map<std::string, JobEvents*>& sinks);
 
+// The above as run-all's WorkerRun (backfill/orchestrator.h), which the CLI
+// hands to RunAll.
+const WorkerRun& WorkersForRunAll();
+
 }  // namespace phase4::scaleout

@@ -17,6 +17,7 @@
 #include "ledger/phase3_digests.h"
 #include "live/run_history.h"
 #include "phase3/schedule_store.h"
+#include "execution/input_reader.h"
 #include "processors/common/season_inputs.h"
 #include "processors/registry.h"
 #include "scaleout/lease_keeper.h"
@@ -49,7 +50,7 @@ struct BatchInputs {
   int bootstrap_days = -1;
   std::unique_ptr<SeasonCalendar> calendar;
   std::unique_ptr<ledger::InputFingerprinter> fingerprinter;
-  std::unique_ptr<processors::InputReader> reader;
+  std::unique_ptr<InputReader> reader;
 };
 
 // What a worker did, for its summary.
@@ -89,7 +90,7 @@ class Worker {
   std::unique_ptr<live::RunHistory> history_;
   std::unique_ptr<BatchInputs> inputs_;  // uses wh_: reset first
   std::unique_ptr<LeaseKeeper> keeper_;
-  std::vector<processors::TableRead> reads_;  // every job's Phase 3 reads of a season
+  std::vector<TableRead> reads_;  // every job's Phase 3 reads of a season
   int64_t worker_id_ = 0;
   WorkQueue::Affinity affinity_;
   Tally tally_;
@@ -157,7 +158,7 @@ Result<BatchInputs*> Worker::InputsFor(const Claim& claim) {
   // The digests as the run that queued the units refreshed them.
   PHASE4_ASSIGN_OR_RETURN(ledger::Phase3Digests digests, ledger::ReadPhase3Digests(*wh_));
   in->fingerprinter = std::make_unique<ledger::InputFingerprinter>(std::move(digests));
-  in->reader = std::make_unique<processors::InputReader>(*wh_, *in->calendar);
+  in->reader = std::make_unique<InputReader>(*wh_, *in->calendar);
   inputs_ = std::move(in);
   return inputs_.get();
 }
@@ -343,7 +344,7 @@ void Worker::Summary(double seconds) {
 
 int Worker::Run() {
   const auto started = Clock::now();
-  auto reads = processors::Phase3Reads(processors::AllProcessors());
+  auto reads = Phase3Reads(processors::AllProcessors());
   if (!reads.ok()) {
     log_.Error(reads.status().message());
     return kExitFatal;

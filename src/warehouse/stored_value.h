@@ -1,7 +1,7 @@
 // What a warehouse hands back for a value written to a column: the storage
 // contract every backend meets (SQLite's STRICT tables define it; the
 // PostgreSQL backend stores the same way), so a reader holding rows in
-// memory (processors/common/upstream_rows.h) can tell what a read of the
+// memory (backfill/upstream_rows.h) can tell what a read of the
 // warehouse would return without asking it.
 #pragma once
 

@@ -318,7 +318,7 @@ TEST(DependencyCheckTest, MissingUpstreamPhase4RowsNameTheTables) {
 TEST(DependencyCheckTest, HeldUpstreamRowsArePresentForTheirDateOnly) {
   TempDir dir;
   auto wh = std::move(Warehouse::Open(dir.str(), true)).value();
-  auto held = processors::UpstreamRows::Create(processors::AllProcessors());
+  auto held = UpstreamRows::Create(processors::AllProcessors());
   ASSERT_TRUE(held.ok()) << held.status().message();
   const auto& defense = *processors::FindProcessor("team_defense_zone_analysis");
   const auto& shots = *processors::FindProcessor("player_shot_zone_analysis");

@@ -13,7 +13,7 @@
 #include "processors/player_composite_factors/player_composite_factors.h"
 #include "processors/player_daily_cache/player_daily_cache.h"
 #include "processors/player_shot_zone_analysis/player_shot_zone_analysis.h"
-#include "processors/run.h"
+#include "execution/run_date.h"
 #include "processors/team_defense_zone_analysis/team_defense_zone_analysis.h"
 #include "test_support.h"
 #include "warehouse/sqlite_warehouse.h"

@@ -13,7 +13,7 @@
 #include "phase3/schedule_store.h"
 #include "processors/ml_feature_store/ml_feature_store.h"
 #include "processors/registry.h"
-#include "processors/run.h"
+#include "execution/run_date.h"
 #include "test_support.h"
 #include "warehouse/sqlite_warehouse.h"
 

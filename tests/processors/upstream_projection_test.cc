@@ -12,7 +12,7 @@
 #include "phase3/schedule_store.h"
 #include "processors/common/writer.h"
 #include "processors/registry.h"
-#include "processors/run.h"
+#include "execution/run_date.h"
 #include "processors/same_output.h"
 #include "test_support.h"
 #include "warehouse/warehouse.h"

@@ -9,7 +9,7 @@
 #include "phase3/schedule_store.h"
 #include "processors/common/season_inputs.h"
 #include "processors/player_shot_zone_analysis/player_shot_zone_analysis.h"
-#include "processors/run.h"
+#include "execution/run_date.h"
 #include "processors/team_defense_zone_analysis/team_defense_zone_analysis.h"
 #include "test_support.h"
 #include "warehouse/sqlite_warehouse.h"

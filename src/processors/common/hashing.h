@@ -7,20 +7,11 @@
 #include <string_view>
 #include <vector>
 
+#include "processors/common/python_float_repr.h"
 #include "warehouse/schema.h"
 #include "warehouse/value.h"
 
 namespace phase4::processors {
-
-// Python's repr() of a float: the shortest string that reads back as the
-// same double, fixed notation for decimal exponents -4..15 with a trailing
-// `.0` for integral values (35.0), otherwise `1e+16` / `1.5e-05`; `inf`,
-// `-inf`, `nan`.
-std::string PythonFloatRepr(double x);
-// The same, appended to `out`.
-void AppendPythonFloatRepr(std::string& out, double x);
-// The same without the shortcut for short decimals (tests compare the two).
-std::string PythonFloatReprGeneral(double x);
 
 // Renders one cell the way the reference's str() did: NULL, True/False for
 // booleans, integers in decimal, reals as PythonFloatRepr, text stripped of

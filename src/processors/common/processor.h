@@ -2,7 +2,7 @@
 // the pure function that computes its rows for one date.
 //
 // A processor never reads the warehouse, the clock or global state: the run
-// layer (processors/run.h) loads its inputs once per season (InputReader),
+// layer (execution/run_date.h) loads its inputs once per season (InputReader),
 // hands it an in-memory ProcessorInputs for date D and writes what it returns
 // (processors/common/writer.h stamps processed_at, data_hash and the declared
 // rounding). doc/processors.md describes the framework.
@@ -27,7 +27,7 @@ class SeasonInputs;
 
 // The rows of one upstream Phase 4 table for D, immutable and shared: an
 // in-process run-all hands one copy to every downstream job of the run
-// (processors/common/upstream_rows.h).
+// (backfill/upstream_rows.h).
 class UpstreamRowSet {
  public:
   UpstreamRowSet() = default;

@@ -20,21 +20,21 @@
 
 #include "calendar/season_calendar.h"
 #include "common/status.h"
+#include "execution/input_reader.h"
+#include "execution/phase3_reads.h"
 #include "processors/common/season_inputs.h"
 
 namespace phase4 {
-class Warehouse;
-}
 
-namespace phase4::processors {
+class Warehouse;
 
 class SharedSeasons;
 
 // One job's place in a SharedSeasons. Destroying it (the job ended, however)
 // lets the other jobs move past the seasons it held back.
-class SharedSeasonsUser {
+class SharedSeasonsUser : public SeasonSource {
  public:
-  ~SharedSeasonsUser();
+  ~SharedSeasonsUser() override;
   SharedSeasonsUser(const SharedSeasonsUser&) = delete;
   SharedSeasonsUser& operator=(const SharedSeasonsUser&) = delete;
 
@@ -42,7 +42,7 @@ class SharedSeasonsUser {
   void MoveTo(int season_year);
   // The inputs of `season_year`, read on the first request of any job.
   // Waits while some other job has not reached season_year - 1.
-  Result<std::shared_ptr<SeasonInputs>> Acquire(int season_year);
+  Result<std::shared_ptr<processors::SeasonInputs>> Acquire(int season_year) override;
 
  private:
   friend class SharedSeasons;
@@ -72,7 +72,7 @@ class SharedSeasons {
   friend class SharedSeasonsUser;
   static constexpr int kDone = 1 << 30;  // the position of a job that ended
 
-  Result<std::shared_ptr<SeasonInputs>> Acquire(size_t slot, int season_year);
+  Result<std::shared_ptr<processors::SeasonInputs>> Acquire(size_t slot, int season_year);
   void MoveTo(size_t slot, int season_year);
   void Leave(size_t slot);
   // The lowest position of the jobs other than `slot` (all jobs when
@@ -88,8 +88,8 @@ class SharedSeasons {
   const std::vector<TableRead> reads_;
   const int first_season_, last_season_;
   std::vector<int> position_;  // the season each job holds (first_season_ before any)
-  std::map<int, std::shared_ptr<SeasonInputs>> kept_;
+  std::map<int, std::shared_ptr<processors::SeasonInputs>> kept_;
   int seasons_read_ = 0;
 };
 
-}  // namespace phase4::processors
+}  // namespace phase4

@@ -1,14 +1,16 @@
-#include "processors/common/upstream_rows.h"
+#include "backfill/upstream_rows.h"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <cmath>
 
-#include "processors/common/season_inputs.h"
+#include "execution/phase3_reads.h"
 #include "warehouse/stored_value.h"
 
-namespace phase4::processors {
+namespace phase4 {
+
+using processors::ProcessorInfo;
 
 Result<std::unique_ptr<UpstreamRows>> UpstreamRows::Create(
     const std::vector<const ProcessorInfo*>& jobs) {
@@ -158,4 +160,4 @@ int64_t UpstreamRows::not_held() const {
   return not_held_;
 }
 
-}  // namespace phase4::processors
+}  // namespace phase4

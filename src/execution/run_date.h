@@ -1,21 +1,21 @@
 // Running one processor for one date against a warehouse: the shared path of
-// `phase4 process` and the backfill jobs. Bootstrap dates (decision 3) write
+// `phase4 process` and the live run. Bootstrap dates (decision 3) write
 // nothing; any other date is computed from season inputs (read once per
 // season by the InputReader) and written in one transaction.
 #pragma once
 
 #include <cstdint>
 #include <functional>
-#include <optional>
 #include <string>
+#include <vector>
 
 #include "calendar/date.h"
 #include "common/status.h"
+#include "execution/input_reader.h"
 #include "processors/common/processor.h"
-#include "processors/common/season_inputs.h"
 #include "warehouse/warehouse.h"
 
-namespace phase4::processors {
+namespace phase4 {
 
 // How a date is written. The modes of a run (backfill, strict, downstream
 // trigger) decide what happens around the write and live with the callers
@@ -35,17 +35,13 @@ struct DateOutcome {
   int64_t rows_written = 0;
 };
 
-// Calls info.compute, turning an arithmetic range error (an absurd input
-// value, decision 35) into the date's error.
-Result<std::vector<Row>> ComputeRows(const ProcessorInfo& info, Date d,
-                                     const ProcessorInputs& inputs);
-
 // Computes the rows of `info` for d without writing them (bootstrap dates
 // give no rows). The reader's calendar decides bootstrap dates.
-Result<std::vector<Row>> ComputeDate(InputReader& reader, const ProcessorInfo& info, Date d);
+Result<std::vector<Row>> ComputeDate(InputReader& reader, const processors::ProcessorInfo& info,
+                                     Date d);
 
 // Computes and writes date d of `info`'s table.
-Result<DateOutcome> RunProcessorDate(InputReader& reader, const ProcessorInfo& info, Date d,
-                                     const RunOptions& options = {});
+Result<DateOutcome> RunProcessorDate(InputReader& reader, const processors::ProcessorInfo& info,
+                                     Date d, const RunOptions& options = {});
 
-}  // namespace phase4::processors
+}  // namespace phase4

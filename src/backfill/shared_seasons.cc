@@ -1,11 +1,13 @@
-#include "processors/common/shared_seasons.h"
+#include "backfill/shared_seasons.h"
 
 #include <algorithm>
 #include <limits>
 
 #include "warehouse/warehouse.h"
 
-namespace phase4::processors {
+namespace phase4 {
+
+using processors::SeasonInputs;
 
 SharedSeasonsUser::~SharedSeasonsUser() { pool_->Leave(slot_); }
 
@@ -86,4 +88,4 @@ void SharedSeasons::TidyLocked() {
     reader_.Prefetch(slowest + 1, reads_);
 }
 
-}  // namespace phase4::processors
+}  // namespace phase4

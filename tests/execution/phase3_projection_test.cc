@@ -15,7 +15,7 @@
 #include "processors/common/season_inputs.h"
 #include "processors/common/writer.h"
 #include "processors/registry.h"
-#include "processors/run.h"
+#include "execution/run_date.h"
 #include "processors/same_output.h"
 #include "test_support.h"
 #include "warehouse/sqlite_warehouse.h"

@@ -30,13 +30,14 @@
 
 #include "calendar/date.h"
 #include "common/status.h"
+#include "execution/input_reader.h"
 #include "processors/common/processor.h"
 #include "warehouse/schema.h"
 #include "warehouse/value.h"
 
-namespace phase4::processors {
+namespace phase4 {
 
-class UpstreamRows {
+class UpstreamRows : public UpstreamSource {
  public:
   static constexpr size_t kMaxRowsPerTable = 16384;
 
@@ -45,16 +46,16 @@ class UpstreamRows {
   // the takers' upstream_columns. Fails on a job declaring an unknown
   // column, as InputsFor would.
   static Result<std::unique_ptr<UpstreamRows>> Create(
-      const std::vector<const ProcessorInfo*>& jobs);
+      const std::vector<const processors::ProcessorInfo*>& jobs);
 
   // `producer` committed `rows` for `d` (its whole output for d). Holds them
   // when some job of the run takes them (moved in: they become the held copy).
-  void Publish(const ProcessorInfo& producer, Date d, std::vector<Row> rows);
+  void Publish(const processors::ProcessorInfo& producer, Date d, std::vector<Row> rows);
   // The rows of `table` for `d`, holding at least `columns` (the taker's
   // UpstreamColumnIndexes), or nullptr when not held (the caller reads the
   // warehouse). An empty list (every column) is never served.
   std::shared_ptr<const std::vector<Row>> Take(const TableSchema& table, Date d,
-                                               const std::vector<int>& columns) const;
+                                               const std::vector<int>& columns) const override;
   // True when rows of `table` for `d` are held (then the warehouse has them:
   // they were published after their commit).
   bool HasRows(const TableSchema& table, Date d) const;
@@ -97,4 +98,4 @@ class UpstreamRows {
   size_t peak_rows_ = 0;
 };
 
-}  // namespace phase4::processors
+}  // namespace phase4
