@@ -94,7 +94,9 @@ class BackfillRun {
       ledger::UnitRecord rec = SucceededRecord(info_, p, *run_id);
       auto unit_row = ledger::UnitRow(info_, rec);
       Status s = unit_row.ok()
-                     ? wh_.ReplaceDate(*info_.output, p.date, p.rows, {*unit_row})
+                     ? (p.delta ? wh_.ReplaceDateDelta(*info_.output, p.date, p.rows, *p.delta,
+                                                       {*unit_row})
+                                : wh_.ReplaceDate(*info_.output, p.date, p.rows, {*unit_row}))
                            .WithContext(fmt::format("writing {} for {}", info_.output->FullName(),
                                                     FormatDate(p.date)))
                      : unit_row.status();

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <map>
 #include <memory>
+#include <set>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -243,8 +244,13 @@ RunEnding RunPipelined(const RunAllOptions& o, Warehouse& main_wh, const SeasonC
 
   DateBoard board(names);
   std::atomic<bool> storage_failed{false};
-  SharedSeasons seasons(*wh, calendar, std::move(reads).value(), SeasonYearOf(o.start),
-                                    SeasonYearOf(o.end));
+  // The seasons of the units the run will compute: a re-run of one season
+  // after a correction reads that season only.
+  std::set<int> todo_seasons;
+  for (const auto& job : plan.jobs)
+    for (const ledger::UnitPlan* u : job.Todo()) todo_seasons.insert(SeasonYearOf(u->date));
+  SharedSeasons seasons(*wh, calendar, std::move(reads).value(),
+                        {todo_seasons.begin(), todo_seasons.end()});
   // Every pipe first, so that a failure leaves no job started.
   std::vector<Child> children(jobs.size());
   std::vector<std::FILE*> outputs;

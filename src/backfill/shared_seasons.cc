@@ -1,6 +1,7 @@
 #include "backfill/shared_seasons.h"
 
 #include <algorithm>
+#include <iterator>
 #include <limits>
 
 #include "warehouse/warehouse.h"
@@ -18,15 +19,22 @@ Result<std::shared_ptr<SeasonInputs>> SharedSeasonsUser::Acquire(int season_year
 }
 
 SharedSeasons::SharedSeasons(Warehouse& wh, const SeasonCalendar& calendar,
-                             std::vector<TableRead> reads, int first_season, int last_season)
-    : reader_(wh, calendar),
-      reads_(std::move(reads)),
-      first_season_(first_season),
-      last_season_(last_season) {}
+                             std::vector<TableRead> reads, std::vector<int> seasons)
+    : reader_(wh, calendar), reads_(std::move(reads)), seasons_(std::move(seasons)) {}
+
+int SharedSeasons::PreviousSeason(int season_year) const {
+  auto it = std::lower_bound(seasons_.begin(), seasons_.end(), season_year);
+  return it == seasons_.begin() ? season_year - 1 : *std::prev(it);
+}
+
+int SharedSeasons::NextSeason(int season_year) const {
+  auto it = std::upper_bound(seasons_.begin(), seasons_.end(), season_year);
+  return it == seasons_.end() ? kDone : *it;
+}
 
 std::unique_ptr<SharedSeasonsUser> SharedSeasons::Join() {
   std::lock_guard<std::mutex> lock(mu_);
-  position_.push_back(first_season_);
+  position_.push_back(seasons_.empty() ? kDone : seasons_.front());
   return std::unique_ptr<SharedSeasonsUser>(new SharedSeasonsUser(this, position_.size() - 1));
 }
 
@@ -59,7 +67,7 @@ void SharedSeasons::Leave(size_t slot) {
 
 Result<std::shared_ptr<SeasonInputs>> SharedSeasons::Acquire(size_t slot, int season_year) {
   std::unique_lock<std::mutex> lock(mu_);
-  moved_.wait(lock, [&] { return SlowestLocked(slot) >= season_year - 1; });
+  moved_.wait(lock, [&] { return SlowestLocked(slot) >= PreviousSeason(season_year); });
   if (season_year > position_[slot]) {
     position_[slot] = season_year;
     moved_.notify_all();
@@ -82,10 +90,10 @@ void SharedSeasons::TidyLocked() {
   const int slowest = SlowestLocked(std::numeric_limits<size_t>::max());
   while (!kept_.empty() && kept_.begin()->first < slowest) kept_.erase(kept_.begin());
   // The next season is read ahead once the slowest job holds its season, so
-  // memory holds the slowest job's season and the next one.
-  if (slowest < kDone && slowest + 1 <= last_season_ && kept_.count(slowest) &&
-      !kept_.count(slowest + 1))
-    reader_.Prefetch(slowest + 1, reads_);
+  // memory holds the slowest job's season and the next one. Only a season
+  // the run computes dates of: a re-run of one season reads no other.
+  const int next = slowest < kDone ? NextSeason(slowest) : kDone;
+  if (next < kDone && kept_.count(slowest) && !kept_.count(next)) reader_.Prefetch(next, reads_);
 }
 
 }  // namespace phase4

@@ -54,10 +54,12 @@ class SharedSeasonsUser : public SeasonSource {
 class SharedSeasons {
  public:
   // Seasons are read from `wh` (used only by this object from now on) with
-  // `reads`, which must cover every job's Phase3Reads. `first_season` and
-  // `last_season` bound the seasons the run walks.
+  // `reads`, which must cover every job's Phase3Reads. `seasons` are the
+  // seasons the run computes dates of (ascending, distinct, not empty): no
+  // other is read ahead, and a job waits only for the others to reach the
+  // season before its own among them.
   SharedSeasons(Warehouse& wh, const SeasonCalendar& calendar, std::vector<TableRead> reads,
-                int first_season, int last_season);
+                std::vector<int> seasons);
   SharedSeasons(const SharedSeasons&) = delete;
   SharedSeasons& operator=(const SharedSeasons&) = delete;
 
@@ -81,13 +83,18 @@ class SharedSeasons {
   // Drops the seasons every job is past and reads ahead the one after the
   // slowest job's.
   void TidyLocked();
+  // The season of `seasons_` before `season_year` (season_year - 1 when
+  // none is).
+  int PreviousSeason(int season_year) const;
+  // The season of `seasons_` after `season_year`, or kDone.
+  int NextSeason(int season_year) const;
 
   mutable std::mutex mu_;
   std::condition_variable moved_;  // a job took a new season or left
   InputReader reader_;             // reads the seasons (under mu_)
   const std::vector<TableRead> reads_;
-  const int first_season_, last_season_;
-  std::vector<int> position_;  // the season each job holds (first_season_ before any)
+  const std::vector<int> seasons_;
+  std::vector<int> position_;  // the season each job holds (the first of seasons_ before any)
   std::map<int, std::shared_ptr<processors::SeasonInputs>> kept_;
   int seasons_read_ = 0;
 };

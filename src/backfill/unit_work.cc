@@ -73,6 +73,17 @@ PreparedUnit UnitWork::Prepare(const ledger::UnitPlan& unit, Warehouse& read_wh,
     p.storage = s.code() == Status::Code::kStorage;
     return p;
   }
+  if (unit.record) {
+    // An earlier run wrote this date: the rows that come out the same keep
+    // their stored form and are not written again (warehouse/date_delta.h).
+    auto delta = KeepUnchangedRows(read_wh, *info_.output, d, *rows);
+    if (!delta.ok()) {
+      p.error = delta.status().message();
+      p.storage = delta.status().code() == Status::Code::kStorage;
+      return p;
+    }
+    p.delta = std::move(delta).value();
+  }
   p.kind = PreparedOutcome::kSuccess;
   p.rows = std::move(rows).value();
   p.output_fingerprint = ledger::OutputFingerprint(info_, p.rows);

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -33,6 +34,10 @@ struct PreparedUnit {
   Date date{};
   PreparedOutcome kind = PreparedOutcome::kFailed;
   std::vector<Row> rows;  // finished rows, for kSuccess
+  // When the date had rows stored (an earlier run's): which of `rows` came
+  // out the same (they carry the stored run-time cells) and which stored
+  // rows are gone, so that only the changes are written.
+  std::optional<DateDelta> delta;
   std::string error;      // kFailed / kBlocked: why
   std::string started_at;
   // Failed because the warehouse's storage failed, not the date's data: the

@@ -607,6 +607,34 @@ Status PostgresWarehouse::ReplaceDates(const TableSchema& t, const std::vector<D
   return s;
 }
 
+Status PostgresWarehouse::ReplaceDateDelta(const TableSchema& t, Date date,
+                                           const std::vector<Row>& rows, const DateDelta& delta,
+                                           const std::vector<ExtraRow>& also) {
+  if (t.date_column.empty())
+    return Status::InvalidInput(t.FullName() + " has no date column to replace by");
+  if (delta.kept.size() != rows.size())
+    return Status::InvalidInput(fmt::format("{}: a delta of {} rows for {} rows", t.FullName(),
+                                            delta.kept.size(), rows.size()));
+  std::string del = fmt::format("DELETE FROM {} WHERE {} = $1", t.FullName(), t.date_column);
+  for (size_t k = 0; k < t.primary_key.size(); ++k)
+    del += fmt::format(" AND {} IS NOT DISTINCT FROM ${}", t.primary_key[k], k + 2);
+  PHASE4_RETURN_IF_ERROR(Begin());
+  Status s;
+  for (size_t g = 0; s.ok() && g < delta.gone.size(); ++g) {
+    std::vector<std::optional<std::string>> params{FormatDate(date)};
+    for (const auto& k : t.primary_key)
+      params.push_back(ParamOf(delta.gone[g][static_cast<size_t>(t.ColumnIndex(k))]));
+    s = Run(del, params, false).status().WithContext("replacing " + t.FullName());
+  }
+  for (size_t i = 0; s.ok() && i < rows.size(); ++i)
+    if (!delta.kept[i]) s = UpsertRowInTransaction(t, rows[i]);
+  // The extra rows (and the outbox notice), as a whole replacement writes them.
+  if (s.ok()) s = ReplaceInTransaction(&t, {}, {}, also);
+  if (s.ok()) s = Commit();
+  if (!s.ok()) Rollback();
+  return s;
+}
+
 Status PostgresWarehouse::ReplaceInTransaction(const TableSchema* t, const std::vector<Date>& dates,
                                                const std::vector<Row>& rows,
                                                const std::vector<ExtraRow>& also) {

@@ -43,6 +43,8 @@ class PostgresWarehouse final : public Warehouse {
   Status ReplaceDates(const TableSchema& table, const std::vector<Date>& dates,
                       const std::vector<Row>& rows,
                       const std::vector<ExtraRow>& also = {}) override;
+  Status ReplaceDateDelta(const TableSchema& table, Date date, const std::vector<Row>& rows,
+                          const DateDelta& delta, const std::vector<ExtraRow>& also = {}) override;
   Status ReplaceByKey(const TableSchema& table, const std::string& key_column,
                       const std::vector<Row>& rows) override;
   Result<std::vector<Row>> SelectRows(const TableSchema& table, std::optional<Date> start,

@@ -562,13 +562,7 @@ Status SqliteWarehouse::InsertRowsInTransaction(const TableSchema& t,
 Status SqliteWarehouse::ReplaceDates(const TableSchema& t, const std::vector<Date>& dates,
                                      const std::vector<Row>& rows,
                                      const std::vector<ExtraRow>& also) {
-  if (t.date_column.empty())
-    return Status::InvalidInput(t.FullName() + " has no date column to replace by");
-  for (const auto& extra : also)
-    if (extra.table->dataset != t.dataset)
-      return Status::InvalidInput(
-          fmt::format("{} is not in the dataset of {}; it cannot commit with it",
-                      extra.table->FullName(), t.FullName()));
+  PHASE4_RETURN_IF_ERROR(CheckReplacement(t, also));
   PHASE4_RETURN_IF_ERROR(Begin());
   auto del = Prepare(fmt::format("DELETE FROM {} WHERE {} = ?", t.FullName(), t.date_column));
   if (!del.ok()) {
@@ -586,15 +580,65 @@ Status SqliteWarehouse::ReplaceDates(const TableSchema& t, const std::vector<Dat
     del->Reset();
   }
   Status s = InsertRowsInTransaction(t, rows);
-  for (size_t i = 0; s.ok() && i < also.size(); ++i)
-    s = also[i].replace ? UpsertRowInTransaction(*also[i].table, also[i].row)
-                        : InsertRowsInTransaction(*also[i].table, {also[i].row});
+  if (s.ok()) s = WriteExtrasInTransaction(also);
   if (!s.ok()) {
     Rollback();
     return s;
   }
   s = Commit();
   if (!s.ok()) Rollback();
+  return s;
+}
+
+Status SqliteWarehouse::ReplaceDateDelta(const TableSchema& t, Date date,
+                                         const std::vector<Row>& rows, const DateDelta& delta,
+                                         const std::vector<ExtraRow>& also) {
+  PHASE4_RETURN_IF_ERROR(CheckReplacement(t, also));
+  if (delta.kept.size() != rows.size())
+    return Status::InvalidInput(fmt::format("{}: a delta of {} rows for {} rows", t.FullName(),
+                                            delta.kept.size(), rows.size()));
+  std::string sql = fmt::format("DELETE FROM {} WHERE {} = ?", t.FullName(), t.date_column);
+  for (const auto& k : t.primary_key) sql += fmt::format(" AND {} IS ?", k);
+  PHASE4_RETURN_IF_ERROR(Begin());
+  auto fail = [&](const Status& s) {
+    Rollback();
+    return s.WithContext("replacing " + t.FullName());
+  };
+  auto del = Prepare(sql);
+  if (!del.ok()) return fail(del.status());
+  for (const Row& gone : delta.gone) {
+    del->BindText(1, FormatDate(date));
+    for (size_t k = 0; k < t.primary_key.size(); ++k)
+      del->Bind(static_cast<int>(k + 2), gone[static_cast<size_t>(t.ColumnIndex(t.primary_key[k]))]);
+    del->Step();
+    if (!del->status().ok()) return fail(del->status());
+    del->Reset();
+  }
+  Status s;
+  for (size_t i = 0; s.ok() && i < rows.size(); ++i)
+    if (!delta.kept[i]) s = UpsertRowInTransaction(t, rows[i]);
+  if (s.ok()) s = WriteExtrasInTransaction(also);
+  if (s.ok()) s = Commit();
+  if (!s.ok()) return fail(s);
+  return Status::OK();
+}
+
+Status SqliteWarehouse::CheckReplacement(const TableSchema& t, const std::vector<ExtraRow>& also) {
+  if (t.date_column.empty())
+    return Status::InvalidInput(t.FullName() + " has no date column to replace by");
+  for (const auto& extra : also)
+    if (extra.table->dataset != t.dataset)
+      return Status::InvalidInput(
+          fmt::format("{} is not in the dataset of {}; it cannot commit with it",
+                      extra.table->FullName(), t.FullName()));
+  return Status::OK();
+}
+
+Status SqliteWarehouse::WriteExtrasInTransaction(const std::vector<ExtraRow>& also) {
+  Status s;
+  for (size_t i = 0; s.ok() && i < also.size(); ++i)
+    s = also[i].replace ? UpsertRowInTransaction(*also[i].table, also[i].row)
+                        : InsertRowsInTransaction(*also[i].table, {also[i].row});
   return s;
 }
 

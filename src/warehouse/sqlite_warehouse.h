@@ -106,6 +106,8 @@ class SqliteWarehouse final : public Warehouse {
   Status ReplaceDates(const TableSchema& table, const std::vector<Date>& dates,
                       const std::vector<Row>& rows,
                       const std::vector<ExtraRow>& also = {}) override;
+  Status ReplaceDateDelta(const TableSchema& table, Date date, const std::vector<Row>& rows,
+                          const DateDelta& delta, const std::vector<ExtraRow>& also = {}) override;
   Status ReplaceByKey(const TableSchema& table, const std::string& key_column,
                       const std::vector<Row>& rows) override;
   Result<std::vector<Row>> SelectRows(const TableSchema& table, std::optional<Date> start,
@@ -143,6 +145,11 @@ class SqliteWarehouse final : public Warehouse {
   Status InsertRowsInTransaction(const TableSchema& table, const std::vector<Row>& rows);
   // Inserts or replaces (by primary key) one row inside the open transaction.
   Status UpsertRowInTransaction(const TableSchema& table, const Row& row);
+  // Refuses a replacement of a table without a date column, or with extra
+  // rows of another dataset (another file: not one transaction).
+  static Status CheckReplacement(const TableSchema& table, const std::vector<ExtraRow>& also);
+  // The extra rows of a replacement, inside its transaction.
+  Status WriteExtrasInTransaction(const std::vector<ExtraRow>& also);
   // SELECT of `columns` (`*` when empty) of the rows within [start, end],
   // bound and ready to step, sorted as `order` says (unsorted when null).
   Result<Statement> PrepareSelect(const TableSchema& table, std::optional<Date> start,

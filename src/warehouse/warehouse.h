@@ -26,6 +26,7 @@
 
 #include "calendar/date.h"
 #include "common/status.h"
+#include "warehouse/date_delta.h"
 #include "warehouse/schema.h"
 #include "warehouse/value.h"
 
@@ -101,6 +102,14 @@ class Warehouse {
   virtual Status ReplaceDates(const TableSchema& table, const std::vector<Date>& dates,
                               const std::vector<Row>& rows,
                               const std::vector<ExtraRow>& also = {}) = 0;
+  // ReplaceDate given what is stored (date_delta.h): only the rows not
+  // delta.kept are written, each replacing the stored row of its key, the
+  // delta.gone rows are deleted, and `also` is inserted, in one transaction.
+  // The date then holds `rows`, as after ReplaceDate, when the delta was
+  // taken from the date's stored rows under the job's lock.
+  virtual Status ReplaceDateDelta(const TableSchema& table, Date date,
+                                  const std::vector<Row>& rows, const DateDelta& delta,
+                                  const std::vector<ExtraRow>& also = {}) = 0;
   // Replaces the rows whose `key_column` equals that of one of `rows` with
   // `rows`, in one transaction (a schedule merge: one row per game id).
   virtual Status ReplaceByKey(const TableSchema& table, const std::string& key_column,

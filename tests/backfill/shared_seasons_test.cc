@@ -26,7 +26,7 @@ TEST(SharedSeasonsTest, EachSeasonIsReadOnceForEveryJobAndGivesTheSameRows) {
   WriterFixture f;
   auto cal = f.schedule.Calendar();
   const ProcessorInfo& info = TeamDefenseZoneAnalysisInfo();
-  SharedSeasons pool(*f.wh, *cal, *Phase3Reads({&info}), 2023, 2024);
+  SharedSeasons pool(*f.wh, *cal, *Phase3Reads({&info}), {2023, 2024});
   auto u1 = pool.Join(), u2 = pool.Join();
   InputReader r1(*f.wh, *cal), r2(*f.wh, *cal);
   r1.ShareSeasons(u1.get());
@@ -53,7 +53,7 @@ TEST(SharedSeasonsTest, AJobWaitsForTheSlowestToReachThePreviousSeason) {
   WriterFixture f;
   auto cal = f.schedule.Calendar();
   const ProcessorInfo& info = TeamDefenseZoneAnalysisInfo();
-  SharedSeasons pool(*f.wh, *cal, *Phase3Reads({&info}), 2022, 2024);
+  SharedSeasons pool(*f.wh, *cal, *Phase3Reads({&info}), {2022, 2023, 2024});
   auto slow = pool.Join(), fast = pool.Join(), leaving = pool.Join();
   std::atomic<bool> got{false};
   std::thread t([&] {
@@ -75,7 +75,7 @@ TEST(SharedSeasonsTest, AJobWaitsForTheSlowestToReachThePreviousSeason) {
 TEST(SharedSeasonsTest, AJobNeedingATableTheRunDidNotReadFails) {
   WriterFixture f;
   auto cal = f.schedule.Calendar();
-  SharedSeasons pool(*f.wh, *cal, *Phase3Reads({&TeamDefenseZoneAnalysisInfo()}), 2024, 2024);
+  SharedSeasons pool(*f.wh, *cal, *Phase3Reads({&TeamDefenseZoneAnalysisInfo()}), {2024});
   auto user = pool.Join();
   InputReader reader(*f.wh, *cal);
   reader.ShareSeasons(user.get());
