@@ -503,6 +503,39 @@ TEST(CheckpointTest, SecondCorruptFileInTheSameSecondGetsItsOwnName) {
   EXPECT_EQ(ReadFile(path.string() + ".corrupt-20261127T100000Z-2"), "second garbage");
 }
 
+TEST(CheckpointTest, ACorruptFileThatCannotBeMovedAsideIsAnErrorAndStaysInPlace) {
+  TempDir tmp;
+  ::phase4::testing::FaultEnv env;
+  env.SetNow(FixedNow());
+  env.FailRenames("Read-only file system");
+  fs::path path = Checkpoint::PathFor(tmp.path(), kJob, D("2024-01-01"), D("2024-01-10"));
+  WriteFile(path, "garbage");
+  auto cp = Checkpoint::Open(tmp.path(), kJob, D("2024-01-01"), D("2024-01-10"), 8,
+                             Opts(true, &env));
+  ASSERT_FALSE(cp.ok());
+  EXPECT_EQ(cp.status().code(), Status::Code::kIo);
+  EXPECT_EQ(cp.status().message().rfind("checkpoint " + path.string() + " is corrupt (", 0), 0u)
+      << cp.status().message();
+  EXPECT_NE(cp.status().message().find(") and cannot be moved aside to " + path.string() +
+                                       ".corrupt-20261127T100000Z: Read-only file system"),
+            std::string::npos)
+      << cp.status().message();
+  EXPECT_EQ(ReadFile(path), "garbage");
+  EXPECT_EQ(ListDir(tmp.path()),
+            (std::vector<std::string>{"team_defense_zone_analysis_2024-01-01_2024-01-10.json"}));
+}
+
+TEST(CheckpointTest, ALockThatCannotBeTakenIsReturnedAsIs) {
+  TempDir tmp;
+  ::phase4::testing::FaultEnv env;
+  env.FailNextLock(Status::IoError("cannot open lock file x: Permission denied"));
+  auto cp = Checkpoint::Open(tmp.path(), kJob, D("2024-01-01"), D("2024-01-10"), 8,
+                             Opts(true, &env));
+  ASSERT_FALSE(cp.ok());
+  EXPECT_EQ(cp.status().message(), "cannot open lock file x: Permission denied");
+  EXPECT_TRUE(OpenGolden(tmp.path()).ok());  // only that one attempt failed
+}
+
 TEST(CheckpointTest, DerivedValuesThatDisagreeAreRecomputedWithAWarning) {
   TempDir tmp;
   fs::path path = Checkpoint::PathFor(tmp.path(), kJob, D("2024-01-01"), D("2024-01-10"));
