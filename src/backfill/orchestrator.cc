@@ -23,6 +23,7 @@
 #include "processors/common/shared_seasons.h"
 #include "processors/common/upstream_rows.h"
 #include "processors/registry.h"
+#include "scaleout/distributed_run.h"
 #include "warehouse/integrity.h"
 #include "warehouse/work_queue.h"
 
@@ -342,8 +343,6 @@ int RunAll(const RunAllOptions& o, std::FILE* out) {
   // --workers: the work queue first, so that a SQLite warehouse is refused
   // before anything is planned.
   std::unique_ptr<WorkQueue> queue;
-  if (o.workers >= 0 && !o.worker_run)
-    return fail(Status::FailedPrecondition("run-all --workers: no worker run was given"));
   if (o.workers >= 0) {
     auto opened = (*wh)->OpenWorkQueue();
     if (!opened.ok()) {
@@ -414,10 +413,11 @@ int RunAll(const RunAllOptions& o, std::FILE* out) {
   std::string batch;
   if (queue) {
     // The units the run would settle, for the workers of any machine.
-    auto queued = o.worker_run->Enqueue(o, *queue, *plan);
-    if (!queued.ok()) return fail(queued.status());
-    batch = queued->first;
-    if (o.workers == 0) return SayQueued(o, *plan, **wh, batch, queued->second, out);
+    batch = scaleout::NewBatchId();
+    const auto units = scaleout::QueuedUnitsOf(*plan);
+    if (Status s = queue->Enqueue({batch, o.bootstrap_days, o.max_attempts}, units); !s.ok())
+      return fail(s);
+    if (o.workers == 0) return SayQueued(o, *plan, **wh, batch, units.size(), out);
   }
   const std::string checkpoint_dir =
       o.checkpoint_dir.empty() ? std::string(kDefaultCheckpointDirectory) : o.checkpoint_dir;
@@ -445,7 +445,7 @@ int RunAll(const RunAllOptions& o, std::FILE* out) {
   std::map<std::string, JobEvents*> sinks;
   for (const ProcessorInfo* p : processors::AllProcessors())
     if (p->order >= o.start_from) sinks[p->name] = &console.AddJob(p->order, p->name);
-  RunEnding ending = queue ? o.worker_run->Run(o, **wh, *queue, batch, *plan, console, sinks)
+  RunEnding ending = queue ? scaleout::RunWithWorkers(o, **wh, *queue, batch, *plan, console, sinks)
                      : o.separate_processes
                          ? RunByStage(o, console, sinks)
                          : RunPipelined(o, **wh, *calendar, *plan, console, sinks);

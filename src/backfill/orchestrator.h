@@ -17,9 +17,7 @@
 
 #include <atomic>
 #include <cstdio>
-#include <map>
 #include <string>
-#include <utility>
 #include <vector>
 
 #include "backfill/run_console.h"
@@ -27,17 +25,10 @@
 #include "calendar/date.h"
 #include "calendar/season_calendar.h"
 #include "common/exit_codes.h"
-#include "common/status.h"
 #include "processors/common/processor.h"
 #include "warehouse/work_queue.h"
 
 namespace phase4 {
-
-class JobEvents;
-class WorkerRun;
-namespace ledger {
-struct Plan;
-}
 
 // The processors grouped into stages: a processor's stage is one more than
 // the latest stage of its upstreams; processors of one stage run together.
@@ -67,9 +58,6 @@ struct RunAllOptions {
   int workers = -1;
   double lease_seconds = kDefaultLeaseSeconds;  // the workers' leases
   int max_attempts = kDefaultMaxAttempts;       // claims of a unit before it stays failed
-  // How --workers runs (scaleout::DistributedWorkerRun(), given by the CLI):
-  // required when workers >= 0.
-  WorkerRun* worker_run = nullptr;
 };
 
 int RunAll(const RunAllOptions& options, std::FILE* out);
@@ -79,23 +67,6 @@ int RunAll(const RunAllOptions& options, std::FILE* out);
 struct RunEnding {
   int code = kExitOk;
   std::vector<std::string> lines;
-};
-
-// run-all --workers (doc/scale-out.md), implemented in scaleout/. RunAll
-// reaches it through this interface because scaleout/ is built on backfill/
-// (its workers compute units as a backfill job does), not the other way.
-class WorkerRun {
- public:
-  virtual ~WorkerRun() = default;
-  // Queues the units `plan` settles as one new batch of `queue`; the batch's
-  // id and its number of units.
-  virtual Result<std::pair<std::string, size_t>> Enqueue(const RunAllOptions& o, WorkQueue& queue,
-                                                         const ledger::Plan& plan) = 0;
-  // Runs `batch` with o.workers local workers, shows its units on `console`
-  // as they settle (into each job's sink), and says how the run ended.
-  virtual RunEnding Run(const RunAllOptions& o, Warehouse& wh, WorkQueue& queue,
-                        const std::string& batch, const ledger::Plan& plan, RunConsole& console,
-                        const std::map<std::string, JobEvents*>& sinks) = 0;
 };
 
 // The command that continues this run: the same command. The ledger knows

@@ -14,7 +14,6 @@
 #include "cli/checkpoint_status.h"
 #include "cli/cli_support.h"
 #include "processors/registry.h"
-#include "scaleout/distributed_run.h"
 
 namespace phase4::cli {
 
@@ -258,7 +257,6 @@ void AddRunAllCommand(CLI::App& app, GlobalOptions& g, Action* action) {
       r.signal_received = &signals.signal;
       r.stop_requested = &signals.stop;
       setvbuf(stdout, nullptr, _IOLBF, 0);
-      r.worker_run = &scaleout::DistributedWorkerRun();
       return RunAll(r, stdout);
     };
   });

@@ -242,29 +242,4 @@ RunEnding RunWithWorkers(const RunAllOptions& o, Warehouse& wh, WorkQueue& queue
   return FinishRun(o, worst);
 }
 
-namespace {
-
-class DistributedRun : public WorkerRun {
- public:
-  Result<std::pair<std::string, size_t>> Enqueue(const RunAllOptions& o, WorkQueue& queue,
-                                                 const ledger::Plan& plan) override {
-    std::string batch = NewBatchId();
-    const auto units = QueuedUnitsOf(plan);
-    PHASE4_RETURN_IF_ERROR(queue.Enqueue({batch, o.bootstrap_days, o.max_attempts}, units));
-    return std::make_pair(std::move(batch), units.size());
-  }
-  RunEnding Run(const RunAllOptions& o, Warehouse& wh, WorkQueue& queue, const std::string& batch,
-                const ledger::Plan& plan, RunConsole& console,
-                const std::map<std::string, JobEvents*>& sinks) override {
-    return RunWithWorkers(o, wh, queue, batch, plan, console, sinks);
-  }
-};
-
-}  // namespace
-
-WorkerRun& DistributedWorkerRun() {
-  static DistributedRun run;
-  return run;
-}
-
 }  // namespace phase4::scaleout

@@ -38,7 +38,4 @@ RunEnding RunWithWorkers(const RunAllOptions& o, Warehouse& wh, WorkQueue& queue
                          const std::string& batch, const ledger::Plan& plan, RunConsole& console,
                          const std::map<std::string, JobEvents*>& sinks);
 
-// QueuedUnitsOf, NewBatchId and RunWithWorkers as run-all's WorkerRun.
-WorkerRun& DistributedWorkerRun();
-
 }  // namespace phase4::scaleout
