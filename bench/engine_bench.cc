@@ -10,8 +10,9 @@
 #include <filesystem>
 
 #include "backfill/checkpoint.h"
-#include "backfill/dependency_check.h"
+#include "backfill/checkpoint_writer.h"
 #include "generate/generator.h"
+#include "ledger/dependency_check.h"
 #include "phase3/schedule_store.h"
 #include "processors/registry.h"
 
@@ -88,7 +89,7 @@ void BM_EngineCheckpointMarkSuccessAfter(benchmark::State& state) {
       if (!previous.MarkSuccess(AddDays(start, i)).ok()) std::abort();
     std::FILE* f = std::fopen(Checkpoint::PathFor(dir, "bench_job", start, end).c_str(), "w");
     if (!f) std::abort();
-    const std::string text = previous.ToJson("2000-01-01T00:00:00.000000Z");
+    const std::string text = CheckpointToJson(previous, "2000-01-01T00:00:00.000000Z");
     std::fwrite(text.data(), 1, text.size(), f);
     std::fclose(f);
   }

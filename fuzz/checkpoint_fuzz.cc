@@ -1,7 +1,7 @@
 // libFuzzer target: the checkpoint loader (doc/fuzzing.md).
 //
 // The input is a checkpoint file's text, read for one fixed job and range.
-// A file that loads must save (ToJson) to a text that loads back to the same
+// A file that loads must save (CheckpointToJson) to a text that loads back to the same
 // state without warnings, and must render a --status block.
 #include <cstddef>
 #include <cstdint>
@@ -11,6 +11,9 @@
 #include <vector>
 
 #include "backfill/checkpoint.h"
+#include "backfill/checkpoint_validator.h"
+#include "backfill/checkpoint_writer.h"
+#include "cli/checkpoint_status.h"
 
 namespace {
 
@@ -38,16 +41,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   std::vector<std::string> warnings;
   auto loaded =
-      CheckpointState::FromJson(text, "team_defense_zone_analysis", kStart, kEnd, &warnings);
+      CheckpointFromJson(text, "team_defense_zone_analysis", kStart, kEnd, &warnings);
   if (!loaded.ok()) {
     if (loaded.status().code() != Status::Code::kCorruption)
       Fail("a bad file must be Corruption, got: " + loaded.status().message());
     return 0;
   }
-  const std::string saved = loaded->ToJson("2026-11-27T10:00:00.000000Z");
+  const std::string saved = CheckpointToJson(*loaded, "2026-11-27T10:00:00.000000Z");
   std::vector<std::string> warnings2;
   auto reloaded =
-      CheckpointState::FromJson(saved, "team_defense_zone_analysis", kStart, kEnd, &warnings2);
+      CheckpointFromJson(saved, "team_defense_zone_analysis", kStart, kEnd, &warnings2);
   if (!reloaded.ok()) Fail("a saved state does not load: " + reloaded.status().message());
   if (!warnings2.empty()) Fail("a saved state loads with a warning: " + warnings2[0]);
   if (!SameState(*loaded, *reloaded)) Fail("a saved state loads back different");

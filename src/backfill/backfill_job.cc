@@ -14,14 +14,14 @@
 
 #include "backfill/checkpoint.h"
 #include "backfill/date_board.h"
-#include "backfill/dependency_check.h"
-#include "backfill/file_lock.h"
 #include "backfill/job_events.h"
 #include "backfill/plan_report.h"
 #include "backfill/progress.h"
 #include "backfill/run_console.h"
 #include "backfill/unit_work.h"
 #include "common/bounded_queue.h"
+#include "env/env.h"
+#include "ledger/dependency_check.h"
 #include "ledger/fingerprint.h"
 #include "ledger/ledger.h"
 #include "ledger/plan.h"
@@ -522,14 +522,12 @@ int RunBackfill(Warehouse& wh, const BackfillOptions& options, std::FILE* out) {
     auto plan = ledger::MakePlan(wh, *calendar, ledger::PlanRequest{dates, {info->name}, false});
     if (!plan.ok()) return fail(plan.status());
     CheckpointState view = LedgerView(plan->jobs.front(), o.start, o.end, *warehouse_id);
-    if (o.json)
-      fmt::print(out, "{}", view.ToJson(NowTimestampUtc()));
-    else if (!o.quiet)
-      fmt::print(
-          out, "{}",
-          FormatCheckpointStatus(Checkpoint::PathFor(o.checkpoint_dir, info->name, o.start, o.end),
-                                 info->name, o.start, o.end, view, dates));
-    return view.IsComplete(dates) ? kExitOk : kExitDatesFailed;
+    const int code = view.IsComplete(dates) ? kExitOk : kExitDatesFailed;
+    if (o.status_out)
+      *o.status_out = BackfillStatus{
+          Checkpoint::PathFor(o.checkpoint_dir, info->name, o.start, o.end), std::move(view),
+          std::move(dates)};
+    return code;
   }
 
   // A job alone plans itself (run-all plans every job once).
@@ -553,10 +551,11 @@ int RunBackfill(Warehouse& wh, const BackfillOptions& options, std::FILE* out) {
   }
 
   // One run per job and warehouse at a time.
-  std::error_code ec;
-  std::filesystem::create_directories(JobLockPath(wh, info->name).parent_path(), ec);
-  auto lock = FileLock::Acquire(JobLockPath(wh, info->name),
-                                fmt::format("job {} of warehouse {}", info->name, wh.location()));
+  Env* env = Env::Default();
+  // A failure to create the directory shows as the lock's own error.
+  (void)env->CreateDirs(JobLockPath(wh, info->name).parent_path());
+  auto lock = env->LockFile(JobLockPath(wh, info->name),
+                            fmt::format("job {} of warehouse {}", info->name, wh.location()));
   if (!lock.ok()) return fail(lock.status());
   BackfillRun run(wh, o, *info, *calendar, plan, *job_plan);
   if (!o.dates.empty()) return run.Run(dates, nullptr);

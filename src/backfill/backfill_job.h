@@ -12,10 +12,12 @@
 #include <atomic>
 #include <cstdio>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "backfill/checkpoint_state.h"
 #include "calendar/date.h"
 #include "calendar/season_calendar.h"
 #include "common/exit_codes.h"
@@ -33,6 +35,14 @@ class UpstreamRows;
 
 inline constexpr const char* kDefaultCheckpointDirectory = "/tmp/backfill_checkpoints";
 
+// What `backfill JOB --status` reports, for the CLI to render: the ledger's
+// view of the job's range (the checkpoint file is a view of the ledger).
+struct BackfillStatus {
+  std::filesystem::path checkpoint_path;
+  CheckpointState view;
+  std::vector<Date> game_dates;  // the range's game dates
+};
+
 struct BackfillOptions {
   std::string job;
   Date start{}, end{};
@@ -47,9 +57,10 @@ struct BackfillOptions {
   std::string command_prefix = "phase4";
   // Set (by a signal handler) to stop after the current date.
   const std::atomic<bool>* stop_requested = nullptr;
-  // --dry-run and --status: print the plan or the checkpoint block as JSON,
-  // or nothing (the exit code says it).
+  // --dry-run: print the plan as JSON, or nothing (the exit code says it).
   bool json = false, quiet = false;
+  // --status: where the job puts what it found, instead of printing it.
+  std::optional<BackfillStatus>* status_out = nullptr;
   // Where the job reports its progress, lines and end (job_events.h): the
   // console of `phase4 backfill`, or the stream run-all reads. When null,
   // the job prints to `out` as the operator document shows, errors to `err`.
@@ -75,8 +86,8 @@ struct BackfillOptions {
   std::atomic<bool>* storage_failed = nullptr;
 };
 
-// Runs the job; `out` gets the text of --dry-run and --status (and the
-// job's lines when `options.events` is null). Returns the exit status.
+// Runs the job; `out` gets the text of --dry-run (and the job's lines when
+// `options.events` is null). Returns the exit status.
 int RunBackfill(Warehouse& wh, const BackfillOptions& options, std::FILE* out);
 
 // The command that runs this job again, which retries exactly what is left.

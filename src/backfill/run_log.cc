@@ -3,8 +3,6 @@
 #include <fmt/format.h>
 
 #include <array>
-#include <cerrno>
-#include <cstring>
 
 #include "calendar/utc_time.h"
 #include "tableio/csv.h"
@@ -40,40 +38,45 @@ std::filesystem::path DefaultLogPath(const std::string& checkpoint_dir, std::str
          fmt::format("{}_{}_{}_{}.log", what, FormatDate(start), FormatDate(end), CompactUtcNow());
 }
 
-Result<std::unique_ptr<RunLog>> RunLog::Open(const std::filesystem::path& path, LogLevel level) {
-  if (level == LogLevel::kOff) return std::unique_ptr<RunLog>(new RunLog(path, nullptr, level));
-  std::error_code ec;
-  if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path(), ec);
-  std::FILE* f = std::fopen(path.c_str(), "a");
-  if (!f)
-    return Status::IoError(
-        fmt::format("cannot open the log file {}: {}", path.string(), std::strerror(errno)));
-  return std::unique_ptr<RunLog>(new RunLog(path, f, level));
+Result<std::unique_ptr<RunLog>> RunLog::Open(const std::filesystem::path& path, LogLevel level,
+                                             Env* env) {
+  if (!env) env = Env::Default();
+  if (level == LogLevel::kOff)
+    return std::unique_ptr<RunLog>(new RunLog(path, nullptr, level, env));
+  // A directory that cannot be made shows as the open's own error.
+  if (path.has_parent_path()) (void)env->CreateDirs(path.parent_path());
+  auto file = env->NewAppendFile(path);
+  if (!file.ok())
+    return file.status().WithContext(fmt::format("cannot open the log file {}", path.string()));
+  return std::unique_ptr<RunLog>(new RunLog(path, std::move(file).value(), level, env));
 }
 
 RunLog::~RunLog() { Close(); }
 
 void RunLog::Close() {
   std::lock_guard<std::mutex> lock(mu_);
-  if (file_) std::fclose(file_);
-  file_ = nullptr;
+  if (file_) (void)file_->Flush();
+  file_.reset();
 }
 
 void RunLog::Write(LogLevel level, std::string_view source, std::string_view text) {
   if (!Wants(level)) return;
-  const std::string stamp = NowSecondsUtc();
+  const std::string stamp = UtcSecondsTimestamp(env_->Now());
   std::string upper(LogLevelName(level));
   for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  const std::string line =
+      source.empty()
+          ? fmt::format("{} {:<5} {}\n", stamp, upper, EscapeInvalidUtf8(std::string(text)))
+          : fmt::format("{} {:<5} [{}] {}\n", stamp, upper, source,
+                        EscapeInvalidUtf8(std::string(text)));
   std::lock_guard<std::mutex> lock(mu_);
   if (!file_) return;
-  if (source.empty())
-    fmt::print(file_, "{} {:<5} {}\n", stamp, upper, EscapeInvalidUtf8(std::string(text)));
-  else
-    fmt::print(file_, "{} {:<5} [{}] {}\n", stamp, upper, source,
-               EscapeInvalidUtf8(std::string(text)));
+  // A log that cannot be written does not stop the run (the console still
+  // shows what matters).
+  (void)file_->Append(line);
   const auto now = std::chrono::steady_clock::now();
   if (level >= LogLevel::kWarn || now - last_flush_ >= std::chrono::milliseconds(100)) {
-    std::fflush(file_);
+    (void)file_->Flush();
     last_flush_ = now;
   }
 }

@@ -4,7 +4,6 @@
 // detail goes (doc/console.md, "The log file").
 #pragma once
 
-#include <cstdio>
 #include <filesystem>
 #include <memory>
 #include <mutex>
@@ -14,6 +13,7 @@
 
 #include "calendar/date.h"
 #include "common/status.h"
+#include "env/env.h"
 
 namespace phase4 {
 
@@ -34,8 +34,10 @@ std::filesystem::path DefaultLogPath(const std::string& checkpoint_dir, std::str
 class RunLog {
  public:
   // Creates (or appends to) `path`, and its directory. With level kOff
-  // nothing is opened and Write does nothing.
-  static Result<std::unique_ptr<RunLog>> Open(const std::filesystem::path& path, LogLevel level);
+  // nothing is opened and Write does nothing. `env` (Env::Default() when
+  // null) opens the file and stamps the lines; it must outlive the log.
+  static Result<std::unique_ptr<RunLog>> Open(const std::filesystem::path& path, LogLevel level,
+                                              Env* env = nullptr);
   ~RunLog();
   RunLog(const RunLog&) = delete;
   RunLog& operator=(const RunLog&) = delete;
@@ -49,11 +51,12 @@ class RunLog {
   const std::filesystem::path& path() const { return path_; }
 
  private:
-  RunLog(std::filesystem::path path, std::FILE* file, LogLevel level)
-      : path_(std::move(path)), file_(file), level_(level) {}
+  RunLog(std::filesystem::path path, std::unique_ptr<AppendFile> file, LogLevel level, Env* env)
+      : path_(std::move(path)), file_(std::move(file)), level_(level), env_(env) {}
   std::filesystem::path path_;
-  std::FILE* file_;
+  std::unique_ptr<AppendFile> file_;
   LogLevel level_;
+  Env* env_;
   std::mutex mu_;
   std::chrono::steady_clock::time_point last_flush_{};
 };

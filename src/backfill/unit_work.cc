@@ -4,7 +4,7 @@
 
 #include <chrono>
 
-#include "backfill/dependency_check.h"
+#include "ledger/dependency_check.h"
 #include "ledger/ledger.h"
 #include "ledger/upstream.h"
 #include "processors/common/writer.h"

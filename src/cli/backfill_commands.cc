@@ -6,10 +6,12 @@
 #include <atomic>
 
 #include "backfill/backfill_job.h"
+#include "backfill/checkpoint_writer.h"
 #include "backfill/job_events.h"
 #include "backfill/orchestrator.h"
 #include "backfill/run_console.h"
 #include "backfill/run_log.h"
+#include "cli/checkpoint_status.h"
 #include "cli/cli_support.h"
 #include "processors/registry.h"
 #include "scaleout/distributed_run.h"
@@ -64,6 +66,21 @@ const char* const kConsoleHelp =
     "(<checkpoint dir>/logs/, or --log-file); --log-level debug also shows it, warn shows only "
     "problems. Every run ends with a table per job, the command that retries what is left, and "
     "the log's path.\n";
+
+// Runs the job; with --status, prints what it reports: the CHECKPOINT
+// STATUS block, or the ledger's view as a checkpoint document (--json).
+int RunBackfillWithStatus(Warehouse& wh, BackfillOptions b) {
+  std::optional<BackfillStatus> status;
+  b.status_out = &status;
+  const int rc = RunBackfill(wh, b, stdout);
+  if (!status) return rc;
+  if (b.json)
+    fmt::print("{}", CheckpointToJson(status->view, NowTimestampUtc()));
+  else if (!b.quiet)
+    fmt::print("{}", FormatCheckpointStatus(status->checkpoint_path, status->view.job_name(),
+                                            b.start, b.end, status->view, status->game_dates));
+  return rc;
+}
 
 }  // namespace
 
@@ -134,9 +151,9 @@ void AddBackfillCommand(CLI::App& app, GlobalOptions& g, Action* action) {
       if (o->events) {
         EventStreamWriter events(stdout);
         b.events = &events;
-        return RunBackfill(*wh, b, stdout);
+        return RunBackfillWithStatus(*wh, b);
       }
-      if (b.dry_run || b.status) return RunBackfill(*wh, b, stdout);
+      if (b.dry_run || b.status) return RunBackfillWithStatus(*wh, b);
       const Date first =
           b.dates.empty() ? b.start : *std::min_element(b.dates.begin(), b.dates.end());
       const Date last = b.dates.empty() ? b.end : *std::max_element(b.dates.begin(), b.dates.end());

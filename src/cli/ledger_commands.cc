@@ -6,9 +6,9 @@
 #include <nlohmann/json.hpp>
 
 #include "backfill/backfill_job.h"
-#include "backfill/file_lock.h"
 #include "backfill/plan_report.h"
 #include "cli/cli_support.h"
+#include "env/env.h"
 #include "ledger/plan.h"
 #include "phase3/schedule_store.h"
 #include "processors/registry.h"
@@ -48,9 +48,9 @@ bool ParseJobs(const std::string& text, std::set<std::string>* out) {
 // Whether a run holds the job's lock now, and who.
 std::optional<LockHolder> LockHeld(const Warehouse& wh, const std::string& job) {
   const auto path = JobLockPath(wh, job);
-  std::error_code ec;
-  if (!std::filesystem::exists(path, ec)) return std::nullopt;
-  auto lock = FileLock::Acquire(path, job);
+  Env* env = Env::Default();
+  if (!env->Exists(path)) return std::nullopt;
+  auto lock = env->LockFile(path, job);
   if (lock.ok()) return std::nullopt;  // released when `lock` goes
   auto holder = FileLock::ReadHolder(path);
   return holder ? holder : std::optional<LockHolder>(LockHolder{});

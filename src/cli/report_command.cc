@@ -2,9 +2,9 @@
 // JSON or a self-contained HTML page (src/report/, doc/report.md).
 #include <fmt/format.h>
 
-#include "backfill/atomic_file.h"
 #include "cli/cli_support.h"
 #include "common/exit_codes.h"
+#include "env/env.h"
 #include "phase3/schedule_store.h"
 #include "report/html_report.h"
 #include "report/json_report.h"
@@ -85,8 +85,9 @@ void AddReportCommand(CLI::App& app, GlobalOptions& g, Action* action) {
       auto r = report::BuildPipelineReport(*wh, *calendar, start, end, signal_start, signal_end);
       if (!r.ok()) return Fail(r.status());
       if (!o->html.empty()) {
-        AtomicFile file(o->html);
-        if (Status s = file.Replace(report::RenderHtmlReport(*r, NowTimestampUtc())); !s.ok()) {
+        if (Status s = Env::Default()->WriteFileAtomically(
+                o->html, report::RenderHtmlReport(*r, NowTimestampUtc()), "HTML report");
+            !s.ok()) {
           ReportError(fmt::format("cannot write the HTML report {}: {}", o->html, s.message()));
           return kExitFatal;
         }

@@ -16,9 +16,9 @@
 #include <thread>
 
 #include "backfill/backfill_job.h"
-#include "backfill/dependency_check.h"
-#include "backfill/file_lock.h"
 #include "backfill/orchestrator.h"
+#include "env/file_lock.h"
+#include "ledger/dependency_check.h"
 #include "phase3/schedule_store.h"
 #include "processors/registry.h"
 #include "tableio/csv.h"

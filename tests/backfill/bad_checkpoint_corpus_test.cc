@@ -15,8 +15,10 @@
 #include <future>
 
 #include "backfill/checkpoint.h"
+#include "backfill/checkpoint_validator.h"
 #include "backfill/corrupt_checkpoint_expectations.h"
 #include "bad_input_corpus.h"
+#include "env/fault_env.h"
 #include "test_support.h"
 
 namespace phase4 {
@@ -32,15 +34,22 @@ constexpr char kJob[] = "team_defense_zone_analysis";
 const Date kStart = *ParseDate("2024-01-01");
 const Date kEnd = *ParseDate("2024-01-10");
 
-std::chrono::system_clock::time_point FixedNow() {
-  using namespace std::chrono;
-  return sys_days{year{2026} / 11 / 27} + hours{10};
+// Env::Default() with the clock stopped at 2026-11-27 10:00 UTC (the
+// suffix of a corrupt file moved aside).
+Env* FixedClockEnv() {
+  static ::phase4::testing::FaultEnv* env = [] {
+    auto* e = new ::phase4::testing::FaultEnv;
+    using namespace std::chrono;
+    e->SetNow(sys_days{year{2026} / 11 / 27} + hours{10});
+    return e;
+  }();
+  return env;
 }
 
 Result<Checkpoint> OpenWithFile(const fs::path& dir, const std::string& text) {
   WriteFile(Checkpoint::PathFor(dir, kJob, kStart, kEnd), text);
   Checkpoint::Options o;
-  o.clock = FixedNow;
+  o.env = FixedClockEnv();
   return Checkpoint::Open(dir, kJob, kStart, kEnd, 8, o);
 }
 
@@ -70,7 +79,7 @@ TEST_P(BadCheckpointCorpusTest, LoadingDoesWhatTheFormatDocumentSays) {
   // What loads saves back to a file that loads without a warning.
   ASSERT_TRUE(cp->Save().ok());
   std::vector<std::string> warnings;
-  auto again = CheckpointState::FromJson(ReadFile(cp->path()), kJob, kStart, kEnd, &warnings);
+  auto again = CheckpointFromJson(ReadFile(cp->path()), kJob, kStart, kEnd, &warnings);
   ASSERT_TRUE(again.ok()) << again.status().message();
   EXPECT_TRUE(warnings.empty());
   EXPECT_EQ(again->successful_dates(), cp->state().successful_dates());
@@ -205,7 +214,7 @@ TEST_P(HostileCheckpointTest, IsRefusedBeforeReadingAndLeftInPlace) {
   auto opened = WithinTimeLimit(
       [&] {
         Checkpoint::Options o;
-        o.clock = FixedNow;
+        o.env = FixedClockEnv();
         return Checkpoint::Open(tmp.path(), kJob, kStart, kEnd, 8, o);
       },
       path);

@@ -1,4 +1,6 @@
 #include "backfill/checkpoint.h"
+#include "backfill/checkpoint_validator.h"
+#include "backfill/checkpoint_writer.h"
 
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -14,6 +16,7 @@
 
 #include "backfill/backfill_job.h"
 #include "backfill/corrupt_checkpoint_expectations.h"
+#include "env/fault_env.h"
 #include "test_support.h"
 
 namespace phase4 {
@@ -33,10 +36,21 @@ std::chrono::system_clock::time_point FixedNow() {
   return sys_days{year{2026} / 11 / 27} + hours{10};
 }
 
-Checkpoint::Options Opts(bool resume = true) {
+// Env::Default() with the clock stopped at FixedNow().
+::phase4::testing::FaultEnv* FixedClockEnv() {
+  static ::phase4::testing::FaultEnv* env = [] {
+    auto* e = new ::phase4::testing::FaultEnv;
+    e->SetNow(FixedNow());
+    return e;
+  }();
+  return env;
+}
+
+// `env`: the test's own, to make its saves fail.
+Checkpoint::Options Opts(bool resume = true, Env* env = FixedClockEnv()) {
   Checkpoint::Options o;
   o.resume = resume;
-  o.clock = FixedNow;
+  o.env = env;
   return o;
 }
 
@@ -156,23 +170,26 @@ TEST(CheckpointTest, BackgroundSavesWriteTheSameFileOnceFlushed) {
 
 TEST(CheckpointTest, BackgroundSaveErrorIsReportedByFlushAndTheNextMark) {
   TempDir tmp;
-  const fs::path dir = tmp.path() / "checkpoints";
-  Checkpoint::Options o = Opts();
+  ::phase4::testing::FaultEnv env;
+  Checkpoint::Options o = Opts(true, &env);
   o.background_saves = true;
-  auto cp = Checkpoint::Open(dir, kJob, D("2024-01-01"), D("2024-01-10"), 8, o);
+  auto cp = Checkpoint::Open(tmp.path(), kJob, D("2024-01-01"), D("2024-01-10"), 8, o);
   ASSERT_TRUE(cp.ok()) << cp.status().message();
   ASSERT_TRUE(cp->MarkSuccess(D("2024-01-02")).ok());
   ASSERT_TRUE(cp->Flush().ok());
-  // The directory disappears under the run: the next save cannot create its
-  // temp file.
-  fs::remove_all(dir);
+  env.FailSaves("No space left on device");
   ASSERT_TRUE(cp->MarkSuccess(D("2024-01-03")).ok());  // queued
   Status flushed = cp->Flush();
   ASSERT_FALSE(flushed.ok());
   EXPECT_NE(flushed.message().find("cannot save checkpoint " + cp->path().string()),
             std::string::npos)
       << flushed.message();
+  env.AllowSaves();  // the writer has stopped: later marks still fail
   EXPECT_FALSE(cp->MarkSuccess(D("2024-01-04")).ok());
+  EXPECT_EQ(env.saves(), 1);
+  auto st = CheckpointFromJson(ReadFile(cp->path()), kJob, D("2024-01-01"), D("2024-01-10"));
+  ASSERT_TRUE(st.ok()) << st.status().message();
+  EXPECT_EQ(Sorted(st->successful_dates()), Dates({"2024-01-02"}));
 }
 
 TEST(CheckpointTest, AtomicSavesKeepOneTempFileWhileOpenAndNoneOnceClosed) {
@@ -321,7 +338,7 @@ TEST(CheckpointTest, ErrorTextWithInvalidUtf8IsStillSaved) {
   auto cp = OpenGolden(tmp.path());
   ASSERT_TRUE(cp.ok()) << cp.status().message();
   ASSERT_TRUE(cp->MarkFailed(D("2024-01-02"), "bad byte \xff here").ok());
-  auto st = CheckpointState::FromJson(ReadFile(cp->path()), kJob, D("2024-01-01"), D("2024-01-10"));
+  auto st = CheckpointFromJson(ReadFile(cp->path()), kJob, D("2024-01-01"), D("2024-01-10"));
   ASSERT_TRUE(st.ok()) << st.status().message();
   EXPECT_EQ(st->failed_errors().at(D("2024-01-02")), "bad byte \xEF\xBF\xBD here");
 }
@@ -384,26 +401,27 @@ TEST(CheckpointDateListTest, KeptTextIsTheTextOfTheDates) {
 // next successful save carry nothing the file never received.
 TEST(CheckpointTest, AFailedSavePutsTheDateBackAsItWas) {
   TempDir tmp;
-  const fs::path dir = tmp.path() / "checkpoints";
-  auto cp = Checkpoint::Open(dir, kJob, D("2024-01-01"), D("2024-01-10"), 8, Opts());
+  ::phase4::testing::FaultEnv env;
+  auto cp = Checkpoint::Open(tmp.path(), kJob, D("2024-01-01"), D("2024-01-10"), 8,
+                             Opts(true, &env));
   ASSERT_TRUE(cp.ok()) << cp.status().message();
   ASSERT_TRUE(cp->MarkSuccess(D("2024-01-02")).ok());
   ASSERT_TRUE(cp->MarkFailed(D("2024-01-03"), "first error").ok());
   ASSERT_TRUE(cp->MarkSkipped(D("2024-01-04")).ok());
-  const std::string saved = cp->state().ToJson("t");
+  const std::string saved = CheckpointToJson(cp->state(), "t");
 
-  fs::remove_all(dir);                                           // every save fails from now on
+  env.FailSaves("No space left on device");                     // every save fails from now on
   EXPECT_FALSE(cp->MarkSuccess(D("2024-01-05")).ok());           // new date
   EXPECT_FALSE(cp->MarkFailed(D("2024-01-02"), "boom").ok());    // was successful
   EXPECT_FALSE(cp->MarkSuccess(D("2024-01-03")).ok());           // was failed
   EXPECT_FALSE(cp->MarkFailed(D("2024-01-03"), "second").ok());  // error text replaced
   EXPECT_FALSE(cp->MarkSuccess(D("2024-01-04")).ok());           // was skipped
-  EXPECT_EQ(cp->state().ToJson("t"), saved);
+  EXPECT_EQ(CheckpointToJson(cp->state(), "t"), saved);
   EXPECT_EQ(cp->state().failed_errors().at(D("2024-01-03")), "first error");
 
-  fs::create_directories(dir);  // space again: the next save holds the old dates and the new
+  env.AllowSaves();  // space again: the next save holds the old dates and the new
   ASSERT_TRUE(cp->MarkSuccess(D("2024-01-06")).ok());
-  auto st = CheckpointState::FromJson(ReadFile(cp->path()), kJob, D("2024-01-01"), D("2024-01-10"));
+  auto st = CheckpointFromJson(ReadFile(cp->path()), kJob, D("2024-01-01"), D("2024-01-10"));
   ASSERT_TRUE(st.ok()) << st.status().message();
   EXPECT_EQ(Sorted(st->successful_dates()), Dates({"2024-01-02", "2024-01-06"}));
   EXPECT_EQ(Sorted(st->failed_dates()), Dates({"2024-01-03"}));
@@ -485,6 +503,39 @@ TEST(CheckpointTest, SecondCorruptFileInTheSameSecondGetsItsOwnName) {
   EXPECT_EQ(ReadFile(path.string() + ".corrupt-20261127T100000Z-2"), "second garbage");
 }
 
+TEST(CheckpointTest, ACorruptFileThatCannotBeMovedAsideIsAnErrorAndStaysInPlace) {
+  TempDir tmp;
+  ::phase4::testing::FaultEnv env;
+  env.SetNow(FixedNow());
+  env.FailRenames("Read-only file system");
+  fs::path path = Checkpoint::PathFor(tmp.path(), kJob, D("2024-01-01"), D("2024-01-10"));
+  WriteFile(path, "garbage");
+  auto cp = Checkpoint::Open(tmp.path(), kJob, D("2024-01-01"), D("2024-01-10"), 8,
+                             Opts(true, &env));
+  ASSERT_FALSE(cp.ok());
+  EXPECT_EQ(cp.status().code(), Status::Code::kIo);
+  EXPECT_EQ(cp.status().message().rfind("checkpoint " + path.string() + " is corrupt (", 0), 0u)
+      << cp.status().message();
+  EXPECT_NE(cp.status().message().find(") and cannot be moved aside to " + path.string() +
+                                       ".corrupt-20261127T100000Z: Read-only file system"),
+            std::string::npos)
+      << cp.status().message();
+  EXPECT_EQ(ReadFile(path), "garbage");
+  EXPECT_EQ(ListDir(tmp.path()),
+            (std::vector<std::string>{"team_defense_zone_analysis_2024-01-01_2024-01-10.json"}));
+}
+
+TEST(CheckpointTest, ALockThatCannotBeTakenIsReturnedAsIs) {
+  TempDir tmp;
+  ::phase4::testing::FaultEnv env;
+  env.FailNextLock(Status::IoError("cannot open lock file x: Permission denied"));
+  auto cp = Checkpoint::Open(tmp.path(), kJob, D("2024-01-01"), D("2024-01-10"), 8,
+                             Opts(true, &env));
+  ASSERT_FALSE(cp.ok());
+  EXPECT_EQ(cp.status().message(), "cannot open lock file x: Permission denied");
+  EXPECT_TRUE(OpenGolden(tmp.path()).ok());  // only that one attempt failed
+}
+
 TEST(CheckpointTest, DerivedValuesThatDisagreeAreRecomputedWithAWarning) {
   TempDir tmp;
   fs::path path = Checkpoint::PathFor(tmp.path(), kJob, D("2024-01-01"), D("2024-01-10"));
@@ -519,7 +570,7 @@ TEST(CheckpointTest, ReadsAReferenceSystemFile) {
   "stats": {"total_days": 10, "processed": 4, "successful": 2, "failed": 1, "skipped": 1}
 })";
   std::vector<std::string> warnings;
-  auto s = CheckpointState::FromJson(text, kJob, D("2024-01-01"), D("2024-01-10"), &warnings);
+  auto s = CheckpointFromJson(text, kJob, D("2024-01-01"), D("2024-01-10"), &warnings);
   ASSERT_TRUE(s.ok()) << s.status().message();
   EXPECT_TRUE(warnings.empty());
   EXPECT_EQ(Sorted(s->successful_dates()), Dates({"2024-01-02", "2024-01-05"}));
@@ -543,7 +594,7 @@ TEST(CheckpointTest, NoResumeStartsFreshAndReplacesTheFileOnFirstSave) {
   EXPECT_NE(cp->warnings()[0].find("--no-resume: ignoring existing checkpoint"), std::string::npos);
   EXPECT_EQ(ReadFile(cp->path()), kGoldenJson);  // untouched until the first save
   ASSERT_TRUE(cp->MarkSkipped(D("2024-01-01")).ok());
-  auto s = CheckpointState::FromJson(ReadFile(cp->path()), kJob, D("2024-01-01"), D("2024-01-10"));
+  auto s = CheckpointFromJson(ReadFile(cp->path()), kJob, D("2024-01-01"), D("2024-01-10"));
   ASSERT_TRUE(s.ok()) << s.status().message();
   EXPECT_EQ(s->processed(), 1);
   EXPECT_TRUE(s->successful_dates().empty());
@@ -630,147 +681,6 @@ TEST(CheckpointTest, OpenIsRefusedWhileAnotherProcessRunsTheSameRange) {
   ASSERT_EQ(waitpid(child, &wstatus, 0), child);
   auto after = OpenGolden(tmp.path());
   EXPECT_TRUE(after.ok()) << after.status().message();
-}
-
-// --- --status ----------------------------------------------------------------
-
-TEST(CheckpointStatusTest, NoCheckpoint) {
-  const fs::path path =
-      "/tmp/backfill_checkpoints/team_defense_zone_analysis_2024-01-01_2024-01-10.json";
-  const std::string expected =
-      "============================================================\n"
-      "CHECKPOINT STATUS: team_defense_zone_analysis\n"
-      "============================================================\n"
-      "  Date range: 2024-01-01 to 2024-01-10\n"
-      "  Total days: 3\n"
-      "  No checkpoint found for this job and date range.\n"
-      "  Checkpoint would be: "
-      "/tmp/backfill_checkpoints/team_defense_zone_analysis_2024-01-01_2024-01-10.json\n"
-      "============================================================\n";
-  EXPECT_EQ(FormatCheckpointStatus(path, kJob, D("2024-01-01"), D("2024-01-10"), std::nullopt,
-                                   Dates({"2024-01-02", "2024-01-05", "2024-01-09"})),
-            expected);
-}
-
-TEST(CheckpointStatusTest, InProgressMatchesTheOperatorDocumentExample) {
-  // The numbers of the operator document's example: 675 game dates, 28
-  // skipped, 2 failed, 470 successful up to 2024-03-15, 175 to go.
-  const Date start = D("2021-10-19"), end = D("2025-06-22");
-  std::vector<Date> games;
-  for (int i = 0; i < 499; ++i) games.push_back(AddDays(start, i));
-  games.push_back(D("2024-03-15"));
-  for (int i = 1; i <= 175; ++i) games.push_back(AddDays(D("2024-03-15"), i));
-  ASSERT_EQ(games.size(), 675u);
-  CheckpointState s(kJob, start, end, 675);
-  for (int i = 0; i < 28; ++i) ASSERT_TRUE(s.MarkSkipped(games[i]).ok());
-  for (int i = 28; i < 30; ++i) ASSERT_TRUE(s.MarkFailed(games[i], "No data").ok());
-  for (int i = 30; i < 500; ++i) ASSERT_TRUE(s.MarkSuccess(games[i]).ok());
-  const std::string expected =
-      "============================================================\n"
-      "CHECKPOINT STATUS: team_defense_zone_analysis\n"
-      "============================================================\n"
-      "  Date range: 2021-10-19 to 2025-06-22\n"
-      "  Total days: 675\n"
-      "  Processed:  500\n"
-      "    - Successful: 470\n"
-      "    - Failed:     2\n"
-      "    - Skipped:    28\n"
-      "  Last success: 2024-03-15\n"
-      "  Resume from: 2024-03-16 (175 days remaining)\n"
-      "  Checkpoint file: "
-      "/tmp/backfill_checkpoints/team_defense_zone_analysis_2021-10-19_2025-06-22.json\n"
-      "============================================================\n";
-  EXPECT_EQ(
-      FormatCheckpointStatus(Checkpoint::PathFor(kDefaultCheckpointDirectory, kJob, start, end),
-                             kJob, start, end, s, games),
-      expected);
-}
-
-TEST(CheckpointStatusTest, InProgressWithNothingSucceededYet) {
-  TempDir tmp;
-  const std::vector<Date> games = Dates({"2024-01-01", "2024-01-02", "2024-01-03"});
-  auto cp = OpenGolden(tmp.path());
-  ASSERT_TRUE(cp.ok()) << cp.status().message();
-  ASSERT_TRUE(cp->MarkSkipped(D("2024-01-01")).ok());
-  auto seen = Checkpoint::Inspect(tmp.path(), kJob, D("2024-01-01"), D("2024-01-10"));
-  ASSERT_TRUE(seen.ok()) << seen.status().message();
-  const std::string expected =
-      "============================================================\n"
-      "CHECKPOINT STATUS: team_defense_zone_analysis\n"
-      "============================================================\n"
-      "  Date range: 2024-01-01 to 2024-01-10\n"
-      "  Total days: 3\n"
-      "  Processed:  1\n"
-      "    - Successful: 0\n"
-      "    - Failed:     0\n"
-      "    - Skipped:    1\n"
-      "  Last success: none\n"
-      "  Resume from: 2024-01-01 (2 days remaining)\n"
-      "  Checkpoint file: " +
-      cp->path().string() +
-      "\n"
-      "============================================================\n";
-  EXPECT_EQ(
-      FormatCheckpointStatus(cp->path(), kJob, D("2024-01-01"), D("2024-01-10"), *seen, games),
-      expected);
-}
-
-TEST(CheckpointStatusTest, Complete) {
-  const Date start = D("2024-01-01"), end = D("2024-01-10");
-  const std::vector<Date> games = Dates({"2024-01-01", "2024-01-02", "2024-01-05", "2024-01-10"});
-  CheckpointState s(kJob, start, end, 4);
-  ASSERT_TRUE(s.MarkSkipped(D("2024-01-01")).ok());
-  ASSERT_TRUE(s.MarkFailed(D("2024-01-02"), "x").ok());
-  ASSERT_TRUE(s.MarkSuccess(D("2024-01-02")).ok());
-  ASSERT_TRUE(s.MarkSuccess(D("2024-01-05")).ok());
-  ASSERT_TRUE(s.MarkSuccess(D("2024-01-10")).ok());
-  EXPECT_TRUE(s.IsComplete(games));
-  EXPECT_TRUE(s.PendingDates(games).empty());
-  const std::string expected =
-      "============================================================\n"
-      "CHECKPOINT STATUS: team_defense_zone_analysis\n"
-      "============================================================\n"
-      "  Date range: 2024-01-01 to 2024-01-10\n"
-      "  Total days: 4\n"
-      "  Processed:  4\n"
-      "    - Successful: 3\n"
-      "    - Failed:     0\n"
-      "    - Skipped:    1\n"
-      "  Last success: 2024-01-10\n"
-      "  Status: COMPLETE\n"
-      "  Checkpoint file: /ck/team_defense_zone_analysis_2024-01-01_2024-01-10.json\n"
-      "============================================================\n";
-  EXPECT_EQ(FormatCheckpointStatus(Checkpoint::PathFor("/ck", kJob, start, end), kJob, start, end,
-                                   s, games),
-            expected);
-}
-
-TEST(CheckpointStatusTest, OnlyFailedDatesBeforeTheResumePointLeft) {
-  const Date start = D("2024-01-01"), end = D("2024-01-10");
-  const std::vector<Date> games = Dates({"2024-01-02", "2024-01-05", "2024-01-10"});
-  CheckpointState s(kJob, start, end, 3);
-  ASSERT_TRUE(s.MarkFailed(D("2024-01-02"), "x").ok());
-  ASSERT_TRUE(s.MarkSuccess(D("2024-01-05")).ok());
-  ASSERT_TRUE(s.MarkSuccess(D("2024-01-10")).ok());
-  EXPECT_FALSE(s.IsComplete(games));
-  EXPECT_TRUE(s.PendingDates(games).empty());
-  const std::string expected =
-      "============================================================\n"
-      "CHECKPOINT STATUS: team_defense_zone_analysis\n"
-      "============================================================\n"
-      "  Date range: 2024-01-01 to 2024-01-10\n"
-      "  Total days: 3\n"
-      "  Processed:  3\n"
-      "    - Successful: 2\n"
-      "    - Failed:     1\n"
-      "    - Skipped:    0\n"
-      "  Last success: 2024-01-10\n"
-      "  Status: INCOMPLETE (1 failed dates before the resume point; retry them with --dates)\n"
-      "  Checkpoint file: /ck/team_defense_zone_analysis_2024-01-01_2024-01-10.json\n"
-      "============================================================\n";
-  EXPECT_EQ(FormatCheckpointStatus(Checkpoint::PathFor("/ck", kJob, start, end), kJob, start, end,
-                                   s, games),
-            expected);
 }
 
 }  // namespace

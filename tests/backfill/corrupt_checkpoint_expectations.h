@@ -13,6 +13,7 @@
 #include <string>
 
 #include "backfill/checkpoint.h"
+#include "env/fault_env.h"
 #include "test_support.h"
 
 namespace phase4::testing {
@@ -35,11 +36,13 @@ inline void ExpectCorruptCheckpointMovedAside(const std::string& text, const std
       << inspected.status().message();
   EXPECT_EQ(ReadFile(path), text);  // --status changes nothing
 
-  Checkpoint::Options o;
-  o.clock = [] {
+  ::phase4::testing::FaultEnv env;  // its clock names the file moved aside
+  {
     using namespace std::chrono;
-    return sys_days{year{2026} / 11 / 27} + hours{10};
-  };
+    env.SetNow(sys_days{year{2026} / 11 / 27} + hours{10});
+  }
+  Checkpoint::Options o;
+  o.env = &env;
   auto cp = Checkpoint::Open(tmp.path(), job, start, end, 8, o);
   ASSERT_TRUE(cp.ok()) << cp.status().message();
   EXPECT_FALSE(cp->resumed());

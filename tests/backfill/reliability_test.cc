@@ -33,7 +33,7 @@
 #include <thread>
 
 #include "backfill/backfill_job.h"
-#include "backfill/file_lock.h"
+#include "env/file_lock.h"
 #include "phase3/schedule_store.h"
 #include "processors/registry.h"
 #include "tableio/csv.h"

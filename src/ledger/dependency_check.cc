@@ -1,4 +1,4 @@
-#include "backfill/dependency_check.h"
+#include "ledger/dependency_check.h"
 
 #include <fmt/format.h>
 

@@ -1,4 +1,4 @@
-#include "backfill/ordered_writer.h"
+#include "common/ordered_writer.h"
 
 #include <utility>
 

@@ -1,4 +1,4 @@
-#include "backfill/atomic_file.h"
+#include "env/atomic_file.h"
 
 #include <fcntl.h>
 #include <stdio.h>
@@ -51,14 +51,15 @@ Status FsyncDirectory(const fs::path& dir) {
   return Status::OK();
 }
 
-AtomicFile::AtomicFile(fs::path target) : target_(std::move(target)), temp_(TempFor(target_)) {}
+PosixAtomicFile::PosixAtomicFile(fs::path target, std::string what)
+    : target_(std::move(target)), temp_(TempFor(target_)), what_(std::move(what)) {}
 
-AtomicFile::~AtomicFile() { unlink(temp_.c_str()); }
+PosixAtomicFile::~PosixAtomicFile() { unlink(temp_.c_str()); }
 
-Status AtomicFile::Replace(std::string_view text) {
+Status PosixAtomicFile::Replace(std::string_view text) {
   auto fail = [&](const std::string& step, int err) {
     unlink(temp_.c_str());
-    return Status::IoError("cannot save checkpoint " + target_.string() + ": " + step + ": " +
+    return Status::IoError("cannot save " + what_ + " " + target_.string() + ": " + step + ": " +
                            ErrnoText(err));
   };
   // The temp file, when it exists, holds an older text: overwritten in
@@ -99,7 +100,7 @@ Status AtomicFile::Replace(std::string_view text) {
     // The exchange may not be durable yet: the temp file must not be
     // overwritten while it may still be the target after a power loss.
     unlink(temp_.c_str());
-    return synced.WithContext("checkpoint " + target_.string() + " written but not yet durable");
+    return synced.WithContext(what_ + " " + target_.string() + " written but not yet durable");
   }
   return Status::OK();
 }

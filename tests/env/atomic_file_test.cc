@@ -1,4 +1,4 @@
-#include "backfill/atomic_file.h"
+#include "env/atomic_file.h"
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
@@ -25,7 +25,7 @@ TEST(AtomicFileTest, EachReplaceLeavesExactlyTheNewTextAndReusesTheTempFile) {
   TempDir dir;
   const fs::path target = dir.path() / "job.json";
   {
-    AtomicFile file(target);
+    PosixAtomicFile file(target, "checkpoint");
     EXPECT_EQ(file.temp(), dir.path() / "job.json.tmp");
 
     // First save: no target yet, a plain rename; no temp file is left.
@@ -60,7 +60,7 @@ TEST(AtomicFileTest, ReplacesAFileAnEarlierRunLeft) {
   TempDir dir;
   const fs::path target = dir.path() / "job.json";
   WriteFile(target, "from an earlier run");
-  AtomicFile file(target);
+  PosixAtomicFile file(target, "checkpoint");
   ASSERT_TRUE(file.Replace("new").ok());
   EXPECT_EQ(ReadFile(target), "new");
   EXPECT_EQ(ReadFile(file.temp()), "from an earlier run");
@@ -69,7 +69,7 @@ TEST(AtomicFileTest, ReplacesAFileAnEarlierRunLeft) {
 TEST(AtomicFileTest, AFailedSaveNamesTheStepAndKeepsThePreviousText) {
   TempDir dir;
   const fs::path target = dir.path() / "job.json";
-  AtomicFile file(target);
+  PosixAtomicFile file(target, "checkpoint");
   ASSERT_TRUE(file.Replace("kept").ok());
   ASSERT_TRUE(file.Replace("kept too").ok());
   // A directory where the temp file goes: it cannot be opened for writing.
@@ -91,7 +91,7 @@ TEST(AtomicFileTest, AFailedSaveNamesTheStepAndKeepsThePreviousText) {
 
 TEST(AtomicFileTest, AMissingDirectoryIsAnError) {
   TempDir dir;
-  AtomicFile file(dir.path() / "gone" / "job.json");
+  PosixAtomicFile file(dir.path() / "gone" / "job.json", "checkpoint");
   Status s = file.Replace("text");
   ASSERT_FALSE(s.ok());
   EXPECT_NE(s.message().find("No such file or directory"), std::string::npos) << s.message();

@@ -1,5 +1,6 @@
-// AtomicFile: replaces a small file's whole content, atomically and durably,
-// as often as a checkpoint is saved (after every date, decision 17).
+// The POSIX AtomicFile (env.h): replaces a small file's whole content,
+// atomically and durably, as often as a checkpoint is saved (after every date,
+// decision 17).
 //
 // Each Replace writes the new text to the temp file `<target>.tmp` in the
 // same directory, fsyncs it, renames it over the target and fsyncs the
@@ -20,31 +21,32 @@
 #include <string_view>
 
 #include "common/status.h"
+#include "env/env.h"
 
 namespace phase4 {
 
 // fsync of a directory: makes the renames in it durable.
 Status FsyncDirectory(const std::filesystem::path& dir);
 
-class AtomicFile {
+class PosixAtomicFile : public AtomicFile {
  public:
-  explicit AtomicFile(std::filesystem::path target);
+  // `what` names the file in error messages (`cannot save <what> <target>`).
+  PosixAtomicFile(std::filesystem::path target, std::string what);
   // Removes the temp file (it holds an older text, never needed again).
-  ~AtomicFile();
-  AtomicFile(const AtomicFile&) = delete;
-  AtomicFile& operator=(const AtomicFile&) = delete;
+  ~PosixAtomicFile() override;
+  PosixAtomicFile(const PosixAtomicFile&) = delete;
+  PosixAtomicFile& operator=(const PosixAtomicFile&) = delete;
 
-  // Makes `text` the target's content. On error the target keeps its
-  // previous content, the temp file is removed, and the message names the
-  // step that failed. Not for concurrent use.
-  Status Replace(std::string_view text);
+  // On error the temp file is removed too. Not for concurrent use.
+  Status Replace(std::string_view text) override;
 
-  const std::filesystem::path& target() const { return target_; }
-  const std::filesystem::path& temp() const { return temp_; }
+  const std::filesystem::path& target() const override { return target_; }
+  const std::filesystem::path& temp() const override { return temp_; }
 
  private:
   const std::filesystem::path target_;
   const std::filesystem::path temp_;
+  const std::string what_;
   bool exchange_supported_ = true;  // false once the file system refused RENAME_EXCHANGE
 };
 

@@ -1,4 +1,4 @@
-#include "backfill/file_lock.h"
+#include "env/file_lock.h"
 
 #include <fcntl.h>
 #include <sys/file.h>
