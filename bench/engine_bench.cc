@@ -12,7 +12,7 @@
 #include "backfill/checkpoint.h"
 #include "backfill/checkpoint_writer.h"
 #include "generate/generator.h"
-#include "ledger/dependency_check.h"
+#include "execution/dependency_check.h"
 #include "phase3/schedule_store.h"
 #include "processors/registry.h"
 

@@ -21,7 +21,7 @@
 #include "backfill/unit_work.h"
 #include "common/bounded_queue.h"
 #include "env/env.h"
-#include "ledger/dependency_check.h"
+#include "execution/dependency_check.h"
 #include "ledger/fingerprint.h"
 #include "ledger/ledger.h"
 #include "ledger/plan.h"

@@ -4,7 +4,8 @@
 
 #include <chrono>
 
-#include "ledger/dependency_check.h"
+#include "backfill/upstream_rows.h"
+#include "execution/dependency_check.h"
 #include "ledger/ledger.h"
 #include "ledger/upstream.h"
 #include "processors/common/writer.h"

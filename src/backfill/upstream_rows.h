@@ -58,7 +58,7 @@ class UpstreamRows : public UpstreamSource {
                                                const std::vector<int>& columns) const override;
   // True when rows of `table` for `d` are held (then the warehouse has them:
   // they were published after their commit).
-  bool HasRows(const TableSchema& table, Date d) const;
+  bool HasRows(const TableSchema& table, Date d) const override;
   // `taker` has computed every date up to `d` it will compute (dates only
   // grow): what only it still needed is dropped.
   void Passed(const std::string& taker, Date d);

@@ -44,6 +44,9 @@ class UpstreamSource {
   // not held (the reader then reads the warehouse).
   virtual std::shared_ptr<const std::vector<Row>> Take(const TableSchema& table, Date d,
                                                        const std::vector<int>& columns) const = 0;
+  // True when rows of `table` for `d` are held (then the warehouse has them:
+  // they were held after their commit).
+  virtual bool HasRows(const TableSchema& table, Date d) const = 0;
 };
 
 // Reads season inputs from a warehouse, once per (season, table), and keeps

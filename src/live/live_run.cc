@@ -5,7 +5,7 @@
 #include <chrono>
 #include <nlohmann/json.hpp>
 
-#include "ledger/dependency_check.h"
+#include "execution/dependency_check.h"
 #include "ledger/fingerprint.h"
 #include "ledger/ledger.h"
 #include "ledger/phase3_digests.h"

@@ -1,4 +1,4 @@
-#include "ledger/dependency_check.h"
+#include "execution/dependency_check.h"
 
 #include <fmt/format.h>
 
@@ -12,7 +12,7 @@ Result<bool> HasRowsOn(Warehouse& wh, const TableSchema& table, Date d) {
 
 Result<DependencyReport> CheckDependencies(Warehouse& wh, const SeasonCalendar& calendar,
                                            const processors::ProcessorInfo& info, Date d,
-                                           const UpstreamRows* held) {
+                                           const UpstreamSource* held) {
   DependencyReport r;
   for (const auto& up : info.phase4_upstreams) {
     const processors::ProcessorInfo* upstream = processors::FindProcessor(up);

@@ -9,7 +9,7 @@
 #include "calendar/season_calendar.h"
 #include "common/status.h"
 #include "processors/common/processor.h"
-#include "backfill/upstream_rows.h"
+#include "execution/input_reader.h"
 #include "warehouse/warehouse.h"
 
 namespace phase4 {
@@ -28,7 +28,7 @@ struct DependencyReport {
 // memory (`held`, may be null) is present without a query.
 Result<DependencyReport> CheckDependencies(Warehouse& wh, const SeasonCalendar& calendar,
                                            const processors::ProcessorInfo& info, Date d,
-                                           const UpstreamRows* held = nullptr);
+                                           const UpstreamSource* held = nullptr);
 
 // True when `table` has at least one row whose date column equals d.
 Result<bool> HasRowsOn(Warehouse& wh, const TableSchema& table, Date d);
