@@ -9,6 +9,7 @@
 #include <memory>
 #include <set>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <thread>
 
 #include "backfill/backfill_job.h"
@@ -217,19 +218,34 @@ int RunPipelinedJob(const RunAllOptions& o, const ProcessorInfo& p, const ledger
 // upstream jobs have written that date (DateBoard), all reading one copy of
 // each season (SharedSeasons). Same rows as RunByStage, without reading
 // each season once per job.
-RunEnding RunPipelined(const RunAllOptions& o, Warehouse& main_wh, const SeasonCalendar& calendar,
-                       const ledger::Plan& plan, RunConsole& console,
-                       const std::map<std::string, JobEvents*>& sinks) {
+std::vector<const ProcessorInfo*> RunJobs(const RunAllOptions& o) {
   std::vector<const ProcessorInfo*> jobs;
   for (const ProcessorInfo* p : processors::AllProcessors())
     if (p->order >= o.start_from) jobs.push_back(p);
+  return jobs;
+}
+
+// The seasons a pipelined run reads, once for all its jobs: those of the
+// units it will compute (a re-run of one season after a correction reads
+// that season only), from `wh`, which is the seasons' from now on.
+Result<std::unique_ptr<SharedSeasons>> PipelinedSeasons(const RunAllOptions& o, Warehouse& wh,
+                                                        const SeasonCalendar& calendar,
+                                                        const ledger::Plan& plan) {
+  PHASE4_ASSIGN_OR_RETURN(std::vector<TableRead> reads, Phase3Reads(RunJobs(o)));
+  std::set<int> todo_seasons;
+  for (const auto& job : plan.jobs)
+    for (const ledger::UnitPlan* u : job.Todo()) todo_seasons.insert(SeasonYearOf(u->date));
+  return std::make_unique<SharedSeasons>(wh, calendar, std::move(reads),
+                                         std::vector<int>(todo_seasons.begin(), todo_seasons.end()));
+}
+
+RunEnding RunPipelined(const RunAllOptions& o, SharedSeasons& seasons, const ledger::Plan& plan,
+                       RunConsole& console, const std::map<std::string, JobEvents*>& sinks) {
+  const std::vector<const ProcessorInfo*> jobs = RunJobs(o);
   auto fail = [&console](const Status& s) {
     console.Say(LogLevel::kError, "error: " + s.message());
     return RunEnding{s.code() == Status::Code::kStorage ? kExitStorage : kExitFatal, {}};
   };
-  Warehouse* wh = &main_wh;
-  auto reads = Phase3Reads(jobs);
-  if (!reads.ok()) return fail(reads.status());
   auto upstream = UpstreamRows::Create(jobs);
   if (!upstream.ok()) return fail(upstream.status());
   std::vector<std::string> labels, names;
@@ -244,13 +260,6 @@ RunEnding RunPipelined(const RunAllOptions& o, Warehouse& main_wh, const SeasonC
 
   DateBoard board(names);
   std::atomic<bool> storage_failed{false};
-  // The seasons of the units the run will compute: a re-run of one season
-  // after a correction reads that season only.
-  std::set<int> todo_seasons;
-  for (const auto& job : plan.jobs)
-    for (const ledger::UnitPlan* u : job.Todo()) todo_seasons.insert(SeasonYearOf(u->date));
-  SharedSeasons seasons(*wh, calendar, std::move(reads).value(),
-                        {todo_seasons.begin(), todo_seasons.end()});
   // Every pipe first, so that a failure leaves no job started.
   std::vector<Child> children(jobs.size());
   std::vector<std::FILE*> outputs;
@@ -334,12 +343,19 @@ int RunAll(const RunAllOptions& o, std::FILE* out, const WorkerRun* workers) {
     return kExitUsage;
   }
   // A damaged file would be trusted (a resume would say COMPLETE over it) or
-  // fail every date with a misleading error: refused before any job starts.
-  if (Status sound = RequireSoundWarehouse(o.warehouse); !sound.ok()) {
-    fmt::print(stderr, "error: {}\n", sound.message());
+  // fail every date with a misleading error: refused before anything is
+  // written to it. The check reads every file on threads of its own while
+  // the run reads what it needs to plan and its first season; a failure on
+  // the way is reported as the damage when there is damage.
+  SoundnessCheck sound(o.warehouse);
+  auto refuse = [&sound](const std::vector<std::string>& datasets) -> std::optional<int> {
+    Status s = sound.Wait(datasets);
+    if (s.ok()) return std::nullopt;
+    fmt::print(stderr, "error: {}\n", s.message());
     return kExitStorage;
-  }
-  auto fail = [](const Status& s) {
+  };
+  auto fail = [&refuse](const Status& s) {
+    if (auto refused = refuse(AllDatasets())) return *refused;
     fmt::print(stderr, "error: {}\n", s.message());
     return s.code() == Status::Code::kStorage ? kExitStorage : kExitFatal;
   };
@@ -385,6 +401,9 @@ int RunAll(const RunAllOptions& o, std::FILE* out, const WorkerRun* workers) {
   request.recompute_all = o.no_resume;
   for (const ProcessorInfo* p : processors::AllProcessors())
     if (p->order >= o.start_from) request.run_jobs.insert(p->name);
+  // The plan refreshes the Phase 3 digests, which are kept beside the
+  // Phase 3 tables (doc/ledger.md): those files first.
+  if (auto refused = refuse({"nba_raw", "nba_analytics"})) return *refused;
   auto plan = ledger::MakePlan(**wh, *calendar, request);
   if (!plan.ok()) return fail(plan.status());
   if (o.start_from > 1) {
@@ -411,6 +430,15 @@ int RunAll(const RunAllOptions& o, std::FILE* out, const WorkerRun* workers) {
       return kExitFatal;
     }
   }
+  std::unique_ptr<SharedSeasons> seasons;
+  if (!o.dry_run && !queue && !o.separate_processes) {
+    auto pipelined = PipelinedSeasons(o, **wh, *calendar, *plan);
+    if (!pipelined.ok()) return fail(pipelined.status());
+    seasons = std::move(pipelined).value();
+    seasons->ReadAhead();  // the first season, while the check finishes
+  }
+  // Nothing is written to a file the check has not passed.
+  if (auto refused = refuse(AllDatasets())) return *refused;
   if (o.dry_run) {
     // The plan is the dry run (doc/ledger.md, "Plans").
     if (o.json)
@@ -457,7 +485,7 @@ int RunAll(const RunAllOptions& o, std::FILE* out, const WorkerRun* workers) {
   RunEnding ending = queue ? workers->Run(o, **wh, *queue, batch, *plan, console, sinks)
                      : o.separate_processes
                          ? RunByStage(o, console, sinks)
-                         : RunPipelined(o, **wh, *calendar, *plan, console, sinks);
+                         : RunPipelined(o, *seasons, *plan, console, sinks);
   RunEnd end;
   end.command = "run-all";
   end.start = o.start;

@@ -38,6 +38,11 @@ std::unique_ptr<SharedSeasonsUser> SharedSeasons::Join() {
   return std::unique_ptr<SharedSeasonsUser>(new SharedSeasonsUser(this, position_.size() - 1));
 }
 
+void SharedSeasons::ReadAhead() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!seasons_.empty() && kept_.empty()) reader_.Prefetch(seasons_.front(), reads_);
+}
+
 int SharedSeasons::seasons_read() const {
   std::lock_guard<std::mutex> lock(mu_);
   return seasons_read_;

@@ -67,6 +67,10 @@ class SharedSeasons {
   // acquires a season, or the early ones could run ahead of it.
   std::unique_ptr<SharedSeasonsUser> Join();
 
+  // Starts reading the first season on background threads, so that the
+  // first Acquire finds it read (or reading).
+  void ReadAhead();
+
   // Seasons read so far (a season read twice counts twice).
   int seasons_read() const;
 

@@ -103,6 +103,13 @@ Result<DateDelta> KeepUnchangedRows(Warehouse& wh, const TableSchema& t, Date da
                                     std::vector<Row>& rows) {
   std::vector<size_t> key;
   for (const auto& k : t.primary_key) key.push_back(static_cast<size_t>(t.ColumnIndex(k)));
+  // Per column, once: a re-run compares every cell of every stored row.
+  std::vector<ColumnType> types;
+  std::vector<char> run_time;
+  for (const auto& c : t.columns) {
+    types.push_back(c.type);
+    run_time.push_back(IsRunTimeColumn(c));
+  }
   std::unordered_map<std::string, size_t> by_key;  // key -> index in rows
   by_key.reserve(rows.size());
   for (size_t i = 0; i < rows.size(); ++i) {
@@ -124,12 +131,12 @@ Result<DateDelta> KeepUnchangedRows(Warehouse& wh, const TableSchema& t, Date da
       return;
     }
     Row& row = rows[it->second];
-    bool same = row.size() == t.columns.size() && cells.size() == t.columns.size();
-    for (size_t c = 0; same && c < t.columns.size(); ++c)
-      same = IsRunTimeColumn(t.columns[c]) || SameAsStored(t.columns[c].type, row[c], cells[c]);
+    bool same = row.size() == types.size() && cells.size() == types.size();
+    for (size_t c = 0; same && c < types.size(); ++c)
+      same = run_time[c] || SameAsStored(types[c], row[c], cells[c]);
     if (!same) return;
-    for (size_t c = 0; c < t.columns.size(); ++c)
-      if (IsRunTimeColumn(t.columns[c])) row[c] = ValueOf(cells[c]);
+    for (size_t c = 0; c < types.size(); ++c)
+      if (run_time[c]) row[c] = ValueOf(cells[c]);
     delta.kept[it->second] = true;
   });
   if (!s.ok()) return s;

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <future>
+#include <optional>
 
 #include "warehouse/schema.h"
 #include "warehouse/warehouse.h"
@@ -96,15 +97,52 @@ std::vector<DatasetFileCheck> CheckWarehouseFiles(const std::string& dir, bool q
   return out;
 }
 
-Status RequireSoundWarehouse(const std::string& dir) {
+namespace {
+
+Status Verdict(const DatasetFileCheck& c) {
+  if (c.problems.empty() || c.missing) return Status::OK();
+  return Status::Storage(fmt::format(
+      "{}: damaged ({}); refusing to use the warehouse (`phase4 check` lists every problem)",
+      c.file, c.problems.front()));
+}
+
+}  // namespace
+
+Status RequireSoundWarehouse(const std::string& dir) { return SoundnessCheck(dir).WaitAll(); }
+
+struct SoundnessCheck::File {
+  std::string dataset;
+  std::future<DatasetFileCheck> check;
+  std::optional<Status> verdict;  // once waited for
+};
+
+SoundnessCheck::SoundnessCheck(std::string dir) {
   // A PostgreSQL server guards its own pages: there are no files to check.
-  if (IsPostgresUri(dir)) return Status::OK();
-  for (const auto& c : CheckWarehouseFiles(dir, /*quick=*/true))
-    if (!c.problems.empty() && !c.missing)
-      return Status::Storage(fmt::format(
-          "{}: damaged ({}); refusing to use the warehouse (`phase4 check` lists every problem)",
-          c.file, c.problems.front()));
+  if (IsPostgresUri(dir)) return;
+  for (const auto& ds : AllDatasets()) {
+    auto f = std::make_unique<File>();
+    f->dataset = ds;
+    f->check = std::async(std::launch::async, CheckFile, dir, ds, /*quick=*/true);
+    files_.push_back(std::move(f));
+  }
+}
+
+SoundnessCheck::~SoundnessCheck() {
+  for (auto& f : files_)
+    if (f->check.valid()) f->check.wait();
+}
+
+Status SoundnessCheck::Wait(const std::vector<std::string>& datasets) {
+  // In the order of AllDatasets, so the first damaged file named is the one
+  // RequireSoundWarehouse always named.
+  for (auto& f : files_) {
+    if (std::find(datasets.begin(), datasets.end(), f->dataset) == datasets.end()) continue;
+    if (!f->verdict) f->verdict = Verdict(f->check.get());
+    if (!f->verdict->ok()) return *f->verdict;
+  }
   return Status::OK();
 }
+
+Status SoundnessCheck::WaitAll() { return Wait(AllDatasets()); }
 
 }  // namespace phase4

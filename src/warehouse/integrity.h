@@ -6,6 +6,8 @@
 #pragma once
 
 #include <cstdint>
+#include <future>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -38,5 +40,27 @@ std::vector<DatasetFileCheck> CheckWarehouseFiles(const std::string& dir, bool q
 // Warehouse::Open, which names `phase4 init`. OK for a PostgreSQL URI (the
 // server checks its own pages).
 Status RequireSoundWarehouse(const std::string& dir);
+
+// RequireSoundWarehouse's check started on threads of its own (one per
+// file), so that a run's reading start (opening, the calendar, the plan, the
+// first season) overlaps it; the run waits for a file's verdict before it
+// writes to that file, and for all of them before its jobs start
+// (doc/warehouse.md, "Checking a warehouse"). The destructor waits.
+class SoundnessCheck {
+ public:
+  explicit SoundnessCheck(std::string dir);
+  ~SoundnessCheck();
+  SoundnessCheck(const SoundnessCheck&) = delete;
+  SoundnessCheck& operator=(const SoundnessCheck&) = delete;
+
+  // The verdict on the files of `datasets`, as RequireSoundWarehouse words it.
+  Status Wait(const std::vector<std::string>& datasets);
+  // The verdict on every file.
+  Status WaitAll();
+
+ private:
+  struct File;
+  std::vector<std::unique_ptr<File>> files_;
+};
 
 }  // namespace phase4

@@ -109,6 +109,68 @@ TEST_P(StorageTest, ReplaceDateIsAllOrNothingWithItsExtraRow) {
   EXPECT_EQ(*wh_->CountRows(ScheduleSchema()), 301);
 }
 
+// A re-run's write of a date it recomputed: the rows that came out the same
+// keep their stored run-time cells and are not written, a changed row
+// replaces the stored row of its key, a key no longer computed is deleted,
+// and the ledger-like extra row commits with them.
+TEST_P(StorageTest, AReplacementGivenTheStoredRowsWritesOnlyWhatChanged) {
+  const TableSchema& t = TeamDefenseZoneAnalysisSchema();
+  const Date d = *ParseDate("2023-10-24");
+  auto row = [&](const std::string& team, double pct, const std::string& at) {
+    return Required(t)
+        .Set("team_abbr", team)
+        .Set("analysis_date", std::string("2023-10-24"))
+        .Set("paint_pct_allowed_last_15", pct)
+        .Set("games_in_sample", int64_t{15})
+        .Set("processed_at", at)
+        .Set("created_at", at)
+        .Build();
+  };
+  const std::string first = "2026-01-01T00:00:00.000000Z", second = "2026-02-02T00:00:00.000000Z";
+  ASSERT_TRUE(wh_->ReplaceDate(t, d, {row("BOS", 0.5, first), row("NYK", 0.25, first),
+                                      row("ORL", 0.125, first)})
+                  .ok());
+  // Recomputed: BOS the same, NYK changed, ORL gone, MIA new.
+  std::vector<Row> rows{row("BOS", 0.5, second), row("NYK", 0.75, second),
+                        row("MIA", 0.375, second)};
+  auto delta = KeepUnchangedRows(*wh_, t, d, rows);
+  ASSERT_TRUE(delta.ok()) << delta.status().message();
+  EXPECT_EQ(delta->kept, (std::vector<bool>{true, false, false}));
+  EXPECT_EQ(delta->changed(), 2u);
+  ASSERT_EQ(delta->gone.size(), 1u);
+  EXPECT_EQ(std::get<std::string>(delta->gone[0][static_cast<size_t>(t.ColumnIndex("team_abbr"))]),
+            "ORL");
+  const size_t at = static_cast<size_t>(t.ColumnIndex("processed_at"));
+  EXPECT_EQ(std::get<std::string>(rows[0][at]), first);  // BOS takes its stored run-time cells
+  EXPECT_EQ(std::get<std::string>(rows[1][at]), second);
+  ASSERT_TRUE(wh_->ReplaceDateDelta(t, d, rows, *delta,
+                                    {{&PrecomputeOutboxSchema(),
+                                      Required(PrecomputeOutboxSchema()).Build()}})
+                  .ok());
+  auto stored = wh_->SelectRows(t, d, d);
+  ASSERT_TRUE(stored.ok());
+  ASSERT_EQ(stored->size(), 3u);  // by key: BOS, MIA, NYK
+  const size_t team = static_cast<size_t>(t.ColumnIndex("team_abbr"));
+  const size_t pct = static_cast<size_t>(t.ColumnIndex("paint_pct_allowed_last_15"));
+  std::vector<std::string> teams;
+  for (const Row& r : *stored) teams.push_back(std::get<std::string>(r[team]));
+  EXPECT_EQ(teams, (std::vector<std::string>{"BOS", "MIA", "NYK"}));
+  EXPECT_EQ(std::get<std::string>((*stored)[0][at]), first);
+  EXPECT_EQ(std::get<std::string>((*stored)[1][at]), second);
+  EXPECT_EQ(std::get<double>((*stored)[2][pct]), 0.75);
+  EXPECT_EQ(*wh_->CountRows(PrecomputeOutboxSchema()), 1);
+  // Once more with nothing changed: nothing to write, the date unchanged.
+  std::vector<Row> again{row("BOS", 0.5, second), row("NYK", 0.75, second),
+                         row("MIA", 0.375, second)};
+  auto none = KeepUnchangedRows(*wh_, t, d, again);
+  ASSERT_TRUE(none.ok());
+  EXPECT_EQ(none->changed(), 0u);
+  EXPECT_TRUE(none->gone.empty());
+  // A delta that does not match the rows is refused, and writes nothing.
+  EXPECT_EQ(wh_->ReplaceDateDelta(t, d, again, DateDelta{}).code(), Status::Code::kInvalidInput);
+  EXPECT_EQ(wh_->SelectRows(t, d, d)->size(), 3u);
+}
+
 TEST_P(StorageTest, ValuesRoundTripExactly) {
   // Every kind of cell the engine stores, with text COPY must escape and
   // doubles whose shortest text is long.
