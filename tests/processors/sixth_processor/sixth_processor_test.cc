@@ -16,10 +16,12 @@
 
 #include "backfill/orchestrator.h"
 #include "cli/commands.h"
+#include "pg_server.h"
 #include "player_rest_days.h"
 #include "processors/player_daily_cache/player_daily_cache.h"
 #include "processors/registry.h"
 #include "test_support.h"
+#include "warehouse/warehouse.h"
 
 namespace phase4::testing {
 namespace {
@@ -82,6 +84,44 @@ TEST(SixthProcessorTest, TheRegistryNumbersItAndListsItsTable) {
     for (const auto* p : stages[i]) stage_of[p->name] = i;
   EXPECT_EQ(stage_of.at("player_rest_days"), stage_of.at("player_daily_cache") + 1);
 }
+
+// A warehouse made by a phase4 that knows five processors gains the sixth
+// table when a phase4 that knows six opens it, with no schema version
+// change, on both backends; the five-processor binary still finds it sound.
+class SixthProcessorWarehouseTest : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(SixthProcessorWarehouseTest, OpeningAnExistingWarehouseCreatesTheNewTable) {
+  TestWarehouse w(GetParam());
+  ASSERT_TRUE(w.ok());
+  auto query = [&](const std::string& sql) {
+    return w.postgres() ? PostgresServer::Get()->Query(w.database(), sql)
+                        : QuerySql(w.dir() / "nba_precompute.db", sql);
+  };
+  const std::string has_table =
+      w.postgres() ? "SELECT COUNT(*) FROM pg_tables WHERE schemaname = 'nba_precompute' AND "
+                     "tablename = 'player_rest_days'"
+                   : "SELECT COUNT(*) FROM sqlite_master WHERE name = 'player_rest_days'";
+  const std::string version =
+      w.postgres() ? "SELECT obj_description('nba_precompute'::regnamespace, 'pg_namespace')"
+                   : "PRAGMA user_version";
+  auto init = RunPhase4({"--warehouse", w.location(), "init"});
+  ASSERT_EQ(init.exit_code, 0) << init.out << init.err;
+  ASSERT_EQ(query(has_table), "0");
+  const std::string version_before = query(version);
+  ASSERT_NE(version_before, "");
+
+  for (int i = 0; i < 2; ++i) {  // the second open finds it there
+    auto opened = Warehouse::Open(w.location(), /*create=*/false);
+    ASSERT_TRUE(opened.ok()) << opened.status().message();
+    EXPECT_EQ(query(has_table), "1");
+  }
+  EXPECT_EQ(query(version), version_before);
+  auto check = RunPhase4({"--warehouse", w.location(), "check", "--quick"});
+  EXPECT_EQ(check.exit_code, 0) << check.out << check.err;
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, SixthProcessorWarehouseTest,
+                         ::testing::Values("sqlite", "postgresql"), BackendName);
 
 class SixthProcessorRunTest : public ::testing::Test {
  protected:
