@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <mutex>
@@ -46,24 +47,29 @@ class Registry {
   void Register(ProcessorInfoFn fn) {
     std::lock_guard lock(mu_);
     pending_.push_back(fn);
+    has_pending_.store(true, std::memory_order_release);
   }
 
-  // The processors and their tables, with every registration so far.
+  // The processors and their tables, with every registration so far. Read
+  // from every job's threads: without a lock once nothing is pending.
   const std::vector<const ProcessorInfo*>& Processors() {
-    std::lock_guard lock(mu_);
     Settle();
     return processors_;
   }
   const std::vector<const TableSchema*>& Tables() {
-    std::lock_guard lock(mu_);
     Settle();
     return tables_;
   }
 
  private:
-  Registry() { pending_.assign(std::begin(kBuiltIn), std::end(kBuiltIn)); }
+  Registry() {
+    pending_.assign(std::begin(kBuiltIn), std::end(kBuiltIn));
+    has_pending_.store(true);
+  }
 
   void Settle() {
+    if (!has_pending_.load(std::memory_order_acquire)) return;
+    std::lock_guard lock(mu_);
     if (pending_.empty()) return;
     std::vector<const ProcessorInfo*> added;
     for (ProcessorInfoFn fn : pending_) added.push_back(&fn());
@@ -74,6 +80,7 @@ class Registry {
         added.begin(), added.end(),
         [](const ProcessorInfo* a, const ProcessorInfo* b) { return a->order < b->order; });
     for (const ProcessorInfo* p : added) Add(*p);
+    has_pending_.store(false, std::memory_order_release);
   }
 
   void Add(const ProcessorInfo& info) {
@@ -96,6 +103,7 @@ class Registry {
   }
 
   std::mutex mu_;
+  std::atomic<bool> has_pending_{false};
   std::vector<ProcessorInfoFn> pending_;
   std::vector<const ProcessorInfo*> processors_;  // execution order
   std::vector<const TableSchema*> tables_;        // their output tables, same order

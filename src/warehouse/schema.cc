@@ -1,5 +1,6 @@
 #include "warehouse/schema.h"
 
+#include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <mutex>
@@ -31,13 +32,15 @@ const std::vector<const TableSchema*>& Phase3ChangeTrackedTables() {
 
 const std::vector<const TableSchema*>& AllTables() {
   // Rebuilt when a processor registered since gave Phase4Tables() one more
-  // table (the registry only grows).
+  // table (the registry only grows); read without a lock otherwise, as
+  // every job's threads ask.
   static std::mutex mu;
   static std::vector<const TableSchema*> all;
-  static size_t phase4_tables = 0;
-  std::lock_guard lock(mu);
+  static std::atomic<size_t> phase4_tables{0};
   const std::vector<const TableSchema*>& phase4 = Phase4Tables();
-  if (!all.empty() && phase4_tables == phase4.size()) return all;
+  if (phase4_tables.load(std::memory_order_acquire) == phase4.size()) return all;
+  std::lock_guard lock(mu);
+  if (phase4_tables.load(std::memory_order_relaxed) == phase4.size()) return all;
   all = {&ScheduleSchema()};
   for (auto* s : Phase3Tables()) all.push_back(s);
   for (auto* s : phase4) all.push_back(s);
@@ -46,7 +49,7 @@ const std::vector<const TableSchema*>& AllTables() {
                   &RawDigestsSchema(), &AnalyticsDigestsSchema(), &RawChangesSchema(),
                   &AnalyticsChangesSchema(), &WarehouseInfoSchema()})
     all.push_back(s);
-  phase4_tables = phase4.size();
+  phase4_tables.store(phase4.size(), std::memory_order_release);
   return all;
 }
 
