@@ -26,7 +26,7 @@ $(ASAN_BUILD_DIR)/build.ninja: | deps
 	cmake -S . -B $(ASAN_BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPHASE4_SANITIZE=ON -DPHASE4_BUILD_BENCH=OFF
 
 build-asan: deps $(ASAN_BUILD_DIR)/build.ninja
-	cmake --build $(ASAN_BUILD_DIR) -j $(JOBS) --target phase4 phase4_tests
+	cmake --build $(ASAN_BUILD_DIR) -j $(JOBS) --target phase4 phase4_tests phase4_sixth_processor_tests
 
 # The main job: a four-season league on the built-in real calendar, then the
 # Phase 3 readiness report over the full default range.

@@ -15,12 +15,20 @@ for ((i = 0; i < SHARDS; i++)); do
     "$BUILD_DIR/phase4_tests" --gtest_brief=1 >"$BUILD_DIR/sanitized-shard-$i.log" 2>&1 &
   pids+=($!)
 done
+# The test binary with a test-only sixth processor (tests/processors/sixth_processor/).
+sixth="$BUILD_DIR/phase4_sixth_processor_tests"
+if [ -x "$sixth" ]; then
+  "$sixth" --gtest_brief=1 >"$BUILD_DIR/sanitized-shard-sixth.log" 2>&1 &
+  pids+=($!)
+fi
 failed=0
-for ((i = 0; i < SHARDS; i++)); do
+for ((i = 0; i < ${#pids[@]}; i++)); do
   if ! wait "${pids[$i]}"; then
     failed=1
+    log="$BUILD_DIR/sanitized-shard-$i.log"
+    if [ "$i" -ge "$SHARDS" ]; then log="$BUILD_DIR/sanitized-shard-sixth.log"; fi
     echo "sanitizer shard $i failed; its log:"
-    cat "$BUILD_DIR/sanitized-shard-$i.log"
+    cat "$log"
   fi
 done
 passed=$(cat "$BUILD_DIR"/sanitized-shard-*.log | grep -oE '\[  PASSED  \] [0-9]+' | awk '{s += $4} END {print s + 0}')

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Runs all five Phase 4 backfill jobs in dependency order (#1 and #2
-# together, then #3, #4, #5). A thin wrapper over `phase4 run-all`: it takes
-# every flag run-all takes, plus the global --warehouse and --log-level; see
-# doc/backfill.md and `phase4 run-all --help`.
+# Runs every Phase 4 backfill job in dependency order. A thin wrapper over
+# `phase4 run-all`: it takes every flag run-all takes, plus the global
+# --warehouse and --log-level; the jobs, their numbers and stages are the
+# binary's (`--help` here shows `phase4 run-all --help`, which lists them);
+# see doc/backfill.md.
 #
 #   ./bin/backfill/run_phase4_backfill.sh --start-date 2021-10-19 --end-date 2025-06-22
 #   ./bin/backfill/run_phase4_backfill.sh --start-date 2024-01-01 --end-date 2024-03-31 --dry-run

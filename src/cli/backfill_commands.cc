@@ -60,6 +60,18 @@ std::string JobsHelp() {
   return out;
 }
 
+// How --separate-processes runs the stages (ExecutionStages()), e.g. "jobs
+// of one stage concurrently (#1 and #2), later stages in order (#3, #4, #5)".
+std::string StagesHelp() {
+  const auto stages = ExecutionStages();
+  std::vector<std::string> first, later;
+  for (size_t i = 0; i < stages.size(); ++i)
+    for (const auto* p : stages[i])
+      (i == 0 ? first : later).push_back(fmt::format("#{}", p->order));
+  return fmt::format("jobs of one stage concurrently ({}), later stages in order ({})",
+                     fmt::join(first, " and "), fmt::join(later, ", "));
+}
+
 const char* const kConsoleHelp =
     "On a terminal a live block shows each job (bar, dates done, failures, rate, ETA); otherwise a "
     "progress line every 10 dates per job. Per-date detail goes to the log file "
@@ -198,7 +210,8 @@ void AddRunAllCommand(CLI::App& app, GlobalOptions& g, Action* action) {
   cmd->add_option("--end-date", o->end, "Last date")->required()->check(DateValidator());
   cmd->add_flag("--dry-run", o->r.dry_run, "Print the plan of the run; write nothing");
   cmd->add_option("--start-from", o->r.start_from,
-                  "Start from job N (1-5, below); the earlier jobs must be up to date");
+                  fmt::format("Start from job N (1-{}, below); the earlier jobs must be up to date",
+                              processors::AllProcessors().size()));
   cmd->add_flag("--no-resume", o->r.no_resume, "Recompute every unit of the range");
   cmd->add_option("--bootstrap-days", o->r.bootstrap_days, "Bootstrap period in days (default 7)")
       ->check(CLI::Range(0, 60));
@@ -228,10 +241,10 @@ void AddRunAllCommand(CLI::App& app, GlobalOptions& g, Action* action) {
   cmd->footer(
       JobsHelp() +
       "Each date of a job runs once its upstream jobs have written that date; all jobs run "
-      "together in this process and read each season once. With --separate-processes: jobs of "
-      "one stage concurrently (#1 and #2), later stages in order (#3, #4, #5). A failed or "
-      "blocked date never stops the other dates; running the same command again computes exactly "
-      "what is left (the warehouse's ledger, doc/ledger.md).\n" +
+      "together in this process and read each season once. With --separate-processes: " +
+      StagesHelp() +
+      ". A failed or blocked date never stops the other dates; running the same command again "
+      "computes exactly what is left (the warehouse's ledger, doc/ledger.md).\n" +
       std::string("Checkpoints: ") + kDefaultCheckpointDirectory + " unless --checkpoint-dir.\n" +
       kConsoleHelp +
       "With --workers N (a PostgreSQL warehouse): the units go into the warehouse's work queue "

@@ -11,6 +11,7 @@
 #include "live/run_history.h"
 #include "phase3/schedule_files.h"
 #include "phase3/schedule_store.h"
+#include "processors/ml_feature_store/ml_feature_store.h"
 #include "tableio/csv.h"
 #include "tableio/table_io.h"
 #include "tableio/training_export.h"

@@ -1,3 +1,4 @@
+#include "processors/ml_feature_store/ml_feature_store.h"
 #include "report/pipeline_report.h"
 
 #include "processors/registry.h"

@@ -1,3 +1,4 @@
+#include "processors/ml_feature_store/ml_feature_store.h"
 #include "report/signal_check.h"
 
 #include <fmt/format.h>

@@ -384,17 +384,25 @@ void PostgresWarehouse::Rollback() {
 // ------------------------------------------------------------ schema
 
 Status PostgresWarehouse::Init() {
-  // The schema version of each dataset is the comment on its schema.
-  // One round trip for all datasets: every command opens the warehouse.
+  // The schema version of each dataset is the comment on its schema; the
+  // tables there are listed too (a processor registered since the last init
+  // only adds its output table: doc/warehouse.md, item 6 "Schema versions"). One
+  // round trip for all datasets: every command opens the warehouse.
+  bool every_table = true;
   auto versions = [&]() -> Result<std::vector<int64_t>> {
     PHASE4_ASSIGN_OR_RETURN(
-        auto r,
-        Run("SELECT nspname, obj_description(oid, 'pg_namespace') FROM pg_namespace", {}, true));
+        auto r, Run("SELECT nspname, obj_description(oid, 'pg_namespace'), NULL FROM pg_namespace "
+                    "UNION ALL SELECT schemaname, NULL, tablename FROM pg_tables",
+                    {}, true));
+    std::set<std::string, std::less<>> have;
+    for (int i = 0; i < r->rows(); ++i)
+      if (!r->null(i, 2)) have.insert(fmt::format("{}.{}", r->text(i, 0), r->text(i, 2)));
+    for (const TableSchema* t : AllTables()) every_table = every_table && have.count(t->FullName());
     std::vector<int64_t> out;
     for (const auto& ds : AllDatasets()) {
       int64_t v = 0;
       for (int i = 0; i < r->rows(); ++i) {
-        if (r->text(i, 0) != ds || r->null(i, 1)) continue;
+        if (r->null(i, 1) || r->text(i, 0) != ds) continue;
         std::string_view text = r->text(i, 1);
         const std::string_view prefix = "phase4 schema version ";
         if (text.rfind(prefix, 0) == 0) v = ParseInt(text.substr(prefix.size())).value_or(0);
@@ -415,7 +423,7 @@ Status PostgresWarehouse::Init() {
     current = current && v == kSchemaVersion;
     oldest = std::min(oldest, v);
   }
-  if (current) return Status::OK();
+  if (current && every_table) return Status::OK();
 
   // DDL is transactional here: the whole set-up commits or none of it. An
   // advisory lock makes two concurrent inits take turns.

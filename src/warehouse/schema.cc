@@ -1,7 +1,9 @@
 #include "warehouse/schema.h"
 
+#include <atomic>
 #include <cstdio>
 #include <cstdlib>
+#include <mutex>
 
 namespace phase4 {
 
@@ -19,13 +21,6 @@ const std::vector<std::string>& AllDatasets() {
   return d;
 }
 
-const std::vector<const TableSchema*>& Phase4Tables() {
-  static const std::vector<const TableSchema*> t{
-      &TeamDefenseZoneAnalysisSchema(), &PlayerShotZoneAnalysisSchema(),
-      &PlayerCompositeFactorsSchema(), &PlayerDailyCacheSchema(), &MlFeatureStoreSchema()};
-  return t;
-}
-
 const std::vector<const TableSchema*>& Phase3ChangeTrackedTables() {
   static const std::vector<const TableSchema*> t = [] {
     std::vector<const TableSchema*> v{&ScheduleSchema()};
@@ -36,22 +31,25 @@ const std::vector<const TableSchema*>& Phase3ChangeTrackedTables() {
 }
 
 const std::vector<const TableSchema*>& AllTables() {
-  static const std::vector<const TableSchema*> all = [] {
-    std::vector<const TableSchema*> t{&ScheduleSchema()};
-    for (auto* s : Phase3Tables()) t.push_back(s);
-    for (auto* s : Phase4Tables()) t.push_back(s);
-    t.push_back(&ProcessorRunHistorySchema());
-    t.push_back(&PrecomputeOutboxSchema());
-    t.push_back(&PredictionsOutboxSchema());
-    t.push_back(&PrecomputeUnitsSchema());
-    t.push_back(&PredictionsUnitsSchema());
-    t.push_back(&RawDigestsSchema());
-    t.push_back(&AnalyticsDigestsSchema());
-    t.push_back(&RawChangesSchema());
-    t.push_back(&AnalyticsChangesSchema());
-    t.push_back(&WarehouseInfoSchema());
-    return t;
-  }();
+  // Rebuilt when a processor registered since gave Phase4Tables() one more
+  // table (the registry only grows); read without a lock otherwise, as
+  // every job's threads ask.
+  static std::mutex mu;
+  static std::vector<const TableSchema*> all;
+  static std::atomic<size_t> phase4_tables{0};
+  const std::vector<const TableSchema*>& phase4 = Phase4Tables();
+  if (phase4_tables.load(std::memory_order_acquire) == phase4.size()) return all;
+  std::lock_guard lock(mu);
+  if (phase4_tables.load(std::memory_order_relaxed) == phase4.size()) return all;
+  all = {&ScheduleSchema()};
+  for (auto* s : Phase3Tables()) all.push_back(s);
+  for (auto* s : phase4) all.push_back(s);
+  for (auto* s : {&ProcessorRunHistorySchema(), &PrecomputeOutboxSchema(),
+                  &PredictionsOutboxSchema(), &PrecomputeUnitsSchema(), &PredictionsUnitsSchema(),
+                  &RawDigestsSchema(), &AnalyticsDigestsSchema(), &RawChangesSchema(),
+                  &AnalyticsChangesSchema(), &WarehouseInfoSchema()})
+    all.push_back(s);
+  phase4_tables.store(phase4.size(), std::memory_order_release);
   return all;
 }
 

@@ -51,7 +51,8 @@ struct TableSchema {
 // Schema of one table by full name (`dataset.table`) or by bare table name
 // when unambiguous; nullptr when unknown.
 const TableSchema* FindTable(std::string_view name);
-// Every table, in creation order.
+// Every table, in creation order: the schedule, the Phase 3 tables, the
+// Phase 4 tables (Phase4Tables()), then the operational tables.
 const std::vector<const TableSchema*>& AllTables();
 // The datasets, in creation order.
 const std::vector<std::string>& AllDatasets();
@@ -89,12 +90,11 @@ const TableSchema& WarehouseInfoSchema();
 // schedule and the five Phase 3 tables.
 const std::vector<const TableSchema*>& Phase3ChangeTrackedTables();
 
-// Phase 4 outputs (schema_phase4.cc).
-const TableSchema& TeamDefenseZoneAnalysisSchema();  // nba_precompute.team_defense_zone_analysis
-const TableSchema& PlayerShotZoneAnalysisSchema();   // nba_precompute.player_shot_zone_analysis
-const TableSchema& PlayerCompositeFactorsSchema();   // nba_precompute.player_composite_factors
-const TableSchema& PlayerDailyCacheSchema();         // nba_precompute.player_daily_cache
-const TableSchema& MlFeatureStoreSchema();           // nba_predictions.ml_feature_store_v2
+// The Phase 4 output tables, one per registered processor, in execution
+// order. Each processor declares its table in its own folder
+// (processors/<name>/<name>_schema.cc); this list is defined by the
+// processor registry (processors/registry.cc), so the warehouse creates
+// exactly the tables of the processors registered, without naming them.
 const std::vector<const TableSchema*>& Phase4Tables();
 
 // Builds a row for a schema by column name. Setting an unknown column is a

@@ -36,7 +36,9 @@ class WorkQueue;
 
 // 2: the unit ledger, Phase 3 change tracking and the warehouse id
 // (doc/ledger.md). 3: on PostgreSQL, the work queue of `phase4 worker`
-// (doc/scale-out.md); nothing changes on SQLite.
+// (doc/scale-out.md); nothing changes on SQLite. Only changes of the
+// engine's own tables count: a newly registered processor's output table is
+// created by the next open without a bump (doc/warehouse.md, item 6).
 inline constexpr int kSchemaVersion = 3;
 
 // One cell of a scanned row, without a copy: `text` is valid only during

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "pg_server.h"
+#include "processors/player_shot_zone_analysis/player_shot_zone_analysis.h"
 #include "warehouse/schema.h"
 #include "warehouse/warehouse.h"
 

@@ -8,6 +8,8 @@
 #include "live/local_http_server.h"
 #include "live/outbox.h"
 #include "live/run_history.h"
+#include "processors/ml_feature_store/ml_feature_store.h"
+#include "processors/team_defense_zone_analysis/team_defense_zone_analysis.h"
 #include "test_support.h"
 
 namespace phase4::live {

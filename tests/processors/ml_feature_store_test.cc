@@ -14,6 +14,10 @@
 #include "processor_test_util.h"
 #include "processors/common/output_row.h"
 #include "processors/common/writer.h"
+#include "processors/player_composite_factors/player_composite_factors.h"
+#include "processors/player_daily_cache/player_daily_cache.h"
+#include "processors/player_shot_zone_analysis/player_shot_zone_analysis.h"
+#include "processors/team_defense_zone_analysis/team_defense_zone_analysis.h"
 
 namespace phase4::processors {
 namespace {

@@ -10,6 +10,7 @@
 
 #include "processor_test_util.h"
 #include "processors/common/writer.h"
+#include "processors/player_shot_zone_analysis/player_shot_zone_analysis.h"
 
 namespace phase4::processors {
 namespace {

@@ -5,7 +5,9 @@
 #include "common/teams.h"
 #include "phase3/schedule_store.h"
 #include "processor_test_util.h"
+#include "processors/player_shot_zone_analysis/player_shot_zone_analysis.h"
 #include "processors/registry.h"
+#include "processors/team_defense_zone_analysis/team_defense_zone_analysis.h"
 #include "test_support.h"
 #include "warehouse/warehouse.h"
 

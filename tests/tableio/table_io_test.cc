@@ -1,3 +1,4 @@
+#include "processors/team_defense_zone_analysis/team_defense_zone_analysis.h"
 #include "tableio/table_io.h"
 
 #include <gtest/gtest.h>

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "pg_server.h"
+#include "processors/team_defense_zone_analysis/team_defense_zone_analysis.h"
 #include "warehouse/postgres_warehouse.h"
 #include "warehouse/warehouse.h"
 

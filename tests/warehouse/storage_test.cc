@@ -9,6 +9,7 @@
 #include "live/outbox.h"
 #include "live/run_history.h"
 #include "pg_server.h"
+#include "processors/ml_feature_store/ml_feature_store.h"
 #include "warehouse/stored_value.h"
 #include "warehouse/warehouse.h"
 

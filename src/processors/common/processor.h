@@ -62,10 +62,13 @@ struct ProcessorInputs {
 using ComputeFn = std::function<Result<std::vector<Row>>(Date, const ProcessorInputs&)>;
 
 // What a processor declares. One static instance per processor, listed in
-// the registry (processors/registry.h).
+// the registry (processors/registry.h); its output table is declared in its
+// folder beside it (<name>_schema.cc).
 struct ProcessorInfo {
   std::string name;  // job name == output table name, e.g. team_defense_zone_analysis
-  int order = 0;     // execution order 1..5 (PHASE4-BACKFILL-JOBS.md)
+  // Execution order and job number, unique (PHASE4-BACKFILL-JOBS.md: 1..5
+  // for this repository's processors); every upstream has a lower one.
+  int order = 0;
   // Code version: bump it when `compute` gives other rows for the same
   // inputs; every unit of the job in the ledger then becomes stale.
   int version = 1;

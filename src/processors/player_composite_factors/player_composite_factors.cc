@@ -10,6 +10,8 @@
 #include "processors/common/hashing.h"
 #include "processors/common/numeric.h"
 #include "processors/common/output_row.h"
+#include "processors/player_shot_zone_analysis/player_shot_zone_analysis.h"
+#include "processors/team_defense_zone_analysis/team_defense_zone_analysis.h"
 
 namespace phase4::processors {
 

@@ -8,6 +8,7 @@
 
 #include "processors/common/numeric.h"
 #include "processors/common/output_row.h"
+#include "processors/player_shot_zone_analysis/player_shot_zone_analysis.h"
 
 namespace phase4::processors {
 
