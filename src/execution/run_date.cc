@@ -38,4 +38,14 @@ Result<DateOutcome> RunProcessorDate(InputReader& reader, const processors::Proc
   return out;
 }
 
+Result<int64_t> WriteDate(Warehouse& wh, const processors::ProcessorInfo& info, Date d,
+                          std::vector<Row> rows, const std::string& processed_at,
+                          const std::vector<Warehouse::ExtraRow>& also) {
+  PHASE4_RETURN_IF_ERROR(processors::FinalizeRows(info, d, rows, processed_at));
+  PHASE4_RETURN_IF_ERROR(
+      wh.ReplaceDate(*info.output, d, rows, also)
+          .WithContext(fmt::format("writing {} for {}", info.output->FullName(), FormatDate(d))));
+  return static_cast<int64_t>(rows.size());
+}
+
 }  // namespace phase4

@@ -40,6 +40,14 @@ struct DateOutcome {
 Result<std::vector<Row>> ComputeDate(InputReader& reader, const processors::ProcessorInfo& info,
                                      Date d);
 
+// FinalizeRows, then Warehouse::ReplaceDate: afterwards the table holds
+// exactly these rows for d; on any failure the previous rows of d are
+// intact. Returns the number of rows written. `also`: rows of other tables
+// (in the same dataset file) committed in the same transaction.
+Result<int64_t> WriteDate(Warehouse& wh, const processors::ProcessorInfo& info, Date d,
+                          std::vector<Row> rows, const std::string& processed_at,
+                          const std::vector<Warehouse::ExtraRow>& also = {});
+
 // Computes and writes date d of `info`'s table.
 Result<DateOutcome> RunProcessorDate(InputReader& reader, const processors::ProcessorInfo& info,
                                      Date d, const RunOptions& options = {});

@@ -10,6 +10,7 @@
 #include <set>
 #include <sstream>
 
+#include "execution/run_date.h"
 #include "processors/common/writer.h"
 #include "processors/ml_feature_store/ml_feature_store.h"
 #include "processors/processor_test_util.h"
@@ -104,7 +105,7 @@ class TrainingExportTest : public ::testing::Test {
     for (Date d : {kD1, kD2}) {
       auto rows = processors::ComputeMlFeatureStore(d, in.For(d));
       ASSERT_TRUE(rows.ok()) << rows.status().message();
-      auto n = processors::WriteDate(*wh_, processors::MlFeatureStoreInfo(), d, *rows,
+      auto n = WriteDate(*wh_, processors::MlFeatureStoreInfo(), d, *rows,
                                      "2025-01-20T00:00:00.000000Z");
       ASSERT_TRUE(n.ok()) << n.status().message();
     }

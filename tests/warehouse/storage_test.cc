@@ -113,56 +113,53 @@ TEST_P(StorageTest, ReplaceDateIsAllOrNothingWithItsExtraRow) {
 // A re-run's write of a date it recomputed: the rows that came out the same
 // keep their stored run-time cells and are not written, a changed row
 // replaces the stored row of its key, a key no longer computed is deleted,
-// and the ledger-like extra row commits with them.
+// and the extra row commits with them.
 TEST_P(StorageTest, AReplacementGivenTheStoredRowsWritesOnlyWhatChanged) {
-  const TableSchema& t = TeamDefenseZoneAnalysisSchema();
+  const TableSchema& t = TeamDefenseGameSummarySchema();
   const Date d = *ParseDate("2023-10-24");
-  auto row = [&](const std::string& team, double pct, const std::string& at) {
+  auto row = [&](const std::string& team, double rating, const std::string& at) {
     return Required(t)
-        .Set("team_abbr", team)
-        .Set("analysis_date", std::string("2023-10-24"))
-        .Set("paint_pct_allowed_last_15", pct)
-        .Set("games_in_sample", int64_t{15})
+        .Set("game_id", std::string("0022300001"))
+        .Set("defending_team_abbr", team)
+        .Set("game_date", std::string("2023-10-24"))
+        .Set("defensive_rating", rating)
+        .Set("points_allowed", int64_t{101})
         .Set("processed_at", at)
-        .Set("created_at", at)
         .Build();
   };
   const std::string first = "2026-01-01T00:00:00.000000Z", second = "2026-02-02T00:00:00.000000Z";
-  ASSERT_TRUE(wh_->ReplaceDate(t, d, {row("BOS", 0.5, first), row("NYK", 0.25, first),
-                                      row("ORL", 0.125, first)})
+  ASSERT_TRUE(wh_->ReplaceDate(t, d, {row("BOS", 105.5, first), row("NYK", 99.25, first),
+                                      row("ORL", 110.75, first)})
                   .ok());
   // Recomputed: BOS the same, NYK changed, ORL gone, MIA new.
-  std::vector<Row> rows{row("BOS", 0.5, second), row("NYK", 0.75, second),
-                        row("MIA", 0.375, second)};
+  std::vector<Row> rows{row("BOS", 105.5, second), row("NYK", 98.5, second),
+                        row("MIA", 101.0, second)};
   auto delta = KeepUnchangedRows(*wh_, t, d, rows);
   ASSERT_TRUE(delta.ok()) << delta.status().message();
   EXPECT_EQ(delta->kept, (std::vector<bool>{true, false, false}));
   EXPECT_EQ(delta->changed(), 2u);
+  const size_t team = static_cast<size_t>(t.ColumnIndex("defending_team_abbr"));
   ASSERT_EQ(delta->gone.size(), 1u);
-  EXPECT_EQ(std::get<std::string>(delta->gone[0][static_cast<size_t>(t.ColumnIndex("team_abbr"))]),
-            "ORL");
+  EXPECT_EQ(std::get<std::string>(delta->gone[0][team]), "ORL");
   const size_t at = static_cast<size_t>(t.ColumnIndex("processed_at"));
-  EXPECT_EQ(std::get<std::string>(rows[0][at]), first);  // BOS takes its stored run-time cells
+  EXPECT_EQ(std::get<std::string>(rows[0][at]), first);  // BOS takes its stored run-time cell
   EXPECT_EQ(std::get<std::string>(rows[1][at]), second);
-  ASSERT_TRUE(wh_->ReplaceDateDelta(t, d, rows, *delta,
-                                    {{&PrecomputeOutboxSchema(),
-                                      Required(PrecomputeOutboxSchema()).Build()}})
-                  .ok());
+  const TableSchema& other = TeamOffenseGameSummarySchema();  // same dataset
+  ASSERT_TRUE(wh_->ReplaceDateDelta(t, d, rows, *delta, {{&other, Required(other).Build()}}).ok());
   auto stored = wh_->SelectRows(t, d, d);
   ASSERT_TRUE(stored.ok());
   ASSERT_EQ(stored->size(), 3u);  // by key: BOS, MIA, NYK
-  const size_t team = static_cast<size_t>(t.ColumnIndex("team_abbr"));
-  const size_t pct = static_cast<size_t>(t.ColumnIndex("paint_pct_allowed_last_15"));
+  const size_t rating = static_cast<size_t>(t.ColumnIndex("defensive_rating"));
   std::vector<std::string> teams;
   for (const Row& r : *stored) teams.push_back(std::get<std::string>(r[team]));
   EXPECT_EQ(teams, (std::vector<std::string>{"BOS", "MIA", "NYK"}));
   EXPECT_EQ(std::get<std::string>((*stored)[0][at]), first);
   EXPECT_EQ(std::get<std::string>((*stored)[1][at]), second);
-  EXPECT_EQ(std::get<double>((*stored)[2][pct]), 0.75);
-  EXPECT_EQ(*wh_->CountRows(PrecomputeOutboxSchema()), 1);
-  // Once more with nothing changed: nothing to write, the date unchanged.
-  std::vector<Row> again{row("BOS", 0.5, second), row("NYK", 0.75, second),
-                         row("MIA", 0.375, second)};
+  EXPECT_EQ(std::get<double>((*stored)[2][rating]), 98.5);
+  EXPECT_EQ(*wh_->CountRows(other), 1);
+  // Once more with nothing changed: nothing to write.
+  std::vector<Row> again{row("BOS", 105.5, second), row("NYK", 98.5, second),
+                         row("MIA", 101.0, second)};
   auto none = KeepUnchangedRows(*wh_, t, d, again);
   ASSERT_TRUE(none.ok());
   EXPECT_EQ(none->changed(), 0u);

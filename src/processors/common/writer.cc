@@ -10,7 +10,6 @@
 
 #include "processors/common/hashing.h"
 #include "processors/common/numeric.h"
-#include "warehouse/warehouse.h"
 
 namespace phase4::processors {
 
@@ -81,16 +80,6 @@ Status FinalizeRows(const ProcessorInfo& info, Date d, std::vector<Row>& rows,
     }
   }
   return Status::OK();
-}
-
-Result<int64_t> WriteDate(Warehouse& wh, const ProcessorInfo& info, Date d, std::vector<Row> rows,
-                          const std::string& processed_at,
-                          const std::vector<Warehouse::ExtraRow>& also) {
-  PHASE4_RETURN_IF_ERROR(FinalizeRows(info, d, rows, processed_at));
-  PHASE4_RETURN_IF_ERROR(
-      wh.ReplaceDate(*info.output, d, rows, also)
-          .WithContext(fmt::format("writing {} for {}", info.output->FullName(), FormatDate(d))));
-  return static_cast<int64_t>(rows.size());
 }
 
 }  // namespace phase4::processors

@@ -1,6 +1,7 @@
 // The output writer: finishes computed rows (data_hash, rounding,
-// processed_at) and replaces date D of the output table with them in one
-// transaction (decisions 11-13).
+// processed_at) before the execution layer replaces date D of the output
+// table with them in one transaction (decisions 11-13,
+// execution/run_date.h).
 #pragma once
 
 #include <string>
@@ -10,7 +11,6 @@
 #include "common/status.h"
 #include "processors/common/processor.h"
 #include "warehouse/value.h"
-#include "warehouse/warehouse.h"
 
 namespace phase4::processors {
 
@@ -27,14 +27,5 @@ namespace phase4::processors {
 // NOT NULL column is NULL, or two rows share an entity (decision 12).
 Status FinalizeRows(const ProcessorInfo& info, Date d, std::vector<Row>& rows,
                     const std::string& processed_at);
-
-// FinalizeRows, then Warehouse::ReplaceDate: afterwards the table holds
-// exactly these rows for d; on any failure the previous rows of d are
-// intact. Returns the number of rows written.
-// `also`: rows of other tables (in the same dataset file) committed in the
-// same transaction, e.g. the completion message of a live run.
-Result<int64_t> WriteDate(Warehouse& wh, const ProcessorInfo& info, Date d, std::vector<Row> rows,
-                          const std::string& processed_at,
-                          const std::vector<Warehouse::ExtraRow>& also = {});
 
 }  // namespace phase4::processors
