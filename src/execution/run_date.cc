@@ -5,7 +5,7 @@
 #include "processors/common/writer.h"
 #include "processors/compute_rows.h"
 
-namespace phase4 {
+namespace phase4::execution {
 
 Result<std::vector<Row>> ComputeDate(InputReader& reader, const processors::ProcessorInfo& info, Date d) {
   if (reader.calendar().IsBootstrap(d)) return std::vector<Row>{};
@@ -38,4 +38,4 @@ Result<DateOutcome> RunProcessorDate(InputReader& reader, const processors::Proc
   return out;
 }
 
-}  // namespace phase4
+}  // namespace phase4::execution

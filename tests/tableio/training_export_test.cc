@@ -16,7 +16,7 @@
 #include "tableio/csv.h"
 #include "test_support.h"
 
-namespace phase4 {
+namespace phase4::tableio {
 namespace {
 
 using processors::test::D;
@@ -219,7 +219,7 @@ TEST_F(TrainingExportTest, CliTrainingAndRawExports) {
   ASSERT_EQ(raw.exit_code, 0) << raw.err;
   auto raw_csv = ParseCsv(raw.out);
   ASSERT_FALSE(raw_csv.empty());
-  EXPECT_EQ(raw_csv[0].size(), MlFeatureStoreSchema().columns.size());
+  EXPECT_EQ(raw_csv[0].size(), processors::MlFeatureStoreSchema().columns.size());
   testing::TempDir other;
   const auto file = other.path() / "fs.csv";
   testing::WriteFile(file, raw.out);
@@ -252,4 +252,4 @@ TEST_F(TrainingExportTest, InvalidUtf8InTheFeatureStoreIsReplacedNotFatal) {
 }
 
 }  // namespace
-}  // namespace phase4
+}  // namespace phase4::tableio

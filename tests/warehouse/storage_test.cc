@@ -10,6 +10,7 @@
 #include "live/run_history.h"
 #include "pg_server.h"
 #include "processors/ml_feature_store/ml_feature_store.h"
+#include "processors/team_defense_zone_analysis/team_defense_zone_analysis.h"
 #include "warehouse/stored_value.h"
 #include "warehouse/warehouse.h"
 
@@ -115,7 +116,7 @@ TEST_P(StorageTest, ReplaceDateIsAllOrNothingWithItsExtraRow) {
 // replaces the stored row of its key, a key no longer computed is deleted,
 // and the ledger-like extra row commits with them.
 TEST_P(StorageTest, AReplacementGivenTheStoredRowsWritesOnlyWhatChanged) {
-  const TableSchema& t = TeamDefenseZoneAnalysisSchema();
+  const TableSchema& t = processors::TeamDefenseZoneAnalysisSchema();
   const Date d = *ParseDate("2023-10-24");
   auto row = [&](const std::string& team, double pct, const std::string& at) {
     return Required(t)
@@ -296,7 +297,7 @@ TEST_P(StorageTest, ReplaceByKeyKeepsOneRowPerKey) {
 }
 
 TEST_P(StorageTest, OutboxMessagesGetIdsAndAreAcknowledgedOnce) {
-  const TableSchema& out = MlFeatureStoreSchema();
+  const TableSchema& out = processors::MlFeatureStoreSchema();
   live::CompletionInfo info;
   info.processor_name = "ml_feature_store";
   info.run_id = "run-1";
