@@ -14,10 +14,10 @@
 namespace phase4 {
 namespace {
 
-CheckpointState FourSeasons() {
+backfill::CheckpointState FourSeasons() {
   const Date start = MakeDate(2021, 10, 19);
   const Date end = MakeDate(2025, 6, 22);
-  CheckpointState s("player_composite_factors", start, end, 845);
+  backfill::CheckpointState s("player_composite_factors", start, end, 845);
   s.set_warehouse_id("sqlite:4f2c9a1e-7d3b-4c55-9a0e-2b6f8d1c3e77");
   int marked = 0;
   for (Date d = start; d <= end && marked < 845; d = AddDays(d, 1)) {
@@ -33,15 +33,15 @@ CheckpointState FourSeasons() {
 }
 
 void BM_CheckpointTextHandWritten(benchmark::State& state) {
-  const CheckpointState s = FourSeasons();
+  const backfill::CheckpointState s = FourSeasons();
   for (auto _ : state)
-    benchmark::DoNotOptimize(CheckpointToJson(s, "2026-11-27T10:00:00.000000Z"));
+    benchmark::DoNotOptimize(backfill::CheckpointToJson(s, "2026-11-27T10:00:00.000000Z"));
   state.counters["dates"] = s.processed();
 }
 BENCHMARK(BM_CheckpointTextHandWritten)->Unit(benchmark::kMicrosecond);
 
 void BM_CheckpointTextNlohmann(benchmark::State& state) {
-  const CheckpointState s = FourSeasons();
+  const backfill::CheckpointState s = FourSeasons();
   for (auto _ : state)
     benchmark::DoNotOptimize(
         testing::ReferenceCheckpointJson(s, "2026-11-27T10:00:00.000000Z"));

@@ -28,7 +28,7 @@ constexpr int kSeason = 2023;
 constexpr const char* kStamp = "2024-07-01T00:00:00.000000Z";
 
 struct Season {
-  GeneratedLeague league;
+  generate::GeneratedLeague league;
   std::unique_ptr<SeasonCalendar> calendar;
   std::unique_ptr<SeasonInputs> inputs;
   std::vector<Date> dates;  // non-bootstrap game dates
@@ -48,14 +48,14 @@ std::vector<Row> Finished(const ProcessorInfo& info, Date d, const ProcessorInpu
 const Season& TheSeason() {
   static const Season* s = [] {
     auto* season = new Season;
-    GenerateOptions o;
+    generate::GenerateOptions o;
     o.first_season = o.last_season = kSeason;
-    auto league = GenerateLeague(o, {});
+    auto league = generate::GenerateLeague(o, {});
     if (!league.ok()) std::abort();
     season->league = std::move(league).value();
     season->calendar = std::make_unique<SeasonCalendar>(season->league.schedule);
     season->inputs = std::make_unique<SeasonInputs>(kSeason, *season->calendar);
-    const GeneratedLeague& l = season->league;
+    const generate::GeneratedLeague& l = season->league;
     const std::vector<std::pair<std::string_view, const std::vector<Row>*>> tables{
         {kPlayerGameSummary, &l.player_game_summary},
         {kTeamOffenseGameSummary, &l.team_offense_game_summary},

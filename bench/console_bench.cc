@@ -22,16 +22,16 @@ namespace fs = std::filesystem;
 constexpr int kUnits = 1000;
 
 // What one job reports for kUnits computed dates.
-void PlayJob(JobEvents& w) {
+void PlayJob(backfill::JobEvents& w) {
   w.Started(kUnits, kUnits, {});
-  JobTally t;
+  backfill::JobTally t;
   for (int i = 0; i < kUnits; ++i) {
     const Date d = AddDays(MakeDate(2023, 10, 24), i);
-    w.Line(LineKind::kDetail,
+    w.Line(backfill::LineKind::kDetail,
            fmt::format("Processing day {}/{}: {}", i + 1, kUnits, FormatDate(d)));
-    w.Line(LineKind::kDetail, "  ✓ Success: 30 rows written");
-    w.Settled(d, UnitOutcome::kComputed, 30, "");
-    t.Add(d, UnitOutcome::kComputed, 30, "");
+    w.Line(backfill::LineKind::kDetail, "  ✓ Success: 30 rows written");
+    w.Settled(d, backfill::UnitOutcome::kComputed, 30, "");
+    t.Add(d, backfill::UnitOutcome::kComputed, 30, "");
   }
   w.Ended(t);
 }
@@ -39,7 +39,7 @@ void PlayJob(JobEvents& w) {
 // The stream a job of run-all writes: PlayJob's events as lines.
 std::string JobStream() {
   std::FILE* f = std::tmpfile();
-  EventStreamWriter w(f);
+  backfill::EventStreamWriter w(f);
   PlayJob(w);
   std::fflush(f);
   std::rewind(f);
@@ -54,7 +54,7 @@ std::string JobStream() {
 void BM_ConsoleWriteEvents(benchmark::State& state) {
   std::FILE* null = std::fopen("/dev/null", "w");
   for (auto _ : state) {
-    EventStreamWriter w(null);
+    backfill::EventStreamWriter w(null);
     PlayJob(w);
   }
   std::fclose(null);
@@ -68,12 +68,12 @@ void BM_ConsoleReplayEvents(benchmark::State& state) {
   const fs::path log_path = fs::temp_directory_path() / "phase4_bench_console.log";
   std::FILE* null = std::fopen("/dev/null", "w");
   for (auto _ : state) {
-    auto log = RunLog::Open(log_path, LogLevel::kInfo);
+    auto log = backfill::RunLog::Open(log_path, backfill::LogLevel::kInfo);
     if (!log.ok()) state.SkipWithError(log.status().message().c_str());
-    RunConsole console(null, null, ConsoleMode::kLines, LogLevel::kInfo, log->get(), true);
-    JobEvents& sink = console.AddJob(1, "team_defense_zone_analysis");
+    backfill::RunConsole console(null, null, backfill::ConsoleMode::kLines, backfill::LogLevel::kInfo, log->get(), true);
+    backfill::JobEvents& sink = console.AddJob(1, "team_defense_zone_analysis");
     std::istringstream lines(stream);
-    for (std::string line; std::getline(lines, line);) DispatchJobOutput(line, sink);
+    for (std::string line; std::getline(lines, line);) backfill::DispatchJobOutput(line, sink);
     state.PauseTiming();
     log->reset();
     fs::remove(log_path);

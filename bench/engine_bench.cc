@@ -34,13 +34,13 @@ Warehouse& SeasonWarehouse() {
     fs::path dir = TempDir("engine_wh");
     auto w = Warehouse::Open(dir.string(), true);
     if (!w.ok()) std::abort();
-    GenerateOptions o;
+    generate::GenerateOptions o;
     o.first_season = o.last_season = 2023;
-    auto league = GenerateLeague(o, {});
+    auto league = generate::GenerateLeague(o, {});
     if (!league.ok()) std::abort();
     std::vector<Date> dates;
     for (const auto& g : league->schedule) dates.push_back(g.game_date);
-    if (!MergeSchedule(**w, league->schedule).ok()) std::abort();
+    if (!phase3::MergeSchedule(**w, league->schedule).ok()) std::abort();
     if (!(*w)->ReplaceDates(PlayerGameSummarySchema(), dates, league->player_game_summary).ok() ||
         !(*w)->ReplaceDates(TeamDefenseGameSummarySchema(), dates,
                             league->team_defense_game_summary)
@@ -62,7 +62,7 @@ void BM_EngineCheckpointMarkSuccess(benchmark::State& state) {
   fs::path dir = TempDir("engine_ckpt");
   Date start = MakeDate(2020, 1, 1);
   Date end = AddDays(start, 3000);
-  auto cp = Checkpoint::Open(dir, "bench_job", start, end, 3000);
+  auto cp = backfill::Checkpoint::Open(dir, "bench_job", start, end, 3000);
   if (!cp.ok()) std::abort();
   Date d = start;
   for (auto _ : state) {
@@ -84,16 +84,16 @@ void BM_EngineCheckpointMarkSuccessAfter(benchmark::State& state) {
   const Date end = AddDays(start, 2 * recorded + 1000);
   {
     // Written as a previous run would have left it, then resumed.
-    CheckpointState previous("bench_job", start, end, recorded);
+    backfill::CheckpointState previous("bench_job", start, end, recorded);
     for (int i = 0; i < recorded; ++i)
       if (!previous.MarkSuccess(AddDays(start, i)).ok()) std::abort();
-    std::FILE* f = std::fopen(Checkpoint::PathFor(dir, "bench_job", start, end).c_str(), "w");
+    std::FILE* f = std::fopen(backfill::Checkpoint::PathFor(dir, "bench_job", start, end).c_str(), "w");
     if (!f) std::abort();
-    const std::string text = CheckpointToJson(previous, "2000-01-01T00:00:00.000000Z");
+    const std::string text = backfill::CheckpointToJson(previous, "2000-01-01T00:00:00.000000Z");
     std::fwrite(text.data(), 1, text.size(), f);
     std::fclose(f);
   }
-  auto cp = Checkpoint::Open(dir, "bench_job", start, end, recorded);
+  auto cp = backfill::Checkpoint::Open(dir, "bench_job", start, end, recorded);
   if (!cp.ok() || !cp->resumed()) std::abort();
   Date d = AddDays(start, recorded);
   for (auto _ : state) {
@@ -111,13 +111,13 @@ BENCHMARK(BM_EngineCheckpointMarkSuccessAfter)
 // The decision-16 input check of each processor for one date.
 void BM_EngineDependencyCheck(benchmark::State& state) {
   Warehouse& wh = SeasonWarehouse();
-  auto calendar = ReadCalendar(wh);
+  auto calendar = phase3::ReadCalendar(wh);
   if (!calendar.ok()) std::abort();
   const auto* info = processors::AllProcessors()[static_cast<size_t>(state.range(0))];
   std::vector<Date> dates = calendar->GameDates(MakeDate(2023, 11, 1), MakeDate(2024, 4, 14));
   size_t i = 0;
   for (auto _ : state) {
-    auto r = CheckDependencies(wh, *calendar, *info, dates[i++ % dates.size()]);
+    auto r = execution::CheckDependencies(wh, *calendar, *info, dates[i++ % dates.size()]);
     benchmark::DoNotOptimize(r);
   }
   state.SetLabel(info->name);

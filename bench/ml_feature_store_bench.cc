@@ -26,7 +26,7 @@ namespace {
 constexpr int kSeason = 2023;
 
 struct FeatureSeason {
-  GeneratedLeague league;
+  generate::GeneratedLeague league;
   std::unique_ptr<SeasonCalendar> calendar;
   std::unique_ptr<SeasonInputs> inputs;
   std::vector<Date> dates;  // non-bootstrap game dates
@@ -46,9 +46,9 @@ void Slim(const TableSchema& s, const std::string& entity, std::vector<Row>& row
 const FeatureSeason& TheSeason() {
   static const FeatureSeason* s = [] {
     auto* season = new FeatureSeason;
-    GenerateOptions o;
+    generate::GenerateOptions o;
     o.first_season = o.last_season = kSeason;
-    auto league = GenerateLeague(o, {});
+    auto league = generate::GenerateLeague(o, {});
     if (!league.ok()) {
       std::fprintf(stderr, "generate failed: %s\n", league.status().message().c_str());
       std::abort();
@@ -56,7 +56,7 @@ const FeatureSeason& TheSeason() {
     season->league = std::move(league).value();
     season->calendar = std::make_unique<SeasonCalendar>(season->league.schedule);
     season->inputs = std::make_unique<SeasonInputs>(kSeason, *season->calendar);
-    const GeneratedLeague& l = season->league;
+    const generate::GeneratedLeague& l = season->league;
     for (auto [name, rows] :
          {std::pair{kPlayerGameSummary, &l.player_game_summary},
           std::pair{kTeamOffenseGameSummary, &l.team_offense_game_summary},

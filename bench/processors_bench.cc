@@ -22,16 +22,16 @@ namespace {
 constexpr int kSeason = 2023;
 
 struct Season {
-  GeneratedLeague league;
+  generate::GeneratedLeague league;
   std::unique_ptr<SeasonCalendar> calendar;
   std::unique_ptr<SeasonInputs> inputs;
   std::vector<Date> dates;  // non-bootstrap game dates
 };
 
-GeneratedLeague Generate() {
-  GenerateOptions o;
+generate::GeneratedLeague Generate() {
+  generate::GenerateOptions o;
   o.first_season = o.last_season = kSeason;
-  auto league = GenerateLeague(o, {});
+  auto league = generate::GenerateLeague(o, {});
   if (!league.ok()) {
     std::fprintf(stderr, "generate failed: %s\n", league.status().message().c_str());
     std::abort();

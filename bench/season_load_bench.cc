@@ -35,7 +35,7 @@ constexpr int kSeason = 2023;
 }
 
 // The generated rows of Phase3Tables()[t].
-const std::vector<Row>& LeagueRows(const GeneratedLeague& league, size_t t) {
+const std::vector<Row>& LeagueRows(const generate::GeneratedLeague& league, size_t t) {
   const std::vector<Row>* rows[] = {&league.player_game_summary, &league.team_defense_game_summary,
                                     &league.team_offense_game_summary,
                                     &league.upcoming_player_game_context,
@@ -45,7 +45,7 @@ const std::vector<Row>& LeagueRows(const GeneratedLeague& league, size_t t) {
 
 struct Fixture {
   std::filesystem::path dir;
-  GeneratedLeague league;
+  generate::GeneratedLeague league;
   std::unique_ptr<Warehouse> wh;
   std::unique_ptr<SeasonCalendar> calendar;
 
@@ -63,21 +63,21 @@ const Fixture& TheFixture() {
     char tmpl[] = "/tmp/phase4-season-load-XXXXXX";
     if (!mkdtemp(tmpl)) Die("mkdtemp failed");
     fx->dir = tmpl;
-    GenerateOptions o;
+    generate::GenerateOptions o;
     o.first_season = o.last_season = kSeason;
-    auto league = GenerateLeague(o, {});
+    auto league = generate::GenerateLeague(o, {});
     if (!league.ok()) Die(league.status().message());
     fx->league = std::move(league).value();
     auto wh = Warehouse::Open((fx->dir / "warehouse").string(), /*create=*/true);
     if (!wh.ok()) Die(wh.status().message());
     fx->wh = std::move(wh).value();
-    if (auto merged = MergeSchedule(*fx->wh, fx->league.schedule); !merged.ok())
+    if (auto merged = phase3::MergeSchedule(*fx->wh, fx->league.schedule); !merged.ok())
       Die(merged.status().message());
     for (size_t t = 0; t < Phase3Tables().size(); ++t) {
       Status s = fx->wh->InsertRows(*Phase3Tables()[t], LeagueRows(fx->league, t));
       if (!s.ok()) Die(s.message());
     }
-    auto calendar = ReadCalendar(*fx->wh);
+    auto calendar = phase3::ReadCalendar(*fx->wh);
     if (!calendar.ok()) Die(calendar.status().message());
     fx->calendar = std::make_unique<SeasonCalendar>(std::move(calendar).value());
     return fx;
@@ -89,12 +89,12 @@ const Fixture& TheFixture() {
 // processors list (what `phase4 process all` reads).
 void BM_SeasonLoadFromWarehouse(benchmark::State& state) {
   const Fixture& f = TheFixture();
-  auto listed = Phase3Reads(AllProcessors());
+  auto listed = execution::Phase3Reads(AllProcessors());
   if (!listed.ok()) Die(listed.status().message());
-  const std::vector<TableRead> reads = state.range(0) ? *listed : WholeTables();
+  const std::vector<execution::TableRead> reads = state.range(0) ? *listed : execution::WholeTables();
   size_t rows = 0;
   for (auto _ : state) {
-    InputReader reader(*f.wh, *f.calendar);
+    execution::InputReader reader(*f.wh, *f.calendar);
     auto season = reader.Season(kSeason, reads);
     if (!season.ok()) state.SkipWithError(season.status().message().c_str());
     rows = 0;

@@ -24,7 +24,7 @@ using namespace phase4;
   std::abort();
 }
 
-bool SameState(const CheckpointState& a, const CheckpointState& b) {
+bool SameState(const backfill::CheckpointState& a, const backfill::CheckpointState& b) {
   return a.successful_dates() == b.successful_dates() && a.failed_dates() == b.failed_dates() &&
          a.skipped_dates() == b.skipped_dates() && a.failed_errors() == b.failed_errors() &&
          a.total_days() == b.total_days() && a.job_name() == b.job_name() &&
@@ -41,20 +41,20 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   std::vector<std::string> warnings;
   auto loaded =
-      CheckpointFromJson(text, "team_defense_zone_analysis", kStart, kEnd, &warnings);
+      backfill::CheckpointFromJson(text, "team_defense_zone_analysis", kStart, kEnd, &warnings);
   if (!loaded.ok()) {
     if (loaded.status().code() != Status::Code::kCorruption)
       Fail("a bad file must be Corruption, got: " + loaded.status().message());
     return 0;
   }
-  const std::string saved = CheckpointToJson(*loaded, "2026-11-27T10:00:00.000000Z");
+  const std::string saved = backfill::CheckpointToJson(*loaded, "2026-11-27T10:00:00.000000Z");
   std::vector<std::string> warnings2;
   auto reloaded =
-      CheckpointFromJson(saved, "team_defense_zone_analysis", kStart, kEnd, &warnings2);
+      backfill::CheckpointFromJson(saved, "team_defense_zone_analysis", kStart, kEnd, &warnings2);
   if (!reloaded.ok()) Fail("a saved state does not load: " + reloaded.status().message());
   if (!warnings2.empty()) Fail("a saved state loads with a warning: " + warnings2[0]);
   if (!SameState(*loaded, *reloaded)) Fail("a saved state loads back different");
-  (void)FormatCheckpointStatus("x.json", "team_defense_zone_analysis", kStart, kEnd, *loaded,
+  (void)cli::FormatCheckpointStatus("x.json", "team_defense_zone_analysis", kStart, kEnd, *loaded,
                                kGameDates);
   (void)loaded->PendingDates(kGameDates);
   return 0;

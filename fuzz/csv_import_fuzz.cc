@@ -23,13 +23,13 @@ std::string WriteBack(const TableSchema& t, const std::vector<Row>& rows) {
   std::string out;
   for (size_t i = 0; i < t.columns.size(); ++i) {
     if (i) out += ',';
-    AppendCsvField(&out, t.columns[i].name);
+    tableio::AppendCsvField(&out, t.columns[i].name);
   }
   out += '\n';
   for (const Row& r : rows) {
     for (size_t i = 0; i < t.columns.size(); ++i) {
       if (i) out += ',';
-      AppendCsvField(&out, FormatCell(t.columns[i], r[i]), IsNull(r[i]));
+      tableio::AppendCsvField(&out, tableio::FormatCell(t.columns[i], r[i]), IsNull(r[i]));
     }
     out += '\n';
   }
@@ -47,13 +47,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string content(reinterpret_cast<const char*>(data), size);
   for (const TableSchema* t : AllTables()) {
     if (t->date_column.empty()) continue;  // not importable
-    auto rows = ParseCsvRows(*t, "fuzz.csv", content);
+    auto rows = tableio::ParseCsvRows(*t, "fuzz.csv", content);
     if (!rows.ok()) {
       if (rows.status().message().rfind("fuzz.csv: line ", 0) != 0)
         Fail(*t, "error message does not start with file and line: " + rows.status().message());
       continue;
     }
-    auto again = ParseCsvRows(*t, "export.csv", WriteBack(*t, *rows));
+    auto again = tableio::ParseCsvRows(*t, "export.csv", WriteBack(*t, *rows));
     if (!again.ok()) Fail(*t, "written-back rows do not parse: " + again.status().message());
     if (*again != *rows) Fail(*t, "written-back rows differ from the parsed rows");
   }

@@ -94,8 +94,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
   std::string jsonl, csv;
   for (const Row& r : rows) {
-    AppendExportRow(t, r, ExportFormat::kJsonl, &jsonl);
-    AppendExportRow(t, r, ExportFormat::kCsv, &csv);
+    tableio::AppendExportRow(t, r, tableio::ExportFormat::kJsonl, &jsonl);
+    tableio::AppendExportRow(t, r, tableio::ExportFormat::kCsv, &csv);
   }
   if (InvalidUtf8Offset(jsonl) != std::string::npos) Fail(t, "JSONL is not valid UTF-8");
   if (InvalidUtf8Offset(csv) != std::string::npos) Fail(t, "CSV is not valid UTF-8");
@@ -122,10 +122,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   if (begin != jsonl.size()) Fail(t, "more JSONL lines than rows");
 
-  CsvReader reader("export.csv", csv);
+  tableio::CsvReader reader("export.csv", csv);
   size_t records = 0;
   while (true) {
-    CsvRecord rec;
+    tableio::CsvRecord rec;
     Status s = reader.Next(&rec);
     // NUL bytes and fields over 1 MiB are written as stored; the reader
     // refuses them as binary data, which is what import does.

@@ -29,7 +29,7 @@ using namespace phase4;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string content(reinterpret_cast<const char*>(data), size);
-  auto parsed = ParseScheduleContent("fuzz.sched", content);
+  auto parsed = phase3::ParseScheduleContent("fuzz.sched", content);
   if (!parsed.ok()) {
     if (parsed.status().message().rfind("fuzz.sched: line ", 0) != 0)
       Fail("error message does not start with file and line: " + parsed.status().message());
@@ -39,8 +39,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (!GameTypeFromId(g.game_id)) Fail("game id " + g.game_id + " accepted");
     if (g.has_matchup() && (!IsKnownTeam(g.home_team) || !IsKnownTeam(g.away_team)))
       Fail("unknown team accepted in " + g.game_id);
-    Row row = ScheduleGameToRow(g, "2026-11-27 10:00:00");
-    ScheduleGame back = ScheduleGameFromRow(row);
+    Row row = phase3::ScheduleGameToRow(g, "2026-11-27 10:00:00");
+    ScheduleGame back = phase3::ScheduleGameFromRow(row);
     if (back.game_id != g.game_id || back.game_date != g.game_date)
       Fail("schedule row does not read back: " + g.game_id);
   }

@@ -263,8 +263,8 @@ std::string QuerySql(const fs::path& db_file, const std::string& sql) {
 }
 
 std::string StripTimestamps(const std::string& csv, bool upstream_times) {
-  CsvReader reader("export", csv);
-  CsvRecord rec;
+  tableio::CsvReader reader("export", csv);
+  tableio::CsvRecord rec;
   std::vector<bool> keep;
   std::string result;
   while (reader.Next(&rec).ok() && !reader.done()) {
@@ -277,8 +277,8 @@ std::string StripTimestamps(const std::string& csv, bool upstream_times) {
     }
     for (size_t i = 0; i < rec.fields.size() && i < keep.size(); ++i) {
       if (!keep[i]) continue;
-      const CsvField& f = rec.fields[i];
-      AppendCsvField(&result, f.text, !f.quoted && f.text.empty());
+      const tableio::CsvField& f = rec.fields[i];
+      tableio::AppendCsvField(&result, f.text, !f.quoted && f.text.empty());
       result += ',';
     }
     result += '\n';

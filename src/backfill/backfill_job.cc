@@ -34,7 +34,7 @@
 #include "execution/run_date.h"
 #include "tableio/csv.h"
 
-namespace phase4 {
+namespace phase4::backfill {
 
 namespace {
 
@@ -136,12 +136,12 @@ class BackfillRun {
       }
       thread_ = std::thread(
           [this, &run, units = std::move(units), wh = std::move(read_wh).value()]() mutable {
-            InputReader reader(*wh, run.calendar_);
+            execution::InputReader reader(*wh, run.calendar_);
             if (run.o_.seasons) reader.ShareSeasons(run.o_.seasons);
             if (run.o_.upstream_rows) reader.ShareUpstreamRows(run.o_.upstream_rows);
             // What a season load reads for this job (a bad declaration fails
             // each date through InputsFor; the read-ahead is then skipped).
-            const auto reads = Phase3Reads({&run.info_});
+            const auto reads = execution::Phase3Reads({&run.info_});
             int read_ahead_from = 0;  // the season whose successor is being read ahead
             for (size_t i = 0; i < units.size(); ++i) {
               const Date d = units[i]->date;
@@ -462,7 +462,7 @@ int RunBackfill(Warehouse& wh, const BackfillOptions& options, std::FILE* out) {
     error(fmt::format("unknown job '{}' (jobs: {})", o.job, processors::ProcessorNames()));
     return kExitUsage;
   }
-  auto calendar = ReadCalendar(wh, o.bootstrap_days);
+  auto calendar = phase3::ReadCalendar(wh, o.bootstrap_days);
   if (!calendar.ok()) {
     error(calendar.status().message());
     return kExitFatal;
@@ -602,4 +602,4 @@ int RunBackfill(Warehouse& wh, const BackfillOptions& options, std::FILE* out) {
   return run.Run(dates, &*checkpoint);
 }
 
-}  // namespace phase4
+}  // namespace phase4::backfill

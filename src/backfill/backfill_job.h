@@ -23,13 +23,14 @@
 #include "common/exit_codes.h"
 #include "warehouse/warehouse.h"
 
-namespace phase4 {
+namespace phase4::ledger {
+struct Plan;
+}  // namespace phase4::ledger
+
+namespace phase4::backfill {
 
 class DateBoard;
 class JobEvents;
-namespace ledger {
-struct Plan;
-}
 class SharedSeasonsUser;
 class UpstreamRows;
 
@@ -102,4 +103,4 @@ std::filesystem::path JobLockPath(const Warehouse& wh, std::string_view job);
 // the operator to run again are built with it.
 std::string ShellQuote(const std::string& arg);
 
-}  // namespace phase4
+}  // namespace phase4::backfill

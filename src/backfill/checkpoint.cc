@@ -9,7 +9,7 @@
 #include "backfill/checkpoint_validator.h"
 #include "backfill/checkpoint_writer.h"
 
-namespace phase4 {
+namespace phase4::backfill {
 
 namespace fs = std::filesystem;
 
@@ -241,4 +241,4 @@ Status Checkpoint::MarkSkipped(Date d) {
   return Record(d, /*failed=*/false, [d](CheckpointState& s) { return s.MarkSkipped(d); });
 }
 
-}  // namespace phase4
+}  // namespace phase4::backfill

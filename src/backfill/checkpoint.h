@@ -34,7 +34,7 @@
 #include "env/env.h"
 #include "env/file_lock.h"
 
-namespace phase4 {
+namespace phase4::backfill {
 
 struct CheckpointOptions {
   // false = --no-resume: ignore any existing file; it is replaced by the
@@ -152,4 +152,4 @@ class Checkpoint {
   std::vector<std::string> warnings_;
 };
 
-}  // namespace phase4
+}  // namespace phase4::backfill

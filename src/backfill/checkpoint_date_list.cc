@@ -2,7 +2,7 @@
 
 #include <utility>
 
-namespace phase4 {
+namespace phase4::backfill {
 
 namespace {
 
@@ -50,4 +50,4 @@ void CheckpointDateList::Rebuild() {
   }
 }
 
-}  // namespace phase4
+}  // namespace phase4::backfill

@@ -13,7 +13,7 @@
 
 #include "calendar/date.h"
 
-namespace phase4 {
+namespace phase4::backfill {
 
 class CheckpointDateList {
  public:
@@ -37,4 +37,4 @@ class CheckpointDateList {
   std::string items_;  // the array's lines, joined by ",\n", in date order
 };
 
-}  // namespace phase4
+}  // namespace phase4::backfill

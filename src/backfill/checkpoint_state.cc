@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <utility>
 
-namespace phase4 {
+namespace phase4::backfill {
 
 std::vector<Date> GameDatesInRange(std::span<const Date> game_dates, Date start, Date end) {
   std::vector<Date> out;
@@ -112,4 +112,4 @@ bool CheckpointState::IsComplete(std::span<const Date> game_dates) const {
   return true;
 }
 
-}  // namespace phase4
+}  // namespace phase4::backfill

@@ -16,7 +16,7 @@
 #include "calendar/date.h"
 #include "common/status.h"
 
-namespace phase4 {
+namespace phase4::backfill {
 
 // Every date is in at most one of the three lists; counts and
 // last_successful_date are derived from the lists.
@@ -101,4 +101,4 @@ class CheckpointState {
 // Sorted, unique dates of `game_dates` inside [start, end].
 std::vector<Date> GameDatesInRange(std::span<const Date> game_dates, Date start, Date end);
 
-}  // namespace phase4
+}  // namespace phase4::backfill

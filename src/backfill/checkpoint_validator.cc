@@ -5,7 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
-namespace phase4 {
+namespace phase4::backfill {
 
 namespace {
 
@@ -196,4 +196,4 @@ Result<CheckpointState> CheckpointFromJson(std::string_view text, std::string_vi
   return s;
 }
 
-}  // namespace phase4
+}  // namespace phase4::backfill

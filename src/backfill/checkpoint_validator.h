@@ -11,7 +11,7 @@
 #include "calendar/date.h"
 #include "common/status.h"
 
-namespace phase4 {
+namespace phase4::backfill {
 
 // Parses and validates `text` as the checkpoint of (job, start, end).
 // Corruption (with the reason) when it is not one. Derived values
@@ -20,4 +20,4 @@ namespace phase4 {
 Result<CheckpointState> CheckpointFromJson(std::string_view text, std::string_view job, Date start,
                                            Date end, std::vector<std::string>* warnings = nullptr);
 
-}  // namespace phase4
+}  // namespace phase4::backfill

@@ -4,7 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
-namespace phase4 {
+namespace phase4::backfill {
 
 namespace {
 
@@ -72,4 +72,4 @@ std::string CheckpointToJson(const CheckpointState& state, std::string_view upda
   return out;
 }
 
-}  // namespace phase4
+}  // namespace phase4::backfill

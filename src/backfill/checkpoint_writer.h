@@ -13,8 +13,8 @@
 
 #include "backfill/checkpoint_state.h"
 
-namespace phase4 {
+namespace phase4::backfill {
 
 std::string CheckpointToJson(const CheckpointState& state, std::string_view updated_at);
 
-}  // namespace phase4
+}  // namespace phase4::backfill

@@ -10,7 +10,7 @@
 
 #include "common/exit_codes.h"
 
-namespace phase4 {
+namespace phase4::backfill {
 
 bool StartChild(const std::string& exe, std::vector<std::string> args, Child& c) {
   int fds[2];
@@ -107,4 +107,4 @@ int PumpChildren(std::vector<Child>& children, const std::atomic<int>* signal_re
   return signal_seen;
 }
 
-}  // namespace phase4
+}  // namespace phase4::backfill

@@ -16,7 +16,7 @@
 #include "backfill/run_console.h"
 #include "processors/common/processor.h"
 
-namespace phase4 {
+namespace phase4::backfill {
 
 struct Child {
   const processors::ProcessorInfo* info = nullptr;  // the job, if the child is one
@@ -42,4 +42,4 @@ bool StartChild(const std::string& exe, std::vector<std::string> args, Child& c)
 int PumpChildren(std::vector<Child>& children, const std::atomic<int>* signal_received,
                  RunConsole& console, const std::function<void()>& every_tick = {});
 
-}  // namespace phase4
+}  // namespace phase4::backfill

@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <chrono>
 
-namespace phase4 {
+namespace phase4::backfill {
 
 DateBoard::DateBoard(const std::vector<std::string>& jobs) {
   for (const auto& name : jobs) jobs_[name];
@@ -67,4 +67,4 @@ std::optional<std::string> DateBoard::WaitForUpstreams(const processors::Process
   }
 }
 
-}  // namespace phase4
+}  // namespace phase4::backfill

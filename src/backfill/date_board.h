@@ -24,7 +24,7 @@
 #include "calendar/date.h"
 #include "processors/common/processor.h"
 
-namespace phase4 {
+namespace phase4::backfill {
 
 class DateBoard {
  public:
@@ -68,4 +68,4 @@ class DateBoard {
   std::map<std::string, Job, std::less<>> jobs_;
 };
 
-}  // namespace phase4
+}  // namespace phase4::backfill

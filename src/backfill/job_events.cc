@@ -5,7 +5,7 @@
 #include <array>
 #include <nlohmann/json.hpp>
 
-namespace phase4 {
+namespace phase4::backfill {
 
 namespace {
 
@@ -178,4 +178,4 @@ bool DispatchJobOutput(std::string_view line, JobEvents& sink) {
   return true;
 }
 
-}  // namespace phase4
+}  // namespace phase4::backfill

@@ -18,7 +18,7 @@
 
 #include "calendar/date.h"
 
-namespace phase4 {
+namespace phase4::backfill {
 
 // How one unit of a run ended.
 enum class UnitOutcome { kComputed, kUpToDate, kSkipped, kFailed, kBlocked };
@@ -76,4 +76,4 @@ bool DispatchJobOutput(std::string_view line, JobEvents& sink);
 
 std::string_view UnitOutcomeName(UnitOutcome o);
 
-}  // namespace phase4
+}  // namespace phase4::backfill

@@ -28,7 +28,7 @@
 #include "warehouse/integrity.h"
 #include "warehouse/work_queue.h"
 
-namespace phase4 {
+namespace phase4::backfill {
 
 using processors::ProcessorInfo;
 
@@ -231,7 +231,7 @@ std::vector<const ProcessorInfo*> RunJobs(const RunAllOptions& o) {
 Result<std::unique_ptr<SharedSeasons>> PipelinedSeasons(const RunAllOptions& o, Warehouse& wh,
                                                         const SeasonCalendar& calendar,
                                                         const ledger::Plan& plan) {
-  PHASE4_ASSIGN_OR_RETURN(std::vector<TableRead> reads, Phase3Reads(RunJobs(o)));
+  PHASE4_ASSIGN_OR_RETURN(std::vector<execution::TableRead> reads, execution::Phase3Reads(RunJobs(o)));
   std::set<int> todo_seasons;
   for (const auto& job : plan.jobs)
     for (const ledger::UnitPlan* u : job.Todo()) todo_seasons.insert(SeasonYearOf(u->date));
@@ -376,7 +376,7 @@ int RunAll(const RunAllOptions& o, std::FILE* out, const WorkerRun* workers) {
     }
     queue = std::move(opened).value();
   }
-  auto calendar = ReadCalendar(**wh, o.bootstrap_days);
+  auto calendar = phase3::ReadCalendar(**wh, o.bootstrap_days);
   if (!calendar.ok()) return fail(calendar.status());
   // One plan for every job of the run, from the ledger: what each job will
   // compute, and what its upstream jobs will have produced by then.
@@ -497,4 +497,4 @@ int RunAll(const RunAllOptions& o, std::FILE* out, const WorkerRun* workers) {
   return console.Conclude(end);
 }
 
-}  // namespace phase4
+}  // namespace phase4::backfill

@@ -32,7 +32,7 @@
 #include "warehouse/warehouse.h"
 #include "warehouse/work_queue.h"
 
-namespace phase4 {
+namespace phase4::backfill {
 
 // The processors grouped into stages: a processor's stage is one more than
 // the latest stage of its upstreams; processors of one stage run together.
@@ -103,4 +103,4 @@ void SayJobEnded(RunConsole& console, const processors::ProcessorInfo& job, int 
 // retries what is left.
 RunEnding FinishRun(const RunAllOptions& o, int worst);
 
-}  // namespace phase4
+}  // namespace phase4::backfill

@@ -9,7 +9,7 @@
 
 #include "processors/registry.h"
 
-namespace phase4 {
+namespace phase4::backfill {
 
 namespace {
 
@@ -164,10 +164,6 @@ std::string FormatPhase3Report(const Phase3Coverage& c, bool verbose) {
   return out;
 }
 
-}  // namespace phase4
-
-namespace phase4 {
-
 std::string Phase3CoverageJson(const Phase3Coverage& c) {
   nlohmann::ordered_json j;
   j["start_date"] = FormatDate(c.start);
@@ -196,4 +192,4 @@ std::string Phase3CoverageJson(const Phase3Coverage& c) {
   return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-}  // namespace phase4
+}  // namespace phase4::backfill

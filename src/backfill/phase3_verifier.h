@@ -9,7 +9,7 @@
 #include "common/status.h"
 #include "warehouse/warehouse.h"
 
-namespace phase4 {
+namespace phase4::backfill {
 
 inline constexpr double kPhase3ReadyPct = 95.0;
 
@@ -57,4 +57,4 @@ std::string FormatPhase3Report(const Phase3Coverage& c, bool verbose);
 // "ready", "missing_dates": [{"date", "blocks": ["#N job DATE"...]}]}]}.
 std::string Phase3CoverageJson(const Phase3Coverage& c);
 
-}  // namespace phase4
+}  // namespace phase4::backfill

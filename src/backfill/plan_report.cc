@@ -8,7 +8,7 @@
 
 #include "common/exit_codes.h"
 
-namespace phase4 {
+namespace phase4::backfill {
 
 void PrintPlan(const ledger::Plan& plan, Date start, Date end, std::FILE* out, size_t max_listed) {
   fmt::print(out, "PLAN {} to {} (nothing is written)\n", FormatDate(start), FormatDate(end));
@@ -75,4 +75,4 @@ int PlanExitCode(const ledger::Plan& plan) {
   return kExitOk;
 }
 
-}  // namespace phase4
+}  // namespace phase4::backfill

@@ -9,7 +9,7 @@
 
 #include "ledger/plan.h"
 
-namespace phase4 {
+namespace phase4::backfill {
 
 // Per job: the counts, then each unit that is not up to date with its
 // reason (at most `max_listed` per job and state; 0 lists none), then the
@@ -30,4 +30,4 @@ std::string PlanJson(const ledger::Plan& plan, Date start, Date end);
 // 0 when nothing is failed or blocked, else 2 (kExitDatesFailed).
 int PlanExitCode(const ledger::Plan& plan);
 
-}  // namespace phase4
+}  // namespace phase4::backfill

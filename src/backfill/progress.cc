@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-namespace phase4 {
+namespace phase4::backfill {
 
 std::string FormatDuration(double seconds) {
   long s = static_cast<long>(seconds + 0.5);
@@ -10,4 +10,4 @@ std::string FormatDuration(double seconds) {
   return fmt::format("{}:{:02}", s / 60, s % 60);
 }
 
-}  // namespace phase4
+}  // namespace phase4::backfill

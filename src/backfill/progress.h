@@ -3,9 +3,9 @@
 
 #include <string>
 
-namespace phase4 {
+namespace phase4::backfill {
 
 // "1:05" / "1:02:03".
 std::string FormatDuration(double seconds);
 
-}  // namespace phase4
+}  // namespace phase4::backfill

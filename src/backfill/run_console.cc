@@ -9,7 +9,7 @@
 #include "backfill/progress.h"
 #include "tableio/csv.h"
 
-namespace phase4 {
+namespace phase4::backfill {
 
 using Clock = std::chrono::steady_clock;
 
@@ -80,14 +80,14 @@ void RunConsole::Say(LogLevel level, const std::string& text) {
 void RunConsole::Print(LogLevel level, const std::string& text) {
   if (!Shows(level)) {
     if (level == LogLevel::kError && (mode_ == ConsoleMode::kQuiet || mode_ == ConsoleMode::kJson))
-      fmt::print(err_, "{}\n", EscapeInvalidUtf8(text));
+      fmt::print(err_, "{}\n", tableio::EscapeInvalidUtf8(text));
     return;
   }
   ClearBlock();
   // A run-all keeps one screen, problems in order with the rest; a job run
   // alone puts its warnings and errors on stderr.
   std::FILE* to = level >= LogLevel::kWarn && !many_jobs_ ? err_ : out_;
-  fmt::print(to, "{}\n", EscapeInvalidUtf8(text));
+  fmt::print(to, "{}\n", tableio::EscapeInvalidUtf8(text));
   std::fflush(to);
   if (mode_ == ConsoleMode::kLive && !live_stopped_) DrawBlock();
 }
@@ -287,7 +287,7 @@ std::string RunConsole::Problems(size_t per_job) const {
           break;
         }
         out += fmt::format("  #{} {} {} {}: {}\n", j->order, j->name, FormatDate(d), what,
-                           EscapeInvalidUtf8(text));
+                           tableio::EscapeInvalidUtf8(text));
       }
     };
     list(j->tally.failures, "failed");
@@ -324,10 +324,6 @@ nlohmann::ordered_json RunConsole::JobsJson() const {
   return out;
 }
 
-}  // namespace phase4
-
-namespace phase4 {
-
 int RunConsole::Conclude(const RunEnd& e) {
   StopLive();
   if (mode_ == ConsoleMode::kJson) {
@@ -360,9 +356,9 @@ int RunConsole::Conclude(const RunEnd& e) {
   for (const auto& line : e.lines) {
     if (log_) log_->Write(e.exit_code == 0 ? LogLevel::kInfo : LogLevel::kWarn, "", line);
     if (mode_ != ConsoleMode::kQuiet)
-      fmt::print(out_, "{}\n", EscapeInvalidUtf8(line));
+      fmt::print(out_, "{}\n", tableio::EscapeInvalidUtf8(line));
     else if (e.exit_code != 0)
-      fmt::print(err_, "{}\n", EscapeInvalidUtf8(line));
+      fmt::print(err_, "{}\n", tableio::EscapeInvalidUtf8(line));
   }
   if (mode_ != ConsoleMode::kQuiet && !e.log_file.empty())
     fmt::print(out_, "Log: {}\n", e.log_file);
@@ -370,4 +366,4 @@ int RunConsole::Conclude(const RunEnd& e) {
   return e.exit_code;
 }
 
-}  // namespace phase4
+}  // namespace phase4::backfill

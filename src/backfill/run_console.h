@@ -24,7 +24,7 @@
 #include "backfill/job_events.h"
 #include "backfill/run_log.h"
 
-namespace phase4 {
+namespace phase4::backfill {
 
 enum class ConsoleMode { kLive, kLines, kQuiet, kJson };
 
@@ -115,4 +115,4 @@ class RunConsole {
   bool live_stopped_ = false;
 };
 
-}  // namespace phase4
+}  // namespace phase4::backfill

@@ -7,7 +7,7 @@
 #include "calendar/utc_time.h"
 #include "tableio/csv.h"
 
-namespace phase4 {
+namespace phase4::backfill {
 
 namespace {
 
@@ -66,9 +66,9 @@ void RunLog::Write(LogLevel level, std::string_view source, std::string_view tex
   for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   const std::string line =
       source.empty()
-          ? fmt::format("{} {:<5} {}\n", stamp, upper, EscapeInvalidUtf8(std::string(text)))
+          ? fmt::format("{} {:<5} {}\n", stamp, upper, tableio::EscapeInvalidUtf8(std::string(text)))
           : fmt::format("{} {:<5} [{}] {}\n", stamp, upper, source,
-                        EscapeInvalidUtf8(std::string(text)));
+                        tableio::EscapeInvalidUtf8(std::string(text)));
   std::lock_guard<std::mutex> lock(mu_);
   if (!file_) return;
   // A log that cannot be written does not stop the run (the console still
@@ -81,4 +81,4 @@ void RunLog::Write(LogLevel level, std::string_view source, std::string_view tex
   }
 }
 
-}  // namespace phase4
+}  // namespace phase4::backfill

@@ -15,7 +15,7 @@
 #include "common/status.h"
 #include "env/env.h"
 
-namespace phase4 {
+namespace phase4::backfill {
 
 // --log-level: what the console and the log show. At debug the console also
 // shows the per-date detail; at warn only warnings, errors and the final
@@ -61,4 +61,4 @@ class RunLog {
   std::chrono::steady_clock::time_point last_flush_{};
 };
 
-}  // namespace phase4
+}  // namespace phase4::backfill

@@ -6,7 +6,7 @@
 
 #include "warehouse/warehouse.h"
 
-namespace phase4 {
+namespace phase4::backfill {
 
 using processors::SeasonInputs;
 
@@ -19,7 +19,7 @@ Result<std::shared_ptr<SeasonInputs>> SharedSeasonsUser::Acquire(int season_year
 }
 
 SharedSeasons::SharedSeasons(Warehouse& wh, const SeasonCalendar& calendar,
-                             std::vector<TableRead> reads, std::vector<int> seasons)
+                             std::vector<execution::TableRead> reads, std::vector<int> seasons)
     : reader_(wh, calendar), reads_(std::move(reads)), seasons_(std::move(seasons)) {}
 
 int SharedSeasons::PreviousSeason(int season_year) const {
@@ -101,4 +101,4 @@ void SharedSeasons::TidyLocked() {
   if (next < kDone && kept_.count(slowest) && !kept_.count(next)) reader_.Prefetch(next, reads_);
 }
 
-}  // namespace phase4
+}  // namespace phase4::backfill

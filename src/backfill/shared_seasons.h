@@ -24,15 +24,15 @@
 #include "execution/phase3_reads.h"
 #include "processors/common/season_inputs.h"
 
-namespace phase4 {
+namespace phase4 { class Warehouse; }
 
-class Warehouse;
+namespace phase4::backfill {
 
 class SharedSeasons;
 
 // One job's place in a SharedSeasons. Destroying it (the job ended, however)
 // lets the other jobs move past the seasons it held back.
-class SharedSeasonsUser : public SeasonSource {
+class SharedSeasonsUser : public execution::SeasonSource {
  public:
   ~SharedSeasonsUser() override;
   SharedSeasonsUser(const SharedSeasonsUser&) = delete;
@@ -58,7 +58,7 @@ class SharedSeasons {
   // seasons the run computes dates of (ascending, distinct, not empty): no
   // other is read ahead, and a job waits only for the others to reach the
   // season before its own among them.
-  SharedSeasons(Warehouse& wh, const SeasonCalendar& calendar, std::vector<TableRead> reads,
+  SharedSeasons(Warehouse& wh, const SeasonCalendar& calendar, std::vector<execution::TableRead> reads,
                 std::vector<int> seasons);
   SharedSeasons(const SharedSeasons&) = delete;
   SharedSeasons& operator=(const SharedSeasons&) = delete;
@@ -95,12 +95,12 @@ class SharedSeasons {
 
   mutable std::mutex mu_;
   std::condition_variable moved_;  // a job took a new season or left
-  InputReader reader_;             // reads the seasons (under mu_)
-  const std::vector<TableRead> reads_;
+  execution::InputReader reader_;             // reads the seasons (under mu_)
+  const std::vector<execution::TableRead> reads_;
   const std::vector<int> seasons_;
   std::vector<int> position_;  // the season each job holds (the first of seasons_ before any)
   std::map<int, std::shared_ptr<processors::SeasonInputs>> kept_;
   int seasons_read_ = 0;
 };
 
-}  // namespace phase4
+}  // namespace phase4::backfill

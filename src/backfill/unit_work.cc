@@ -13,12 +13,12 @@
 #include "execution/run_date.h"
 #include "tableio/csv.h"
 
-namespace phase4 {
+namespace phase4::backfill {
 
 using processors::ProcessorInfo;
 
 PreparedUnit UnitWork::Prepare(const ledger::UnitPlan& unit, Warehouse& read_wh,
-                               InputReader& reader, const std::string& refused) const {
+                               execution::InputReader& reader, const std::string& refused) const {
   const Date d = unit.date;
   PreparedUnit p;
   p.date = d;
@@ -45,13 +45,13 @@ PreparedUnit UnitWork::Prepare(const ledger::UnitPlan& unit, Warehouse& read_wh,
   }
   if (!upstream_blocked.empty()) {
     p.kind = PreparedOutcome::kBlocked;
-    p.error = EscapeInvalidUtf8(upstream_blocked);
+    p.error = tableio::EscapeInvalidUtf8(upstream_blocked);
     return p;
   }
-  auto deps = CheckDependencies(read_wh, calendar_, info_, d, held_);
+  auto deps = execution::CheckDependencies(read_wh, calendar_, info_, d, held_);
   if (!deps.ok() || !deps->ok()) {
     p.kind = deps.ok() ? PreparedOutcome::kBlocked : PreparedOutcome::kFailed;
-    p.error = EscapeInvalidUtf8(deps.ok() ? deps->error : deps.status().message());
+    p.error = tableio::EscapeInvalidUtf8(deps.ok() ? deps->error : deps.status().message());
     p.storage = !deps.ok() && deps.status().code() == Status::Code::kStorage;
     return p;
   }
@@ -63,14 +63,14 @@ PreparedUnit UnitWork::Prepare(const ledger::UnitPlan& unit, Warehouse& read_wh,
     p.kind = PreparedOutcome::kUpToDate;
     return p;
   }
-  auto rows = ComputeDate(reader, info_, d);
+  auto rows = execution::ComputeDate(reader, info_, d);
   Status s = rows.ok() ? processors::FinalizeRows(info_, d, *rows, NowTimestampUtc())
                        : rows.status().WithContext(fmt::format("{} {}", info_.name, FormatDate(d)));
   if (!s.ok()) {
     // Errors may quote stored Phase 3 text, which a damaged warehouse can
     // fill with any bytes; the log, the ledger and the checkpoint get valid
     // UTF-8.
-    p.error = EscapeInvalidUtf8(s.message());
+    p.error = tableio::EscapeInvalidUtf8(s.message());
     p.storage = s.code() == Status::Code::kStorage;
     return p;
   }
@@ -154,4 +154,4 @@ JobTally TallyBefore(const ledger::JobPlan& plan) {
   return t;
 }
 
-}  // namespace phase4
+}  // namespace phase4::backfill

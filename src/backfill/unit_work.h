@@ -21,9 +21,12 @@
 #include "processors/common/processor.h"
 #include "warehouse/warehouse.h"
 
-namespace phase4 {
-
+namespace phase4::execution {
 class InputReader;
+}  // namespace phase4::execution
+
+namespace phase4::backfill {
+
 class UpstreamRows;
 
 // What a unit's processing produced.
@@ -65,7 +68,7 @@ class UnitWork {
   // computed and finished (data_hash, rounding, processed_at). Writes
   // nothing.
   PreparedUnit Prepare(const ledger::UnitPlan& unit, Warehouse& read_wh,
-                       InputReader& reader, const std::string& refused) const;
+                       execution::InputReader& reader, const std::string& refused) const;
 
   const processors::ProcessorInfo& info() const { return info_; }
 
@@ -95,4 +98,4 @@ std::string_view HistoryStatus(PreparedOutcome kind);
 // bootstrap dates already recorded as skipped.
 JobTally TallyBefore(const ledger::JobPlan& plan);
 
-}  // namespace phase4
+}  // namespace phase4::backfill

@@ -8,7 +8,7 @@
 #include "execution/phase3_reads.h"
 #include "warehouse/stored_value.h"
 
-namespace phase4 {
+namespace phase4::backfill {
 
 using processors::ProcessorInfo;
 
@@ -23,7 +23,7 @@ Result<std::unique_ptr<UpstreamRows>> UpstreamRows::Create(
       const auto& ups = taker->phase4_upstreams;
       if (std::find(ups.begin(), ups.end(), producer->name) == ups.end()) continue;
       PHASE4_ASSIGN_OR_RETURN(std::vector<int> columns,
-                              UpstreamColumnIndexes(*taker, *h.schema, producer->name));
+                              execution::UpstreamColumnIndexes(*taker, *h.schema, producer->name));
       // A taker reading every column is served by the warehouse (Take).
       if (columns.empty()) continue;
       for (int c : columns) h.wanted[static_cast<size_t>(c)] = 1;
@@ -160,4 +160,4 @@ int64_t UpstreamRows::not_held() const {
   return not_held_;
 }
 
-}  // namespace phase4
+}  // namespace phase4::backfill

@@ -35,9 +35,9 @@
 #include "warehouse/schema.h"
 #include "warehouse/value.h"
 
-namespace phase4 {
+namespace phase4::backfill {
 
-class UpstreamRows : public UpstreamSource {
+class UpstreamRows : public execution::UpstreamSource {
  public:
   static constexpr size_t kMaxRowsPerTable = 16384;
 
@@ -98,4 +98,4 @@ class UpstreamRows : public UpstreamSource {
   size_t peak_rows_ = 0;
 };
 
-}  // namespace phase4
+}  // namespace phase4::backfill

@@ -63,7 +63,7 @@ std::string JobsHelp() {
 // How --separate-processes runs the stages (ExecutionStages()), e.g. "jobs
 // of one stage concurrently (#1 and #2), later stages in order (#3, #4, #5)".
 std::string StagesHelp() {
-  const auto stages = ExecutionStages();
+  const auto stages = backfill::ExecutionStages();
   std::vector<std::string> first, later;
   for (size_t i = 0; i < stages.size(); ++i)
     for (const auto* p : stages[i])
@@ -81,13 +81,13 @@ const char* const kConsoleHelp =
 
 // Runs the job; with --status, prints what it reports: the CHECKPOINT
 // STATUS block, or the ledger's view as a checkpoint document (--json).
-int RunBackfillWithStatus(Warehouse& wh, BackfillOptions b) {
-  std::optional<BackfillStatus> status;
+int RunBackfillWithStatus(Warehouse& wh, backfill::BackfillOptions b) {
+  std::optional<backfill::BackfillStatus> status;
   b.status_out = &status;
-  const int rc = RunBackfill(wh, b, stdout);
+  const int rc = backfill::RunBackfill(wh, b, stdout);
   if (!status) return rc;
   if (b.json)
-    fmt::print("{}", CheckpointToJson(status->view, NowTimestampUtc()));
+    fmt::print("{}", backfill::CheckpointToJson(status->view, NowTimestampUtc()));
   else if (!b.quiet)
     fmt::print("{}", FormatCheckpointStatus(status->checkpoint_path, status->view.job_name(),
                                             b.start, b.end, status->view, status->game_dates));
@@ -102,7 +102,7 @@ void AddBackfillCommand(CLI::App& app, GlobalOptions& g, Action* action) {
   struct Opts {
     std::string job, start, end, dates, log_file;
     bool events = false;
-    BackfillOptions b;
+    backfill::BackfillOptions b;
   };
   auto o = std::make_shared<Opts>();
   cmd->add_option("JOB", o->job, "Job: " + processors::ProcessorNames())->required();
@@ -116,7 +116,7 @@ void AddBackfillCommand(CLI::App& app, GlobalOptions& g, Action* action) {
   cmd->add_option("--bootstrap-days", o->b.bootstrap_days, "Bootstrap period in days (default 7)")
       ->check(CLI::Range(0, 60));
   cmd->add_option("--checkpoint-dir", o->b.checkpoint_dir, "Checkpoint directory")
-      ->default_str(kDefaultCheckpointDirectory);
+      ->default_str(backfill::kDefaultCheckpointDirectory);
   cmd->add_option("--log-file", o->log_file,
                   "Log file (default: <checkpoint dir>/logs/<job>_<start>_<end>_<time>.log)");
   cmd->add_flag("--quiet,-q", o->b.quiet, "Print nothing but errors; the exit code says the rest");
@@ -134,7 +134,7 @@ void AddBackfillCommand(CLI::App& app, GlobalOptions& g, Action* action) {
               kExitCodesHelp);
   cmd->callback([&g, action, o] {
     *action = [&g, o] {
-      BackfillOptions b = o->b;
+      backfill::BackfillOptions b = o->b;
       b.job = o->job;
       if (!o->dates.empty()) {
         if (!ParseDateList(o->dates, &b.dates)) return kExitUsage;
@@ -154,14 +154,14 @@ void AddBackfillCommand(CLI::App& app, GlobalOptions& g, Action* action) {
       auto wh = OpenWarehouseOrReport(g, /*create=*/false);
       if (!wh) return kExitFatal;
       b.command_prefix =
-          g.warehouse.empty() ? "phase4" : "phase4 --warehouse " + ShellQuote(g.warehouse);
+          g.warehouse.empty() ? "phase4" : "phase4 --warehouse " + backfill::ShellQuote(g.warehouse);
       b.stop_requested = &InstallStopHandlers().stop;
       // Into a pipe or file: block-buffered (run-all reads the events live;
       // the job flushes them with its checkpoint saves).
       const bool terminal = isatty(STDOUT_FILENO) != 0;
       if (!terminal) setvbuf(stdout, nullptr, _IOFBF, 1 << 16);
       if (o->events) {
-        EventStreamWriter events(stdout);
+        backfill::EventStreamWriter events(stdout);
         b.events = &events;
         return RunBackfillWithStatus(*wh, b);
       }
@@ -170,18 +170,18 @@ void AddBackfillCommand(CLI::App& app, GlobalOptions& g, Action* action) {
           b.dates.empty() ? b.start : *std::min_element(b.dates.begin(), b.dates.end());
       const Date last = b.dates.empty() ? b.end : *std::max_element(b.dates.begin(), b.dates.end());
       auto log =
-          RunLog::Open(o->log_file.empty() ? DefaultLogPath(b.checkpoint_dir, b.job, first, last)
+          backfill::RunLog::Open(o->log_file.empty() ? backfill::DefaultLogPath(b.checkpoint_dir, b.job, first, last)
                                            : std::filesystem::path(o->log_file),
                        LevelOf(g));
       if (!log.ok()) {
         ReportError(log.status().message());
         return kExitFatal;
       }
-      RunConsole console(stdout, stderr, ChooseConsoleMode(b.quiet, b.json, terminal), LevelOf(g),
+      backfill::RunConsole console(stdout, stderr, backfill::ChooseConsoleMode(b.quiet, b.json, terminal), LevelOf(g),
                          log->get(), /*many_jobs=*/false);
       b.events = &console.AddJob(info->order, info->name);
-      const int rc = RunBackfill(*wh, b, stdout);
-      RunEnd end;
+      const int rc = backfill::RunBackfill(*wh, b, stdout);
+      backfill::RunEnd end;
       end.command = "backfill";
       end.start = first;
       end.end = last;
@@ -190,7 +190,7 @@ void AddBackfillCommand(CLI::App& app, GlobalOptions& g, Action* action) {
       // What is left is retried by the same command; a usage error, a held
       // lock or a fatal error is reported above and needs the operator first.
       if (rc == kExitDatesFailed || rc == kExitInterrupted || rc == kExitStorage) {
-        end.retry_command = BackfillCommand(b);
+        end.retry_command = backfill::BackfillCommand(b);
         end.lines = {"To retry what is left, run the same command again:",
                      "  " + end.retry_command};
       }
@@ -203,7 +203,7 @@ void AddRunAllCommand(CLI::App& app, GlobalOptions& g, Action* action) {
   auto* cmd = app.add_subcommand("run-all", "Run every Phase 4 backfill job in dependency order");
   struct Opts {
     std::string start, end;
-    RunAllOptions r;
+    backfill::RunAllOptions r;
   };
   auto o = std::make_shared<Opts>();
   cmd->add_option("--start-date", o->start, "First date")->required()->check(DateValidator());
@@ -216,7 +216,7 @@ void AddRunAllCommand(CLI::App& app, GlobalOptions& g, Action* action) {
   cmd->add_option("--bootstrap-days", o->r.bootstrap_days, "Bootstrap period in days (default 7)")
       ->check(CLI::Range(0, 60));
   cmd->add_option("--checkpoint-dir", o->r.checkpoint_dir,
-                  std::string("Checkpoint directory (default ") + kDefaultCheckpointDirectory +
+                  std::string("Checkpoint directory (default ") + backfill::kDefaultCheckpointDirectory +
                       "); logs go to its logs/ folder");
   cmd->add_option("--log-file", o->r.log_file,
                   "Log file (default: <checkpoint dir>/logs/run-all_<start>_<end>_<time>.log)");
@@ -245,7 +245,7 @@ void AddRunAllCommand(CLI::App& app, GlobalOptions& g, Action* action) {
       StagesHelp() +
       ". A failed or blocked date never stops the other dates; running the same command again "
       "computes exactly what is left (the warehouse's ledger, doc/ledger.md).\n" +
-      std::string("Checkpoints: ") + kDefaultCheckpointDirectory + " unless --checkpoint-dir.\n" +
+      std::string("Checkpoints: ") + backfill::kDefaultCheckpointDirectory + " unless --checkpoint-dir.\n" +
       kConsoleHelp +
       "With --workers N (a PostgreSQL warehouse): the units go into the warehouse's work queue "
       "and N local `phase4 worker` processes, with any started on other machines, claim and "
@@ -258,7 +258,7 @@ void AddRunAllCommand(CLI::App& app, GlobalOptions& g, Action* action) {
       std::string(kExitCodesHelp));
   cmd->callback([&g, action, o] {
     *action = [&g, o] {
-      RunAllOptions r = o->r;
+      backfill::RunAllOptions r = o->r;
       r.start = *ParseDate(o->start);
       r.end = *ParseDate(o->end);
       r.warehouse = ResolveWarehouseDir(g.warehouse);
@@ -271,7 +271,7 @@ void AddRunAllCommand(CLI::App& app, GlobalOptions& g, Action* action) {
       r.signal_received = &signals.signal;
       r.stop_requested = &signals.stop;
       setvbuf(stdout, nullptr, _IOLBF, 0);
-      return RunAll(r, stdout, &scaleout::WorkersForRunAll());
+      return backfill::RunAll(r, stdout, &scaleout::WorkersForRunAll());
     };
   });
 }

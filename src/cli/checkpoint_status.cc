@@ -2,16 +2,16 @@
 
 #include <algorithm>
 
-namespace phase4 {
+namespace phase4::cli {
 
 namespace fs = std::filesystem;
 
 std::string FormatCheckpointStatus(const fs::path& checkpoint_path, std::string_view job,
                                    Date start, Date end,
-                                   const std::optional<CheckpointState>& state,
+                                   const std::optional<backfill::CheckpointState>& state,
                                    std::span<const Date> game_dates) {
   const std::string rule(60, '=');
-  const std::vector<Date> in_range = GameDatesInRange(game_dates, start, end);
+  const std::vector<Date> in_range = backfill::GameDatesInRange(game_dates, start, end);
   std::string out;
   auto line = [&out](const std::string& s) { out += s + "\n"; };
   line(rule);
@@ -47,4 +47,4 @@ std::string FormatCheckpointStatus(const fs::path& checkpoint_path, std::string_
   return out;
 }
 
-}  // namespace phase4
+}  // namespace phase4::cli

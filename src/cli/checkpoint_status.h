@@ -12,14 +12,14 @@
 #include "backfill/checkpoint_state.h"
 #include "calendar/date.h"
 
-namespace phase4 {
+namespace phase4::cli {
 
 // `state` is nullopt when there is no checkpoint file. `game_dates` are the
 // range's game dates; "Total days" counts them and "days remaining" counts
 // the pending ones.
 std::string FormatCheckpointStatus(const std::filesystem::path& checkpoint_path,
                                    std::string_view job, Date start, Date end,
-                                   const std::optional<CheckpointState>& state,
+                                   const std::optional<backfill::CheckpointState>& state,
                                    std::span<const Date> game_dates);
 
-}  // namespace phase4
+}  // namespace phase4::cli

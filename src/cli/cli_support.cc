@@ -54,7 +54,7 @@ std::optional<Date> OptionalDate(const std::string& text) {
 // A message may quote bytes of a damaged file or warehouse: escaped so the
 // terminal and logs only ever get valid UTF-8.
 void ReportError(const std::string& message) {
-  fmt::print(stderr, "error: {}\n", EscapeInvalidUtf8(message));
+  fmt::print(stderr, "error: {}\n", tableio::EscapeInvalidUtf8(message));
 }
 
 namespace {
@@ -80,8 +80,8 @@ std::string SelfExe() {
   return n > 0 ? std::string(buf, static_cast<size_t>(n)) : std::string("phase4");
 }
 
-LogLevel LevelOf(const GlobalOptions& g) {
-  return ParseLogLevel(g.log_level).value_or(LogLevel::kInfo);
+backfill::LogLevel LevelOf(const GlobalOptions& g) {
+  return backfill::ParseLogLevel(g.log_level).value_or(backfill::LogLevel::kInfo);
 }
 
 }  // namespace phase4::cli

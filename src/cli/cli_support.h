@@ -43,6 +43,6 @@ StopSignals& InstallStopHandlers();
 std::string SelfExe();
 
 // --log-level as the console and the log take it (validated by main.cc).
-LogLevel LevelOf(const GlobalOptions& g);
+backfill::LogLevel LevelOf(const GlobalOptions& g);
 
 }  // namespace phase4::cli

@@ -20,13 +20,13 @@ namespace {
 
 struct GenerateArgs {
   std::string seasons = "2021-2024";
-  uint64_t seed = GenerateOptions{}.seed;
+  uint64_t seed = generate::GenerateOptions{}.seed;
 };
 
 CLI::Validator SeasonRangeValidator() {
   return CLI::Validator(
       [](std::string& s) -> std::string {
-        auto r = ParseSeasonRange(s);
+        auto r = generate::ParseSeasonRange(s);
         return r.ok() ? std::string() : r.status().message();
       },
       "FIRST-LAST", "season range");
@@ -35,7 +35,7 @@ CLI::Validator SeasonRangeValidator() {
 int RunGenerate(const GlobalOptions& g, const GenerateArgs& args) {
   using Clock = std::chrono::steady_clock;
   const auto start = Clock::now();
-  auto range = ParseSeasonRange(args.seasons);
+  auto range = generate::ParseSeasonRange(args.seasons);
   if (!range.ok()) {
     ReportError(range.status().message());
     return 1;
@@ -46,12 +46,12 @@ int RunGenerate(const GlobalOptions& g, const GenerateArgs& args) {
     ReportError(s.message());
     return 1;
   }
-  auto loaded = ReadSchedule(*wh);
+  auto loaded = phase3::ReadSchedule(*wh);
   if (!loaded.ok()) {
     ReportError(loaded.status().message());
     return 1;
   }
-  GenerateOptions options;
+  generate::GenerateOptions options;
   options.first_season = range->first;
   options.last_season = range->second;
   options.seed = args.seed;
@@ -68,9 +68,9 @@ int RunGenerate(const GlobalOptions& g, const GenerateArgs& args) {
   std::optional<Date> first_date, last_date;
   size_t date_count = 0;
   double write_seconds = 0;
-  Status s = GenerateLeagueBySeason(options, *loaded, [&](int, GeneratedLeague&& part) -> Status {
+  Status s = generate::GenerateLeagueBySeason(options, *loaded, [&](int, generate::GeneratedLeague&& part) -> Status {
     const auto write_start = Clock::now();
-    PHASE4_ASSIGN_OR_RETURN(int64_t merged, MergeSchedule(*wh, part.schedule));
+    PHASE4_ASSIGN_OR_RETURN(int64_t merged, phase3::MergeSchedule(*wh, part.schedule));
     schedule_rows += merged;
     games += part.schedule.size();
     std::set<Date> date_set;

@@ -47,7 +47,7 @@ bool ParseJobs(const std::string& text, std::set<std::string>* out) {
 
 // Whether a run holds the job's lock now, and who.
 std::optional<LockHolder> LockHeld(const Warehouse& wh, const std::string& job) {
-  const auto path = JobLockPath(wh, job);
+  const auto path = backfill::JobLockPath(wh, job);
   Env* env = Env::Default();
   if (!env->Exists(path)) return std::nullopt;
   auto lock = env->LockFile(path, job);
@@ -101,7 +101,7 @@ void AddPlanCommand(CLI::App& app, GlobalOptions& g, Action* action) {
       if (!ParseJobs(o->jobs, &request.run_jobs)) return kExitUsage;
       auto wh = OpenWarehouseOrReport(g, /*create=*/false);
       if (!wh) return kExitFatal;
-      auto calendar = ReadCalendar(*wh, o->bootstrap_days);
+      auto calendar = phase3::ReadCalendar(*wh, o->bootstrap_days);
       if (!calendar.ok()) return Fail(calendar.status());
       request.dates = calendar->GameDates(start, end);
       if (request.dates.empty() && !o->json) {
@@ -113,10 +113,10 @@ void AddPlanCommand(CLI::App& app, GlobalOptions& g, Action* action) {
       auto plan = ledger::MakePlan(*wh, *calendar, request);
       if (!plan.ok()) return Fail(plan.status());
       if (o->json)
-        fmt::print("{}\n", PlanJson(*plan, start, end));
+        fmt::print("{}\n", backfill::PlanJson(*plan, start, end));
       else if (!o->quiet)
-        PrintPlan(*plan, start, end, stdout);
-      return PlanExitCode(*plan);
+        backfill::PrintPlan(*plan, start, end, stdout);
+      return backfill::PlanExitCode(*plan);
     };
   });
 }
@@ -152,7 +152,7 @@ void AddStatusCommand(CLI::App& app, GlobalOptions& g, Action* action) {
     *action = [&g, o] {
       auto wh = OpenWarehouseOrReport(g, /*create=*/false);
       if (!wh) return kExitFatal;
-      auto calendar = ReadCalendar(*wh, o->bootstrap_days);
+      auto calendar = phase3::ReadCalendar(*wh, o->bootstrap_days);
       if (!calendar.ok()) return Fail(calendar.status());
       auto all = calendar->GameDates(MakeDate(1900, 1, 1), MakeDate(2999, 12, 31));
       Date start =

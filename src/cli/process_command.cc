@@ -81,7 +81,7 @@ int RunProcess(const ProcessOptions& o, const GlobalOptions& g) {
   }
   std::unique_ptr<Warehouse> wh = OpenWarehouseOrReport(g, /*create=*/false);
   if (!wh) return 1;
-  auto calendar = ReadCalendar(*wh, o.bootstrap_days);
+  auto calendar = phase3::ReadCalendar(*wh, o.bootstrap_days);
   if (!calendar.ok()) {
     ReportError("reading the schedule: " + calendar.status().message());
     return 1;
@@ -104,11 +104,11 @@ int RunProcess(const ProcessOptions& o, const GlobalOptions& g) {
     }
     options.today = *t;
   }
-  InputReader reader(*wh, *calendar, *date);
+  execution::InputReader reader(*wh, *calendar, *date);
   if (jobs.size() > 1 && !calendar->IsBootstrap(*date)) {
     // Every table any of the jobs reads, with the columns any of them
     // reads, loaded at once (in parallel).
-    auto reads = Phase3Reads(jobs);
+    auto reads = execution::Phase3Reads(jobs);
     auto loaded = reads.ok() ? reader.Season(SeasonYearOf(*date), *reads)
                              : Result<const processors::SeasonInputs*>(reads.status());
     if (!loaded.ok()) {

@@ -80,7 +80,7 @@ void AddReportCommand(CLI::App& app, GlobalOptions& g, Action* action) {
       }
       auto wh = OpenWarehouseOrReport(g, /*create=*/false);
       if (!wh) return kExitFatal;
-      auto calendar = ReadCalendar(*wh, o->bootstrap_days);
+      auto calendar = phase3::ReadCalendar(*wh, o->bootstrap_days);
       if (!calendar.ok()) return Fail(calendar.status());
       auto r = report::BuildPipelineReport(*wh, *calendar, start, end, signal_start, signal_end);
       if (!r.ok()) return Fail(r.status());

@@ -41,20 +41,20 @@ void AddVerifyPhase3Command(CLI::App& app, GlobalOptions& g, Action* action) {
       }
       auto wh = OpenWarehouseOrReport(g, /*create=*/false);
       if (!wh) return 1;
-      auto calendar = ReadCalendar(*wh, o->bootstrap_days);
+      auto calendar = phase3::ReadCalendar(*wh, o->bootstrap_days);
       if (!calendar.ok()) {
         ReportError(calendar.status().message());
         return 1;
       }
-      auto coverage = VerifyPhase3(*wh, *calendar, start, end);
+      auto coverage = backfill::VerifyPhase3(*wh, *calendar, start, end);
       if (!coverage.ok()) {
         ReportError(coverage.status().message());
         return 1;
       }
       if (o->json)
-        fmt::print("{}\n", Phase3CoverageJson(*coverage));
+        fmt::print("{}\n", backfill::Phase3CoverageJson(*coverage));
       else if (!o->quiet)
-        fmt::print("{}", FormatPhase3Report(*coverage, o->verbose));
+        fmt::print("{}", backfill::FormatPhase3Report(*coverage, o->verbose));
       return coverage->all_ready ? 0 : 1;
     };
   });

@@ -63,7 +63,7 @@ static bool ReportLedgerCheck(Warehouse& wh, bool quick, int* exit_code) {
     return true;
   }
   fmt::print("  ledger                 DISAGREES with the rows\n");
-  for (const auto& p : check->problems) fmt::print("      {}\n", EscapeInvalidUtf8(p));
+  for (const auto& p : check->problems) fmt::print("      {}\n", tableio::EscapeInvalidUtf8(p));
   if (check->more_problems) fmt::print("      ... and {} more\n", check->more_problems);
   fmt::print(
       "❌ Phase 4 rows were written or deleted outside phase4. A date whose row count differs "
@@ -121,7 +121,7 @@ void AddCheckCommand(CLI::App& app, GlobalOptions& g, Action* action) {
         if (c.problems.empty()) continue;
         ++damaged;
         fmt::print("      {}\n", c.file);
-        for (const auto& p : c.problems) fmt::print("      {}\n", EscapeInvalidUtf8(p));
+        for (const auto& p : c.problems) fmt::print("      {}\n", tableio::EscapeInvalidUtf8(p));
       }
       if (damaged) {
         fmt::print(
@@ -160,7 +160,7 @@ void AddLoadScheduleCommand(CLI::App& app, GlobalOptions& g, Action* action) {
       // Parse every file first: a bad file loads nothing.
       std::vector<ScheduleGame> games;
       for (const auto& f : *files) {
-        auto parsed = ParseScheduleFile(f);
+        auto parsed = phase3::ParseScheduleFile(f);
         if (!parsed.ok()) {
           ReportError(parsed.status().message());
           return 1;
@@ -171,7 +171,7 @@ void AddLoadScheduleCommand(CLI::App& app, GlobalOptions& g, Action* action) {
       }
       auto wh = OpenWarehouseOrReport(g, /*create=*/true);
       if (!wh) return 1;
-      auto merged = MergeSchedule(*wh, games);
+      auto merged = phase3::MergeSchedule(*wh, games);
       if (!merged.ok()) {
         ReportError(merged.status().message());
         return 1;
@@ -212,7 +212,7 @@ void AddImportCommand(CLI::App& app, GlobalOptions& g, Action* action) {
       }
       auto wh = OpenWarehouseOrReport(g, /*create=*/true);
       if (!wh) return 1;
-      auto report = ImportCsvFile(*wh, *t, *file);
+      auto report = tableio::ImportCsvFile(*wh, *t, *file);
       if (!report.ok()) {
         ReportError(report.status().message());
         fmt::print(stderr, "nothing was written to {}\n", t->FullName());
@@ -273,13 +273,13 @@ void AddExportCommand(CLI::App& app, GlobalOptions& g, Action* action) {
       auto wh = OpenWarehouseOrReport(g, /*create=*/false);
       if (!wh) return 1;
       std::ios::sync_with_stdio(false);
-      const ExportFormat format = o->format == "csv" ? ExportFormat::kCsv : ExportFormat::kJsonl;
+      const tableio::ExportFormat format = o->format == "csv" ? tableio::ExportFormat::kCsv : tableio::ExportFormat::kJsonl;
       // The feature store exports as a training set (doc/training-export.md)
       // unless --raw asks for the stored table.
-      Status s = t == &MlFeatureStoreSchema() && !o->raw
-                     ? ExportTrainingSet(*wh, OptionalDate(o->start), OptionalDate(o->end), format,
+      Status s = t == &processors::MlFeatureStoreSchema() && !o->raw
+                     ? tableio::ExportTrainingSet(*wh, OptionalDate(o->start), OptionalDate(o->end), format,
                                          std::cout)
-                     : ExportTable(*wh, *t, OptionalDate(o->start), OptionalDate(o->end), format,
+                     : tableio::ExportTable(*wh, *t, OptionalDate(o->start), OptionalDate(o->end), format,
                                    std::cout);
       if (!s.ok()) {
         ReportError(s.message());

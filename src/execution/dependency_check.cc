@@ -4,7 +4,7 @@
 
 #include "processors/registry.h"
 
-namespace phase4 {
+namespace phase4::execution {
 
 Result<bool> HasRowsOn(Warehouse& wh, const TableSchema& table, Date d) {
   return wh.HasRowsOn(table, d);
@@ -52,4 +52,4 @@ Result<DependencyReport> CheckDependencies(Warehouse& wh, const SeasonCalendar& 
   return r;
 }
 
-}  // namespace phase4
+}  // namespace phase4::execution

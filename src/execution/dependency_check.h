@@ -12,7 +12,7 @@
 #include "execution/input_reader.h"
 #include "warehouse/warehouse.h"
 
-namespace phase4 {
+namespace phase4::execution {
 
 struct DependencyReport {
   std::vector<std::string> missing_phase4;  // full table names without rows for D
@@ -33,4 +33,4 @@ Result<DependencyReport> CheckDependencies(Warehouse& wh, const SeasonCalendar& 
 // True when `table` has at least one row whose date column equals d.
 Result<bool> HasRowsOn(Warehouse& wh, const TableSchema& table, Date d);
 
-}  // namespace phase4
+}  // namespace phase4::execution

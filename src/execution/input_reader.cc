@@ -10,7 +10,7 @@
 #include "processors/common/phase3_tables.h"
 #include "warehouse/warehouse.h"
 
-namespace phase4 {
+namespace phase4::execution {
 
 using processors::FindPhase3Table;
 using processors::ProcessorInfo;
@@ -246,4 +246,4 @@ Result<ProcessorInputs> InputReader::InputsFor(const ProcessorInfo& info, Date d
   return in;
 }
 
-}  // namespace phase4
+}  // namespace phase4::execution

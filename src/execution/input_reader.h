@@ -22,9 +22,9 @@
 #include "warehouse/schema.h"
 #include "warehouse/value.h"
 
-namespace phase4 {
+namespace phase4 { class Warehouse; }
 
-class Warehouse;
+namespace phase4::execution {
 
 // Where a reader takes its seasons when a run shares them between jobs
 // (backfill/shared_seasons.h) instead of reading them itself.
@@ -133,4 +133,4 @@ class InputReader {
   int64_t prefetched_seasons_ = 0;
 };
 
-}  // namespace phase4
+}  // namespace phase4::execution

@@ -7,7 +7,7 @@
 #include "processors/common/phase3_tables.h"
 #include "processors/common/processor.h"
 
-namespace phase4 {
+namespace phase4::execution {
 
 Result<std::vector<TableRead>> Phase3Reads(const std::vector<const processors::ProcessorInfo*>& jobs) {
   std::vector<TableRead> reads;
@@ -78,4 +78,4 @@ Result<std::vector<int>> UpstreamColumnIndexes(const processors::ProcessorInfo& 
   return columns;
 }
 
-}  // namespace phase4
+}  // namespace phase4::execution

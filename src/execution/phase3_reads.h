@@ -11,11 +11,11 @@
 #include "common/status.h"
 #include "warehouse/schema.h"
 
-namespace phase4 {
-
-namespace processors {
+namespace phase4::processors {
 struct ProcessorInfo;
-}
+}  // namespace phase4::processors
+
+namespace phase4::execution {
 
 // What a season load reads of one Phase 3 table. Every cell of every row
 // is digested (source_*_hash covers whole rows), but only `columns` (schema
@@ -42,4 +42,4 @@ std::vector<TableRead> WholeTables();
 Result<std::vector<int>> UpstreamColumnIndexes(const processors::ProcessorInfo& info, const TableSchema& schema,
                                                std::string_view upstream);
 
-}  // namespace phase4
+}  // namespace phase4::execution

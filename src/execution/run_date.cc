@@ -5,7 +5,7 @@
 #include "processors/common/writer.h"
 #include "processors/compute_rows.h"
 
-namespace phase4 {
+namespace phase4::execution {
 
 Result<std::vector<Row>> ComputeDate(InputReader& reader, const processors::ProcessorInfo& info, Date d) {
   if (reader.calendar().IsBootstrap(d)) return std::vector<Row>{};
@@ -48,4 +48,4 @@ Result<int64_t> WriteDate(Warehouse& wh, const processors::ProcessorInfo& info, 
   return static_cast<int64_t>(rows.size());
 }
 
-}  // namespace phase4
+}  // namespace phase4::execution

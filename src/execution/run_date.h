@@ -15,7 +15,7 @@
 #include "processors/common/processor.h"
 #include "warehouse/warehouse.h"
 
-namespace phase4 {
+namespace phase4::execution {
 
 // How a date is written. The modes of a run (backfill, strict, downstream
 // trigger) decide what happens around the write and live with the callers
@@ -52,4 +52,4 @@ Result<int64_t> WriteDate(Warehouse& wh, const processors::ProcessorInfo& info, 
 Result<DateOutcome> RunProcessorDate(InputReader& reader, const processors::ProcessorInfo& info,
                                      Date d, const RunOptions& options = {});
 
-}  // namespace phase4
+}  // namespace phase4::execution

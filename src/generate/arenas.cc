@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
-namespace phase4::gen {
+namespace phase4::generate {
 
 namespace {
 
@@ -45,4 +45,4 @@ double DistanceMiles(const ArenaLocation& a, const ArenaLocation& b) {
   return 2 * kEarthMiles * std::asin(std::min(1.0, std::sqrt(h)));
 }
 
-}  // namespace phase4::gen
+}  // namespace phase4::generate

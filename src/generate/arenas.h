@@ -3,7 +3,7 @@
 
 #include <string_view>
 
-namespace phase4::gen {
+namespace phase4::generate {
 
 struct ArenaLocation {
   double latitude = 0.0;
@@ -15,4 +15,4 @@ ArenaLocation ArenaOf(std::string_view tricode);
 // Great-circle distance in statute miles.
 double DistanceMiles(const ArenaLocation& a, const ArenaLocation& b);
 
-}  // namespace phase4::gen
+}  // namespace phase4::generate

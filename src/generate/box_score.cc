@@ -4,7 +4,7 @@
 #include <array>
 #include <cmath>
 
-namespace phase4::gen {
+namespace phase4::generate {
 
 namespace {
 
@@ -524,4 +524,4 @@ GameBox SimulateBoxScore(Rng& rng, const League& league, const LineupInput& home
   return g;
 }
 
-}  // namespace phase4::gen
+}  // namespace phase4::generate

@@ -14,7 +14,7 @@
 #include "generate/rng.h"
 #include "generate/roster.h"
 
-namespace phase4::gen {
+namespace phase4::generate {
 
 enum class LineKind {
   kPlayed,    // active with minutes
@@ -84,4 +84,4 @@ GameBox SimulateBoxScore(Rng& rng, const League& league, const LineupInput& home
 
 TeamTotals SumLines(const std::vector<PlayerLine>& lines);
 
-}  // namespace phase4::gen
+}  // namespace phase4::generate

@@ -7,7 +7,7 @@
 #include "generate/game_ids.h"
 #include "generate/pairings.h"
 
-namespace phase4::gen {
+namespace phase4::generate {
 
 namespace {
 
@@ -232,4 +232,4 @@ void Bracket::Record(const ScheduleGame& g) {
   }
 }
 
-}  // namespace phase4::gen
+}  // namespace phase4::generate

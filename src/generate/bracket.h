@@ -21,7 +21,7 @@
 #include "generate/rng.h"
 #include "generate/roster.h"
 
-namespace phase4::gen {
+namespace phase4::generate {
 
 struct TeamRecord {
   int wins = 0;
@@ -79,4 +79,4 @@ class Bracket {
   std::map<std::pair<int, int>, PlayIn> play_in_;                   // (round, matchup)
 };
 
-}  // namespace phase4::gen
+}  // namespace phase4::generate

@@ -8,7 +8,7 @@
 #include "generate/game_ids.h"
 #include "generate/rng.h"
 
-namespace phase4::gen {
+namespace phase4::generate {
 
 namespace {
 
@@ -290,4 +290,4 @@ std::vector<ScheduleGame> BuildSeasonCalendar(const SeasonFacts& f, uint64_t see
   return out;
 }
 
-}  // namespace phase4::gen
+}  // namespace phase4::generate

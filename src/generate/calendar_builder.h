@@ -9,7 +9,7 @@
 #include "calendar/schedule_game.h"
 #include "generate/season_facts.h"
 
-namespace phase4::gen {
+namespace phase4::generate {
 
 // Regular season: facts.regular_season_games games numbered 00001.. in date
 // order over facts.RegularSeasonDates(), 2 on opening night, 15 on the last
@@ -26,4 +26,4 @@ std::vector<ScheduleGame> BuildSeasonCalendar(const SeasonFacts& facts, uint64_t
 std::vector<int> RegularSeasonGameCounts(int dates, int games, uint64_t seed,
                                          const std::vector<bool>& follows_previous_day);
 
-}  // namespace phase4::gen
+}  // namespace phase4::generate

@@ -9,7 +9,7 @@
 #include "generate/row_util.h"
 #include "warehouse/schema.h"
 
-namespace phase4::gen {
+namespace phase4::generate {
 
 namespace {
 
@@ -463,4 +463,4 @@ void AppendPlayerContext(const ContextInput& in, const SeasonState& state, const
   }
 }
 
-}  // namespace phase4::gen
+}  // namespace phase4::generate

@@ -15,7 +15,7 @@
 #include "generate/season_state.h"
 #include "warehouse/value.h"
 
-namespace phase4::gen {
+namespace phase4::generate {
 
 // Betting lines of a game from each side's view.
 struct GameLines {
@@ -46,4 +46,4 @@ void AppendPlayerContext(const ContextInput& in, const SeasonState& state, const
 // season); play-in and playoff games 'playoffs'.
 std::string_view SeasonPhase(const ScheduleGame& g);
 
-}  // namespace phase4::gen
+}  // namespace phase4::generate

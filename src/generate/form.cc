@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
-namespace phase4::gen {
+namespace phase4::generate {
 
 namespace {
 
@@ -76,4 +76,4 @@ FormEffect EffectOf(const PlayerForm& f, double quality, int age, LateSeason lat
   return e;
 }
 
-}  // namespace phase4::gen
+}  // namespace phase4::generate

@@ -17,7 +17,7 @@
 #include "generate/box_score.h"
 #include "generate/rng.h"
 
-namespace phase4::gen {
+namespace phase4::generate {
 
 struct PlayerForm {
   // Role level: moves in discrete steps (promotion, demotion, trade) and
@@ -59,4 +59,4 @@ enum class LateSeason {
 // his age on opening night.
 FormEffect EffectOf(const PlayerForm& f, double quality, int age, LateSeason late);
 
-}  // namespace phase4::gen
+}  // namespace phase4::generate

@@ -2,7 +2,7 @@
 
 #include <cstdio>
 
-namespace phase4::gen {
+namespace phase4::generate {
 
 std::string MakeNbaGameId(GameType type, int season, int number) {
   char buf[16];
@@ -53,4 +53,4 @@ std::string_view PlayoffRoundName(GameType type, int round) {
   }
 }
 
-}  // namespace phase4::gen
+}  // namespace phase4::generate

@@ -9,7 +9,7 @@
 #include "calendar/date.h"
 #include "calendar/schedule_game.h"
 
-namespace phase4::gen {
+namespace phase4::generate {
 
 // `00` T YY NNNNN, e.g. (kRegularSeason, 2024, 561) -> 0022400561.
 std::string MakeNbaGameId(GameType type, int season, int number);
@@ -30,4 +30,4 @@ std::string SystemGameId(Date d, std::string_view away, std::string_view home);
 // playoff_round names of nbac_schedule.
 std::string_view PlayoffRoundName(GameType type, int round);
 
-}  // namespace phase4::gen
+}  // namespace phase4::generate

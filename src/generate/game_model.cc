@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
-namespace phase4::gen {
+namespace phase4::generate {
 
 namespace {
 
@@ -76,4 +76,4 @@ ScorePlan PlanFromRealScore(Rng& rng, int home_points, int away_points) {
   return s;
 }
 
-}  // namespace phase4::gen
+}  // namespace phase4::generate

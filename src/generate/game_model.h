@@ -9,7 +9,7 @@
 #include "generate/rng.h"
 #include "generate/roster.h"
 
-namespace phase4::gen {
+namespace phase4::generate {
 
 inline constexpr double kLeaguePoints = 114.0;
 
@@ -28,4 +28,4 @@ ScorePlan SimulateScore(Rng& rng, const TeamTraits& home, const TeamTraits& away
 // to overtime now and then).
 ScorePlan PlanFromRealScore(Rng& rng, int home_points, int away_points);
 
-}  // namespace phase4::gen
+}  // namespace phase4::generate

@@ -10,7 +10,7 @@
 #include "generate/season_facts.h"
 #include "generate/season_sim.h"
 
-namespace phase4 {
+namespace phase4::generate {
 
 namespace {
 
@@ -75,13 +75,13 @@ Status GenerateLeagueBySeason(const GenerateOptions& options,
     // What an earlier run generated is generated again (from the same ids
     // and dates), so re-running with the same seed reproduces the same rows
     // and a new seed replaces the synthetic matchups and scores.
-    if (copy.data_source == gen::kGeneratedSource) {
+    if (copy.data_source == generate::kGeneratedSource) {
       copy.home_team.clear();
       copy.away_team.clear();
       copy.arena_city.clear();
     }
-    if (copy.data_source == gen::kGeneratedSource ||
-        copy.data_source == gen::kGeneratedScoreSource || !copy.has_matchup()) {
+    if (copy.data_source == generate::kGeneratedSource ||
+        copy.data_source == generate::kGeneratedScoreSource || !copy.has_matchup()) {
       copy.home_score.reset();  // a score without teams means nothing
       copy.away_score.reset();
     }
@@ -91,31 +91,31 @@ Status GenerateLeagueBySeason(const GenerateOptions& options,
   // Rosters evolve from a fixed base season, so a season's players do not
   // depend on where the requested range starts (from 2021 on).
   const int base = std::min(options.first_season, kFirstFactSeason);
-  gen::League league(options.seed, base);
-  std::vector<gen::PriorStats> prior;
+  generate::League league(options.seed, base);
+  std::vector<generate::PriorStats> prior;
   for (int season = base; season <= options.last_season; ++season) {
-    const gen::SeasonRoster& roster = league.StartSeason(season);
+    const generate::SeasonRoster& roster = league.StartSeason(season);
     if (season < options.first_season) continue;
     std::vector<ScheduleGame> games;
     auto it = loaded_by_season.find(season);
     if (it != loaded_by_season.end()) {
       games = std::move(it->second);
     } else {
-      games = gen::BuildSeasonCalendar(gen::FactsForSeason(season), options.seed);
+      games = generate::BuildSeasonCalendar(generate::FactsForSeason(season), options.seed);
     }
     std::vector<ScheduleGame*> regular;
     for (auto& g : games) {
       if (g.game_type != GameType::kRegularSeason) continue;
       regular.push_back(&g);
-      if (!g.has_matchup()) g.data_source = gen::kGeneratedSource;  // pairings fill it
+      if (!g.has_matchup()) g.data_source = generate::kGeneratedSource;  // pairings fill it
     }
     const std::string where = "season " + std::to_string(season);
-    PHASE4_RETURN_IF_ERROR(gen::FillRegularSeasonPairings(
-                               regular, gen::MixSeed({options.seed, static_cast<uint64_t>(season)}))
+    PHASE4_RETURN_IF_ERROR(generate::FillRegularSeasonPairings(
+                               regular, generate::MixSeed({options.seed, static_cast<uint64_t>(season)}))
                                .WithContext(where));
     GeneratedLeague part;
     PHASE4_RETURN_IF_ERROR(
-        gen::SimulateSeason(season, std::move(games), league, roster, options.seed, prior, part)
+        generate::SimulateSeason(season, std::move(games), league, roster, options.seed, prior, part)
             .WithContext(where));
     PHASE4_RETURN_IF_ERROR(sink(season, std::move(part)));
   }
@@ -147,4 +147,4 @@ Result<GeneratedLeague> GenerateLeague(const GenerateOptions& options,
   return out;
 }
 
-}  // namespace phase4
+}  // namespace phase4::generate

@@ -21,7 +21,7 @@
 #include "common/status.h"
 #include "warehouse/value.h"
 
-namespace phase4 {
+namespace phase4::generate {
 
 struct GenerateOptions {
   int first_season = 2021;
@@ -54,4 +54,4 @@ Status GenerateLeagueBySeason(const GenerateOptions& options,
 // Parses "2021-2024" (or a single season "2023"); seasons 1946..2099.
 Result<std::pair<int, int>> ParseSeasonRange(std::string_view text);
 
-}  // namespace phase4
+}  // namespace phase4::generate

@@ -2,7 +2,7 @@
 
 #include <iterator>
 
-namespace phase4::gen {
+namespace phase4::generate {
 
 namespace {
 
@@ -90,4 +90,4 @@ PlayerName DrawUniqueName(Rng& rng, std::unordered_set<std::string>& taken) {
   }
 }
 
-}  // namespace phase4::gen
+}  // namespace phase4::generate

@@ -8,7 +8,7 @@
 
 #include "generate/rng.h"
 
-namespace phase4::gen {
+namespace phase4::generate {
 
 // Lower-case, then drop every character not in [a-z0-9]. (The generator's
 // names are ASCII, so the accent folding step of the reference is moot.)
@@ -22,4 +22,4 @@ struct PlayerName {
 // Draws a name whose lookup is not in `taken`, and adds it there.
 PlayerName DrawUniqueName(Rng& rng, std::unordered_set<std::string>& taken);
 
-}  // namespace phase4::gen
+}  // namespace phase4::generate

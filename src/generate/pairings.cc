@@ -7,7 +7,7 @@
 #include "common/teams.h"
 #include "generate/rng.h"
 
-namespace phase4::gen {
+namespace phase4::generate {
 
 namespace {
 
@@ -343,4 +343,4 @@ Status FillRegularSeasonPairings(std::vector<ScheduleGame*>& games, uint64_t see
   return Status::OK();
 }
 
-}  // namespace phase4::gen
+}  // namespace phase4::generate

@@ -15,7 +15,7 @@
 #include "calendar/schedule_game.h"
 #include "common/status.h"
 
-namespace phase4::gen {
+namespace phase4::generate {
 
 // Fills home_team/away_team of every game in `games` that lacks a matchup.
 // `games` are regular-season games of one season; any order.
@@ -24,4 +24,4 @@ Status FillRegularSeasonPairings(std::vector<ScheduleGame*>& games, uint64_t see
 // Index of a team in AllTeams() by tricode, -1 when unknown.
 int TeamIndex(std::string_view tricode);
 
-}  // namespace phase4::gen
+}  // namespace phase4::generate

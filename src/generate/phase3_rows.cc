@@ -6,7 +6,7 @@
 #include "generate/row_util.h"
 #include "warehouse/schema.h"
 
-namespace phase4::gen {
+namespace phase4::generate {
 
 namespace {
 
@@ -474,4 +474,4 @@ void AppendGameRows(const GameRowsInput& in, std::vector<Row>& player_rows,
   }
 }
 
-}  // namespace phase4::gen
+}  // namespace phase4::generate

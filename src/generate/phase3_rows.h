@@ -14,7 +14,7 @@
 #include "generate/roster.h"
 #include "warehouse/value.h"
 
-namespace phase4::gen {
+namespace phase4::generate {
 
 // Derived team numbers shared by the offense and defense rows.
 struct TeamAdvanced {
@@ -42,4 +42,4 @@ struct GameRowsInput {
 void AppendGameRows(const GameRowsInput& in, std::vector<Row>& player_rows,
                     std::vector<Row>& offense_rows, std::vector<Row>& defense_rows);
 
-}  // namespace phase4::gen
+}  // namespace phase4::generate

@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-namespace phase4::gen {
+namespace phase4::generate {
 
 uint64_t SplitMix64(uint64_t& state) {
   uint64_t z = (state += 0x9E3779B97F4A7C15ULL);
@@ -118,4 +118,4 @@ int Rng::Weighted(const double* w, size_t n) {
   return last;  // rounding at the top end
 }
 
-}  // namespace phase4::gen
+}  // namespace phase4::generate

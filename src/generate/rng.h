@@ -12,7 +12,7 @@
 #include <utility>
 #include <vector>
 
-namespace phase4::gen {
+namespace phase4::generate {
 
 // One splitmix64 step: advances `state` and returns a well-mixed value.
 uint64_t SplitMix64(uint64_t& state);
@@ -61,4 +61,4 @@ class Rng {
   uint64_t s_[4];
 };
 
-}  // namespace phase4::gen
+}  // namespace phase4::generate

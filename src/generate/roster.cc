@@ -6,7 +6,7 @@
 
 #include "generate/names.h"
 
-namespace phase4::gen {
+namespace phase4::generate {
 
 namespace {
 
@@ -245,4 +245,4 @@ const SeasonRoster& League::StartSeason(int season) {
   return current_;
 }
 
-}  // namespace phase4::gen
+}  // namespace phase4::generate

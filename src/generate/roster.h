@@ -16,7 +16,7 @@
 #include "calendar/date.h"
 #include "generate/rng.h"
 
-namespace phase4::gen {
+namespace phase4::generate {
 
 inline constexpr int kTeamCount = 30;
 inline constexpr int kRosterSize = 15;
@@ -99,4 +99,4 @@ class League {
 // Age in whole years on `d`.
 int AgeOn(Date birth, Date d);
 
-}  // namespace phase4::gen
+}  // namespace phase4::generate

@@ -4,7 +4,7 @@
 #include <cstdio>
 #include <cstdlib>
 
-namespace phase4::gen {
+namespace phase4::generate {
 
 double RoundToScale(double x, int decimals) {
   if (decimals < 0 || !std::isfinite(x)) return x;
@@ -40,4 +40,4 @@ ColumnSlots::ColumnSlots(const TableSchema& schema, std::initializer_list<std::s
   }
 }
 
-}  // namespace phase4::gen
+}  // namespace phase4::generate

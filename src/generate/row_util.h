@@ -12,7 +12,7 @@
 #include "warehouse/schema.h"
 #include "warehouse/value.h"
 
-namespace phase4::gen {
+namespace phase4::generate {
 
 // Round half to even on the exact binary value at `decimals` places (what
 // printf("%.*f") does), returned as the nearest double.
@@ -61,4 +61,4 @@ class RowFill {
   Row& row_;
 };
 
-}  // namespace phase4::gen
+}  // namespace phase4::generate

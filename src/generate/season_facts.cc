@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-namespace phase4::gen {
+namespace phase4::generate {
 
 namespace {
 
@@ -113,4 +113,4 @@ SeasonFacts FactsForSeason(int season) {
   return f;
 }
 
-}  // namespace phase4::gen
+}  // namespace phase4::generate

@@ -9,7 +9,7 @@
 
 #include "calendar/date.h"
 
-namespace phase4::gen {
+namespace phase4::generate {
 
 struct SeasonFacts {
   int season = 0;       // start year of the season described
@@ -42,4 +42,4 @@ SeasonFacts FactsForSeason(int season);
 // non-leap target year.
 Date ShiftYears(Date d, int years);
 
-}  // namespace phase4::gen
+}  // namespace phase4::generate

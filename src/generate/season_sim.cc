@@ -13,7 +13,7 @@
 #include "generate/pairings.h"
 #include "generate/phase3_rows.h"
 
-namespace phase4::gen {
+namespace phase4::generate {
 
 namespace {
 
@@ -442,4 +442,4 @@ Status SimulateSeason(int season, std::vector<ScheduleGame> games, const League&
   return sim.Run(std::move(games));
 }
 
-}  // namespace phase4::gen
+}  // namespace phase4::generate

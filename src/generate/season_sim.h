@@ -12,7 +12,7 @@
 #include "generate/roster.h"
 #include "generate/season_state.h"
 
-namespace phase4::gen {
+namespace phase4::generate {
 
 // data_source of schedule games whose matchup (and score) the generator
 // made up, and of real matchups whose score it made up.
@@ -34,4 +34,4 @@ Status SimulateSeason(int season, std::vector<ScheduleGame> games, const League&
                       const SeasonRoster& roster, uint64_t seed, std::vector<PriorStats>& prior,
                       GeneratedLeague& out);
 
-}  // namespace phase4::gen
+}  // namespace phase4::generate

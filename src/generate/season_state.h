@@ -12,7 +12,7 @@
 #include "generate/form.h"
 #include "generate/roster.h"
 
-namespace phase4::gen {
+namespace phase4::generate {
 
 // One game a player played (decision 27) this season.
 struct PlayedGame {
@@ -61,4 +61,4 @@ struct SeasonState {
   std::array<TeamTraits, kTeamCount> traits;
 };
 
-}  // namespace phase4::gen
+}  // namespace phase4::generate

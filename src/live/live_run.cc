@@ -80,7 +80,7 @@ Result<std::optional<Block>> DefensiveChecks(Warehouse& wh, const SeasonCalendar
     window.insert(window.begin(), *p);
   std::vector<std::string> missing;
   for (Date gd : window) {
-    PHASE4_ASSIGN_OR_RETURN(bool present, HasRowsOn(wh, *upstream, gd));
+    PHASE4_ASSIGN_OR_RETURN(bool present, execution::HasRowsOn(wh, *upstream, gd));
     if (!present) missing.push_back(FormatDate(gd));
   }
   if (!missing.empty()) {
@@ -109,11 +109,11 @@ Result<std::optional<Block>> DefensiveChecks(Warehouse& wh, const SeasonCalendar
 
 LiveResult RunLive(Warehouse& wh, const SeasonCalendar& calendar, const ProcessorInfo& info, Date d,
                    const LiveOptions& o, std::FILE* out) {
-  InputReader reader(wh, calendar, d);
+  execution::InputReader reader(wh, calendar, d);
   return RunLive(reader, info, d, o, out);
 }
 
-LiveResult RunLive(InputReader& reader, const ProcessorInfo& info, Date d,
+LiveResult RunLive(execution::InputReader& reader, const ProcessorInfo& info, Date d,
                    const LiveOptions& o, std::FILE* out) {
   Warehouse& wh = reader.warehouse();
   const SeasonCalendar& calendar = reader.calendar();
@@ -194,7 +194,7 @@ LiveResult RunLive(InputReader& reader, const ProcessorInfo& info, Date d,
       std::fflush(out);
     }
   }
-  auto deps = CheckDependencies(wh, calendar, info, d);
+  auto deps = execution::CheckDependencies(wh, calendar, info, d);
   if (!deps.ok())
     return finish(LiveResult::Outcome::kFailed, "failed", deps.status().message(),
                   fmt::format("Precompute Processor Failed: {}", info.name));
@@ -207,7 +207,7 @@ LiveResult RunLive(InputReader& reader, const ProcessorInfo& info, Date d,
   if (!input.ok())
     return finish(LiveResult::Outcome::kFailed, "failed", input.status().message(),
                   fmt::format("Precompute Processor Failed: {}", info.name));
-  RunOptions ro;
+  execution::RunOptions ro;
   ro.extra_rows = [&](const std::vector<Row>& rows) -> Result<std::vector<Warehouse::ExtraRow>> {
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
@@ -234,10 +234,10 @@ LiveResult RunLive(InputReader& reader, const ProcessorInfo& info, Date d,
     }
     return also;
   };
-  auto outcome = RunProcessorDate(reader, info, d, ro);
+  auto outcome = execution::RunProcessorDate(reader, info, d, ro);
   if (!outcome.ok())
     return finish(LiveResult::Outcome::kFailed, "failed",
-                  EscapeInvalidUtf8(outcome.status().message()),
+                  tableio::EscapeInvalidUtf8(outcome.status().message()),
                   fmt::format("Precompute Processor Failed: {}", info.name));
   result.rows = outcome->rows_written;
   return finish(LiveResult::Outcome::kSuccess, "success", "", "");

@@ -37,7 +37,7 @@ LiveResult RunLive(Warehouse& wh, const SeasonCalendar& calendar,
                    std::FILE* out);
 // The same with the caller's input reader (read through d at least), so that
 // several processors run for d share one read of the season's Phase 3 rows.
-LiveResult RunLive(InputReader& reader, const processors::ProcessorInfo& info, Date d,
+LiveResult RunLive(execution::InputReader& reader, const processors::ProcessorInfo& info, Date d,
                    const LiveOptions& options, std::FILE* out);
 
 // The defensive checks alone (for tests): upstream run status for the

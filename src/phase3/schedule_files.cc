@@ -13,7 +13,7 @@
 #include "common/teams.h"
 #include "tableio/csv.h"
 
-namespace phase4 {
+namespace phase4::phase3 {
 
 namespace {
 
@@ -180,7 +180,7 @@ std::string JsonPathAt(std::string_view s, size_t offset) {
     if (l.object) {
       if (l.key.empty()) break;
       if (!path.empty()) path += '.';
-      path += ForMessage(l.key);
+      path += tableio::ForMessage(l.key);
     } else {
       path += fmt::format("[{}]", l.index);
     }
@@ -195,7 +195,7 @@ size_t OverlongString(std::string_view s) {
     if (s[i] != '"') continue;
     size_t begin = ++i;
     while (i < s.size() && s[i] != '"') i += s[i] == '\\' ? 2 : 1;
-    if (std::min(i, s.size()) - begin > CsvReader::kMaxFieldBytes) return begin;
+    if (std::min(i, s.size()) - begin > tableio::CsvReader::kMaxFieldBytes) return begin;
   }
   return std::string_view::npos;
 }
@@ -215,7 +215,7 @@ Result<ParsedSchedule> ParseScheduleContent(const std::string& path,
   // A byte order mark is not content: without it the format is chosen and
   // the JSON parsed as if it were absent (lines are unchanged).
   std::string without_bom;
-  if (SkipUtf8Bom(raw_content).size() != raw_content.size()) without_bom = raw_content.substr(3);
+  if (tableio::SkipUtf8Bom(raw_content).size() != raw_content.size()) without_bom = raw_content.substr(3);
   const std::string& content = without_bom.empty() ? raw_content : without_bom;
   size_t first = content.find_first_not_of(" \t\r\n");
   if (first == std::string::npos)
@@ -225,8 +225,8 @@ Result<ParsedSchedule> ParseScheduleContent(const std::string& path,
 }
 
 Result<ParsedSchedule> ParseGameIdCsv(const std::string& path, const std::string& content) {
-  CsvReader reader(path, content);
-  CsvRecord rec;
+  tableio::CsvReader reader(path, content);
+  tableio::CsvRecord rec;
   PHASE4_RETURN_IF_ERROR(reader.Next(&rec));
   if (reader.done()) return Status::InvalidInput(fmt::format("{}: line 1: empty file", path));
   auto fail = [&](int line, const std::string& field, const std::string& what) {
@@ -236,9 +236,9 @@ Result<ParsedSchedule> ParseGameIdCsv(const std::string& path, const std::string
   int id_col = -1, date_col = -1;
   for (size_t i = 0; i < rec.fields.size(); ++i) {
     const std::string& text = rec.fields[i].text;
-    if (size_t bad = InvalidUtf8Offset(text); bad != std::string::npos)
-      return fail(LineInField(rec.line, text, bad), std::to_string(i + 1),
-                  InvalidUtf8Message(text, bad));
+    if (size_t bad = tableio::InvalidUtf8Offset(text); bad != std::string::npos)
+      return fail(tableio::LineInField(rec.line, text, bad), std::to_string(i + 1),
+                  tableio::InvalidUtf8Message(text, bad));
     header.push_back(rec.fields[i].text);
     if (rec.fields[i].text == "game_id") id_col = static_cast<int>(i);
     if (rec.fields[i].text == "game_date") date_col = static_cast<int>(i);
@@ -254,28 +254,28 @@ Result<ParsedSchedule> ParseGameIdCsv(const std::string& path, const std::string
     if (rec.fields.size() == 1 && rec.fields[0].text.empty()) continue;  // blank line
     if (rec.fields.size() != header.size())
       return fail(rec.line,
-                  rec.fields.size() < header.size() ? ForMessage(header[rec.fields.size()])
+                  rec.fields.size() < header.size() ? tableio::ForMessage(header[rec.fields.size()])
                                                     : std::to_string(header.size() + 1),
                   fmt::format("expected {} fields, found {}", header.size(), rec.fields.size()));
     for (size_t i = 0; i < rec.fields.size(); ++i) {
       const std::string& text = rec.fields[i].text;
-      if (size_t bad = InvalidUtf8Offset(text); bad != std::string::npos)
-        return fail(LineInField(rec.line, text, bad), ForMessage(header[i]),
-                    InvalidUtf8Message(text, bad));
+      if (size_t bad = tableio::InvalidUtf8Offset(text); bad != std::string::npos)
+        return fail(tableio::LineInField(rec.line, text, bad), tableio::ForMessage(header[i]),
+                    tableio::InvalidUtf8Message(text, bad));
     }
     const std::string& id = rec.fields[static_cast<size_t>(id_col)].text;
     const std::string& date_text = rec.fields[static_cast<size_t>(date_col)].text;
     auto type = GameTypeFromId(id);
     if (!type)
       return fail(rec.line, "game_id",
-                  fmt::format("'{}' is not a 10-digit NBA game id", ForMessage(id)));
+                  fmt::format("'{}' is not a 10-digit NBA game id", tableio::ForMessage(id)));
     auto [seen, fresh] = id_lines.emplace(id, rec.line);
     if (!fresh)
       return fail(rec.line, "game_id", fmt::format("{} is already on line {}", id, seen->second));
     auto date = ParseDate(date_text);
     if (!date)
       return fail(rec.line, "game_date",
-                  fmt::format("'{}' is not a date (YYYY-MM-DD)", ForMessage(date_text)));
+                  fmt::format("'{}' is not a date (YYYY-MM-DD)", tableio::ForMessage(date_text)));
     if (std::string wrong = SeasonMismatch(id, *date); !wrong.empty())
       return fail(rec.line, "game_date", wrong);
     if (!CountsAsGameDate(*type)) {
@@ -298,20 +298,20 @@ Result<ParsedSchedule> ParseGameIdCsv(const std::string& path, const std::string
 Result<ParsedSchedule> ParseScheduleJson(const std::string& path, const std::string& content) {
   // Checked before parsing so the message names the member, as for any
   // other bad value (the JSON parser would only say "ill-formed UTF-8").
-  if (size_t bad = InvalidUtf8Offset(content); bad != std::string::npos)
+  if (size_t bad = tableio::InvalidUtf8Offset(content); bad != std::string::npos)
     return Status::InvalidInput(fmt::format("{}: line {}: {}: invalid UTF-8 (byte \\x{:02x})", path,
                                             LineOfOffset(content, bad), JsonPathAt(content, bad),
                                             static_cast<unsigned char>(content[bad])));
   if (size_t long_at = OverlongString(content); long_at != std::string::npos)
     return Status::InvalidInput(
         fmt::format("{}: line {}: {}: longer than {} bytes", path, LineOfOffset(content, long_at),
-                    JsonPathAt(content, long_at), CsvReader::kMaxFieldBytes));
+                    JsonPathAt(content, long_at), tableio::CsvReader::kMaxFieldBytes));
   json doc;
   DomParserKeepingErrors sax(doc);
   if (!json::sax_parse(content, &sax) || sax.failed)
     return Status::InvalidInput(fmt::format("{}: line {}: invalid JSON: {}", path,
                                             LineOfOffset(content, sax.error_offset),
-                                            ForMessage(sax.error, 300)));
+                                            tableio::ForMessage(sax.error, 300)));
   if (!doc.is_object() || !doc.contains("games") || !doc["games"].is_array())
     return Status::InvalidInput(
         fmt::format("{}: line 1: field games: expected an array of games", path));
@@ -347,7 +347,7 @@ Result<ParsedSchedule> ParseScheduleJson(const std::string& path, const std::str
     const std::string id = id_json->get<std::string>();
     auto type = GameTypeFromId(id);
     if (!type)
-      return fail("gameId", fmt::format("'{}' is not a 10-digit NBA game id", ForMessage(id)));
+      return fail("gameId", fmt::format("'{}' is not a 10-digit NBA game id", tableio::ForMessage(id)));
     auto [seen, fresh] = id_index.emplace(id, i);
     if (!fresh)
       return fail("gameId",
@@ -361,7 +361,7 @@ Result<ParsedSchedule> ParseScheduleJson(const std::string& path, const std::str
     if (!date_json->is_string()) return fail("gameDateEst", "not a string");
     std::string date_text = date_json->get<std::string>().substr(0, 10);
     auto date = ParseDate(date_text);
-    if (!date) return fail("gameDateEst", fmt::format("'{}' is not a date", ForMessage(date_text)));
+    if (!date) return fail("gameDateEst", fmt::format("'{}' is not a date", tableio::ForMessage(date_text)));
     if (std::string wrong = SeasonMismatch(id, *date); !wrong.empty())
       return fail("gameDateEst", wrong);
     ScheduleGame sg;
@@ -385,13 +385,13 @@ Result<ParsedSchedule> ParseScheduleJson(const std::string& path, const std::str
         tricode = t->get<std::string>();
       }
       if (!IsKnownTeam(tricode))
-        return fail(field + "teamTricode", fmt::format("unknown team '{}'", ForMessage(tricode)));
+        return fail(field + "teamTricode", fmt::format("unknown team '{}'", tableio::ForMessage(tricode)));
       std::optional<int> score;
       if (const json* v = member(*team, "score")) {
         if (!v->is_number_integer() || v->get<int64_t>() < 0 || v->get<int64_t>() > 999 ||
             (v->is_number_unsigned() && v->get<uint64_t>() > 999))
           return fail(field + "score",
-                      fmt::format("{} is not a score (0 to 999)", ForMessage(v->dump())));
+                      fmt::format("{} is not a score (0 to 999)", tableio::ForMessage(v->dump())));
         if (sg.game_status == 3) score = static_cast<int>(v->get<int64_t>());  // final only
       }
       if (std::string(side) == "homeTeam") {
@@ -423,4 +423,4 @@ Result<ParsedSchedule> ParseScheduleJson(const std::string& path, const std::str
   return out;
 }
 
-}  // namespace phase4
+}  // namespace phase4::phase3

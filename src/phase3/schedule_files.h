@@ -13,7 +13,7 @@
 #include "calendar/schedule_game.h"
 #include "common/status.h"
 
-namespace phase4 {
+namespace phase4::phase3 {
 
 struct ParsedSchedule {
   std::vector<ScheduleGame> games;
@@ -27,4 +27,4 @@ Result<ParsedSchedule> ParseScheduleContent(const std::string& path, const std::
 Result<ParsedSchedule> ParseGameIdCsv(const std::string& path, const std::string& content);
 Result<ParsedSchedule> ParseScheduleJson(const std::string& path, const std::string& content);
 
-}  // namespace phase4
+}  // namespace phase4::phase3

@@ -4,7 +4,7 @@
 
 #include <unordered_map>
 
-namespace phase4 {
+namespace phase4::phase3 {
 
 namespace {
 
@@ -118,4 +118,4 @@ Result<int64_t> MergeSchedule(Warehouse& wh, const std::vector<ScheduleGame>& ga
   return static_cast<int64_t>(rows.size());
 }
 
-}  // namespace phase4
+}  // namespace phase4::phase3

@@ -8,7 +8,7 @@
 #include "common/status.h"
 #include "warehouse/warehouse.h"
 
-namespace phase4 {
+namespace phase4::phase3 {
 
 Row ScheduleGameToRow(const ScheduleGame& g, const std::string& processed_at);
 ScheduleGame ScheduleGameFromRow(const Row& row);
@@ -23,4 +23,4 @@ Result<SeasonCalendar> ReadCalendar(Warehouse& wh, int bootstrap_days = kDefault
 // One transaction. Returns the number of rows inserted or replaced.
 Result<int64_t> MergeSchedule(Warehouse& wh, const std::vector<ScheduleGame>& games);
 
-}  // namespace phase4
+}  // namespace phase4::phase3

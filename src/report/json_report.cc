@@ -37,7 +37,7 @@ std::string FormatJsonReport(const PipelineReport& r) {
     for (size_t i = 0; i < r.jobs.size(); ++i) {
       const JobDates& d = r.jobs[i];
       const ledger::JobPlan& jp = r.plan.jobs[i];
-      Json job = JobPlanCountsJson(jp);
+      Json job = backfill::JobPlanCountsJson(jp);
       job["recorded"] = d.has_units ? Json{{"succeeded", d.successful},
                                            {"skipped", d.skipped},
                                            {"failed", d.failed},

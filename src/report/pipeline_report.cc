@@ -38,7 +38,7 @@ JobDates RecordedDates(const ledger::JobPlan& jp) {
 }
 
 Status ReadQuality(Warehouse& wh, Date start, Date end, PipelineReport* r) {
-  const TableSchema& features = MlFeatureStoreSchema();
+  const TableSchema& features = processors::MlFeatureStoreSchema();
   const int quality = features.ColumnIndex("feature_quality_score");
   const int date = features.ColumnIndex("game_date");
   PHASE4_ASSIGN_OR_RETURN(std::vector<Row> rows,

@@ -75,7 +75,7 @@ Result<SignalCheck> CheckSignal(Warehouse& wh, Date start, Date end) {
     if (!winners.winner[i] || !processors::PlayedGame(games[i])) continue;
     if (auto points = AsInt(games[i][points_col])) points_of.emplace(key_of(i), *points);
   }
-  const TableSchema& features = MlFeatureStoreSchema();
+  const TableSchema& features = processors::MlFeatureStoreSchema();
   const int f_player = features.ColumnIndex("player_lookup"),
             f_date = features.ColumnIndex("game_date"),
             f_last_10 = features.ColumnIndex("points_avg_last_10"),

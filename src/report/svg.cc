@@ -37,7 +37,7 @@ void AppendCell(const GridCell& c, int x, int y, std::string* out) {
 }  // namespace
 
 std::string HtmlEscape(std::string_view text) {
-  const std::string clean = EscapeInvalidUtf8(text);
+  const std::string clean = tableio::EscapeInvalidUtf8(text);
   std::string out;
   out.reserve(clean.size());
   for (char c : clean) {

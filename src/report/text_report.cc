@@ -12,7 +12,7 @@ namespace {
 
 // A stored reason on one line of the list.
 std::string OneLine(std::string_view text) {
-  std::string line = EscapeInvalidUtf8(text);
+  std::string line = tableio::EscapeInvalidUtf8(text);
   std::replace(line.begin(), line.end(), '\n', ' ');
   return line;
 }

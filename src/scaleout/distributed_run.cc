@@ -18,70 +18,70 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using processors::ProcessorInfo;
 
-UnitOutcome OutcomeOf(ClaimOutcome o) {
+backfill::UnitOutcome OutcomeOf(ClaimOutcome o) {
   switch (o) {
     case ClaimOutcome::kSucceeded:
-      return UnitOutcome::kComputed;
+      return backfill::UnitOutcome::kComputed;
     case ClaimOutcome::kUpToDate:
-      return UnitOutcome::kUpToDate;
+      return backfill::UnitOutcome::kUpToDate;
     case ClaimOutcome::kSkipped:
-      return UnitOutcome::kSkipped;
+      return backfill::UnitOutcome::kSkipped;
     case ClaimOutcome::kFailed:
-      return UnitOutcome::kFailed;
+      return backfill::UnitOutcome::kFailed;
     case ClaimOutcome::kBlocked:
-      return UnitOutcome::kBlocked;
+      return backfill::UnitOutcome::kBlocked;
   }
-  return UnitOutcome::kFailed;
+  return backfill::UnitOutcome::kFailed;
 }
 
 // The workers' own lines, at their level: each worker's start and summary
 // (and, at --log-level debug, its units), its warnings and errors.
-class WorkerLines : public JobEvents {
+class WorkerLines : public backfill::JobEvents {
  public:
-  explicit WorkerLines(RunConsole& console) : console_(console) {}
-  void Started(int, int, const JobTally&) override {}
-  void Settled(Date, UnitOutcome, int64_t, const std::string&) override {}
-  void Ended(const JobTally&) override {}
-  void Line(LineKind kind, const std::string& text) override {
-    console_.Say(kind == LineKind::kError     ? LogLevel::kError
-                 : kind == LineKind::kWarning ? LogLevel::kWarn
-                                              : LogLevel::kInfo,
+  explicit WorkerLines(backfill::RunConsole& console) : console_(console) {}
+  void Started(int, int, const backfill::JobTally&) override {}
+  void Settled(Date, backfill::UnitOutcome, int64_t, const std::string&) override {}
+  void Ended(const backfill::JobTally&) override {}
+  void Line(backfill::LineKind kind, const std::string& text) override {
+    console_.Say(kind == backfill::LineKind::kError     ? backfill::LogLevel::kError
+                 : kind == backfill::LineKind::kWarning ? backfill::LogLevel::kWarn
+                                              : backfill::LogLevel::kInfo,
                  text);
   }
 
  private:
-  RunConsole& console_;
+  backfill::RunConsole& console_;
 };
 
 // One job of the run as the queue shows it.
 struct JobView {
   const ledger::JobPlan* plan = nullptr;
-  JobEvents* sink = nullptr;
-  JobTally tally;
+  backfill::JobEvents* sink = nullptr;
+  backfill::JobTally tally;
   std::set<Date> pending;  // queued in this run, not yet seen settled
 };
 
-void Settle(JobView& job, Date d, UnitOutcome outcome, int64_t rows, const std::string& error) {
+void Settle(JobView& job, Date d, backfill::UnitOutcome outcome, int64_t rows, const std::string& error) {
   if (!job.pending.erase(d)) return;
   job.tally.Add(d, outcome, rows, error);
   switch (outcome) {
-    case UnitOutcome::kComputed:
-      job.sink->Line(LineKind::kDetail,
+    case backfill::UnitOutcome::kComputed:
+      job.sink->Line(backfill::LineKind::kDetail,
                      fmt::format("{}: ✓ Success: {} rows written", FormatDate(d), rows));
       break;
-    case UnitOutcome::kUpToDate:
-      job.sink->Line(LineKind::kDetail,
+    case backfill::UnitOutcome::kUpToDate:
+      job.sink->Line(backfill::LineKind::kDetail,
                      fmt::format("{}: ✓ Up to date: inputs unchanged", FormatDate(d)));
       break;
-    case UnitOutcome::kSkipped:
-      job.sink->Line(LineKind::kDetail,
+    case backfill::UnitOutcome::kSkipped:
+      job.sink->Line(backfill::LineKind::kDetail,
                      fmt::format("{}: ⏭ Bootstrap period skipped", FormatDate(d)));
       break;
-    case UnitOutcome::kFailed:
-      job.sink->Line(LineKind::kDetail, fmt::format("{}: ✗ Failed: {}", FormatDate(d), error));
+    case backfill::UnitOutcome::kFailed:
+      job.sink->Line(backfill::LineKind::kDetail, fmt::format("{}: ✗ Failed: {}", FormatDate(d), error));
       break;
-    case UnitOutcome::kBlocked:
-      job.sink->Line(LineKind::kDetail, fmt::format("{}: ⊘ Blocked: {}", FormatDate(d), error));
+    case backfill::UnitOutcome::kBlocked:
+      job.sink->Line(backfill::LineKind::kDetail, fmt::format("{}: ⊘ Blocked: {}", FormatDate(d), error));
       break;
   }
   job.sink->Settled(d, outcome, rows, error);
@@ -98,16 +98,16 @@ Status SettleFromLedger(Warehouse& wh, JobView& job) {
     if (!job.pending.count(d)) continue;
     switch (r.state) {
       case ledger::UnitState::kSucceeded:
-        Settle(job, d, UnitOutcome::kComputed, r.rows_written, "");
+        Settle(job, d, backfill::UnitOutcome::kComputed, r.rows_written, "");
         break;
       case ledger::UnitState::kSkipped:
-        Settle(job, d, UnitOutcome::kSkipped, 0, "");
+        Settle(job, d, backfill::UnitOutcome::kSkipped, 0, "");
         break;
       case ledger::UnitState::kFailed:
-        Settle(job, d, UnitOutcome::kFailed, 0, r.last_error);
+        Settle(job, d, backfill::UnitOutcome::kFailed, 0, r.last_error);
         break;
       case ledger::UnitState::kBlocked:
-        Settle(job, d, UnitOutcome::kBlocked, 0, r.last_error);
+        Settle(job, d, backfill::UnitOutcome::kBlocked, 0, r.last_error);
         break;
     }
   }
@@ -131,48 +131,48 @@ std::string NewBatchId() {
   return fmt::format("run-all {}:{} {}", host, getpid(), NowTimestampUtc());
 }
 
-std::vector<std::string> WorkerArgs(const RunAllOptions& o) {
+std::vector<std::string> WorkerArgs(const backfill::RunAllOptions& o) {
   return {o.self_exe,
           "--warehouse",
           o.warehouse,
           "--log-level",
-          std::string(LogLevelName(o.log_level)),
+          std::string(backfill::LogLevelName(o.log_level)),
           "worker",
           "--until-idle",
           "--lease-seconds",
           fmt::format("{}", o.lease_seconds)};
 }
 
-RunEnding RunWithWorkers(const RunAllOptions& o, Warehouse& wh, WorkQueue& queue,
-                         const std::string& batch, const ledger::Plan& plan, RunConsole& console,
-                         const std::map<std::string, JobEvents*>& sinks) {
+backfill::RunEnding RunWithWorkers(const backfill::RunAllOptions& o, Warehouse& wh, WorkQueue& queue,
+                         const std::string& batch, const ledger::Plan& plan, backfill::RunConsole& console,
+                         const std::map<std::string, backfill::JobEvents*>& sinks) {
   std::map<std::string, JobView, std::less<>> jobs;
   size_t queued = 0;
   for (const ledger::JobPlan& jp : plan.jobs) {
     JobView& v = jobs[jp.job->name];
     v.plan = &jp;
     v.sink = sinks.at(jp.job->name);
-    v.tally = TallyBefore(jp);
+    v.tally = backfill::TallyBefore(jp);
     for (const ledger::UnitPlan* u : jp.Todo()) v.pending.insert(u->date);
     queued += v.pending.size();
     v.sink->Started(static_cast<int>(jp.units.size()), static_cast<int>(v.pending.size()), v.tally);
   }
   console.Say(
-      LogLevel::kInfo,
+      backfill::LogLevel::kInfo,
       fmt::format("=== WORKERS: {} local `phase4 worker` processes claim the run's {} units "
                   "from the warehouse's work queue (batch '{}'); workers started on other "
                   "machines join in ===",
                   o.workers, queued, batch));
   WorkerLines lines(console);
-  std::vector<Child> children(static_cast<size_t>(o.workers));
-  for (Child& c : children) {
+  std::vector<backfill::Child> children(static_cast<size_t>(o.workers));
+  for (backfill::Child& c : children) {
     c.sink = &lines;
-    if (!StartChild(o.self_exe, WorkerArgs(o), c)) {
-      console.Say(LogLevel::kError, "error: cannot start a worker process");
+    if (!backfill::StartChild(o.self_exe, WorkerArgs(o), c)) {
+      console.Say(backfill::LogLevel::kError, "error: cannot start a worker process");
       break;
     }
   }
-  std::erase_if(children, [](const Child& c) { return c.pid < 0; });
+  std::erase_if(children, [](const backfill::Child& c) { return c.pid < 0; });
   // The batch's settlements, as the workers commit them (anyone's).
   int64_t sequence = 0;
   bool warned = false;
@@ -182,7 +182,7 @@ RunEnding RunWithWorkers(const RunAllOptions& o, Warehouse& wh, WorkQueue& queue
     last_poll = Clock::now();
     auto settled = queue.SettledSince(batch, sequence);
     if (!settled.ok()) {
-      if (!warned) console.Say(LogLevel::kWarn, "warning: " + settled.status().message());
+      if (!warned) console.Say(backfill::LogLevel::kWarn, "warning: " + settled.status().message());
       warned = true;
       return;
     }
@@ -192,7 +192,7 @@ RunEnding RunWithWorkers(const RunAllOptions& o, Warehouse& wh, WorkQueue& queue
         Settle(it->second, u.date, OutcomeOf(u.outcome), u.rows, u.error);
     }
   };
-  const int sig = PumpChildren(children, o.signal_received, console, [&] { follow(false); });
+  const int sig = backfill::PumpChildren(children, o.signal_received, console, [&] { follow(false); });
   follow(true);
   // Units another run's batch took over are settled as the ledger says,
   // once nothing is left in the queue.
@@ -200,7 +200,7 @@ RunEnding RunWithWorkers(const RunAllOptions& o, Warehouse& wh, WorkQueue& queue
   if (!sig && counts.ok() && counts->idle())
     for (auto& [name, v] : jobs)
       if (Status s = SettleFromLedger(wh, v); !s.ok())
-        console.Say(LogLevel::kWarn, "warning: " + s.message());
+        console.Say(backfill::LogLevel::kWarn, "warning: " + s.message());
   int worst = kExitOk;
   size_t unsettled = 0;
   for (const ledger::JobPlan& jp : plan.jobs) {
@@ -210,20 +210,20 @@ RunEnding RunWithWorkers(const RunAllOptions& o, Warehouse& wh, WorkQueue& queue
     for (Date d : v.pending) {
       const ledger::UnitPlan* u = jp.Find(d);
       if (u && u->action == ledger::UnitAction::kFailed)
-        v.tally.Add(d, UnitOutcome::kFailed, 0, u->reason);
+        v.tally.Add(d, backfill::UnitOutcome::kFailed, 0, u->reason);
       else if (u && u->action == ledger::UnitAction::kBlocked)
-        v.tally.Add(d, UnitOutcome::kBlocked, 0, u->reason);
+        v.tally.Add(d, backfill::UnitOutcome::kBlocked, 0, u->reason);
     }
     v.sink->Ended(v.tally);
     const int code = !v.pending.empty()                  ? (sig ? kExitInterrupted : kExitFatal)
                      : v.tally.failed || v.tally.blocked ? kExitDatesFailed
                                                          : kExitOk;
-    SayJobEnded(console, *jp.job, code, sig != 0);
+    backfill::SayJobEnded(console, *jp.job, code, sig != 0);
     worst = std::max(worst, code == kExitDatesFailed ? code : kExitOk);
   }
   std::vector<int> codes;
   bool storage = false;
-  for (const Child& c : children) {
+  for (const backfill::Child& c : children) {
     codes.push_back(c.exit_code);
     storage = storage || c.exit_code == kExitStorage;
   }
@@ -232,34 +232,34 @@ RunEnding RunWithWorkers(const RunAllOptions& o, Warehouse& wh, WorkQueue& queue
             {fmt::format("Interrupted by signal {}; the workers stopped after their unit in flight "
                          "({} units not settled).",
                          sig, unsettled),
-             fmt::format("Resume with: {}", ResumeCommand(o))}};
+             fmt::format("Resume with: {}", backfill::ResumeCommand(o))}};
   if (unsettled)
     return {storage ? kExitStorage : kExitFatal,
             {fmt::format("Stopping: the workers ended (exit {}) with {} units of the run not "
                          "settled; their errors are above.",
                          fmt::join(codes, ", "), unsettled),
-             fmt::format("Once the cause is resolved, resume with: {}", ResumeCommand(o))}};
-  return FinishRun(o, worst);
+             fmt::format("Once the cause is resolved, resume with: {}", backfill::ResumeCommand(o))}};
+  return backfill::FinishRun(o, worst);
 }
 
 namespace {
 
-class DistributedWorkerRun final : public WorkerRun {
+class DistributedWorkerRun final : public backfill::WorkerRun {
  public:
   std::string NewBatchId() const override { return scaleout::NewBatchId(); }
   std::vector<QueuedUnit> UnitsOf(const ledger::Plan& plan) const override {
     return QueuedUnitsOf(plan);
   }
-  RunEnding Run(const RunAllOptions& o, Warehouse& wh, WorkQueue& queue, const std::string& batch,
-                const ledger::Plan& plan, RunConsole& console,
-                const std::map<std::string, JobEvents*>& sinks) const override {
+  backfill::RunEnding Run(const backfill::RunAllOptions& o, Warehouse& wh, WorkQueue& queue, const std::string& batch,
+                const ledger::Plan& plan, backfill::RunConsole& console,
+                const std::map<std::string, backfill::JobEvents*>& sinks) const override {
     return RunWithWorkers(o, wh, queue, batch, plan, console, sinks);
   }
 };
 
 }  // namespace
 
-const WorkerRun& WorkersForRunAll() {
+const backfill::WorkerRun& WorkersForRunAll() {
   static const DistributedWorkerRun run;
   return run;
 }

@@ -28,18 +28,18 @@ std::vector<QueuedUnit> QueuedUnitsOf(const ledger::Plan& plan);
 std::string NewBatchId();
 
 // The command of one local worker of the run.
-std::vector<std::string> WorkerArgs(const RunAllOptions& o);
+std::vector<std::string> WorkerArgs(const backfill::RunAllOptions& o);
 
 // Starts o.workers local workers, shows the units of `batch` on `console`
 // as they settle (into each job's sink), waits for the workers, and says
 // how the run ended as run-all does. `wh` reads the ledger at the end for
 // units another run took into its own batch meanwhile.
-RunEnding RunWithWorkers(const RunAllOptions& o, Warehouse& wh, WorkQueue& queue,
-                         const std::string& batch, const ledger::Plan& plan, RunConsole& console,
-                         const std::map<std::string, JobEvents*>& sinks);
+backfill::RunEnding RunWithWorkers(const backfill::RunAllOptions& o, Warehouse& wh, WorkQueue& queue,
+                         const std::string& batch, const ledger::Plan& plan, backfill::RunConsole& console,
+                         const std::map<std::string, backfill::JobEvents*>& sinks);
 
 // The above as run-all's WorkerRun (backfill/orchestrator.h), which the CLI
 // hands to RunAll.
-const WorkerRun& WorkersForRunAll();
+const backfill::WorkerRun& WorkersForRunAll();
 
 }  // namespace phase4::scaleout

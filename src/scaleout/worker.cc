@@ -50,7 +50,7 @@ struct BatchInputs {
   int bootstrap_days = -1;
   std::unique_ptr<SeasonCalendar> calendar;
   std::unique_ptr<ledger::InputFingerprinter> fingerprinter;
-  std::unique_ptr<InputReader> reader;
+  std::unique_ptr<execution::InputReader> reader;
 };
 
 // What a worker did, for its summary.
@@ -80,7 +80,7 @@ class Worker {
   // Computes and commits one claimed unit. A storage failure comes back
   // with the unit unsettled; anything else settles it.
   Status Work(const Claim& claim);
-  Status Settle(const Claim& claim, const ProcessorInfo* info, PreparedUnit& p);
+  Status Settle(const Claim& claim, const ProcessorInfo* info, backfill::PreparedUnit& p);
   void Summary(double seconds);
 
   const WorkerOptions& o_;
@@ -90,7 +90,7 @@ class Worker {
   std::unique_ptr<live::RunHistory> history_;
   std::unique_ptr<BatchInputs> inputs_;  // uses wh_: reset first
   std::unique_ptr<LeaseKeeper> keeper_;
-  std::vector<TableRead> reads_;  // every job's Phase 3 reads of a season
+  std::vector<execution::TableRead> reads_;  // every job's Phase 3 reads of a season
   int64_t worker_id_ = 0;
   WorkQueue::Affinity affinity_;
   Tally tally_;
@@ -153,19 +153,19 @@ Result<BatchInputs*> Worker::InputsFor(const Claim& claim) {
   auto in = std::make_unique<BatchInputs>();
   in->batch = claim.batch;
   in->bootstrap_days = claim.bootstrap_days;
-  PHASE4_ASSIGN_OR_RETURN(SeasonCalendar calendar, ReadCalendar(*wh_, claim.bootstrap_days));
+  PHASE4_ASSIGN_OR_RETURN(SeasonCalendar calendar, phase3::ReadCalendar(*wh_, claim.bootstrap_days));
   in->calendar = std::make_unique<SeasonCalendar>(std::move(calendar));
   // The digests as the run that queued the units refreshed them.
   PHASE4_ASSIGN_OR_RETURN(ledger::Phase3Digests digests, ledger::ReadPhase3Digests(*wh_));
   in->fingerprinter = std::make_unique<ledger::InputFingerprinter>(std::move(digests));
-  in->reader = std::make_unique<InputReader>(*wh_, *in->calendar);
+  in->reader = std::make_unique<execution::InputReader>(*wh_, *in->calendar);
   inputs_ = std::move(in);
   return inputs_.get();
 }
 
 Status Worker::Work(const Claim& claim) {
   keeper_->Hold(claim);
-  PreparedUnit p;
+  backfill::PreparedUnit p;
   p.date = claim.date;
   p.started_at = NowTimestampUtc();
   ledger::UnitPlan unit;
@@ -176,7 +176,7 @@ Status Worker::Work(const Claim& claim) {
   // Not the unit's fault: it goes back unsettled. Anything else fails it.
   auto storage_or_fail = [&](const Status& s) {
     if (s.code() == Status::Code::kStorage) return s;
-    p.kind = PreparedOutcome::kFailed;
+    p.kind = backfill::PreparedOutcome::kFailed;
     p.error = s.message();
     return Status::OK();
   };
@@ -217,22 +217,22 @@ Status Worker::Work(const Claim& claim) {
       log_.Debug(fmt::format("season {}-{} loaded", season, (season + 1) % 100));
     }
   }
-  UnitWork work(*info, *in.calendar, *in.fingerprinter);
+  backfill::UnitWork work(*info, *in.calendar, *in.fingerprinter);
   p = work.Prepare(unit, *wh_, *in.reader, "");
   if (p.storage) return Status::Storage(p.error);
   return Settle(claim, info, p);
 }
 
-Status Worker::Settle(const Claim& claim, const ProcessorInfo* info, PreparedUnit& p) {
+Status Worker::Settle(const Claim& claim, const ProcessorInfo* info, backfill::PreparedUnit& p) {
   Settlement settle;
   const TableSchema* table = nullptr;
   std::optional<live::RunInfo> run;
   std::string run_id;
   // A unit that was attempted has a run in the history, as in a backfill;
   // its start and final rows commit with the unit's rows.
-  if (info && (p.kind == PreparedOutcome::kSuccess || p.kind == PreparedOutcome::kFailed ||
-               p.kind == PreparedOutcome::kBlocked)) {
-    run = HistoryRun(*info, p,
+  if (info && (p.kind == backfill::PreparedOutcome::kSuccess || p.kind == backfill::PreparedOutcome::kFailed ||
+               p.kind == backfill::PreparedOutcome::kBlocked)) {
+    run = backfill::HistoryRun(*info, p,
                      fmt::format(R"(,"worker":{},"fencing_token":{})", worker_id_, claim.token));
     run_id = live::RunHistory::NewId(info->name);
   }
@@ -245,40 +245,40 @@ Status Worker::Settle(const Claim& claim, const ProcessorInfo* info, PreparedUni
       PHASE4_ASSIGN_OR_RETURN(
           Warehouse::ExtraRow row,
           ledger::UnitRow(*info, *state == ledger::UnitState::kSucceeded
-                                     ? SucceededRecord(*info, p, run_id)
-                                     : SettledRecord(*info, p, *state, run_id)));
+                                     ? backfill::SucceededRecord(*info, p, run_id)
+                                     : backfill::SettledRecord(*info, p, *state, run_id)));
       also.push_back(std::move(row));
     }
     if (run)
       for (Row& r : history_->FinishedRows(
-               run_id, *run, {std::string(HistoryStatus(p.kind)), settle.rows, p.error}))
+               run_id, *run, {std::string(backfill::HistoryStatus(p.kind)), settle.rows, p.error}))
         also.push_back({&ProcessorRunHistorySchema(), std::move(r), false});
     return Status::OK();
   };
   switch (p.kind) {
-    case PreparedOutcome::kUpToDate:
+    case backfill::PreparedOutcome::kUpToDate:
       settle.outcome = ClaimOutcome::kUpToDate;
       PHASE4_RETURN_IF_ERROR(writes(std::nullopt));
       break;
-    case PreparedOutcome::kSkippedBootstrap: {
+    case backfill::PreparedOutcome::kSkippedBootstrap: {
       settle.outcome = ClaimOutcome::kSkipped;
       const bool recorded = p.unit->record && p.unit->record->state == ledger::UnitState::kSkipped;
       PHASE4_RETURN_IF_ERROR(
           writes(recorded ? std::nullopt : std::optional(ledger::UnitState::kSkipped)));
       break;
     }
-    case PreparedOutcome::kSuccess:
+    case backfill::PreparedOutcome::kSuccess:
       settle.outcome = ClaimOutcome::kSucceeded;
       settle.rows = static_cast<int64_t>(p.rows.size());
       table = info->output;
       PHASE4_RETURN_IF_ERROR(writes(ledger::UnitState::kSucceeded));
       break;
-    case PreparedOutcome::kBlocked:
+    case backfill::PreparedOutcome::kBlocked:
       settle.outcome = ClaimOutcome::kBlocked;
       settle.error = p.error;
       PHASE4_RETURN_IF_ERROR(writes(ledger::UnitState::kBlocked));
       break;
-    case PreparedOutcome::kFailed:
+    case backfill::PreparedOutcome::kFailed:
       settle.outcome = ClaimOutcome::kFailed;
       settle.error = p.error;
       // Retried while attempts are left, after 1, 2, 4... s (at most a
@@ -299,7 +299,7 @@ Status Worker::Settle(const Claim& claim, const ProcessorInfo* info, PreparedUni
   if (!committed.ok() && !transient(committed.status()) && info) {
     // The rows themselves were refused (a check, a key): the unit fails
     // with the reason instead.
-    p.kind = PreparedOutcome::kFailed;
+    p.kind = backfill::PreparedOutcome::kFailed;
     p.error = committed.status().message();
     settle = {ClaimOutcome::kFailed, 0, p.error, claim.attempt < claim.max_attempts, 1};
     PHASE4_RETURN_IF_ERROR(writes(ledger::UnitState::kFailed));
@@ -344,7 +344,7 @@ void Worker::Summary(double seconds) {
 
 int Worker::Run() {
   const auto started = Clock::now();
-  auto reads = Phase3Reads(processors::AllProcessors());
+  auto reads = execution::Phase3Reads(processors::AllProcessors());
   if (!reads.ok()) {
     log_.Error(reads.status().message());
     return kExitFatal;

@@ -36,7 +36,7 @@ struct WorkerOptions {
   double reconnect_seconds = 120;
   std::string command;  // this worker's command line, for the registry
   const std::atomic<bool>* stop_requested = nullptr;
-  LogLevel level = LogLevel::kInfo;
+  backfill::LogLevel level = backfill::LogLevel::kInfo;
   std::FILE* out = stdout;
   std::FILE* err = stderr;
 };

@@ -12,11 +12,11 @@ void WorkerLog::SetName(std::string name) {
   name_ = std::move(name);
 }
 
-void WorkerLog::Say(LogLevel level, const std::string& text) {
-  if (level != LogLevel::kError && !Wants(level)) return;
+void WorkerLog::Say(backfill::LogLevel level, const std::string& text) {
+  if (level != backfill::LogLevel::kError && !Wants(level)) return;
   std::lock_guard<std::mutex> lock(mu_);
-  if (level >= LogLevel::kWarn) {
-    fmt::print(err_, "{}: {}: {}\n", level == LogLevel::kWarn ? "warning" : "error", name_, text);
+  if (level >= backfill::LogLevel::kWarn) {
+    fmt::print(err_, "{}: {}: {}\n", level == backfill::LogLevel::kWarn ? "warning" : "error", name_, text);
     std::fflush(err_);
   } else {
     // Seconds are enough to follow a worker; the log of a run-all that

@@ -15,24 +15,24 @@ namespace phase4::scaleout {
 
 class WorkerLog {
  public:
-  WorkerLog(std::FILE* out, std::FILE* err, LogLevel level) : out_(out), err_(err), level_(level) {}
+  WorkerLog(std::FILE* out, std::FILE* err, backfill::LogLevel level) : out_(out), err_(err), level_(level) {}
 
   // Who speaks: "worker 7" once registered.
   void SetName(std::string name);
-  bool Wants(LogLevel level) const { return level >= level_ && level_ != LogLevel::kOff; }
+  bool Wants(backfill::LogLevel level) const { return level >= level_ && level_ != backfill::LogLevel::kOff; }
 
-  void Debug(const std::string& text) { Say(LogLevel::kDebug, text); }
-  void Info(const std::string& text) { Say(LogLevel::kInfo, text); }
-  void Warn(const std::string& text) { Say(LogLevel::kWarn, text); }
+  void Debug(const std::string& text) { Say(backfill::LogLevel::kDebug, text); }
+  void Info(const std::string& text) { Say(backfill::LogLevel::kInfo, text); }
+  void Warn(const std::string& text) { Say(backfill::LogLevel::kWarn, text); }
   // Errors are shown whatever the level.
-  void Error(const std::string& text) { Say(LogLevel::kError, text); }
+  void Error(const std::string& text) { Say(backfill::LogLevel::kError, text); }
 
  private:
-  void Say(LogLevel level, const std::string& text);
+  void Say(backfill::LogLevel level, const std::string& text);
 
   std::FILE* out_;
   std::FILE* err_;
-  LogLevel level_;
+  backfill::LogLevel level_;
   std::mutex mu_;
   std::string name_ = "worker";
 };

@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-namespace phase4 {
+namespace phase4::tableio {
 
 Status CsvReader::Next(CsvRecord* rec) {
   rec->fields.clear();
@@ -198,4 +198,4 @@ void AppendCsvField(std::string* out, std::string_view text, bool null) {
   out->push_back('"');
 }
 
-}  // namespace phase4
+}  // namespace phase4::tableio

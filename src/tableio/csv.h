@@ -9,7 +9,7 @@
 
 #include "common/status.h"
 
-namespace phase4 {
+namespace phase4::tableio {
 
 // `text` without a leading UTF-8 byte order mark (EF BB BF).
 std::string_view SkipUtf8Bom(std::string_view text);
@@ -78,4 +78,4 @@ std::string ForMessage(std::string_view text, size_t max_bytes = 40);
 // unquoted field; an empty string is written as "".
 void AppendCsvField(std::string* out, std::string_view text, bool null = false);
 
-}  // namespace phase4
+}  // namespace phase4::tableio

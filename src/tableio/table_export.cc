@@ -6,7 +6,7 @@
 #include "tableio/csv.h"
 #include "tableio/table_io.h"
 
-namespace phase4 {
+namespace phase4::tableio {
 
 std::string FormatCell(const Column& c, const Value& v) {
   if (IsNull(v)) return {};
@@ -99,4 +99,4 @@ Status ExportTable(Warehouse& wh, const TableSchema& t, std::optional<Date> star
   return Status::OK();
 }
 
-}  // namespace phase4
+}  // namespace phase4::tableio

@@ -16,7 +16,7 @@
 #include "tableio/csv.h"
 #include "tableio/table_io.h"
 
-namespace phase4 {
+namespace phase4::tableio {
 
 namespace {
 
@@ -308,4 +308,4 @@ Result<ImportReport> ImportCsvFile(Warehouse& wh, const TableSchema& table,
                       {dates.begin(), dates.end()}};
 }
 
-}  // namespace phase4
+}  // namespace phase4::tableio

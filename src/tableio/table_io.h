@@ -17,7 +17,7 @@
 #include "common/status.h"
 #include "warehouse/warehouse.h"
 
-namespace phase4 {
+namespace phase4::tableio {
 
 enum class ExportFormat { kCsv, kJsonl };
 
@@ -58,4 +58,4 @@ Result<ImportReport> ImportCsvFile(Warehouse& wh, const TableSchema& table,
 Result<std::vector<Row>> ParseCsvRows(const TableSchema& table, const std::string& name,
                                       const std::string& content);
 
-}  // namespace phase4
+}  // namespace phase4::tableio

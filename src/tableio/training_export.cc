@@ -9,7 +9,7 @@
 #include "tableio/csv.h"
 #include "tableio/table_io.h"
 
-namespace phase4 {
+namespace phase4::tableio {
 
 namespace {
 
@@ -50,7 +50,7 @@ std::vector<std::string> TrainingCsvColumns() {
 
 Status ExportTrainingSet(Warehouse& wh, std::optional<Date> start, std::optional<Date> end,
                          ExportFormat format, std::ostream& out) {
-  const TableSchema& t = MlFeatureStoreSchema();
+  const TableSchema& t = processors::MlFeatureStoreSchema();
   PHASE4_ASSIGN_OR_RETURN(auto rows, wh.SelectRows(t, start, end));
   PHASE4_ASSIGN_OR_RETURN(ActualPoints actual, ReadActualPoints(wh, start, end));
 
@@ -134,4 +134,4 @@ Status ExportTrainingSet(Warehouse& wh, std::optional<Date> start, std::optional
   return Status::OK();
 }
 
-}  // namespace phase4
+}  // namespace phase4::tableio

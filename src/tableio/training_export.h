@@ -14,7 +14,7 @@
 #include "tableio/table_io.h"
 #include "warehouse/warehouse.h"
 
-namespace phase4 {
+namespace phase4::tableio {
 
 // The CSV header: player_lookup, game_date, opponent_team_abbr,
 // feature_version, feature_quality_score, the 25 feature names in order,
@@ -32,4 +32,4 @@ std::vector<std::string> TrainingCsvColumns();
 Status ExportTrainingSet(Warehouse& wh, std::optional<Date> start, std::optional<Date> end,
                          ExportFormat format, std::ostream& out);
 
-}  // namespace phase4
+}  // namespace phase4::tableio

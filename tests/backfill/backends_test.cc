@@ -13,7 +13,7 @@
 #include "warehouse/schema.h"
 #include "warehouse/warehouse.h"
 
-namespace phase4 {
+namespace phase4::backfill {
 namespace {
 
 namespace fs = std::filesystem;
@@ -197,7 +197,7 @@ TEST_P(BackendTest, ALiveRunBesideABackfillSucceedsAndASecondBackfillIsRefused) 
   auto wh = Warehouse::Open(where_.location(), false);
   ASSERT_TRUE(wh.ok()) << wh.status().message();
   for (int i = 0; i < 6000; ++i) {
-    auto n = (*wh)->CountRows(PlayerShotZoneAnalysisSchema());
+    auto n = (*wh)->CountRows(processors::PlayerShotZoneAnalysisSchema());
     if (n.ok() && *n > 0) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
@@ -341,4 +341,4 @@ INSTANTIATE_TEST_SUITE_P(Backends, BackendTest, ::testing::Values("sqlite", "pos
                          testing::BackendName);
 
 }  // namespace
-}  // namespace phase4
+}  // namespace phase4::backfill

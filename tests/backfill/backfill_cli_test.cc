@@ -25,7 +25,7 @@
 #include "tableio/csv.h"
 #include "test_support.h"
 
-namespace phase4 {
+namespace phase4::backfill {
 namespace {
 
 namespace fs = std::filesystem;
@@ -306,7 +306,7 @@ TEST(DependencyCheckTest, MissingUpstreamPhase4RowsNameTheTables) {
   info.name = "test_consumer";
   info.phase4_upstreams = {"team_defense_zone_analysis", "player_shot_zone_analysis"};
   SeasonCalendar cal({});
-  auto r = CheckDependencies(*wh, cal, info, MakeDate(2024, 1, 15));
+  auto r = execution::CheckDependencies(*wh, cal, info, MakeDate(2024, 1, 15));
   ASSERT_TRUE(r.ok()) << r.status().message();
   EXPECT_EQ(r->error,
             "Missing critical dependencies: [nba_precompute.team_defense_zone_analysis, "
@@ -336,14 +336,14 @@ TEST(DependencyCheckTest, HeldUpstreamRowsArePresentForTheirDateOnly) {
   EXPECT_FALSE((*held)->HasRows(*shots.output, d));
 
   SeasonCalendar cal({});
-  auto with = CheckDependencies(*wh, cal, composite, d, held->get());
+  auto with = execution::CheckDependencies(*wh, cal, composite, d, held->get());
   ASSERT_TRUE(with.ok()) << with.status().message();
   EXPECT_EQ(with->missing_phase4,
             std::vector<std::string>{"nba_precompute.player_shot_zone_analysis"});
-  auto without = CheckDependencies(*wh, cal, composite, d);
+  auto without = execution::CheckDependencies(*wh, cal, composite, d);
   ASSERT_TRUE(without.ok()) << without.status().message();
   EXPECT_EQ(without->missing_phase4.size(), 2u);
-  auto other_date = CheckDependencies(*wh, cal, composite, next, held->get());
+  auto other_date = execution::CheckDependencies(*wh, cal, composite, next, held->get());
   ASSERT_TRUE(other_date.ok()) << other_date.status().message();
   EXPECT_EQ(other_date->missing_phase4.size(), 2u);
 }
@@ -727,9 +727,6 @@ TEST_F(BackfillCliTest, AStorageFailureStopsEveryJobAndTheSameCommandFinishes) {
 }
 
 }  // namespace
-}  // namespace phase4
-
-namespace phase4 {
 namespace {
 
 // The report's signal check reads player games as the processors do: one
@@ -772,4 +769,4 @@ TEST_F(BackfillCliTest, ReportSignalReadsPlayerGamesByTheProcessorsRules) {
 }
 
 }  // namespace
-}  // namespace phase4
+}  // namespace phase4::backfill

@@ -21,7 +21,7 @@
 #include "env/fault_env.h"
 #include "test_support.h"
 
-namespace phase4 {
+namespace phase4::backfill {
 namespace {
 
 namespace fs = std::filesystem;
@@ -254,4 +254,4 @@ TEST(HostileCheckpointTest, TheCommandsRefuseASymlinkedCheckpointAndExit1) {
 }
 
 }  // namespace
-}  // namespace phase4
+}  // namespace phase4::backfill

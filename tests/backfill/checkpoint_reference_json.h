@@ -12,7 +12,7 @@
 
 namespace phase4::testing {
 
-inline std::string ReferenceCheckpointJson(const CheckpointState& s, std::string_view updated_at) {
+inline std::string ReferenceCheckpointJson(const backfill::CheckpointState& s, std::string_view updated_at) {
   using Json = nlohmann::ordered_json;
   auto dates = [](const std::set<Date>& list) {
     Json a = Json::array();

@@ -19,7 +19,7 @@
 #include "env/fault_env.h"
 #include "test_support.h"
 
-namespace phase4 {
+namespace phase4::backfill {
 namespace {
 
 namespace fs = std::filesystem;
@@ -684,4 +684,4 @@ TEST(CheckpointTest, OpenIsRefusedWhileAnotherProcessRunsTheSameRange) {
 }
 
 }  // namespace
-}  // namespace phase4
+}  // namespace phase4::backfill

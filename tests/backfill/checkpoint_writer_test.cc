@@ -10,7 +10,7 @@
 #include "backfill/checkpoint_reference_json.h"
 #include "backfill/checkpoint_validator.h"
 
-namespace phase4 {
+namespace phase4::backfill {
 namespace {
 
 Date D(const char* text) { return *ParseDate(text); }
@@ -79,4 +79,4 @@ TEST(CheckpointWriterTest, WhatIsWrittenReadsBackToTheSameState) {
 }
 
 }  // namespace
-}  // namespace phase4
+}  // namespace phase4::backfill

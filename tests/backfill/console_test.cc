@@ -18,7 +18,7 @@
 #include "processors/registry.h"
 #include "test_support.h"
 
-namespace phase4 {
+namespace phase4::backfill {
 namespace {
 
 namespace fs = std::filesystem;
@@ -405,4 +405,4 @@ TEST(CliHelpTest, EveryCommandSaysWhatItDoesWithExamplesAndExitCodes) {
 }
 
 }  // namespace
-}  // namespace phase4
+}  // namespace phase4::backfill

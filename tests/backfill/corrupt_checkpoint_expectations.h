@@ -26,9 +26,9 @@ inline void ExpectCorruptCheckpointMovedAside(const std::string& text, const std
   const std::string job = "team_defense_zone_analysis";
   const Date start = *ParseDate("2024-01-01"), end = *ParseDate("2024-01-10");
   TempDir tmp;
-  const fs::path path = Checkpoint::PathFor(tmp.path(), job, start, end);
+  const fs::path path = backfill::Checkpoint::PathFor(tmp.path(), job, start, end);
   WriteFile(path, text);
-  auto inspected = Checkpoint::Inspect(tmp.path(), job, start, end);
+  auto inspected = backfill::Checkpoint::Inspect(tmp.path(), job, start, end);
   ASSERT_FALSE(inspected.ok());
   EXPECT_EQ(inspected.status().code(), Status::Code::kCorruption);
   EXPECT_NE(inspected.status().message().find("checkpoint " + path.string() + " is corrupt"),
@@ -41,9 +41,9 @@ inline void ExpectCorruptCheckpointMovedAside(const std::string& text, const std
     using namespace std::chrono;
     env.SetNow(sys_days{year{2026} / 11 / 27} + hours{10});
   }
-  Checkpoint::Options o;
+  backfill::Checkpoint::Options o;
   o.env = &env;
-  auto cp = Checkpoint::Open(tmp.path(), job, start, end, 8, o);
+  auto cp = backfill::Checkpoint::Open(tmp.path(), job, start, end, 8, o);
   ASSERT_TRUE(cp.ok()) << cp.status().message();
   EXPECT_FALSE(cp->resumed());
   EXPECT_EQ(cp->state().processed(), 0);
@@ -61,7 +61,7 @@ inline void ExpectCorruptCheckpointMovedAside(const std::string& text, const std
   const Date marked = *ParseDate("2024-01-09");
   ASSERT_TRUE(cp->MarkSuccess(marked).ok());
   EXPECT_TRUE(ReadFile(aside) == text);
-  auto reread = Checkpoint::Inspect(tmp.path(), job, start, end);
+  auto reread = backfill::Checkpoint::Inspect(tmp.path(), job, start, end);
   ASSERT_TRUE(reread.ok()) << reread.status().message();
   ASSERT_TRUE(reread->has_value());
   EXPECT_EQ((*reread)->successful_dates(), std::set<Date>{marked});

@@ -8,7 +8,7 @@
 #include <chrono>
 #include <thread>
 
-namespace phase4 {
+namespace phase4::backfill {
 namespace {
 
 using namespace std::chrono_literals;
@@ -93,4 +93,4 @@ TEST(DateBoardTest, AnUpstreamThatEndsWithoutADateRefusesIt) {
 }
 
 }  // namespace
-}  // namespace phase4
+}  // namespace phase4::backfill

@@ -40,7 +40,7 @@
 #include "test_support.h"
 #include "warehouse/sqlite_warehouse.h"
 
-namespace phase4 {
+namespace phase4::backfill {
 namespace {
 
 namespace fs = std::filesystem;
@@ -450,7 +450,7 @@ const League& Reference() {
     auto wh = Warehouse::Open(ref.string(), false);
     EXPECT_TRUE(wh.ok()) << wh.status().message();
     if (wh.ok()) {
-      auto cal = ReadCalendar(**wh);
+      auto cal = phase3::ReadCalendar(**wh);
       EXPECT_TRUE(cal.ok());
       if (cal.ok())
         for (Date d : cal->GameDates(*ParseDate(kStart), *ParseDate(kEnd))) {
@@ -987,8 +987,8 @@ TEST_F(ReliabilityTest, ConcurrentRunsRefuseTheSameJobAndShareTheWarehouseOtherw
                           NextLog("export"), kQuickTimeout);
     ASSERT_EQ(e.code, 0) << e.out;
     ++exports;
-    CsvReader reader("export", e.out);
-    CsvRecord rec;
+    tableio::CsvReader reader("export", e.out);
+    tableio::CsvRecord rec;
     int date_col = -1;
     std::map<std::string, int64_t> per_date;
     while (reader.Next(&rec).ok() && !reader.done()) {
@@ -1031,4 +1031,4 @@ TEST_F(ReliabilityTest, ConcurrentRunsRefuseTheSameJobAndShareTheWarehouseOtherw
 }
 
 }  // namespace
-}  // namespace phase4
+}  // namespace phase4::backfill

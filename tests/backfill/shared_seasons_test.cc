@@ -16,8 +16,14 @@
 #include "processors/writer_fixture.h"
 #include "backfill/shared_seasons.h"
 
-namespace phase4::processors {
+namespace phase4::backfill {
 namespace {
+
+using processors::PlayerShotZoneAnalysisInfo;
+using processors::ProcessorInfo;
+using processors::TeamDefenseZoneAnalysisInfo;
+using processors::WriterFixture;
+using processors::test::D;
 
 // An in-process run-all: two jobs' readers take their seasons from one
 // SharedSeasons, which reads each season once, and compute what a reader of
@@ -26,23 +32,23 @@ TEST(SharedSeasonsTest, EachSeasonIsReadOnceForEveryJobAndGivesTheSameRows) {
   WriterFixture f;
   auto cal = f.schedule.Calendar();
   const ProcessorInfo& info = TeamDefenseZoneAnalysisInfo();
-  SharedSeasons pool(*f.wh, *cal, *Phase3Reads({&info}), {2023, 2024});
+  SharedSeasons pool(*f.wh, *cal, *execution::Phase3Reads({&info}), {2023, 2024});
   auto u1 = pool.Join(), u2 = pool.Join();
-  InputReader r1(*f.wh, *cal), r2(*f.wh, *cal);
+  execution::InputReader r1(*f.wh, *cal), r2(*f.wh, *cal);
   r1.ShareSeasons(u1.get());
   r2.ShareSeasons(u2.get());
-  ASSERT_TRUE(ComputeDate(r1, info, D("2023-12-01")).ok());
-  ASSERT_TRUE(ComputeDate(r2, info, D("2023-12-01")).ok());
+  ASSERT_TRUE(execution::ComputeDate(r1, info, D("2023-12-01")).ok());
+  ASSERT_TRUE(execution::ComputeDate(r2, info, D("2023-12-01")).ok());
   EXPECT_EQ(pool.seasons_read(), 1);
-  auto a = ComputeDate(r1, info, f.d);
-  auto b = ComputeDate(r2, info, f.d);
+  auto a = execution::ComputeDate(r1, info, f.d);
+  auto b = execution::ComputeDate(r2, info, f.d);
   ASSERT_TRUE(a.ok()) << a.status().message();
   ASSERT_TRUE(b.ok()) << b.status().message();
   EXPECT_EQ(pool.seasons_read(), 2);
   EXPECT_EQ(r1.table_reads(), 0);  // the readers read nothing themselves
   EXPECT_EQ(r2.table_reads(), 0);
-  InputReader own(*f.wh, *cal);
-  auto c = ComputeDate(own, info, f.d);
+  execution::InputReader own(*f.wh, *cal);
+  auto c = execution::ComputeDate(own, info, f.d);
   ASSERT_TRUE(c.ok());
   EXPECT_EQ(a->size(), 30u);
   EXPECT_EQ(*a, *c);
@@ -53,7 +59,7 @@ TEST(SharedSeasonsTest, AJobWaitsForTheSlowestToReachThePreviousSeason) {
   WriterFixture f;
   auto cal = f.schedule.Calendar();
   const ProcessorInfo& info = TeamDefenseZoneAnalysisInfo();
-  SharedSeasons pool(*f.wh, *cal, *Phase3Reads({&info}), {2022, 2023, 2024});
+  SharedSeasons pool(*f.wh, *cal, *execution::Phase3Reads({&info}), {2022, 2023, 2024});
   auto slow = pool.Join(), fast = pool.Join(), leaving = pool.Join();
   std::atomic<bool> got{false};
   std::thread t([&] {
@@ -75,15 +81,15 @@ TEST(SharedSeasonsTest, AJobWaitsForTheSlowestToReachThePreviousSeason) {
 TEST(SharedSeasonsTest, AJobNeedingATableTheRunDidNotReadFails) {
   WriterFixture f;
   auto cal = f.schedule.Calendar();
-  SharedSeasons pool(*f.wh, *cal, *Phase3Reads({&TeamDefenseZoneAnalysisInfo()}), {2024});
+  SharedSeasons pool(*f.wh, *cal, *execution::Phase3Reads({&TeamDefenseZoneAnalysisInfo()}), {2024});
   auto user = pool.Join();
-  InputReader reader(*f.wh, *cal);
+  execution::InputReader reader(*f.wh, *cal);
   reader.ShareSeasons(user.get());
-  auto rows = ComputeDate(reader, PlayerShotZoneAnalysisInfo(), f.d);
+  auto rows = execution::ComputeDate(reader, PlayerShotZoneAnalysisInfo(), f.d);
   ASSERT_FALSE(rows.ok());
   EXPECT_NE(rows.status().message().find("the shared 2024 season lacks"), std::string::npos)
       << rows.status().message();
 }
 
 }  // namespace
-}  // namespace phase4::processors
+}  // namespace phase4::backfill

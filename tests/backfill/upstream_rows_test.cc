@@ -18,16 +18,26 @@
 #include "backfill/upstream_rows.h"
 #include "warehouse/stored_value.h"
 
-namespace phase4::processors {
+namespace phase4::backfill {
 namespace {
+
+using processors::TeamDefenseZoneAnalysisInfo;
+
+using processors::FinalizeRows;
+using processors::ProcessorInfo;
+
+using processors::AllProcessors;
+using processors::PlayerCompositeFactorsInfo;
+using processors::PlayerDailyCacheInfo;
+using processors::WriterFixture;
 
 // #1's finished rows for d, in reverse key order, with cells SQLite changes
 // on the way in: -0.0, NaN and an integer in REAL columns its takers read.
 std::vector<Row> DefenseRowsAsWritten(WriterFixture& f, Date d) {
   const ProcessorInfo& info = TeamDefenseZoneAnalysisInfo();
   auto cal = f.schedule.Calendar();
-  InputReader reader(*f.wh, *cal);
-  auto rows = ComputeDate(reader, info, d);
+  execution::InputReader reader(*f.wh, *cal);
+  auto rows = execution::ComputeDate(reader, info, d);
   EXPECT_TRUE(rows.ok()) << rows.status().message();
   EXPECT_TRUE(FinalizeRows(info, d, *rows, "2025-01-27T08:00:00.000000Z").ok());
   std::reverse(rows->begin(), rows->end());
@@ -58,7 +68,7 @@ TEST_F(UpstreamRowsTest, EveryTakerGetsWhatTheWarehouseReturns) {
     const auto& ups = taker->phase4_upstreams;
     if (std::find(ups.begin(), ups.end(), producer.name) == ups.end()) continue;
     ++takers;
-    auto columns = UpstreamColumnIndexes(*taker, s, producer.name);
+    auto columns = execution::UpstreamColumnIndexes(*taker, s, producer.name);
     ASSERT_TRUE(columns.ok());
     auto held = (*up)->Take(s, d, *columns);
     ASSERT_NE(held, nullptr) << taker->name;
@@ -89,7 +99,7 @@ std::vector<Row> OnDate(std::vector<Row> rows, const TableSchema& s, Date d) {
 TEST_F(UpstreamRowsTest, ADateIsDroppedOnceEveryTakerIsPastItOrGone) {
   ASSERT_TRUE(up.ok());
   const Date d1 = d, d2 = AddDays(d, 1), d0 = AddDays(d, -1);
-  auto keys = UpstreamColumnIndexes(PlayerDailyCacheInfo(), s, producer.name);
+  auto keys = execution::UpstreamColumnIndexes(PlayerDailyCacheInfo(), s, producer.name);
   ASSERT_TRUE(keys.ok());
   (*up)->Publish(producer, d1, OnDate(rows, s, d1));
   (*up)->Publish(producer, d2, OnDate(rows, s, d2));
@@ -110,7 +120,7 @@ TEST_F(UpstreamRowsTest, ADateIsDroppedOnceEveryTakerIsPastItOrGone) {
 
 TEST_F(UpstreamRowsTest, WhatCannotBeHeldIsLeftToTheWarehouse) {
   ASSERT_TRUE(up.ok());
-  auto composite = UpstreamColumnIndexes(PlayerCompositeFactorsInfo(), s, producer.name);
+  auto composite = execution::UpstreamColumnIndexes(PlayerCompositeFactorsInfo(), s, producer.name);
   ASSERT_TRUE(composite.ok());
 
   // Text in a REAL column a taker reads: SQLite's conversion is not modelled.
@@ -149,4 +159,4 @@ TEST_F(UpstreamRowsTest, WhatCannotBeHeldIsLeftToTheWarehouse) {
 }
 
 }  // namespace
-}  // namespace phase4::processors
+}  // namespace phase4::backfill

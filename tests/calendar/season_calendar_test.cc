@@ -94,7 +94,7 @@ TEST(SeasonCalendarRealDataTest, RealScheduleFacts) {
   std::vector<ScheduleGame> games;
   for (const char* f :
        {"schedule/nba_game_ids_2021-22_to_2024-25.csv", "schedule/nbac_schedule_2024-25.json"}) {
-    auto parsed = ParseScheduleFile((data / f).string());
+    auto parsed = phase3::ParseScheduleFile((data / f).string());
     ASSERT_TRUE(parsed.ok()) << parsed.status().message();
     games.insert(games.end(), parsed->games.begin(), parsed->games.end());
   }

@@ -13,7 +13,7 @@
 #include "backfill/checkpoint.h"
 #include "backfill/checkpoint_state.h"
 
-namespace phase4 {
+namespace phase4::cli {
 namespace {
 
 namespace fs = std::filesystem;
@@ -55,7 +55,7 @@ TEST(CheckpointStatusTest, InProgressMatchesTheOperatorDocumentExample) {
   games.push_back(D("2024-03-15"));
   for (int i = 1; i <= 175; ++i) games.push_back(AddDays(D("2024-03-15"), i));
   ASSERT_EQ(games.size(), 675u);
-  CheckpointState s(kJob, start, end, 675);
+  backfill::CheckpointState s(kJob, start, end, 675);
   for (int i = 0; i < 28; ++i) ASSERT_TRUE(s.MarkSkipped(games[i]).ok());
   for (int i = 28; i < 30; ++i) ASSERT_TRUE(s.MarkFailed(games[i], "No data").ok());
   for (int i = 30; i < 500; ++i) ASSERT_TRUE(s.MarkSuccess(games[i]).ok());
@@ -75,7 +75,7 @@ TEST(CheckpointStatusTest, InProgressMatchesTheOperatorDocumentExample) {
       "/tmp/backfill_checkpoints/team_defense_zone_analysis_2021-10-19_2025-06-22.json\n"
       "============================================================\n";
   EXPECT_EQ(
-      FormatCheckpointStatus(Checkpoint::PathFor(kDefaultCheckpointDirectory, kJob, start, end),
+      FormatCheckpointStatus(backfill::Checkpoint::PathFor(backfill::kDefaultCheckpointDirectory, kJob, start, end),
                              kJob, start, end, s, games),
       expected);
 }
@@ -83,9 +83,9 @@ TEST(CheckpointStatusTest, InProgressMatchesTheOperatorDocumentExample) {
 TEST(CheckpointStatusTest, InProgressWithNothingSucceededYet) {
   const Date start = D("2024-01-01"), end = D("2024-01-10");
   const std::vector<Date> games = Dates({"2024-01-01", "2024-01-02", "2024-01-03"});
-  CheckpointState s(kJob, start, end, 8);
+  backfill::CheckpointState s(kJob, start, end, 8);
   ASSERT_TRUE(s.MarkSkipped(D("2024-01-01")).ok());
-  const fs::path path = Checkpoint::PathFor("/ck", kJob, start, end);
+  const fs::path path = backfill::Checkpoint::PathFor("/ck", kJob, start, end);
   const std::string expected =
       "============================================================\n"
       "CHECKPOINT STATUS: team_defense_zone_analysis\n"
@@ -106,7 +106,7 @@ TEST(CheckpointStatusTest, InProgressWithNothingSucceededYet) {
 TEST(CheckpointStatusTest, Complete) {
   const Date start = D("2024-01-01"), end = D("2024-01-10");
   const std::vector<Date> games = Dates({"2024-01-01", "2024-01-02", "2024-01-05", "2024-01-10"});
-  CheckpointState s(kJob, start, end, 4);
+  backfill::CheckpointState s(kJob, start, end, 4);
   ASSERT_TRUE(s.MarkSkipped(D("2024-01-01")).ok());
   ASSERT_TRUE(s.MarkFailed(D("2024-01-02"), "x").ok());
   ASSERT_TRUE(s.MarkSuccess(D("2024-01-02")).ok());
@@ -128,7 +128,7 @@ TEST(CheckpointStatusTest, Complete) {
       "  Status: COMPLETE\n"
       "  Checkpoint file: /ck/team_defense_zone_analysis_2024-01-01_2024-01-10.json\n"
       "============================================================\n";
-  EXPECT_EQ(FormatCheckpointStatus(Checkpoint::PathFor("/ck", kJob, start, end), kJob, start, end,
+  EXPECT_EQ(FormatCheckpointStatus(backfill::Checkpoint::PathFor("/ck", kJob, start, end), kJob, start, end,
                                    s, games),
             expected);
 }
@@ -136,7 +136,7 @@ TEST(CheckpointStatusTest, Complete) {
 TEST(CheckpointStatusTest, OnlyFailedDatesBeforeTheResumePointLeft) {
   const Date start = D("2024-01-01"), end = D("2024-01-10");
   const std::vector<Date> games = Dates({"2024-01-02", "2024-01-05", "2024-01-10"});
-  CheckpointState s(kJob, start, end, 3);
+  backfill::CheckpointState s(kJob, start, end, 3);
   ASSERT_TRUE(s.MarkFailed(D("2024-01-02"), "x").ok());
   ASSERT_TRUE(s.MarkSuccess(D("2024-01-05")).ok());
   ASSERT_TRUE(s.MarkSuccess(D("2024-01-10")).ok());
@@ -156,10 +156,10 @@ TEST(CheckpointStatusTest, OnlyFailedDatesBeforeTheResumePointLeft) {
       "  Status: INCOMPLETE (1 failed dates before the resume point; retry them with --dates)\n"
       "  Checkpoint file: /ck/team_defense_zone_analysis_2024-01-01_2024-01-10.json\n"
       "============================================================\n";
-  EXPECT_EQ(FormatCheckpointStatus(Checkpoint::PathFor("/ck", kJob, start, end), kJob, start, end,
+  EXPECT_EQ(FormatCheckpointStatus(backfill::Checkpoint::PathFor("/ck", kJob, start, end), kJob, start, end,
                                    s, games),
             expected);
 }
 
 }  // namespace
-}  // namespace phase4
+}  // namespace phase4::cli

@@ -6,7 +6,7 @@
 #include "tableio/csv.h"
 #include "test_support.h"
 
-namespace phase4 {
+namespace phase4::cli {
 namespace {
 
 using testing::RunPhase4;
@@ -183,7 +183,7 @@ TEST(CliTest, ErrorMessagesEscapeBytesThatAreNotUtf8) {
     auto r = RunPhase4(args);
     // An unknown table is an error of the export; an unknown job, of usage.
     EXPECT_EQ(r.exit_code, args[2] == "backfill" ? 64 : 1) << r.err;
-    EXPECT_EQ(InvalidUtf8Offset(r.err), std::string::npos) << r.err;
+    EXPECT_EQ(tableio::InvalidUtf8Offset(r.err), std::string::npos) << r.err;
     EXPECT_TRUE(r.err.find("\\xff") != std::string::npos ||
                 r.err.find("\\xc3") != std::string::npos)
         << r.err;
@@ -191,4 +191,4 @@ TEST(CliTest, ErrorMessagesEscapeBytesThatAreNotUtf8) {
 }
 
 }  // namespace
-}  // namespace phase4
+}  // namespace phase4::cli

@@ -16,8 +16,13 @@
 #include "processors/writer_fixture.h"
 #include "execution/input_reader.h"
 
-namespace phase4::processors {
+namespace phase4::execution {
 namespace {
+
+using processors::ProcessorInfo;
+using processors::TeamDefenseZoneAnalysisInfo;
+using processors::WriterFixture;
+using processors::test::D;
 
 TEST(ProcessorWriterTest, InputReaderReadsEachTableOncePerSeason) {
   WriterFixture f;
@@ -86,4 +91,4 @@ TEST(ProcessorWriterTest, AReaderBoundedToADateGivesTheSameRows) {
 }
 
 }  // namespace
-}  // namespace phase4::processors
+}  // namespace phase4::execution

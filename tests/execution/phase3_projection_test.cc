@@ -20,8 +20,14 @@
 #include "test_support.h"
 #include "warehouse/sqlite_warehouse.h"
 
-namespace phase4::processors {
+namespace phase4::execution {
 namespace {
+
+using processors::AllProcessors;
+using processors::ProcessorInfo;
+using processors::SeasonInputs;
+using processors::SeasonTable;
+using processors::kPlayerGameSummary;
 
 // A generated 2023-24 season, with some context rows missing their
 // universal_player_id so that the fallbacks reading it from other tables run.
@@ -47,7 +53,7 @@ testing::TempDir* Phase3ProjectionTest::dir_ = nullptr;
 
 TEST_F(Phase3ProjectionTest, ProjectedTablesGiveTheSameOutputAsWholeTables) {
   auto wh = std::move(SqliteWarehouse::Open(dir_->str(), false)).value();
-  auto calendar = ReadCalendar(*wh);
+  auto calendar = phase3::ReadCalendar(*wh);
   ASSERT_TRUE(calendar.ok()) << calendar.status().message();
   const auto dates = calendar->GameDates(MakeDate(2023, 10, 1), MakeDate(2024, 6, 30));
   ASSERT_GT(dates.size(), 150u);
@@ -89,7 +95,7 @@ TEST_F(Phase3ProjectionTest, ProjectedTablesGiveTheSameOutputAsWholeTables) {
 // the whole rows (RowDigest), column projection or not.
 TEST_F(Phase3ProjectionTest, ScannedDigestsAreThoseOfTheWholeRows) {
   auto wh = std::move(SqliteWarehouse::Open(dir_->str(), false)).value();
-  auto calendar = ReadCalendar(*wh);
+  auto calendar = phase3::ReadCalendar(*wh);
   ASSERT_TRUE(calendar.ok());
   InputReader reader(*wh, *calendar);
   auto reads = Phase3Reads(AllProcessors());
@@ -164,7 +170,7 @@ TEST(Phase3ReadsTest, ListedColumnsPlusTheIndexColumnsAndWholeWhenAnyJobListsNon
 // columnar accessors: they stop the program naming the column.
 TEST_F(Phase3ProjectionTest, AnUnlistedColumnIsRefusedByName) {
   auto wh = std::move(SqliteWarehouse::Open(dir_->str(), false)).value();
-  auto calendar = ReadCalendar(*wh);
+  auto calendar = phase3::ReadCalendar(*wh);
   ASSERT_TRUE(calendar.ok());
   InputReader reader(*wh, *calendar);
   auto loaded = reader.Season(2023, {{std::string(kPlayerGameSummary), {}}});
@@ -186,7 +192,7 @@ TEST_F(Phase3ProjectionTest, AnUnlistedColumnIsRefusedByName) {
 // table again, keeping the columns it had.
 TEST_F(Phase3ProjectionTest, AskingForMoreColumnsReadsTheTableAgainWithBoth) {
   auto wh = std::move(SqliteWarehouse::Open(dir_->str(), false)).value();
-  auto calendar = ReadCalendar(*wh);
+  auto calendar = phase3::ReadCalendar(*wh);
   ASSERT_TRUE(calendar.ok());
   const TableSchema& pgs = PlayerGameSummarySchema();
   const int points = pgs.ColumnIndex("points"), ft = pgs.ColumnIndex("ft_makes");
@@ -204,4 +210,4 @@ TEST_F(Phase3ProjectionTest, AskingForMoreColumnsReadsTheTableAgainWithBoth) {
 }
 
 }  // namespace
-}  // namespace phase4::processors
+}  // namespace phase4::execution

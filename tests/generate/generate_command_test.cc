@@ -7,7 +7,7 @@
 #include "test_support.h"
 #include "warehouse/warehouse.h"
 
-namespace phase4 {
+namespace phase4::generate {
 namespace {
 
 using testing::RunPhase4;
@@ -59,7 +59,7 @@ TEST(GenerateCommand, WritesTheTablesAndReRunsIdempotently) {
   auto c = Counts(wh);
   EXPECT_EQ(c["schedule"], 1320);
   EXPECT_EQ(c["nba_analytics.team_offense_game_summary"], 2640);
-  auto games = ReadSchedule(**wh2);
+  auto games = phase3::ReadSchedule(**wh2);
   ASSERT_TRUE(games.ok());
   auto offense = (*wh2)->SelectRows(TeamOffenseGameSummarySchema(), std::nullopt, std::nullopt);
   ASSERT_TRUE(offense.ok());
@@ -89,4 +89,4 @@ TEST(GenerateCommand, RejectsBadSeasonRanges) {
 }
 
 }  // namespace
-}  // namespace phase4
+}  // namespace phase4::generate

@@ -11,15 +11,15 @@
 #include "generate/generator.h"
 #include "warehouse/schema.h"
 
-namespace phase4::gentest {
+namespace phase4::generate::test {
 
 // GenerateLeague with default options and no loaded schedule, cached.
-inline const GeneratedLeague& DefaultLeague() {
-  static const GeneratedLeague league = [] {
-    auto r = GenerateLeague(GenerateOptions{}, {});
+inline const generate::GeneratedLeague& DefaultLeague() {
+  static const generate::GeneratedLeague league = [] {
+    auto r = generate::GenerateLeague(generate::GenerateOptions{}, {});
     if (!r.ok()) {
       ADD_FAILURE() << r.status().message();
-      return GeneratedLeague{};
+      return generate::GeneratedLeague{};
     }
     return std::move(r).value();
   }();
@@ -65,4 +65,4 @@ inline bool Played(const Cols& c, const Row& r) {
   return (minutes && *minutes > 0) || (fga && *fga > 0);
 }
 
-}  // namespace phase4::gentest
+}  // namespace phase4::generate::test

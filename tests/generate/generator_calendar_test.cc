@@ -10,10 +10,10 @@
 #include "generate/season_facts.h"
 #include "generate_test_util.h"
 
-namespace phase4 {
+namespace phase4::generate {
 namespace {
 
-using gentest::DefaultLeague;
+using test::DefaultLeague;
 
 Date D(const char* s) { return *ParseDate(s); }
 
@@ -54,8 +54,8 @@ TEST(GeneratorCalendar, RegularSeasonsAreNbaSeasons) {
       ASSERT_EQ(g->game_id.substr(3, 2), std::to_string(season % 100));
     }
     // Ids 00001..01230, numbered in date order.
-    EXPECT_EQ(*ids.begin(), gen::MakeNbaGameId(GameType::kRegularSeason, season, 1));
-    EXPECT_EQ(*ids.rbegin(), gen::MakeNbaGameId(GameType::kRegularSeason, season, 1230));
+    EXPECT_EQ(*ids.begin(), generate::MakeNbaGameId(GameType::kRegularSeason, season, 1));
+    EXPECT_EQ(*ids.rbegin(), generate::MakeNbaGameId(GameType::kRegularSeason, season, 1230));
     EXPECT_EQ(games.size(), 30u);
     for (const auto& [team, n] : games) {
       EXPECT_EQ(n, 82) << team;
@@ -125,7 +125,7 @@ TEST(GeneratorCalendar, GameDatesMatchTheRealCalendars) {
   EXPECT_EQ(by_season[2024].size(), 213u);
   const std::map<int, size_t> playoff_games{{2021, 87}, {2022, 84}, {2023, 82}, {2024, 84}};
   for (int season = 2021; season <= 2024; ++season) {
-    gen::SeasonFacts f = gen::FactsForSeason(season);
+    generate::SeasonFacts f = generate::FactsForSeason(season);
     auto pi = OfSeason(L.schedule, season, GameType::kPlayIn);
     ASSERT_EQ(pi.size(), 6u);
     std::set<Date> pi_dates;
@@ -169,7 +169,7 @@ TEST(GeneratorCalendar, PlayoffsAreBestOfSevenBetweenTopSeeds) {
     // Series: same two teams in every game, winner takes 4, series ends then.
     std::map<std::pair<int, int>, std::vector<const ScheduleGame*>> series;
     for (auto* g : OfSeason(L.schedule, season, GameType::kPlayoffs)) {
-      auto slot = gen::ParseBracketGameId(g->game_id);
+      auto slot = generate::ParseBracketGameId(g->game_id);
       ASSERT_TRUE(slot.has_value()) << g->game_id;
       series[{slot->round, slot->matchup}].push_back(g);
     }
@@ -183,7 +183,7 @@ TEST(GeneratorCalendar, PlayoffsAreBestOfSevenBetweenTopSeeds) {
       std::map<std::string, int> w;
       for (size_t i = 0; i < games.size(); ++i) {
         const ScheduleGame* g = games[i];
-        EXPECT_EQ(gen::ParseBracketGameId(g->game_id)->game, static_cast<int>(i) + 1);
+        EXPECT_EQ(generate::ParseBracketGameId(g->game_id)->game, static_cast<int>(i) + 1);
         EXPECT_EQ((std::set<std::string>{g->home_team, g->away_team}), pair);
         if (i > 0) {
           EXPECT_GT(g->game_date, games[i - 1]->game_date);
@@ -206,7 +206,7 @@ TEST(GeneratorCalendar, PlayoffsAreBestOfSevenBetweenTopSeeds) {
       EXPECT_EQ(max_wins, 4);
       // The higher seed hosts games 1, 2, 5, 7.
       for (const ScheduleGame* g : games) {
-        int n = gen::ParseBracketGameId(g->game_id)->game;
+        int n = generate::ParseBracketGameId(g->game_id)->game;
         bool first_host = g->home_team == games[0]->home_team;
         EXPECT_EQ(first_host, n == 1 || n == 2 || n == 5 || n == 7) << g->game_id;
       }
@@ -227,13 +227,13 @@ TEST(GeneratorCalendar, PlayoffsAreBestOfSevenBetweenTopSeeds) {
 }
 
 TEST(GeneratorCalendar, SeasonsBeyondTheFactsAreShifted) {
-  EXPECT_EQ(gen::FactsForSeason(2025).opening_night, D("2025-10-19"));
-  EXPECT_EQ(gen::FactsForSeason(2036).opening_night, D("2036-10-22"));
-  EXPECT_EQ(gen::FactsForSeason(2020).opening_night, D("2020-10-22"));
-  EXPECT_EQ(gen::ShiftYears(D("2024-02-29"), 1), D("2025-02-28"));
+  EXPECT_EQ(generate::FactsForSeason(2025).opening_night, D("2025-10-19"));
+  EXPECT_EQ(generate::FactsForSeason(2036).opening_night, D("2036-10-22"));
+  EXPECT_EQ(generate::FactsForSeason(2020).opening_night, D("2020-10-22"));
+  EXPECT_EQ(generate::ShiftYears(D("2024-02-29"), 1), D("2025-02-28"));
   for (int season : {2025, 2030, 2036}) {
-    auto f = gen::FactsForSeason(season);
-    auto games = gen::BuildSeasonCalendar(f, 99);
+    auto f = generate::FactsForSeason(season);
+    auto games = generate::BuildSeasonCalendar(f, 99);
     std::set<Date> dates;
     int rs = 0, pi = 0, po = 0;
     for (const auto& g : games) {
@@ -253,8 +253,8 @@ TEST(GeneratorCalendar, SeasonsBeyondTheFactsAreShifted) {
   GenerateOptions far{2035, 2036, 3};
   auto r = GenerateLeague(far, {});
   ASSERT_TRUE(r.ok()) << r.status().message();
-  EXPECT_EQ(r->schedule.size(), 2u * 1236 + gen::FactsForSeason(2035).playoff_games +
-                                    gen::FactsForSeason(2036).playoff_games);
+  EXPECT_EQ(r->schedule.size(), 2u * 1236 + generate::FactsForSeason(2035).playoff_games +
+                                    generate::FactsForSeason(2036).playoff_games);
 }
 
 TEST(GeneratorCalendar, SeasonRangeParsing) {
@@ -271,4 +271,4 @@ TEST(GeneratorCalendar, SeasonRangeParsing) {
 }
 
 }  // namespace
-}  // namespace phase4
+}  // namespace phase4::generate

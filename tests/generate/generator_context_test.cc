@@ -10,11 +10,11 @@
 
 #include "generate_test_util.h"
 
-namespace phase4 {
+namespace phase4::generate {
 namespace {
 
-using gentest::Cols;
-using gentest::DefaultLeague;
+using test::Cols;
+using test::DefaultLeague;
 
 struct Game {
   Date date;
@@ -35,7 +35,7 @@ std::map<std::pair<int, std::string>, std::vector<Game>> PlayedHistory() {
   Cols p(PlayerGameSummarySchema());
   std::map<std::pair<int, std::string>, std::vector<Game>> h;
   for (const Row& r : L.player_game_summary) {
-    if (!gentest::Played(p, r)) continue;
+    if (!test::Played(p, r)) continue;
     Date d = *ParseDate(p.Text(r, "game_date"));
     auto m = p.Real(r, "minutes_played");
     h[{SeasonYearOf(d), p.Text(r, "player_lookup")}].push_back(
@@ -148,7 +148,7 @@ TEST(GeneratorContext, RowsCoverThePlayersOfTheDay) {
   }
   // Everyone who plays on D was expected to (decision 9's driver).
   for (const Row& r : L.player_game_summary) {
-    if (!gentest::Played(p, r)) continue;
+    if (!test::Played(p, r)) continue;
     ASSERT_TRUE(context.count({p.Text(r, "game_date"), p.Text(r, "player_lookup")}))
         << p.Text(r, "player_lookup") << " " << p.Text(r, "game_date");
   }
@@ -210,4 +210,4 @@ TEST(GeneratorContext, TeamContextUsesEarlierGames) {
 }
 
 }  // namespace
-}  // namespace phase4
+}  // namespace phase4::generate

@@ -12,12 +12,12 @@
 
 #include "generate_test_util.h"
 
-namespace phase4 {
+namespace phase4::generate {
 namespace {
 
-using gentest::Cols;
-using gentest::DefaultLeague;
-using gentest::Played;
+using test::Cols;
+using test::DefaultLeague;
+using test::Played;
 
 struct Errors {
   double games = 0, last_10 = 0, season = 0;
@@ -81,4 +81,4 @@ TEST(GeneratorForm, RecentGamesPredictPointsBetterThanTheSeasonAverage) {
 }
 
 }  // namespace
-}  // namespace phase4
+}  // namespace phase4::generate

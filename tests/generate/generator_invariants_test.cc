@@ -8,11 +8,11 @@
 #include "generate/generator.h"
 #include "generate_test_util.h"
 
-namespace phase4 {
+namespace phase4::generate {
 namespace {
 
-using gentest::Cols;
-using gentest::DefaultLeague;
+using test::Cols;
+using test::DefaultLeague;
 
 TEST(GeneratorInvariants, ProducesAllTables) {
   const auto& L = DefaultLeague();
@@ -78,7 +78,7 @@ TEST(GeneratorInvariants, PlayerLinesAreConsistent) {
       EXPECT_GE(*minutes, 0);
       EXPECT_LE(*minutes, 48 + 5 * 4);
     }
-    if (!gentest::Played(c, r)) {
+    if (!test::Played(c, r)) {
       EXPECT_EQ(fga, 0);
       EXPECT_EQ(fta, 0);
       EXPECT_TRUE(c.Null(r, "usage_rate"));
@@ -98,7 +98,7 @@ TEST(GeneratorInvariants, TeamRowsAreSumsOfPlayers) {
   Cols p(PlayerGameSummarySchema());
   std::map<std::pair<std::string, std::string>, TeamSums> sums;
   for (const Row& r : L.player_game_summary) {
-    if (!gentest::Played(p, r)) continue;
+    if (!test::Played(p, r)) continue;
     TeamSums& s = sums[{p.Text(r, "game_id"), p.Text(r, "team_abbr")}];
     s.points += *p.Int(r, "points");
     s.fga += *p.Int(r, "fg_attempts");
@@ -168,7 +168,7 @@ TEST(GeneratorInvariants, DefenseRowMirrorsOpponentOffense) {
     offense[{o.Text(r, "game_id"), o.Text(r, "team_abbr")}] = &r;
   std::map<std::pair<std::string, std::string>, std::pair<int64_t, int64_t>> blocks_steals;
   for (const Row& r : L.player_game_summary) {
-    if (!gentest::Played(p, r)) continue;
+    if (!test::Played(p, r)) continue;
     auto& bs = blocks_steals[{p.Text(r, "game_id"), p.Text(r, "team_abbr")}];
     bs.first += *p.Int(r, "blocks");
     bs.second += *p.Int(r, "steals");
@@ -258,7 +258,7 @@ TEST(GeneratorInvariants, SameSeedSameRowsOtherSeedOtherRows) {
   // A season's games do not depend on where the range starts (from 2021
   // on); only the prop lines before a player's first games differ, as last
   // season's scoring is unknown to a range that starts with the season.
-  const auto& full = gentest::DefaultLeague();
+  const auto& full = test::DefaultLeague();
   GenerateOptions only2023{2023, 2023, GenerateOptions{}.seed};
   auto d = GenerateLeague(only2023, {});
   ASSERT_TRUE(d.ok());
@@ -279,16 +279,16 @@ TEST(GeneratorInvariants, DidNotPlayRowsExist) {
     auto minutes = c.Real(r, "minutes_played");
     if (!active) {
       ++inactive;
-      EXPECT_FALSE(gentest::Played(c, r));
+      EXPECT_FALSE(test::Played(c, r));
     } else if (!minutes && c.IntOr(r, "fg_attempts", 0) > 0) {
       ++cameo;  // no minutes recorded, but a shot: played (decision 27)
-      EXPECT_TRUE(gentest::Played(c, r));
+      EXPECT_TRUE(test::Played(c, r));
     } else if (!minutes) {
       ++bench_null;
-      EXPECT_FALSE(gentest::Played(c, r));
+      EXPECT_FALSE(test::Played(c, r));
     } else if (*minutes == 0) {
       ++bench_zero;
-      EXPECT_FALSE(gentest::Played(c, r));
+      EXPECT_FALSE(test::Played(c, r));
     } else {
       ++played;
     }
@@ -340,4 +340,4 @@ TEST(GeneratorInvariants, PlayerLookupsAreUniqueNormalisedNames) {
 }
 
 }  // namespace
-}  // namespace phase4
+}  // namespace phase4::generate

@@ -10,17 +10,17 @@
 #include "phase3/schedule_files.h"
 #include "test_support.h"
 
-namespace phase4 {
+namespace phase4::generate {
 namespace {
 
-using gentest::Cols;
+using test::Cols;
 
 // The two files merged as `load-schedule` does: the richer row of a game wins.
 std::vector<ScheduleGame> LoadRealSchedule(const std::filesystem::path& data) {
   std::map<std::string, ScheduleGame> by_id;
   for (const char* f :
        {"schedule/nba_game_ids_2021-22_to_2024-25.csv", "schedule/nbac_schedule_2024-25.json"}) {
-    auto parsed = ParseScheduleFile((data / f).string());
+    auto parsed = phase3::ParseScheduleFile((data / f).string());
     EXPECT_TRUE(parsed.ok()) << parsed.status().message();
     if (!parsed.ok()) return {};
     for (auto& g : parsed->games) {
@@ -64,11 +64,11 @@ TEST(GeneratorRealSchedule, UsesTheRealCalendarMatchupsAndScores) {
   Cols p(PlayerGameSummarySchema());
   std::map<std::pair<std::string, std::string>, int64_t> points;  // (system id, team)
   for (const Row& r : L.player_game_summary) {
-    if (gentest::Played(p, r))
+    if (test::Played(p, r))
       points[{p.Text(r, "game_id"), p.Text(r, "team_abbr")}] += *p.Int(r, "points");
   }
   for (const auto& g : L.schedule) {
-    std::string sid = gen::SystemGameId(g.game_date, g.away_team, g.home_team);
+    std::string sid = generate::SystemGameId(g.game_date, g.away_team, g.home_team);
     ASSERT_EQ(points.at({sid, g.home_team}), *g.home_score) << g.game_id;
     ASSERT_EQ(points.at({sid, g.away_team}), *g.away_score) << g.game_id;
   }
@@ -89,13 +89,13 @@ TEST(GeneratorRealSchedule, UsesTheRealCalendarMatchupsAndScores) {
         ++games[g.away_team];
         ++home[g.home_team];
       } else if (g.game_type == GameType::kPlayoffs) {
-        auto slot = gen::ParseBracketGameId(g.game_id);
+        auto slot = generate::ParseBracketGameId(g.game_id);
         series[{slot->round, slot->matchup}].push_back(&g);
       }
     }
     for (const auto& g : loaded) {
       if (g.game_type != GameType::kPlayoffs || SeasonYearOf(g.game_date) != season) continue;
-      auto slot = gen::ParseBracketGameId(g.game_id);
+      auto slot = generate::ParseBracketGameId(g.game_id);
       ++length[{slot->round, slot->matchup}];
     }
     ASSERT_EQ(games.size(), 30u);
@@ -133,7 +133,7 @@ TEST(GeneratorRealSchedule, UsesTheRealCalendarMatchupsAndScores) {
 }
 
 TEST(GeneratorRealSchedule, RerunOverItsOwnScheduleIsIdentical) {
-  const auto& L = gentest::DefaultLeague();
+  const auto& L = test::DefaultLeague();
   auto again = GenerateLeague(GenerateOptions{}, L.schedule);
   ASSERT_TRUE(again.ok()) << again.status().message();
   EXPECT_EQ(again->player_game_summary, L.player_game_summary);
@@ -160,4 +160,4 @@ TEST(GeneratorRealSchedule, RerunOverItsOwnScheduleIsIdentical) {
 }
 
 }  // namespace
-}  // namespace phase4
+}  // namespace phase4::generate

@@ -5,11 +5,11 @@
 
 #include "generate_test_util.h"
 
-namespace phase4 {
+namespace phase4::generate {
 namespace {
 
-using gentest::Cols;
-using gentest::DefaultLeague;
+using test::Cols;
+using test::DefaultLeague;
 
 struct Moments {
   double n = 0, sum = 0, sum2 = 0;
@@ -110,4 +110,4 @@ TEST(GeneratorRealism, PlayerLinesLookLikeTheNba) {
 }
 
 }  // namespace
-}  // namespace phase4
+}  // namespace phase4::generate

@@ -11,7 +11,7 @@
 #include "processors/registry.h"
 #include "test_support.h"
 
-namespace phase4 {
+namespace phase4::ledger {
 namespace {
 
 namespace fs = std::filesystem;
@@ -351,4 +351,4 @@ TEST_F(LedgerCliTest, VerifyPhase3NamesTheUnitsAGapBlocks) {
 }
 
 }  // namespace
-}  // namespace phase4
+}  // namespace phase4::ledger

@@ -96,15 +96,15 @@ TEST(OutboxTest, MessageCommitsWithTheRowsAndCanBeAcked) {
   testing::TempDir dir;
   auto wh = std::move(Warehouse::Open(dir.str(), true)).value();
   CompletionInfo c{"team_defense_zone_analysis",     "run1", "", MakeDate(2024, 1, 15),
-                   &TeamDefenseZoneAnalysisSchema(), 30,     0.5};
+                   &processors::TeamDefenseZoneAnalysisSchema(), 30,     0.5};
   // A failed write leaves neither rows nor message.
   wh->InjectWriteFailureForTest(0, "injected");
   EXPECT_FALSE(
-      wh->ReplaceDate(TeamDefenseZoneAnalysisSchema(), c.game_date, {}, {CompletionOutboxRow(c)})
+      wh->ReplaceDate(processors::TeamDefenseZoneAnalysisSchema(), c.game_date, {}, {CompletionOutboxRow(c)})
           .ok());
   EXPECT_TRUE(ListOutbox(*wh, true)->empty());
   ASSERT_TRUE(
-      wh->ReplaceDate(TeamDefenseZoneAnalysisSchema(), c.game_date, {}, {CompletionOutboxRow(c)})
+      wh->ReplaceDate(processors::TeamDefenseZoneAnalysisSchema(), c.game_date, {}, {CompletionOutboxRow(c)})
           .ok());
   auto msgs = ListOutbox(*wh, false);
   ASSERT_EQ(msgs->size(), 1u);
@@ -132,10 +132,10 @@ TEST(OutboxTest, ExtraRowsMustShareTheDatasetFile) {
   testing::TempDir dir;
   auto wh = std::move(Warehouse::Open(dir.str(), true)).value();
   CompletionInfo c{"ml_feature_store",      "run1", "", MakeDate(2024, 1, 15),
-                   &MlFeatureStoreSchema(), 0,      0};
+                   &processors::MlFeatureStoreSchema(), 0,      0};
   auto row = CompletionOutboxRow(c);
   EXPECT_EQ(row.table->dataset, "nba_predictions");
-  Status s = wh->ReplaceDate(TeamDefenseZoneAnalysisSchema(), c.game_date, {}, {row});
+  Status s = wh->ReplaceDate(processors::TeamDefenseZoneAnalysisSchema(), c.game_date, {}, {row});
   EXPECT_FALSE(s.ok());
 }
 

@@ -8,7 +8,7 @@
 #include "live/local_http_server.h"
 #include "test_support.h"
 
-namespace phase4 {
+namespace phase4::live {
 namespace {
 
 namespace fs = std::filesystem;
@@ -196,4 +196,4 @@ TEST_F(LiveModeTest, PhaseThreeLoadsRecordTheirRuns) {
 }
 
 }  // namespace
-}  // namespace phase4
+}  // namespace phase4::live

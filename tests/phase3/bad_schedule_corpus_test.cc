@@ -13,7 +13,7 @@
 #include "phase3/schedule_files.h"
 #include "test_support.h"
 
-namespace phase4 {
+namespace phase4::phase3 {
 namespace {
 
 namespace fs = std::filesystem;
@@ -177,4 +177,4 @@ INSTANTIATE_TEST_SUITE_P(Generated, GeneratedBadScheduleTest,
                          [](const auto& info) { return std::string(info.param.name); });
 
 }  // namespace
-}  // namespace phase4
+}  // namespace phase4::phase3

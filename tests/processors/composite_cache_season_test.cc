@@ -67,15 +67,15 @@ std::string CompositeCacheSeasonTest::generate_error_;
 
 TEST_F(CompositeCacheSeasonTest, EveryGameDateOfTheSeason) {
   auto wh = Open();
-  auto calendar = ReadCalendar(*wh);
+  auto calendar = phase3::ReadCalendar(*wh);
   ASSERT_TRUE(calendar.ok()) << calendar.status().message();
-  InputReader reader(*wh, *calendar);
+  execution::InputReader reader(*wh, *calendar);
   const auto dates = calendar->GameDates(MakeDate(2023, 10, 1), MakeDate(2024, 9, 30));
   ASSERT_GT(dates.size(), 150u);
   const std::string upcg = "nba_analytics.upcoming_player_game_context";
   const std::string pcf = "nba_precompute.player_composite_factors";
   const std::string pdc = "nba_precompute.player_daily_cache";
-  RunOptions options;
+  execution::RunOptions options;
   options.processed_at = "2024-07-01T00:00:00.000000Z";
   int computed = 0;
   int64_t expected_rows = 0;
@@ -85,7 +85,7 @@ TEST_F(CompositeCacheSeasonTest, EveryGameDateOfTheSeason) {
   // The columns all four read, loaded once (as `phase4 process all` does):
   // otherwise a table is read again when a job needs columns an earlier job
   // did not list.
-  auto reads = Phase3Reads(jobs);
+  auto reads = execution::Phase3Reads(jobs);
   ASSERT_TRUE(reads.ok()) << reads.status().message();
   ASSERT_TRUE(reader.Season(2023, *reads).ok());
   for (Date d : dates) {
@@ -95,7 +95,7 @@ TEST_F(CompositeCacheSeasonTest, EveryGameDateOfTheSeason) {
                                 : Scalar(*wh, "SELECT COUNT(DISTINCT player_lookup) FROM " + upcg +
                                                   " WHERE game_date = '" + ds + "'");
     for (const ProcessorInfo* info : jobs) {
-      auto out = RunProcessorDate(reader, *info, d, options);
+      auto out = execution::RunProcessorDate(reader, *info, d, options);
       ASSERT_TRUE(out.ok()) << info->name << " " << ds << ": " << out.status().message();
       EXPECT_EQ(out->bootstrap, calendar->IsBootstrap(d));
       if (out->bootstrap || info->order < 3) continue;
@@ -203,7 +203,7 @@ TEST_F(CompositeCacheSeasonTest, EveryGameDateOfTheSeason) {
   const std::string before4 = Hashes(*wh, pdc, "cache_date", "2024-02-01");
   ASSERT_FALSE(before3.empty());
   for (const ProcessorInfo* info : {&PlayerCompositeFactorsInfo(), &PlayerDailyCacheInfo()}) {
-    auto out = RunProcessorDate(reader, *info, again, options);
+    auto out = execution::RunProcessorDate(reader, *info, again, options);
     ASSERT_TRUE(out.ok()) << out.status().message();
   }
   EXPECT_EQ(Hashes(*wh, pcf, "game_date", "2024-02-01"), before3);

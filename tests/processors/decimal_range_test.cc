@@ -8,7 +8,7 @@
 
 #include "test_support.h"
 
-namespace phase4 {
+namespace phase4::processors {
 namespace {
 
 TEST(DecimalRangeTest, AnAbsurdValueFailsTheDateNamingTheColumn) {
@@ -48,4 +48,4 @@ TEST(DecimalRangeTest, AnAbsurdValueFailsTheDateNamingTheColumn) {
 }
 
 }  // namespace
-}  // namespace phase4
+}  // namespace phase4::processors

@@ -10,7 +10,7 @@
 
 #include "test_support.h"
 
-namespace phase4 {
+namespace phase4::processors {
 namespace {
 
 namespace fs = std::filesystem;
@@ -136,4 +136,4 @@ TEST_F(DuplicateRowsTest, NoDuplicatesNoLogLine) {
 }
 
 }  // namespace
-}  // namespace phase4
+}  // namespace phase4::processors

@@ -57,17 +57,17 @@ TEST_F(MlFeatureStoreSeasonTest, OneRowPerContextPlayerOnEveryGameDate) {
     chain.push_back(p);
   }
   auto wh = std::move(SqliteWarehouse::Open(dir_->str(), false)).value();
-  auto calendar = ReadCalendar(*wh);
+  auto calendar = phase3::ReadCalendar(*wh);
   ASSERT_TRUE(calendar.ok()) << calendar.status().message();
-  InputReader reader(*wh, *calendar);
+  execution::InputReader reader(*wh, *calendar);
   const auto dates = calendar->GameDates(MakeDate(2023, 10, 1), MakeDate(2024, 9, 30));
   ASSERT_GT(dates.size(), 150u);
-  RunOptions options;
+  execution::RunOptions options;
   options.processed_at = "2024-07-01T00:00:00.000000Z";
   int computed = 0;
   for (Date d : dates) {
     for (const ProcessorInfo* info : chain) {
-      auto out = RunProcessorDate(reader, *info, d, options);
+      auto out = execution::RunProcessorDate(reader, *info, d, options);
       ASSERT_TRUE(out.ok()) << info->name << " " << FormatDate(d) << ": " << out.status().message();
     }
     if (calendar->IsBootstrap(d)) continue;

@@ -45,7 +45,7 @@ struct SmallWarehouse {
         }
       }
     }
-    EXPECT_TRUE(MergeSchedule(*wh, sb.games()).ok());
+    EXPECT_TRUE(phase3::MergeSchedule(*wh, sb.games()).ok());
     EXPECT_TRUE(wh->InsertRows(TeamDefenseGameSummarySchema(), defense).ok());
     EXPECT_TRUE(wh->InsertRows(PlayerGameSummarySchema(), players).ok());
   }

@@ -395,16 +395,16 @@ TEST(ProcessorWriterTest, BootstrapDatesWriteNothing) {
   WriterFixture f;
   f.schedule.Game(D("2024-10-22"), "LAL", "BOS");
   auto cal = f.schedule.Calendar();
-  InputReader reader(*f.wh, *cal);
-  RunOptions o;
-  auto out = RunProcessorDate(reader, TeamDefenseZoneAnalysisInfo(), D("2024-10-25"), o);
+  execution::InputReader reader(*f.wh, *cal);
+  execution::RunOptions o;
+  auto out = execution::RunProcessorDate(reader, TeamDefenseZoneAnalysisInfo(), D("2024-10-25"), o);
   ASSERT_TRUE(out.ok());
   EXPECT_TRUE(out->bootstrap);
   EXPECT_EQ(out->rows_written, 0);
   EXPECT_EQ(*f.wh->CountRows(TeamDefenseZoneAnalysisSchema()), 0);
   EXPECT_EQ(reader.table_reads(), 0);
   // Day 7 is the first non-bootstrap date.
-  out = RunProcessorDate(reader, TeamDefenseZoneAnalysisInfo(), D("2024-10-29"), o);
+  out = execution::RunProcessorDate(reader, TeamDefenseZoneAnalysisInfo(), D("2024-10-29"), o);
   ASSERT_TRUE(out.ok());
   EXPECT_FALSE(out->bootstrap);
   EXPECT_EQ(out->rows_written, 30);
@@ -415,9 +415,9 @@ TEST(SeasonTableTest, WindowHashIsTheDigestsFingerprintEveryTime) {
   auto cal = f.schedule.Calendar();
   const std::string name = TeamDefenseGameSummarySchema().FullName();
   // Two loads of the same season: equal rows, distinct tables.
-  InputReader r1(*f.wh, *cal), r2(*f.wh, *cal);
-  auto s1 = r1.Season(2024, WholeTables());
-  auto s2 = r2.Season(2024, WholeTables());
+  execution::InputReader r1(*f.wh, *cal), r2(*f.wh, *cal);
+  auto s1 = r1.Season(2024, execution::WholeTables());
+  auto s2 = r2.Season(2024, execution::WholeTables());
   ASSERT_TRUE(s1.ok() && s2.ok());
   const SeasonTable* t = (*s1)->Table(name);
   const SeasonTable* same = (*s2)->Table(name);

@@ -53,11 +53,11 @@ inline void ExpectSameFinishedRows(const ProcessorInfo& info, Date d, std::vecto
 // it inside ASSERT_NO_FATAL_FAILURE; a fatal failure in `compare` stops it.
 template <class ReaderFor, class Compare>
 void WalkDatesRunningEveryProcessor(const std::vector<Date>& dates, ReaderFor reader_for,
-                                    Compare compare, const RunOptions& options) {
+                                    Compare compare, const execution::RunOptions& options) {
   for (size_t i = 0; i < dates.size(); ++i)
     for (const ProcessorInfo* info : processors::AllProcessors()) {
       ASSERT_NO_FATAL_FAILURE(compare(*info, i, dates[i]));
-      auto out = RunProcessorDate(reader_for(*info), *info, dates[i], options);
+      auto out = execution::RunProcessorDate(reader_for(*info), *info, dates[i], options);
       ASSERT_TRUE(out.ok()) << info->name << " " << FormatDate(dates[i]) << ": "
                             << out.status().message();
     }

@@ -25,17 +25,17 @@ TEST(UpstreamProjectionTest, ProjectedUpstreamRowsGiveTheSameOutputAsFullRows) {
   auto gen = testing::RunPhase4({"--warehouse", dir.str(), "generate", "--seasons", "2023-2023"});
   ASSERT_EQ(gen.exit_code, 0) << gen.err << gen.out;
   auto wh = std::move(Warehouse::Open(dir.str(), false)).value();
-  auto calendar = ReadCalendar(*wh);
+  auto calendar = phase3::ReadCalendar(*wh);
   ASSERT_TRUE(calendar.ok()) << calendar.status().message();
   const auto dates = calendar->GameDates(MakeDate(2023, 10, 1), MakeDate(2023, 12, 10));
   ASSERT_GT(dates.size(), 30u);
 
-  InputReader reader(*wh, *calendar);
-  RunOptions options;
+  execution::InputReader reader(*wh, *calendar);
+  execution::RunOptions options;
   options.processed_at = "2024-07-01T00:00:00.000000Z";
   int compared = 0;
   ASSERT_NO_FATAL_FAILURE(testing::WalkDatesRunningEveryProcessor(
-      dates, [&](const ProcessorInfo&) -> InputReader& { return reader; },
+      dates, [&](const ProcessorInfo&) -> execution::InputReader& { return reader; },
       [&](const ProcessorInfo& info, size_t i, Date d) {
         // Compared on every third date past the bootstrap period.
         if (info.upstream_columns.empty() || calendar->IsBootstrap(d) || i % 3 != 0) return;
@@ -65,7 +65,7 @@ TEST(UpstreamProjectionTest, ProjectionKeepsTheDateAndKeyColumns) {
   const ProcessorInfo* daily = FindProcessor("player_daily_cache");
   ASSERT_NE(daily, nullptr);
   const TableSchema& defense = *FindTable("team_defense_zone_analysis");
-  auto columns = UpstreamColumnIndexes(*daily, defense, "team_defense_zone_analysis");
+  auto columns = execution::UpstreamColumnIndexes(*daily, defense, "team_defense_zone_analysis");
   ASSERT_TRUE(columns.ok());
   std::vector<int> expected{defense.ColumnIndex(defense.date_column)};
   for (const auto& k : defense.primary_key) expected.push_back(defense.ColumnIndex(k));
@@ -75,7 +75,7 @@ TEST(UpstreamProjectionTest, ProjectionKeepsTheDateAndKeyColumns) {
 
   ProcessorInfo bad = *daily;
   bad.upstream_columns["team_defense_zone_analysis"] = {"no_such_column"};
-  auto refused = UpstreamColumnIndexes(bad, defense, "team_defense_zone_analysis");
+  auto refused = execution::UpstreamColumnIndexes(bad, defense, "team_defense_zone_analysis");
   ASSERT_FALSE(refused.ok());
   EXPECT_NE(refused.status().message().find("no_such_column"), std::string::npos);
 }

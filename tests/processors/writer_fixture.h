@@ -51,12 +51,12 @@ struct WriterFixture {
     EXPECT_TRUE(wh->InsertRows(TeamDefenseGameSummarySchema(), rows).ok());
   }
 
-  Result<DateOutcome> Run(const std::string& processed_at, InputReader* reader = nullptr) {
+  Result<execution::DateOutcome> Run(const std::string& processed_at, execution::InputReader* reader = nullptr) {
     auto cal = schedule.Calendar();
-    InputReader local(*wh, *cal);
-    RunOptions o;
+    execution::InputReader local(*wh, *cal);
+    execution::RunOptions o;
     o.processed_at = processed_at;
-    return RunProcessorDate(reader ? *reader : local, TeamDefenseZoneAnalysisInfo(), d, o);
+    return execution::RunProcessorDate(reader ? *reader : local, TeamDefenseZoneAnalysisInfo(), d, o);
   }
 
   std::map<std::string, std::string> Hashes() {

@@ -86,18 +86,18 @@ TEST_F(ZoneProcessorsSeasonTest, ProcessCommandOnAGeneratedSeason) {
 // Both processors over every game date of 2023-24, inputs read once.
 TEST_F(ZoneProcessorsSeasonTest, EveryGameDateOfTheSeason) {
   auto wh = Open();
-  auto calendar = ReadCalendar(*wh);
+  auto calendar = phase3::ReadCalendar(*wh);
   ASSERT_TRUE(calendar.ok()) << calendar.status().message();
-  InputReader reader(*wh, *calendar);
+  execution::InputReader reader(*wh, *calendar);
   const auto dates = calendar->GameDates(MakeDate(2023, 10, 1), MakeDate(2024, 9, 30));
   ASSERT_GT(dates.size(), 150u);
   int computed = 0;
-  RunOptions options;
+  execution::RunOptions options;
   options.processed_at = "2024-07-01T00:00:00.000000Z";
   for (Date d : dates) {
     for (const ProcessorInfo* info :
          {&TeamDefenseZoneAnalysisInfo(), &PlayerShotZoneAnalysisInfo()}) {
-      auto out = RunProcessorDate(reader, *info, d, options);
+      auto out = execution::RunProcessorDate(reader, *info, d, options);
       ASSERT_TRUE(out.ok()) << FormatDate(d) << ": " << out.status().message();
       EXPECT_EQ(out->bootstrap, calendar->IsBootstrap(d));
       if (out->bootstrap) continue;

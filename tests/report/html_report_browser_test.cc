@@ -17,7 +17,7 @@
 #include "processors/registry.h"
 #include "report/report_fixture.h"
 
-namespace phase4 {
+namespace phase4::report {
 namespace {
 
 namespace fs = std::filesystem;
@@ -247,4 +247,4 @@ TEST_F(HtmlReportBrowserTest, ARangeWithoutGameDatesLoadsAndSaysSo) {
 }
 
 }  // namespace
-}  // namespace phase4
+}  // namespace phase4::report

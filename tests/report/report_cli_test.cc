@@ -12,7 +12,7 @@
 #include "report/report_fixture.h"
 #include "warehouse/schema.h"
 
-namespace phase4 {
+namespace phase4::report {
 namespace {
 
 namespace fs = std::filesystem;
@@ -183,4 +183,4 @@ TEST(ReportHelpTest, SaysWhatItDoesWithExamplesAndExitCodes) {
 }
 
 }  // namespace
-}  // namespace phase4
+}  // namespace phase4::report

@@ -18,7 +18,7 @@
 #include "scaleout/scaleout_support.h"
 #include "warehouse/warehouse.h"
 
-namespace phase4 {
+namespace phase4::scaleout {
 namespace {
 
 using namespace std::chrono_literals;
@@ -384,4 +384,4 @@ TEST(WorkQueueSqlite, ASqliteWarehouseHasNoWorkQueue) {
 }
 
 }  // namespace
-}  // namespace phase4
+}  // namespace phase4::scaleout

@@ -17,7 +17,7 @@
 
 #include "scaleout/scaleout_support.h"
 
-namespace phase4 {
+namespace phase4::scaleout {
 namespace {
 
 namespace fs = std::filesystem;
@@ -192,4 +192,4 @@ TEST_F(WorkerChaosTest, KilledStoppedAndCutOffWorkersLeaveEveryUnitCommittedExac
 }
 
 }  // namespace
-}  // namespace phase4
+}  // namespace phase4::scaleout

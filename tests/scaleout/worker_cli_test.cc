@@ -13,7 +13,7 @@
 
 #include "scaleout/scaleout_support.h"
 
-namespace phase4 {
+namespace phase4::scaleout {
 namespace {
 
 namespace fs = std::filesystem;
@@ -249,4 +249,4 @@ TEST(WorkerCliSqliteTest, ASqliteWarehouseRefusesWorkersWithTheReason) {
 }
 
 }  // namespace
-}  // namespace phase4
+}  // namespace phase4::scaleout

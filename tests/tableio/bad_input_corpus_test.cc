@@ -16,7 +16,7 @@
 #include "tableio/table_io.h"
 #include "test_support.h"
 
-namespace phase4 {
+namespace phase4::tableio {
 namespace {
 
 namespace fs = std::filesystem;
@@ -160,4 +160,4 @@ INSTANTIATE_TEST_SUITE_P(Generated, GeneratedBadCsvTest, ::testing::ValuesIn(Gen
                          [](const auto& info) { return std::string(info.param.name); });
 
 }  // namespace
-}  // namespace phase4
+}  // namespace phase4::tableio

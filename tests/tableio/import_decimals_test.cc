@@ -8,7 +8,7 @@
 #include "tableio/table_io.h"
 #include "warehouse/schema.h"
 
-namespace phase4 {
+namespace phase4::tableio {
 namespace {
 
 double Imported(const char* column, const std::string& text) {
@@ -39,4 +39,4 @@ TEST(ImportDecimalsTest, TiesRoundHalfToEvenOnTheWrittenDecimal) {
 }
 
 }  // namespace
-}  // namespace phase4
+}  // namespace phase4::tableio

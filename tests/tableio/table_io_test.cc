@@ -11,7 +11,7 @@
 #include "tableio/csv.h"
 #include "test_support.h"
 
-namespace phase4 {
+namespace phase4::tableio {
 namespace {
 
 const char* kHeader =
@@ -290,7 +290,7 @@ TEST(TableIoTest, ExportOfInvalidUtf8InTheWarehouseReplacesItAndNeverAborts) {
 // undefined double-to-integer cast), text that is not UTF-8 in a number
 // column, a JSON column nested too deep to write back.
 TEST(TableIoTest, ExportWritesAnyStoredCellWithoutFailing) {
-  const TableSchema& t = TeamDefenseZoneAnalysisSchema();
+  const TableSchema& t = processors::TeamDefenseZoneAnalysisSchema();
   Row r(t.size());
   auto set = [&](const char* column, Value v) {
     ASSERT_GE(t.ColumnIndex(column), 0) << column;
@@ -319,4 +319,4 @@ TEST(TableIoTest, ExportWritesAnyStoredCellWithoutFailing) {
 }
 
 }  // namespace
-}  // namespace phase4
+}  // namespace phase4::tableio

@@ -17,7 +17,7 @@
 #include "tableio/csv.h"
 #include "test_support.h"
 
-namespace phase4 {
+namespace phase4::tableio {
 namespace {
 
 using processors::test::D;
@@ -105,7 +105,7 @@ class TrainingExportTest : public ::testing::Test {
     for (Date d : {kD1, kD2}) {
       auto rows = processors::ComputeMlFeatureStore(d, in.For(d));
       ASSERT_TRUE(rows.ok()) << rows.status().message();
-      auto n = WriteDate(*wh_, processors::MlFeatureStoreInfo(), d, *rows,
+      auto n = execution::WriteDate(*wh_, processors::MlFeatureStoreInfo(), d, *rows,
                                      "2025-01-20T00:00:00.000000Z");
       ASSERT_TRUE(n.ok()) << n.status().message();
     }
@@ -220,7 +220,7 @@ TEST_F(TrainingExportTest, CliTrainingAndRawExports) {
   ASSERT_EQ(raw.exit_code, 0) << raw.err;
   auto raw_csv = ParseCsv(raw.out);
   ASSERT_FALSE(raw_csv.empty());
-  EXPECT_EQ(raw_csv[0].size(), MlFeatureStoreSchema().columns.size());
+  EXPECT_EQ(raw_csv[0].size(), processors::MlFeatureStoreSchema().columns.size());
   testing::TempDir other;
   const auto file = other.path() / "fs.csv";
   testing::WriteFile(file, raw.out);
@@ -253,4 +253,4 @@ TEST_F(TrainingExportTest, InvalidUtf8InTheFeatureStoreIsReplacedNotFatal) {
 }
 
 }  // namespace
-}  // namespace phase4
+}  // namespace phase4::tableio

@@ -134,7 +134,7 @@ TEST_F(PostgresTest, ACommittedCompletionMessageWakesAListener) {
   auto listener = (*writer)->Connect();
   ASSERT_TRUE(listener.ok());
   ASSERT_FALSE(*(*listener)->WaitForOutboxNotice(0));  // starts listening; nothing yet
-  const TableSchema& out = TeamDefenseZoneAnalysisSchema();
+  const TableSchema& out = processors::TeamDefenseZoneAnalysisSchema();
   RowBuilder msg(PrecomputeOutboxSchema());
   msg.Set("topic", std::string("t"))
       .Set("source_table", out.FullName())
@@ -173,7 +173,7 @@ TEST_F(PostgresTest, ABackfillStoppedByAServerRestartFinishesTheRangeWhenRunAgai
   // The server goes away once the first dates are written, mid-range.
   auto wh = Warehouse::Open(uri, false);
   ASSERT_TRUE(wh.ok()) << wh.status().message();
-  const TableSchema& t = TeamDefenseZoneAnalysisSchema();
+  const TableSchema& t = processors::TeamDefenseZoneAnalysisSchema();
   for (int i = 0; i < 6000; ++i) {
     auto n = (*wh)->CountRows(t);
     if (n.ok() && *n > 0) break;

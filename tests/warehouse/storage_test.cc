@@ -293,7 +293,7 @@ TEST_P(StorageTest, ReplaceByKeyKeepsOneRowPerKey) {
 }
 
 TEST_P(StorageTest, OutboxMessagesGetIdsAndAreAcknowledgedOnce) {
-  const TableSchema& out = MlFeatureStoreSchema();
+  const TableSchema& out = processors::MlFeatureStoreSchema();
   live::CompletionInfo info;
   info.processor_name = "ml_feature_store";
   info.run_id = "run-1";

@@ -1,6 +1,8 @@
 #include "processors/common/output_columns.h"
 
-namespace phase4::cols {
+namespace phase4::processors {
+
+using namespace cols;
 
 std::vector<Column> Concat(std::initializer_list<std::vector<Column>> parts) {
   std::vector<Column> out;
@@ -34,4 +36,4 @@ std::vector<Column> EarlySeason() {
   return {BoolNN("early_season_flag"), Text("insufficient_data_reason")};
 }
 
-}  // namespace phase4::cols
+}  // namespace phase4::processors

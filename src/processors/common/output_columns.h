@@ -10,7 +10,7 @@
 
 #include "warehouse/schema_columns.h"
 
-namespace phase4::cols {
+namespace phase4::processors {
 
 // The parts, in order, as one column list.
 std::vector<Column> Concat(std::initializer_list<std::vector<Column>> parts);
@@ -22,4 +22,4 @@ std::vector<Column> CompletenessBlock();
 // Early-season pair: the flag is FALSE, never NULL, on normal rows (decision 30).
 std::vector<Column> EarlySeason();
 
-}  // namespace phase4::cols
+}  // namespace phase4::processors

@@ -35,9 +35,9 @@
 #include "warehouse/schema.h"
 #include "warehouse/value.h"
 
-namespace phase4 {
+namespace phase4::execution {
 class InputReader;
-}
+}  // namespace phase4::execution
 
 namespace phase4::processors {
 
@@ -80,7 +80,7 @@ class SeasonInputs {
   std::span<const Date> TeamLastScheduled(std::string_view team, Date d, size_t n) const;
 
  private:
-  friend class ::phase4::InputReader;
+  friend class ::phase4::execution::InputReader;
   // The indexed table from its rows (what AddTable adds); reads only the
   // calendar, so several tables can be built at once.
   Result<std::unique_ptr<SeasonTable>> BuildTable(std::string_view full_name,

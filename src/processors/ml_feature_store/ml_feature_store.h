@@ -24,14 +24,10 @@
 #include "processors/common/processor.h"
 #include "processors/common/season_inputs.h"
 
-namespace phase4 {
+namespace phase4::processors {
 
 // The output table, nba_predictions.ml_feature_store_v2 (ml_feature_store_schema.cc).
 const TableSchema& MlFeatureStoreSchema();
-
-}  // namespace phase4
-
-namespace phase4::processors {
 
 inline constexpr std::string_view kFeatureVersion = "v1_baseline_25";
 inline constexpr int kFeatureCount = 25;

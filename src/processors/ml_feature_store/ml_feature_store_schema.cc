@@ -4,7 +4,7 @@
 #include "processors/common/output_columns.h"
 #include "processors/ml_feature_store/ml_feature_store.h"
 
-namespace phase4 {
+namespace phase4::processors {
 
 using namespace cols;
 
@@ -74,4 +74,4 @@ const TableSchema& MlFeatureStoreSchema() {
   return s;
 }
 
-}  // namespace phase4
+}  // namespace phase4::processors

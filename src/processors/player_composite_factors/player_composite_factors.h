@@ -13,14 +13,10 @@
 #include "processors/common/processor.h"
 #include "processors/common/season_inputs.h"
 
-namespace phase4 {
+namespace phase4::processors {
 
 // The output table, nba_precompute.player_composite_factors (player_composite_factors_schema.cc).
 const TableSchema& PlayerCompositeFactorsSchema();
-
-}  // namespace phase4
-
-namespace phase4::processors {
 
 inline constexpr const char* kCompositeCalculationVersion = "v1_4factors";
 inline constexpr int kCompositeMinGames = 10;  // decision 30

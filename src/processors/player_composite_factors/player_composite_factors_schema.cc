@@ -4,7 +4,7 @@
 #include "processors/common/output_columns.h"
 #include "processors/player_composite_factors/player_composite_factors.h"
 
-namespace phase4 {
+namespace phase4::processors {
 
 using namespace cols;
 
@@ -42,4 +42,4 @@ const TableSchema& PlayerCompositeFactorsSchema() {
   return s;
 }
 
-}  // namespace phase4
+}  // namespace phase4::processors

@@ -14,14 +14,10 @@
 #include "processors/common/processor.h"
 #include "processors/common/season_inputs.h"
 
-namespace phase4 {
+namespace phase4::processors {
 
 // The output table, nba_precompute.player_daily_cache (player_daily_cache_schema.cc).
 const TableSchema& PlayerDailyCacheSchema();
-
-}  // namespace phase4
-
-namespace phase4::processors {
 
 inline constexpr const char* kDailyCacheVersion = "v1";
 inline constexpr size_t kDailyCacheSeasonWindow = 82;  // decision 32

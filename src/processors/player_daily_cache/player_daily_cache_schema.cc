@@ -4,7 +4,7 @@
 #include "processors/common/output_columns.h"
 #include "processors/player_daily_cache/player_daily_cache.h"
 
-namespace phase4 {
+namespace phase4::processors {
 
 using namespace cols;
 
@@ -49,4 +49,4 @@ const TableSchema& PlayerDailyCacheSchema() {
   return s;
 }
 
-}  // namespace phase4
+}  // namespace phase4::processors

@@ -12,14 +12,10 @@
 #include "processors/common/processor.h"
 #include "processors/common/season_inputs.h"
 
-namespace phase4 {
+namespace phase4::processors {
 
 // The output table, nba_precompute.player_shot_zone_analysis (player_shot_zone_analysis_schema.cc).
 const TableSchema& PlayerShotZoneAnalysisSchema();
-
-}  // namespace phase4
-
-namespace phase4::processors {
 
 inline constexpr int kShotZoneWindow = 10;       // games; also the minimum sample
 inline constexpr int kShotZoneTrendWindow = 20;  // games

@@ -5,7 +5,7 @@
 #include "processors/common/output_columns.h"
 #include "processors/player_shot_zone_analysis/player_shot_zone_analysis.h"
 
-namespace phase4 {
+namespace phase4::processors {
 
 using namespace cols;
 
@@ -51,4 +51,4 @@ const TableSchema& PlayerShotZoneAnalysisSchema() {
   return s;
 }
 
-}  // namespace phase4
+}  // namespace phase4::processors

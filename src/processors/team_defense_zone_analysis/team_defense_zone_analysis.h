@@ -15,15 +15,11 @@
 #include "processors/common/processor.h"
 #include "processors/common/season_inputs.h"
 
-namespace phase4 {
+namespace phase4::processors {
 
 // The output table, nba_precompute.team_defense_zone_analysis
 // (team_defense_zone_analysis_schema.cc).
 const TableSchema& TeamDefenseZoneAnalysisSchema();
-
-}  // namespace phase4
-
-namespace phase4::processors {
 
 inline constexpr int kTeamDefenseWindow = 15;   // games; also the minimum sample
 inline constexpr int kLeagueAverageDays = 30;   // decision 28: D-30 <= date < D

@@ -5,7 +5,7 @@
 #include "processors/common/output_columns.h"
 #include "processors/team_defense_zone_analysis/team_defense_zone_analysis.h"
 
-namespace phase4 {
+namespace phase4::processors {
 
 using namespace cols;
 
@@ -49,4 +49,4 @@ const TableSchema& TeamDefenseZoneAnalysisSchema() {
   return s;
 }
 
-}  // namespace phase4
+}  // namespace phase4::processors

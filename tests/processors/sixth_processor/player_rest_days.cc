@@ -13,7 +13,7 @@ using processors::kPlayerGameSummary;
 
 Result<std::vector<Row>> ComputeRestDays(Date d, const processors::ProcessorInputs& in) {
   const processors::SeasonTable* games = in.season->Table(kPlayerGameSummary);
-  const TableSchema& cache = PlayerDailyCacheSchema();
+  const TableSchema& cache = processors::PlayerDailyCacheSchema();
   const size_t player = static_cast<size_t>(cache.ColumnIndex("player_lookup"));
   const size_t games_7 = static_cast<size_t>(cache.ColumnIndex("games_in_last_7_days"));
   std::vector<Row> rows;

@@ -79,7 +79,7 @@ TEST(SixthProcessorTest, TheRegistryNumbersItAndListsItsTable) {
   EXPECT_EQ(std::count(AllTables().begin(), AllTables().end(), &PlayerRestDaysSchema()), 1);
   // Its stage follows its upstream's (player_daily_cache, #4).
   std::map<std::string, size_t> stage_of;
-  const auto stages = ExecutionStages();
+  const auto stages = backfill::ExecutionStages();
   for (size_t i = 0; i < stages.size(); ++i)
     for (const auto* p : stages[i]) stage_of[p->name] = i;
   EXPECT_EQ(stage_of.at("player_rest_days"), stage_of.at("player_daily_cache") + 1);
