@@ -13,6 +13,7 @@
 #include <set>
 
 #include "warehouse/postgres_work_queue.h"
+#include "warehouse/replace_check.h"
 
 namespace phase4 {
 
@@ -601,13 +602,7 @@ Status PostgresWarehouse::InsertRows(const TableSchema& t, const std::vector<Row
 Status PostgresWarehouse::ReplaceDates(const TableSchema& t, const std::vector<Date>& dates,
                                        const std::vector<Row>& rows,
                                        const std::vector<ExtraRow>& also) {
-  if (t.date_column.empty())
-    return Status::InvalidInput(t.FullName() + " has no date column to replace by");
-  for (const auto& extra : also)
-    if (extra.table->dataset != t.dataset)
-      return Status::InvalidInput(
-          fmt::format("{} is not in the dataset of {}; it cannot commit with it",
-                      extra.table->FullName(), t.FullName()));
+  PHASE4_RETURN_IF_ERROR(CheckReplacement(t, also));
   PHASE4_RETURN_IF_ERROR(Begin());
   Status s = ReplaceInTransaction(&t, dates, rows, also);
   if (s.ok()) s = Commit();
@@ -618,8 +613,7 @@ Status PostgresWarehouse::ReplaceDates(const TableSchema& t, const std::vector<D
 Status PostgresWarehouse::ReplaceDateDelta(const TableSchema& t, Date date,
                                            const std::vector<Row>& rows, const DateDelta& delta,
                                            const std::vector<ExtraRow>& also) {
-  if (t.date_column.empty())
-    return Status::InvalidInput(t.FullName() + " has no date column to replace by");
+  PHASE4_RETURN_IF_ERROR(CheckReplacement(t, also));
   if (delta.kept.size() != rows.size())
     return Status::InvalidInput(fmt::format("{}: a delta of {} rows for {} rows", t.FullName(),
                                             delta.kept.size(), rows.size()));

@@ -10,6 +10,7 @@
 #include <numeric>
 #include <set>
 
+#include "warehouse/replace_check.h"
 #include "warehouse/work_queue.h"
 
 namespace phase4 {
@@ -637,17 +638,6 @@ Status SqliteWarehouse::ReplaceDateDelta(const TableSchema& t, Date date,
   if (s.ok()) s = WriteExtrasInTransaction(also);
   if (s.ok()) s = Commit();
   if (!s.ok()) return fail(s);
-  return Status::OK();
-}
-
-Status SqliteWarehouse::CheckReplacement(const TableSchema& t, const std::vector<ExtraRow>& also) {
-  if (t.date_column.empty())
-    return Status::InvalidInput(t.FullName() + " has no date column to replace by");
-  for (const auto& extra : also)
-    if (extra.table->dataset != t.dataset)
-      return Status::InvalidInput(
-          fmt::format("{} is not in the dataset of {}; it cannot commit with it",
-                      extra.table->FullName(), t.FullName()));
   return Status::OK();
 }
 

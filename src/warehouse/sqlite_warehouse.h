@@ -145,9 +145,6 @@ class SqliteWarehouse final : public Warehouse {
   Status InsertRowsInTransaction(const TableSchema& table, const std::vector<Row>& rows);
   // Inserts or replaces (by primary key) one row inside the open transaction.
   Status UpsertRowInTransaction(const TableSchema& table, const Row& row);
-  // Refuses a replacement of a table without a date column, or with extra
-  // rows of another dataset (another file: not one transaction).
-  static Status CheckReplacement(const TableSchema& table, const std::vector<ExtraRow>& also);
   // The extra rows of a replacement, inside its transaction.
   Status WriteExtrasInTransaction(const std::vector<ExtraRow>& also);
   // SELECT of `columns` (`*` when empty) of the rows within [start, end],

@@ -7,6 +7,7 @@
 #include <cstdlib>
 
 #include "warehouse/postgres_warehouse.h"
+#include "warehouse/replace_check.h"
 #include "warehouse/sqlite_warehouse.h"
 
 namespace phase4 {
@@ -175,6 +176,17 @@ std::string ResolveWarehouseDir(const std::string& flag) {
     location = stripped;
   }
   return location;
+}
+
+Status CheckReplacement(const TableSchema& t, const std::vector<Warehouse::ExtraRow>& also) {
+  if (t.date_column.empty())
+    return Status::InvalidInput(t.FullName() + " has no date column to replace by");
+  for (const auto& extra : also)
+    if (extra.table->dataset != t.dataset)
+      return Status::InvalidInput(
+          fmt::format("{} is not in the dataset of {}; it cannot commit with it",
+                      extra.table->FullName(), t.FullName()));
+  return Status::OK();
 }
 
 }  // namespace phase4
