@@ -11,6 +11,7 @@ PACKAGES=(
   libcli11-dev nlohmann-json3-dev libspdlog-dev libfmt-dev
   libssl-dev libcurl4-openssl-dev
   libgmp-dev
+  libxxhash-dev
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   clang clang-format time
   libclang-rt-14-dev

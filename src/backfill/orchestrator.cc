@@ -7,9 +7,9 @@
 #include <algorithm>
 #include <map>
 #include <memory>
-#include <set>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
 #include <thread>
 
 #include "backfill/backfill_job.h"
@@ -19,11 +19,11 @@
 #include "backfill/plan_report.h"
 #include "backfill/run_console.h"
 #include "backfill/run_log.h"
+#include "backfill/shared_seasons.h"
+#include "backfill/upstream_rows.h"
 #include "calendar/season_calendar.h"
 #include "ledger/plan.h"
 #include "phase3/schedule_store.h"
-#include "backfill/shared_seasons.h"
-#include "backfill/upstream_rows.h"
 #include "processors/registry.h"
 #include "warehouse/integrity.h"
 #include "warehouse/work_queue.h"
@@ -183,9 +183,8 @@ RunEnding RunByStage(const RunAllOptions& o, RunConsole& console,
 // One job of a pipelined run, on its own connection, reporting as events
 // into `f`.
 int RunPipelinedJob(const RunAllOptions& o, const ProcessorInfo& p, const ledger::Plan& plan,
-                    DateBoard& board, SharedSeasonsUser& seasons,
-                    UpstreamRows& upstream, std::atomic<bool>& storage_failed,
-                    std::FILE* f) {
+                    DateBoard& board, SharedSeasonsUser& seasons, UpstreamRows& upstream,
+                    std::atomic<bool>& storage_failed, std::FILE* f) {
   EventStreamWriter events(f);
   auto wh = Warehouse::Open(o.warehouse, /*create=*/false);
   if (!wh.ok()) {
@@ -231,12 +230,13 @@ std::vector<const ProcessorInfo*> RunJobs(const RunAllOptions& o) {
 Result<std::unique_ptr<SharedSeasons>> PipelinedSeasons(const RunAllOptions& o, Warehouse& wh,
                                                         const SeasonCalendar& calendar,
                                                         const ledger::Plan& plan) {
-  PHASE4_ASSIGN_OR_RETURN(std::vector<execution::TableRead> reads, execution::Phase3Reads(RunJobs(o)));
+  PHASE4_ASSIGN_OR_RETURN(std::vector<execution::TableRead> reads,
+                          execution::Phase3Reads(RunJobs(o)));
   std::set<int> todo_seasons;
   for (const auto& job : plan.jobs)
     for (const ledger::UnitPlan* u : job.Todo()) todo_seasons.insert(SeasonYearOf(u->date));
-  return std::make_unique<SharedSeasons>(wh, calendar, std::move(reads),
-                                         std::vector<int>(todo_seasons.begin(), todo_seasons.end()));
+  return std::make_unique<SharedSeasons>(
+      wh, calendar, std::move(reads), std::vector<int>(todo_seasons.begin(), todo_seasons.end()));
 }
 
 RunEnding RunPipelined(const RunAllOptions& o, SharedSeasons& seasons, const ledger::Plan& plan,
@@ -483,9 +483,8 @@ int RunAll(const RunAllOptions& o, std::FILE* out, const WorkerRun* workers) {
   for (const ProcessorInfo* p : processors::AllProcessors())
     if (p->order >= o.start_from) sinks[p->name] = &console.AddJob(p->order, p->name);
   RunEnding ending = queue ? workers->Run(o, **wh, *queue, batch, *plan, console, sinks)
-                     : o.separate_processes
-                         ? RunByStage(o, console, sinks)
-                         : RunPipelined(o, *seasons, *plan, console, sinks);
+                     : o.separate_processes ? RunByStage(o, console, sinks)
+                                            : RunPipelined(o, *seasons, *plan, console, sinks);
   RunEnd end;
   end.command = "run-all";
   end.start = o.start;
@@ -494,7 +493,19 @@ int RunAll(const RunAllOptions& o, std::FILE* out, const WorkerRun* workers) {
   end.lines = ending.lines;
   if (ending.code != kExitOk) end.retry_command = ResumeCommand(o);
   end.log_file = (*log)->path().string();
-  return console.Conclude(end);
+  const int code = console.Conclude(end);
+  // Every write of the run went through SQLite's transactions into files
+  // found sound: they are sealed as they are now, once closed, so that the
+  // next run hashes them instead of scanning them (warehouse/file_seal.h).
+  // Not after a storage failure, which may have left damage.
+  if (code != kExitStorage && code != kExitFatal) {
+    seasons.reset();
+    queue.reset();
+    wh->reset();
+    if (Status s = sound.Seal(); !s.ok())
+      fmt::print(stderr, "warning: {} (the next run checks every file)\n", s.message());
+  }
+  return code;
 }
 
 }  // namespace phase4::backfill

@@ -1,5 +1,6 @@
-// Env: every call the backfill layer makes to the operating system (files,
-// directories, advisory locks, the wall clock) goes through this one small
+// Env: every call the backfill layer and the soundness seal make to the
+// operating system (files, directories, advisory locks, the wall clock; the
+// database files themselves are SQLite's) goes through this one small
 // interface, as LevelDB's Env does. Env::Default() is the POSIX
 // implementation (posix_env.cc); tests wrap it (EnvWrapper) to make a chosen
 // call fail, or to stop the clock, without touching the real file system.
@@ -41,14 +42,23 @@ class AppendFile {
   virtual Status Flush() = 0;
 };
 
+// A file read from its start to its end in pieces, never held whole (a
+// dataset file hashed for the soundness seal, warehouse/file_seal.h).
+class SequentialFile {
+ public:
+  virtual ~SequentialFile() = default;
+  // Reads up to `n` bytes into `scratch`: how many were read, 0 at the end.
+  virtual Result<size_t> Read(char* scratch, size_t n) = 0;
+};
+
 // What ReadFile found at a path. Only a regular file is read: anything else
 // in its place is reported, never opened for reading (a FIFO would block,
 // /dev/zero never ends).
 struct FileRead {
   enum class Kind {
-    kRegular,     // `text` holds the content
-    kMissing,     // nothing at the path
-    kSymlink,     // a symbolic link (never followed)
+    kRegular,  // `text` holds the content
+    kMissing,  // nothing at the path
+    kSymlink,  // a symbolic link (never followed)
     kFifo,
     kDirectory,
     kDevice,
@@ -77,6 +87,11 @@ class Env {
   // in error messages (`cannot save <what> <target>: ...`).
   virtual std::unique_ptr<AtomicFile> NewAtomicFile(const std::filesystem::path& target,
                                                     std::string_view what) = 0;
+  // Opens the regular file `path` for reading from its start: NotFound when
+  // nothing is there, IoError (the system's error text) when it cannot be
+  // opened or is not a regular file.
+  virtual Result<std::unique_ptr<SequentialFile>> NewSequentialFile(
+      const std::filesystem::path& path) = 0;
   // Opens `path` for appending, creating it when missing; an error carries
   // only the system's error text.
   virtual Result<std::unique_ptr<AppendFile>> NewAppendFile(const std::filesystem::path& path) = 0;
@@ -122,6 +137,10 @@ class EnvWrapper : public Env {
   std::unique_ptr<AtomicFile> NewAtomicFile(const std::filesystem::path& target,
                                             std::string_view what) override {
     return target_->NewAtomicFile(target, what);
+  }
+  Result<std::unique_ptr<SequentialFile>> NewSequentialFile(
+      const std::filesystem::path& path) override {
+    return target_->NewSequentialFile(path);
   }
   Result<std::unique_ptr<AppendFile>> NewAppendFile(const std::filesystem::path& path) override {
     return target_->NewAppendFile(path);

@@ -38,6 +38,25 @@ class StdioAppendFile : public AppendFile {
   std::FILE* const file_;
 };
 
+class PosixSequentialFile : public SequentialFile {
+ public:
+  PosixSequentialFile(fs::path path, int fd) : path_(std::move(path)), fd_(fd) {}
+  ~PosixSequentialFile() override { close(fd_); }
+
+  Result<size_t> Read(char* scratch, size_t n) override {
+    while (true) {
+      ssize_t got = read(fd_, scratch, n);
+      if (got >= 0) return static_cast<size_t>(got);
+      if (errno != EINTR)
+        return Status::IoError("cannot read " + path_.string() + ": " + ErrnoText(errno));
+    }
+  }
+
+ private:
+  const fs::path path_;
+  const int fd_;
+};
+
 FileRead Found(FileRead::Kind kind, uint64_t size = 0) {
   FileRead out;
   out.kind = kind;
@@ -110,6 +129,28 @@ class PosixEnv : public Env {
     return std::make_unique<PosixAtomicFile>(target, std::string(what));
   }
 
+  Result<std::unique_ptr<SequentialFile>> NewSequentialFile(const fs::path& path) override {
+    int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+    if (fd < 0) {
+      if (errno == ENOENT) return Status::NotFound(path.string() + ": no such file");
+      return Status::IoError(ErrnoText(errno));
+    }
+    struct stat st {};
+    if (fstat(fd, &st) != 0) {
+      int err = errno;
+      close(fd);
+      return Status::IoError(ErrnoText(err));
+    }
+    if (!S_ISREG(st.st_mode)) {
+      close(fd);
+      return Status::IoError("not a regular file");
+    }
+    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+    // The file is read once, start to end: the kernel may read ahead further.
+    posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+    return std::unique_ptr<SequentialFile>(std::make_unique<PosixSequentialFile>(path, fd));
+  }
+
   Result<std::unique_ptr<AppendFile>> NewAppendFile(const fs::path& path) override {
     std::FILE* f = std::fopen(path.c_str(), "a");
     if (!f) return Status::IoError(ErrnoText(errno));
@@ -124,14 +165,12 @@ class PosixEnv : public Env {
   }
 
   Status RemoveFile(const fs::path& path) override {
-    if (unlink(path.c_str()) != 0 && errno != ENOENT)
-      return Status::IoError(ErrnoText(errno));
+    if (unlink(path.c_str()) != 0 && errno != ENOENT) return Status::IoError(ErrnoText(errno));
     return Status::OK();
   }
 
   Status RenameFile(const fs::path& from, const fs::path& to) override {
-    if (rename(from.c_str(), to.c_str()) != 0)
-      return Status::IoError(ErrnoText(errno));
+    if (rename(from.c_str(), to.c_str()) != 0) return Status::IoError(ErrnoText(errno));
     return Status::OK();
   }
 
@@ -156,9 +195,7 @@ class PosixEnv : public Env {
     return FileLock::Acquire(lock_path, resource_label);
   }
 
-  std::chrono::system_clock::time_point Now() override {
-    return std::chrono::system_clock::now();
-  }
+  std::chrono::system_clock::time_point Now() override { return std::chrono::system_clock::now(); }
 };
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include <future>
 #include <optional>
 
+#include "warehouse/file_seal.h"
 #include "warehouse/schema.h"
 #include "warehouse/warehouse.h"
 
@@ -110,19 +111,45 @@ Status Verdict(const DatasetFileCheck& c) {
 
 Status RequireSoundWarehouse(const std::string& dir) { return SoundnessCheck(dir).WaitAll(); }
 
+namespace {
+
+// The quick check of one file, unless its bytes are the ones `sealed`.
+DatasetFileCheck CheckUnlessSealed(const std::string& dir, const std::string& dataset,
+                                   std::optional<FileDigest> sealed, Env* env) {
+  if (sealed) {
+    auto now = DigestFile(*env, std::filesystem::path(dir) / (dataset + ".db"));
+    if (now.ok() && *now == *sealed) {
+      DatasetFileCheck c;
+      c.dataset = dataset;
+      c.file = (std::filesystem::path(dir) / (dataset + ".db")).string();
+      c.unchanged_since_sealed = true;
+      return c;
+    }
+  }
+  return CheckFile(dir, dataset, /*quick=*/true);
+}
+
+}  // namespace
+
 struct SoundnessCheck::File {
   std::string dataset;
   std::future<DatasetFileCheck> check;
-  std::optional<Status> verdict;  // once waited for
+  std::optional<DatasetFileCheck> checked;  // once waited for
 };
 
-SoundnessCheck::SoundnessCheck(std::string dir) {
+SoundnessCheck::SoundnessCheck(std::string dir, Env* env) : dir_(std::move(dir)), env_(env) {
   // A PostgreSQL server guards its own pages: there are no files to check.
-  if (IsPostgresUri(dir)) return;
+  if (IsPostgresUri(dir_)) return;
+  const phase4::Seal seal = ReadSeal(*env_, dir_);
   for (const auto& ds : AllDatasets()) {
     auto f = std::make_unique<File>();
     f->dataset = ds;
-    f->check = std::async(std::launch::async, CheckFile, dir, ds, /*quick=*/true);
+    std::optional<FileDigest> sealed;
+    auto it = seal.find(ds);
+    // With a journal beside it the file's bytes are not the whole database.
+    if (it != seal.end() && !HasJournal(*env_, std::filesystem::path(dir_) / (ds + ".db")))
+      sealed = it->second;
+    f->check = std::async(std::launch::async, CheckUnlessSealed, dir_, ds, sealed, env_);
     files_.push_back(std::move(f));
   }
 }
@@ -137,12 +164,44 @@ Status SoundnessCheck::Wait(const std::vector<std::string>& datasets) {
   // RequireSoundWarehouse always named.
   for (auto& f : files_) {
     if (std::find(datasets.begin(), datasets.end(), f->dataset) == datasets.end()) continue;
-    if (!f->verdict) f->verdict = Verdict(f->check.get());
-    if (!f->verdict->ok()) return *f->verdict;
+    if (!f->checked) f->checked = f->check.get();
+    if (Status verdict = Verdict(*f->checked); !verdict.ok()) return verdict;
   }
   return Status::OK();
 }
 
 Status SoundnessCheck::WaitAll() { return Wait(AllDatasets()); }
+
+std::vector<DatasetFileCheck> SoundnessCheck::Checks() {
+  std::vector<DatasetFileCheck> out;
+  for (auto& f : files_) {
+    if (!f->checked) f->checked = f->check.get();
+    out.push_back(*f->checked);
+  }
+  return out;
+}
+
+Status SoundnessCheck::Seal() {
+  if (files_.empty()) return Status::OK();
+  if (Status s = WaitAll(); !s.ok()) return s.WithContext("not sealed");
+  // One thread per file, as the check: the two large files overlap.
+  std::vector<std::future<std::optional<Result<FileDigest>>>> digests;
+  for (const auto& f : files_) {
+    const std::filesystem::path file = std::filesystem::path(dir_) / (f->dataset + ".db");
+    digests.push_back(std::async(std::launch::async, [this, file]() {
+      std::optional<Result<FileDigest>> out;
+      if (env_->Exists(file) && !HasJournal(*env_, file)) out = DigestFile(*env_, file);
+      return out;
+    }));
+  }
+  phase4::Seal seal;
+  for (size_t i = 0; i < files_.size(); ++i) {
+    auto digest = digests[i].get();
+    if (!digest) continue;
+    if (!digest->ok()) return digest->status();
+    seal[files_[i]->dataset] = **digest;
+  }
+  return WriteSeal(*env_, dir_, seal);
+}
 
 }  // namespace phase4

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "env/env.h"
 
 namespace phase4 {
 
@@ -23,6 +24,8 @@ struct DatasetFileCheck {
   // What is wrong, in SQLite's words (at most kMaxProblems lines); empty
   // when the file is sound.
   std::vector<std::string> problems;
+  // Sound because its bytes are the ones sealed (file_seal.h): not scanned.
+  bool unchanged_since_sealed = false;
 };
 
 // Lines of problems kept per file.
@@ -45,10 +48,15 @@ Status RequireSoundWarehouse(const std::string& dir);
 // file), so that a run's reading start (opening, the calendar, the plan, the
 // first season) overlaps it; the run waits for a file's verdict before it
 // writes to that file, and for all of them before its jobs start
-// (doc/warehouse.md, "Checking a warehouse"). The destructor waits.
+// (doc/warehouse.md, "Checking a warehouse"). A file whose bytes match the
+// warehouse's seal (file_seal.h) is sound without a scan; Seal() renews the
+// seal when the run is over. The destructor waits.
 class SoundnessCheck {
  public:
-  explicit SoundnessCheck(std::string dir);
+  // Construct it before the warehouse is opened: whether SQLite keeps a
+  // journal beside a file is looked at here, before the run's own
+  // connections make one.
+  explicit SoundnessCheck(std::string dir, Env* env = Env::Default());
   ~SoundnessCheck();
   SoundnessCheck(const SoundnessCheck&) = delete;
   SoundnessCheck& operator=(const SoundnessCheck&) = delete;
@@ -57,9 +65,20 @@ class SoundnessCheck {
   Status Wait(const std::vector<std::string>& datasets);
   // The verdict on every file.
   Status WaitAll();
+  // How each file was judged, in the order of AllDatasets (waits for all).
+  std::vector<DatasetFileCheck> Checks();
+
+  // Seals every dataset file as it is now, when every verdict was sound:
+  // call it once the run's warehouse is closed, and only when the run
+  // ended without a storage failure (its writes went through SQLite's
+  // transactions). A file with a journal beside it (another connection has
+  // it open) is left out of the seal, so the next run scans it.
+  Status Seal();
 
  private:
   struct File;
+  std::string dir_;
+  Env* env_;
   std::vector<std::unique_ptr<File>> files_;
 };
 

@@ -6,12 +6,14 @@
 
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 #include <unistd.h>
 
 #include <filesystem>
 
 #include "backfill/backfill_job.h"
 #include "test_support.h"
+#include "warehouse/file_seal.h"
 
 namespace phase4 {
 namespace {
@@ -115,8 +117,8 @@ TEST_F(IntegrityTest, RunAllAndReportRefuseADamagedWarehouseNamingTheFile) {
   EXPECT_EQ(testing::ReadFile(ck() + "/team_defense_zone_analysis_2023-11-01_2023-11-21.json"),
             checkpoint);
 
-  auto report = RunPhase4({"--warehouse", wh(), "report", "--start-date", "2023-11-01",
-                           "--end-date", "2023-11-21"});
+  auto report = RunPhase4(
+      {"--warehouse", wh(), "report", "--start-date", "2023-11-01", "--end-date", "2023-11-21"});
   EXPECT_EQ(report.exit_code, kExitStorage) << report.out << report.err;
   EXPECT_NE(report.err.find(precompute() + ": damaged ("), std::string::npos) << report.err;
 }
@@ -135,6 +137,68 @@ TEST_F(IntegrityTest, AFileThatIsNotADatabaseIsNamedByEveryCommand) {
   EXPECT_NE(exported.exit_code, 0);
   EXPECT_NE(exported.err.find(precompute() + ": file is not a database"), std::string::npos)
       << exported.err;
+}
+
+// The seal (warehouse/file_seal.h): a run-all seals its files; the next
+// check trusts a file only while its bytes are the sealed ones. A change
+// through SQLite by another tool, or flipped bytes, makes it scanned again,
+// and the damage is still refused.
+TEST_F(IntegrityTest, ARunAllSealsItsFilesAndTheNextCheckTrustsOnlyUnchangedBytes) {
+  auto run = RunPhase4({"--warehouse", wh(), "run-all", "--start-date", "2023-11-01", "--end-date",
+                        "2023-11-21", "--checkpoint-dir", ck()});
+  ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
+  const Seal seal = ReadSeal(*Env::Default(), wh());
+  EXPECT_EQ(seal.size(), AllDatasets().size());
+  for (const auto& c : SoundnessCheck(wh()).Checks()) {
+    EXPECT_TRUE(c.unchanged_since_sealed) << c.file;
+    EXPECT_TRUE(c.problems.empty()) << c.file;
+  }
+
+  // Another tool's UPDATE: sound, but scanned to know it.
+  testing::QuerySql(wh() + "/nba_analytics.db",
+                    "UPDATE player_game_summary SET points = points + 1 WHERE rowid = 1");
+  FlipBytesInTheMiddle(precompute());
+  for (const auto& c : SoundnessCheck(wh()).Checks()) {
+    const bool changed = c.dataset == "nba_analytics" || c.dataset == "nba_precompute";
+    EXPECT_EQ(c.unchanged_since_sealed, !changed) << c.file;
+    EXPECT_EQ(c.problems.empty(), c.dataset != "nba_precompute") << c.file;
+  }
+  run = RunPhase4({"--warehouse", wh(), "run-all", "--start-date", "2023-11-01", "--end-date",
+                   "2023-11-21", "--checkpoint-dir", ck()});
+  EXPECT_EQ(run.exit_code, kExitStorage) << run.out << run.err;
+  EXPECT_NE(run.err.find("error: " + precompute() + ": damaged ("), std::string::npos) << run.err;
+  // The refused run leaves the seal as it was.
+  EXPECT_EQ(ReadSeal(*Env::Default(), wh()), seal);
+}
+
+TEST_F(IntegrityTest, AFileWithAJournalBesideItIsScannedAndLeftOutOfTheSeal) {
+  ASSERT_TRUE(SoundnessCheck(wh()).Seal().ok());
+  ASSERT_EQ(ReadSeal(*Env::Default(), wh()).count("nba_precompute"), 1u);
+  // Another connection has the file open (in WAL mode, with its journal
+  // beside it): the file's bytes are not the whole database.
+  sqlite3* other = nullptr;
+  ASSERT_EQ(sqlite3_open(precompute().c_str(), &other), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(other, "SELECT count(*) FROM sqlite_master", nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  ASSERT_TRUE(fs::exists(precompute() + "-wal"));
+  SoundnessCheck check(wh());
+  for (const auto& c : check.Checks()) {
+    EXPECT_EQ(c.unchanged_since_sealed, c.dataset != "nba_precompute") << c.file;
+    EXPECT_TRUE(c.problems.empty()) << c.file;
+  }
+  ASSERT_TRUE(check.Seal().ok());
+  sqlite3_close(other);
+  const Seal seal = ReadSeal(*Env::Default(), wh());
+  EXPECT_EQ(seal.count("nba_precompute"), 0u);
+  EXPECT_EQ(seal.size(), AllDatasets().size() - 1);
+}
+
+TEST_F(IntegrityTest, ADamagedFileIsNeverSealed) {
+  FlipBytesInTheMiddle(precompute());
+  Status s = SoundnessCheck(wh()).Seal();
+  EXPECT_EQ(s.code(), Status::Code::kStorage);
+  EXPECT_NE(s.message().find(precompute() + ": damaged ("), std::string::npos) << s.message();
+  EXPECT_FALSE(fs::exists(SealPath(wh())));
 }
 
 TEST(IntegrityCheckTest, MissingFilesAreProblemsButLeftToOpenByRequireSound) {
