@@ -613,10 +613,7 @@ Status PostgresWarehouse::ReplaceDates(const TableSchema& t, const std::vector<D
 Status PostgresWarehouse::ReplaceDateDelta(const TableSchema& t, Date date,
                                            const std::vector<Row>& rows, const DateDelta& delta,
                                            const std::vector<ExtraRow>& also) {
-  PHASE4_RETURN_IF_ERROR(CheckReplacement(t, also));
-  if (delta.kept.size() != rows.size())
-    return Status::InvalidInput(fmt::format("{}: a delta of {} rows for {} rows", t.FullName(),
-                                            delta.kept.size(), rows.size()));
+  PHASE4_RETURN_IF_ERROR(CheckDeltaReplacement(t, rows, delta, also));
   std::string del = fmt::format("DELETE FROM {} WHERE {} = $1", t.FullName(), t.date_column);
   for (size_t k = 0; k < t.primary_key.size(); ++k)
     del += fmt::format(" AND {} IS NOT DISTINCT FROM ${}", t.primary_key[k], k + 2);

@@ -611,10 +611,7 @@ Status SqliteWarehouse::ReplaceDates(const TableSchema& t, const std::vector<Dat
 Status SqliteWarehouse::ReplaceDateDelta(const TableSchema& t, Date date,
                                          const std::vector<Row>& rows, const DateDelta& delta,
                                          const std::vector<ExtraRow>& also) {
-  PHASE4_RETURN_IF_ERROR(CheckReplacement(t, also));
-  if (delta.kept.size() != rows.size())
-    return Status::InvalidInput(fmt::format("{}: a delta of {} rows for {} rows", t.FullName(),
-                                            delta.kept.size(), rows.size()));
+  PHASE4_RETURN_IF_ERROR(CheckDeltaReplacement(t, rows, delta, also));
   std::string sql = fmt::format("DELETE FROM {} WHERE {} = ?", t.FullName(), t.date_column);
   for (const auto& k : t.primary_key) sql += fmt::format(" AND {} IS ?", k);
   PHASE4_RETURN_IF_ERROR(Begin());
@@ -627,7 +624,8 @@ Status SqliteWarehouse::ReplaceDateDelta(const TableSchema& t, Date date,
   for (const Row& gone : delta.gone) {
     del->BindText(1, FormatDate(date));
     for (size_t k = 0; k < t.primary_key.size(); ++k)
-      del->Bind(static_cast<int>(k + 2), gone[static_cast<size_t>(t.ColumnIndex(t.primary_key[k]))]);
+      del->Bind(static_cast<int>(k + 2),
+                gone[static_cast<size_t>(t.ColumnIndex(t.primary_key[k]))]);
     del->Step();
     if (!del->status().ok()) return fail(del->status());
     del->Reset();

@@ -189,4 +189,13 @@ Status CheckReplacement(const TableSchema& t, const std::vector<Warehouse::Extra
   return Status::OK();
 }
 
+Status CheckDeltaReplacement(const TableSchema& t, const std::vector<Row>& rows,
+                             const DateDelta& delta, const std::vector<Warehouse::ExtraRow>& also) {
+  PHASE4_RETURN_IF_ERROR(CheckReplacement(t, also));
+  if (delta.kept.size() != rows.size())
+    return Status::InvalidInput(fmt::format("{}: a delta of {} rows for {} rows", t.FullName(),
+                                            delta.kept.size(), rows.size()));
+  return Status::OK();
+}
+
 }  // namespace phase4
