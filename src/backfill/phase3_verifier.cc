@@ -13,6 +13,9 @@ namespace phase4::backfill {
 
 namespace {
 
+// The reference's "Required by" words (backfill-framework.md §3.2), kept as
+// they are because the report's text is part of the contract; which units a
+// gap actually blocks is derived from the registry (UnitsBlockedBy, below).
 const char* RequiredBy(const TableSchema& t) {
   if (&t == &PlayerGameSummarySchema()) return "All Phase 4 processors";
   if (&t == &TeamDefenseGameSummarySchema()) return "team_defense_zone_analysis";
