@@ -11,6 +11,7 @@
 #include <filesystem>
 
 #include "backfill/backfill_job.h"
+#include "common/exit_codes.h"
 #include "test_support.h"
 
 namespace phase4 {
