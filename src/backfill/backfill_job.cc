@@ -18,20 +18,20 @@
 #include "backfill/plan_report.h"
 #include "backfill/progress.h"
 #include "backfill/run_console.h"
+#include "backfill/shared_seasons.h"
 #include "backfill/unit_work.h"
+#include "backfill/upstream_rows.h"
 #include "common/bounded_queue.h"
 #include "env/env.h"
 #include "execution/dependency_check.h"
+#include "execution/run_date.h"
 #include "ledger/fingerprint.h"
 #include "ledger/ledger.h"
 #include "ledger/plan.h"
 #include "live/run_history.h"
 #include "phase3/schedule_store.h"
-#include "backfill/shared_seasons.h"
-#include "backfill/upstream_rows.h"
 #include "processors/common/writer.h"
 #include "processors/registry.h"
-#include "execution/run_date.h"
 #include "tableio/csv.h"
 
 namespace phase4::backfill {
@@ -222,7 +222,9 @@ class BackfillRun {
     return true;
   }
 
-  int Run(const std::vector<Date>& all_dates, Checkpoint* checkpoint) {
+  // Settles the job's pending units in order; the result's units are the
+  // job's tally (units never reached count as planned).
+  BackfillResult Run(const std::vector<Date>& all_dates, Checkpoint* checkpoint) {
     std::vector<const ledger::UnitPlan*> todo = job_plan_.Todo();
     JobTally tally = TallyBefore(job_plan_);
     JobEvents& ev = *o_.events;
@@ -292,23 +294,20 @@ class BackfillRun {
         o_.board->Settle(info_.name, d,
                          outcome == UnitOutcome::kFailed || outcome == UnitOutcome::kBlocked);
       if (!saved.ok()) {
-        ev.Line(LineKind::kError,
-                fmt::format("error: cannot save the checkpoint: {}", saved.message()));
         ev.Ended(tally);
-        return kExitStorage;
+        return {Status::Storage("cannot save the checkpoint: " + saved.message()), tally};
       }
       ev.Settled(d, outcome, r.rows, r.error);
     }
     if (Status flushed = checkpoint ? checkpoint->Flush() : Status::OK(); !flushed.ok()) {
-      ev.Line(LineKind::kError,
-              fmt::format("error: cannot save the checkpoint: {}", flushed.message()));
       ev.Ended(tally);
-      return kExitStorage;
+      return {Status::Storage("cannot save the checkpoint: " + flushed.message()), tally};
     }
     if (!pipeline.open_error().empty()) {
-      ev.Line(LineKind::kError, fmt::format("error: {}", pipeline.open_error()));
       ev.Ended(tally);
-      return kExitFatal;
+      // The job could not read its inputs at all: an error of the job,
+      // whatever the connection's cause.
+      return {Status::FailedPrecondition(pipeline.open_error()), tally};
     }
     const bool interrupted = n < todo.size();
     // Units never reached (an interruption) count as they were planned.
@@ -323,26 +322,25 @@ class BackfillRun {
     PrintSummary(all_dates, tally, seconds > 0 ? n / seconds : 0);
     ev.Ended(tally);
     if (storage_date) {
-      ev.Line(LineKind::kError, fmt::format("error: storage failure, stopped at {}: {}",
-                                            FormatDate(*storage_date), storage_error));
-      ev.Line(LineKind::kError,
-              fmt::format("  {} was not recorded; fix the cause (free space, permissions, or "
-                          "restore the file) and run the same command again to resume from it.",
-                          FormatDate(*storage_date)));
-      return kExitStorage;
+      BackfillResult stopped(Status::Storage(fmt::format("storage failure, stopped at {}: {}",
+                                                         FormatDate(*storage_date), storage_error)),
+                             tally);
+      stopped.unrecorded_date = storage_date;
+      return stopped;
     }
-    if (interrupted && !pipeline.stopped_because().empty()) {
-      ev.Line(LineKind::kWarning, fmt::format("Stopped: {}; the dates before it are done.",
-                                              pipeline.stopped_because()));
-      return kExitFatal;
-    }
-    if (interrupted) {
-      ev.Line(LineKind::kWarning,
-              "Interrupted before all dates were processed; run the same command again to "
-              "resume.");
-      return kExitInterrupted;
-    }
-    return tally.failed || tally.blocked ? kExitDatesFailed : kExitOk;
+    if (interrupted && !pipeline.stopped_because().empty())
+      return {Status::Aborted(fmt::format("Stopped: {}; the dates before it are done.",
+                                          pipeline.stopped_because())),
+              tally};
+    if (interrupted)
+      return {Status::Interrupted("Interrupted before all dates were processed; run the same "
+                                  "command again to resume."),
+              tally};
+    if (tally.failed || tally.blocked)
+      return {Status::Incomplete(
+                  fmt::format("{} units failed and {} are blocked", tally.failed, tally.blocked)),
+              tally};
+    return {Status::OK(), tally};
   }
 
   // The operator document's summary block (decision 19), as the job's notes.
@@ -445,7 +443,10 @@ std::string BackfillCommand(const BackfillOptions& o) {
   return cmd + fmt::format(" --bootstrap-days {}", o.bootstrap_days);
 }
 
-int RunBackfill(Warehouse& wh, const BackfillOptions& options, std::FILE* out) {
+namespace {
+
+// The job without its retry command (RunBackfill adds it).
+BackfillResult RunJob(Warehouse& wh, const BackfillOptions& options, std::FILE* out) {
   // Without a console of the caller's, the job's lines go to `out` as the
   // operator document prints them (progress every 10 dates, the summary).
   std::optional<RunConsole> own_console;
@@ -456,23 +457,13 @@ int RunBackfill(Warehouse& wh, const BackfillOptions& options, std::FILE* out) {
     o.events = &own_console->AddJob(0, o.job);
   }
   JobEvents& ev = *o.events;
-  auto error = [&](const std::string& message) { ev.Line(LineKind::kError, "error: " + message); };
   const ProcessorInfo* info = processors::FindProcessor(o.job);
-  if (!info) {
-    error(fmt::format("unknown job '{}' (jobs: {})", o.job, processors::ProcessorNames()));
-    return kExitUsage;
-  }
+  if (!info)
+    return Status::Usage(
+        fmt::format("unknown job '{}' (jobs: {})", o.job, processors::ProcessorNames()));
   auto calendar = phase3::ReadCalendar(wh, o.bootstrap_days);
-  if (!calendar.ok()) {
-    error(calendar.status().message());
-    return kExitFatal;
-  }
-  auto fail = [&](const Status& s) {
-    error(s.message());
-    return s.code() == Status::Code::kStorage ? kExitStorage
-           : s.code() == Status::Code::kBusy  ? kExitLocked
-                                              : kExitFatal;
-  };
+  // Without a calendar the job cannot start, whatever kept it from being read.
+  if (!calendar.ok()) return Status::FailedPrecondition(calendar.status().message());
   std::vector<Date> dates;
   if (!o.dates.empty()) {
     // --dates: exactly these game dates, recomputed; a date without games
@@ -489,27 +480,24 @@ int RunBackfill(Warehouse& wh, const BackfillOptions& options, std::FILE* out) {
     dates.erase(std::unique(dates.begin(), dates.end()), dates.end());
     if (dates.empty()) {
       ev.Line(LineKind::kNote, "No game dates among the dates given; nothing to do.");
-      return kExitOk;
+      return Status::OK();
     }
   } else {
-    if (o.start > o.end) {
-      error("Start date must be before end date");
-      return kExitUsage;
-    }
+    if (o.start > o.end) return Status::Usage("Start date must be before end date");
     dates = calendar->GameDates(o.start, o.end);
     if (dates.empty() && !o.status) {
       // An off-season range: nothing to compute, and nothing claimed done.
       // A checkpoint file that cannot be one is still refused.
       std::vector<std::string> warnings;
       auto file = Checkpoint::Inspect(o.checkpoint_dir, info->name, o.start, o.end, &warnings);
-      if (!file.ok()) return fail(file.status());
+      if (!file.ok()) return file.status();
       ev.Line(LineKind::kNote, fmt::format("No game dates in range {} to {}; nothing to do.",
                                            FormatDate(o.start), FormatDate(o.end)));
-      return kExitOk;
+      return Status::OK();
     }
   }
   auto warehouse_id = wh.Id();
-  if (!warehouse_id.ok()) return fail(warehouse_id.status());
+  if (!warehouse_id.ok()) return warehouse_id.status();
 
   if (o.status) {
     // The operator document's block, from the ledger (the file is a view).
@@ -517,17 +505,19 @@ int RunBackfill(Warehouse& wh, const BackfillOptions& options, std::FILE* out) {
     // still refused, as the next run would refuse it.
     std::vector<std::string> warnings;
     auto file = Checkpoint::Inspect(o.checkpoint_dir, info->name, o.start, o.end, &warnings);
-    if (!file.ok()) return fail(file.status());
+    if (!file.ok()) return file.status();
     for (const auto& w : warnings) ev.Line(LineKind::kWarning, "warning: " + w);
     auto plan = ledger::MakePlan(wh, *calendar, ledger::PlanRequest{dates, {info->name}, false});
-    if (!plan.ok()) return fail(plan.status());
+    if (!plan.ok()) return plan.status();
     CheckpointState view = LedgerView(plan->jobs.front(), o.start, o.end, *warehouse_id);
-    const int code = view.IsComplete(dates) ? kExitOk : kExitDatesFailed;
-    if (o.status_out)
-      *o.status_out = BackfillStatus{
-          Checkpoint::PathFor(o.checkpoint_dir, info->name, o.start, o.end), std::move(view),
-          std::move(dates)};
-    return code;
+    BackfillResult result;
+    if (!view.IsComplete(dates))
+      result.status = Status::Incomplete(
+          fmt::format("{} to {} is not complete", FormatDate(o.start), FormatDate(o.end)));
+    result.checkpoint_status =
+        BackfillStatus{Checkpoint::PathFor(o.checkpoint_dir, info->name, o.start, o.end),
+                       std::move(view), std::move(dates)};
+    return result;
   }
 
   // A job alone plans itself (run-all plans every job once).
@@ -536,18 +526,18 @@ int RunBackfill(Warehouse& wh, const BackfillOptions& options, std::FILE* out) {
   if (!o.plan) {
     ledger::PlanRequest request{dates, {info->name}, recompute};
     auto made = ledger::MakePlan(wh, *calendar, request);
-    if (!made.ok()) return fail(made.status());
+    if (!made.ok()) return made.status();
     own_plan = std::move(made).value();
   }
   const ledger::Plan& plan = o.plan ? *o.plan : *own_plan;
   const ledger::JobPlan* job_plan = plan.Find(info->name);
-  if (!job_plan) return fail(Status::FailedPrecondition("the run's plan lacks job " + info->name));
+  if (!job_plan) return Status::FailedPrecondition("the run's plan lacks job " + info->name);
   if (o.dry_run) {
     if (o.json)
       fmt::print(out, "{}\n", PlanJson(plan, dates.front(), dates.back()));
     else if (!o.quiet)
       PrintPlan(plan, dates.front(), dates.back(), out, /*max_listed=*/SIZE_MAX);
-    return PlanExitCode(plan);
+    return PlanStatus(plan);
   }
 
   // One run per job and warehouse at a time.
@@ -556,7 +546,7 @@ int RunBackfill(Warehouse& wh, const BackfillOptions& options, std::FILE* out) {
   (void)env->CreateDirs(JobLockPath(wh, info->name).parent_path());
   auto lock = env->LockFile(JobLockPath(wh, info->name),
                             fmt::format("job {} of warehouse {}", info->name, wh.location()));
-  if (!lock.ok()) return fail(lock.status());
+  if (!lock.ok()) return lock.status();
   BackfillRun run(wh, o, *info, *calendar, plan, *job_plan);
   if (!o.dates.empty()) return run.Run(dates, nullptr);
 
@@ -565,7 +555,7 @@ int RunBackfill(Warehouse& wh, const BackfillOptions& options, std::FILE* out) {
   copts.background_saves = true;
   auto checkpoint = Checkpoint::Open(o.checkpoint_dir, info->name, o.start, o.end,
                                      static_cast<int>(dates.size()), copts);
-  if (!checkpoint.ok()) return fail(checkpoint.status());
+  if (!checkpoint.ok()) return checkpoint.status();
   for (const auto& w : checkpoint->warnings()) ev.Line(LineKind::kWarning, "warning: " + w);
   if (checkpoint->resumed() && checkpoint->state().warehouse_id() != *warehouse_id)
     ev.Line(LineKind::kWarning,
@@ -577,7 +567,7 @@ int RunBackfill(Warehouse& wh, const BackfillOptions& options, std::FILE* out) {
                             : "another warehouse (" + checkpoint->state().warehouse_id() + ")"));
   // The file becomes the ledger's view before anything runs.
   if (Status s = checkpoint->Replace(LedgerView(*job_plan, o.start, o.end, *warehouse_id)); !s.ok())
-    return fail(s);
+    return s;
   std::vector<Date> pending;
   for (const auto* u : job_plan->Todo()) pending.push_back(u->date);
   // The dates this run will settle; the others are done (or none is, when
@@ -597,9 +587,27 @@ int RunBackfill(Warehouse& wh, const BackfillOptions& options, std::FILE* out) {
                         FormatDate(o.start), FormatDate(o.end)));
     ev.Line(LineKind::kNote, "(Use --no-resume to process the range again.)");
     ev.Ended(before);
-    return kExitOk;
+    return {Status::OK(), before};
   }
   return run.Run(dates, &*checkpoint);
+}
+
+}  // namespace
+
+BackfillResult RunBackfill(Warehouse& wh, const BackfillOptions& options, std::FILE* out) {
+  BackfillResult result = RunJob(wh, options, out);
+  // What is left is retried by the same command; a usage error, a held lock
+  // or an error of the job needs the operator first.
+  switch (result.status.code()) {
+    case Status::Code::kIncomplete:
+    case Status::Code::kInterrupted:
+    case Status::Code::kStorage:
+      result.retry_command = BackfillCommand(options);
+      break;
+    default:
+      break;
+  }
+  return result;
 }
 
 }  // namespace phase4::backfill

@@ -6,21 +6,20 @@
 // skip_downstream_trigger, no strict mode), records each date in the
 // checkpoint (decision 17) and in the run history (decision 24), reports
 // its progress, per-date detail and final summary as events (job_events.h,
-// decision 19), and returns the exit status of decision 20.
+// decision 19), and returns how it ended (job_result.h) for its caller to
+// say and, in the CLI, to turn into the exit status of decision 20.
 #pragma once
 
 #include <atomic>
 #include <cstdio>
 #include <filesystem>
-#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "backfill/checkpoint_state.h"
+#include "backfill/job_result.h"
 #include "calendar/date.h"
 #include "calendar/season_calendar.h"
-#include "common/exit_codes.h"
 #include "warehouse/warehouse.h"
 
 namespace phase4::ledger {
@@ -36,20 +35,12 @@ class UpstreamRows;
 
 inline constexpr const char* kDefaultCheckpointDirectory = "/tmp/backfill_checkpoints";
 
-// What `backfill JOB --status` reports, for the CLI to render: the ledger's
-// view of the job's range (the checkpoint file is a view of the ledger).
-struct BackfillStatus {
-  std::filesystem::path checkpoint_path;
-  CheckpointState view;
-  std::vector<Date> game_dates;  // the range's game dates
-};
-
 struct BackfillOptions {
   std::string job;
   Date start{}, end{};
   std::vector<Date> dates;  // --dates: exactly these (recomputed), no checkpoint
   bool dry_run = false;
-  bool status = false;
+  bool status = false;  // --status: the result carries the ledger's view instead of a run
   bool no_resume = false;
   int bootstrap_days = kDefaultBootstrapDays;
   std::string checkpoint_dir = kDefaultCheckpointDirectory;
@@ -60,11 +51,10 @@ struct BackfillOptions {
   const std::atomic<bool>* stop_requested = nullptr;
   // --dry-run: print the plan as JSON, or nothing (the exit code says it).
   bool json = false, quiet = false;
-  // --status: where the job puts what it found, instead of printing it.
-  std::optional<BackfillStatus>* status_out = nullptr;
-  // Where the job reports its progress, lines and end (job_events.h): the
-  // console of `phase4 backfill`, or the stream run-all reads. When null,
-  // the job prints to `out` as the operator document shows, errors to `err`.
+  // Where the job reports its progress, lines and summary (job_events.h):
+  // the console of `phase4 backfill`, or the stream run-all reads. When
+  // null, the job prints them to `out` as the operator document shows,
+  // warnings to `err`. How it ended is the result, which the caller says.
   JobEvents* events = nullptr;
   std::FILE* err = stderr;
   // Set when the job is one of several of an in-process run-all
@@ -88,8 +78,9 @@ struct BackfillOptions {
 };
 
 // Runs the job; `out` gets the text of --dry-run (and the job's lines when
-// `options.events` is null). Returns the exit status.
-int RunBackfill(Warehouse& wh, const BackfillOptions& options, std::FILE* out);
+// `options.events` is null). Prints no error of its own: the result says
+// how the job ended (SayJobResult says it on the job's events).
+BackfillResult RunBackfill(Warehouse& wh, const BackfillOptions& options, std::FILE* out);
 
 // The command that runs this job again, which retries exactly what is left.
 std::string BackfillCommand(const BackfillOptions& options);

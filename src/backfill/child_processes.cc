@@ -1,5 +1,6 @@
 #include "backfill/child_processes.h"
 
+#include <fmt/format.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -11,6 +12,25 @@
 #include "common/exit_codes.h"
 
 namespace phase4::backfill {
+
+Status JobStatusOfExit(int exit_code) {
+  switch (exit_code) {
+    case kExitOk:
+      return Status::OK();
+    case kExitDatesFailed:
+      return Status::Incomplete("some units failed or are blocked");
+    case kExitUsage:
+      return Status::Usage("the job was asked wrongly");
+    case kExitStorage:
+      return Status::Storage("the warehouse's storage failed");
+    case kExitLocked:
+      return Status::Busy("another run holds the job's lock");
+    case kExitInterrupted:
+      return Status::Interrupted("the job was interrupted");
+    default:
+      return Status::FailedPrecondition(fmt::format("the job exited with status {}", exit_code));
+  }
+}
 
 bool StartChild(const std::string& exe, std::vector<std::string> args, Child& c) {
   int fds[2];

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cassert>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -82,10 +83,11 @@ std::string ResumeCommand(const RunAllOptions& o) {
   return cmd;
 }
 
-void SayJobEnded(RunConsole& console, const ProcessorInfo& job, int exit_code, bool stopped) {
-  if (exit_code == kExitOk)
+void SayJobEnded(RunConsole& console, const ProcessorInfo& job, const Status& ended, int exit_code,
+                 bool stopped) {
+  if (ended.ok())
     console.Say(LogLevel::kInfo, fmt::format("✓ #{} {} completed", job.order, job.name));
-  else if (exit_code == kExitDatesFailed && !stopped)
+  else if (ended.code() == Status::Code::kIncomplete && !stopped)
     console.Say(LogLevel::kWarn,
                 fmt::format("✗ #{} {} finished with failed or blocked dates (exit {})", job.order,
                             job.name, exit_code));
@@ -94,57 +96,74 @@ void SayJobEnded(RunConsole& console, const ProcessorInfo& job, int exit_code, b
                                               stopped ? "stopped" : "failed", exit_code));
 }
 
-RunEnding FinishRun(const RunAllOptions& o, int worst) {
-  if (worst == kExitOk) return {kExitOk, {"Phase 4 Backfill Complete!"}};
-  return {kExitDatesFailed,
-          {"Some dates failed or are blocked (listed above); the others are done.",
-           "To retry exactly what is left, run the same command again:", "  " + ResumeCommand(o)}};
+RunEnding FinishRun(const RunAllOptions& o, bool units_left) {
+  if (!units_left) return {Status::OK(), {"Phase 4 Backfill Complete!"}};
+  const std::string why = "Some dates failed or are blocked (listed above); the others are done.";
+  return {
+      Status::Incomplete(why),
+      {why, "To retry exactly what is left, run the same command again:", "  " + ResumeCommand(o)}};
 }
 
 namespace {
+
+// An ending whose status says its first line (the reason).
+RunEnding Ending(Status (*status)(std::string), std::vector<std::string> lines) {
+  return {status(lines.front()), std::move(lines)};
+}
+
+// Run-all's own failures, outside its jobs, end it as a storage failure or
+// as an error: a warehouse busy here is no job's lock (exit 75 is for a
+// job refused by another run's lock).
+Status RunFailure(const Status& s) {
+  return s.code() == Status::Code::kBusy ? Status::FailedPrecondition(s.message()) : s;
+}
 
 // Says how each job ended, and how the run ends: `stop` is set when it must
 // stop here (a job could not run, its storage failed, or a signal came);
 // jobs whose units failed or are blocked do not stop the others.
 RunEnding ReportJobs(std::vector<Child>& children, int sig, const RunAllOptions& o,
                      RunConsole& console, bool* stop) {
-  int fatal = 0, worst = kExitOk;
-  bool storage = false;
+  const Status* fatal = nullptr;  // the first job that could not run
+  bool units_left = false, storage = false;
   for (auto& c : children) {
-    SayJobEnded(console, *c.info, c.exit_code, sig != 0);
-    if (c.exit_code == kExitDatesFailed && !sig) {
-      worst = kExitDatesFailed;
-    } else if (c.exit_code != kExitOk) {
-      storage = storage || c.exit_code == kExitStorage;
-      if (!fatal && c.exit_code != kExitDatesFailed) fatal = c.exit_code;
+    SayJobEnded(console, *c.info, c.ended, c.exit_code, sig != 0);
+    const Status::Code code = c.ended.code();
+    if (code == Status::Code::kIncomplete && !sig) {
+      units_left = true;
+    } else if (!c.ended.ok()) {
+      storage = storage || code == Status::Code::kStorage;
+      if (!fatal && code != Status::Code::kIncomplete) fatal = &c.ended;
     }
   }
   *stop = true;
   if (sig)
-    return {
-        kExitInterrupted,
+    return Ending(
+        Status::Interrupted,
         {fmt::format("Interrupted by signal {}; the jobs stopped after their current date.", sig),
-         fmt::format("Resume with: {}", ResumeCommand(o))}};
+         fmt::format("Resume with: {}", ResumeCommand(o))});
   if (storage)
     // Environmental: every job stopped after its date in flight, none of
     // them recorded it; nothing about the data needs fixing.
-    return {kExitStorage,
-            {"Stopping: the warehouse's storage failed (the job's error above names the file); "
-             "every job stopped after its current date.",
-             fmt::format("Once the cause is fixed, resume with: {}", ResumeCommand(o))}};
+    return Ending(
+        Status::Storage,
+        {"Stopping: the warehouse's storage failed (the job's error above names the file); "
+         "every job stopped after its current date.",
+         fmt::format("Once the cause is fixed, resume with: {}", ResumeCommand(o))});
   if (fatal)
-    return {fatal == kExitLocked ? kExitLocked : kExitFatal,
-            {"Stopping: a job could not run (its error is above).",
-             fmt::format("Once the error above is resolved, resume with: {}", ResumeCommand(o))}};
+    // A held lock stays what it is; any other job error stops the run as one.
+    return Ending(
+        fatal->code() == Status::Code::kBusy ? Status::Busy : Status::FailedPrecondition,
+        {"Stopping: a job could not run (its error is above).",
+         fmt::format("Once the error above is resolved, resume with: {}", ResumeCommand(o))});
   *stop = false;
-  return {worst, {}};
+  return {units_left ? Status::Incomplete("some units failed or are blocked") : Status::OK(), {}};
 }
 
 // The operator document's order: one child process per job, stage after
 // stage, the jobs of a stage together.
 RunEnding RunByStage(const RunAllOptions& o, RunConsole& console,
                      const std::map<std::string, JobEvents*>& sinks) {
-  int worst = kExitOk;
+  bool units_left = false;
   for (const auto& stage : ExecutionStages()) {
     std::vector<Child> children;
     for (const ProcessorInfo* p : stage)
@@ -168,32 +187,30 @@ RunEnding RunByStage(const RunAllOptions& o, RunConsole& console,
         for (auto& started : children)
           if (started.pid > 0) kill(started.pid, SIGTERM);
         PumpChildren(children, o.signal_received, console);
-        return {kExitFatal, {}};
+        return {Status::FailedPrecondition(fmt::format("cannot start the {} job", c.info->name)),
+                {}};
       }
     }
     int sig = PumpChildren(children, o.signal_received, console);
+    for (auto& c : children) c.ended = JobStatusOfExit(c.exit_code);
     bool stop = false;
     RunEnding ending = ReportJobs(children, sig, o, console, &stop);
     if (stop) return ending;
-    worst = std::max(worst, ending.code);
+    units_left = units_left || ending.status.code() == Status::Code::kIncomplete;
   }
-  return FinishRun(o, worst);
+  return FinishRun(o, units_left);
 }
 
-// One job of a pipelined run, on its own connection, reporting as events
-// into `f`.
-int RunPipelinedJob(const RunAllOptions& o, const ProcessorInfo& p, const ledger::Plan& plan,
-                    DateBoard& board, SharedSeasonsUser& seasons, UpstreamRows& upstream,
-                    std::atomic<bool>& storage_failed, std::FILE* f) {
-  EventStreamWriter events(f);
+// One job of a pipelined run, on its own connection, reporting into
+// `events` (a stream into `f`).
+BackfillResult RunPipelinedJob(const RunAllOptions& o, const ProcessorInfo& p,
+                               const ledger::Plan& plan, DateBoard& board,
+                               SharedSeasonsUser& seasons, UpstreamRows& upstream,
+                               std::atomic<bool>& storage_failed, JobEvents& events, std::FILE* f) {
   auto wh = Warehouse::Open(o.warehouse, /*create=*/false);
   if (!wh.ok()) {
-    events.Line(LineKind::kError, "error: " + wh.status().message());
-    if (wh.status().code() == Status::Code::kStorage) {
-      storage_failed = true;
-      return kExitStorage;
-    }
-    return kExitFatal;
+    if (wh.status().code() == Status::Code::kStorage) storage_failed = true;
+    return RunFailure(wh.status());
   }
   BackfillOptions b;
   b.job = p.name;
@@ -244,7 +261,7 @@ RunEnding RunPipelined(const RunAllOptions& o, SharedSeasons& seasons, const led
   const std::vector<const ProcessorInfo*> jobs = RunJobs(o);
   auto fail = [&console](const Status& s) {
     console.Say(LogLevel::kError, "error: " + s.message());
-    return RunEnding{s.code() == Status::Code::kStorage ? kExitStorage : kExitFatal, {}};
+    return RunEnding{RunFailure(s), {}};
   };
   auto upstream = UpstreamRows::Create(jobs);
   if (!upstream.ok()) return fail(upstream.status());
@@ -286,7 +303,13 @@ RunEnding RunPipelined(const RunAllOptions& o, SharedSeasons& seasons, const led
     Child& c = children[i];
     c.thread = std::thread([&o, &plan, &board, &c, &upstream, &storage_failed, f = outputs[i],
                             user = std::move(users[i])]() mutable {
-      c.exit_code = RunPipelinedJob(o, *c.info, plan, board, *user, **upstream, storage_failed, f);
+      EventStreamWriter events(f);
+      const BackfillResult result =
+          RunPipelinedJob(o, *c.info, plan, board, *user, **upstream, storage_failed, events, f);
+      // The job's ending goes into its stream like a job process's would.
+      SayJobResult(result, events);
+      c.ended = result.status;
+      c.exit_code = o.exit_code_of(result.status);
       // However the job ended (its checkpoint's last save is done), the
       // other jobs no longer wait for its dates or its seasons, and its
       // upstream jobs no longer hold rows for it.
@@ -299,12 +322,12 @@ RunEnding RunPipelined(const RunAllOptions& o, SharedSeasons& seasons, const led
   int sig = PumpChildren(children, o.signal_received, console);
   bool stop = false;
   RunEnding ending = ReportJobs(children, sig, o, console, &stop);
-  return stop ? ending : FinishRun(o, ending.code);
+  return stop ? ending : FinishRun(o, ending.status.code() == Status::Code::kIncomplete);
 }
 
 // --workers 0: the units are queued; workers started elsewhere do them.
-int SayQueued(const RunAllOptions& o, const ledger::Plan& plan, const Warehouse& wh,
-              const std::string& batch, size_t queued, std::FILE* out) {
+void SayQueued(const RunAllOptions& o, const ledger::Plan& plan, const Warehouse& wh,
+               const std::string& batch, size_t queued, std::FILE* out) {
   int up_to_date = 0;
   for (const auto& jp : plan.jobs) up_to_date += jp.up_to_date;
   if (o.json) {
@@ -312,7 +335,7 @@ int SayQueued(const RunAllOptions& o, const ledger::Plan& plan, const Warehouse&
                nlohmann::ordered_json{{"command", "run-all"},
                                       {"start_date", FormatDate(o.start)},
                                       {"end_date", FormatDate(o.end)},
-                                      {"exit_code", kExitOk},
+                                      {"exit_code", o.exit_code_of(Status::OK())},
                                       {"workers", 0},
                                       {"batch", batch},
                                       {"queued", queued},
@@ -326,38 +349,31 @@ int SayQueued(const RunAllOptions& o, const ledger::Plan& plan, const Warehouse&
                "`phase4 status` shows the workers and the queue.\n",
                queued, up_to_date, wh.location(), batch, ShellQuote(o.warehouse));
   }
-  return kExitOk;
 }
 
 }  // namespace
 
-int RunAll(const RunAllOptions& o, std::FILE* out, const WorkerRun* workers) {
+RunAllResult RunAll(const RunAllOptions& o, std::FILE* out, const WorkerRun* workers) {
+  assert(o.exit_code_of);
   int count = static_cast<int>(processors::AllProcessors().size());
-  if (o.start_from < 1 || o.start_from > count) {
-    fmt::print(stderr, "error: --start-from must be between 1 and {} (the processor numbers)\n",
-               count);
-    return kExitUsage;
-  }
-  if (o.start > o.end) {
-    fmt::print(stderr, "error: Start date must be before end date\n");
-    return kExitUsage;
-  }
+  if (o.start_from < 1 || o.start_from > count)
+    return Status::Usage(
+        fmt::format("--start-from must be between 1 and {} (the processor numbers)", count));
+  if (o.start > o.end) return Status::Usage("Start date must be before end date");
   // A damaged file would be trusted (a resume would say COMPLETE over it) or
   // fail every date with a misleading error: refused before anything is
   // written to it. The check reads every file on threads of its own while
   // the run reads what it needs to plan and its first season; a failure on
   // the way is reported as the damage when there is damage.
   SoundnessCheck sound(o.warehouse);
-  auto refuse = [&sound](const std::vector<std::string>& datasets) -> std::optional<int> {
+  auto refuse = [&sound](const std::vector<std::string>& datasets) -> std::optional<Status> {
     Status s = sound.Wait(datasets);
     if (s.ok()) return std::nullopt;
-    fmt::print(stderr, "error: {}\n", s.message());
-    return kExitStorage;
+    return Status::Storage(s.message());
   };
-  auto fail = [&refuse](const Status& s) {
+  auto fail = [&refuse](const Status& s) -> RunAllResult {
     if (auto refused = refuse(AllDatasets())) return *refused;
-    fmt::print(stderr, "error: {}\n", s.message());
-    return s.code() == Status::Code::kStorage ? kExitStorage : kExitFatal;
+    return RunFailure(s);
   };
   auto wh = Warehouse::Open(o.warehouse, /*create=*/false);
   if (!wh.ok()) return fail(wh.status());
@@ -365,14 +381,13 @@ int RunAll(const RunAllOptions& o, std::FILE* out, const WorkerRun* workers) {
   // before anything is planned.
   std::unique_ptr<WorkQueue> queue;
   if (o.workers >= 0) {
-    if (!workers) {
-      fmt::print(stderr, "error: --workers: this run-all was started without worker support\n");
-      return kExitUsage;
-    }
+    if (!workers)
+      return Status::Usage("--workers: this run-all was started without worker support");
     auto opened = (*wh)->OpenWorkQueue();
     if (!opened.ok()) {
-      fmt::print(stderr, "error: {}\n", opened.status().message());
-      return (*wh)->backend() == "sqlite" ? kExitUsage : fail(opened.status());
+      // A SQLite warehouse has no queue: --workers was asked of the wrong one.
+      if ((*wh)->backend() == "sqlite") return Status::Usage(opened.status().message());
+      return fail(opened.status());
     }
     queue = std::move(opened).value();
   }
@@ -389,14 +404,14 @@ int RunAll(const RunAllOptions& o, std::FILE* out, const WorkerRun* workers) {
                  nlohmann::ordered_json{{"command", "run-all"},
                                         {"start_date", FormatDate(o.start)},
                                         {"end_date", FormatDate(o.end)},
-                                        {"exit_code", kExitOk},
+                                        {"exit_code", o.exit_code_of(Status::OK())},
                                         {"game_dates", 0},
                                         {"jobs", nlohmann::ordered_json::array()}}
                      .dump(2));
     else if (!o.quiet)
       fmt::print(out, "No game dates in range {} to {}; nothing to do.\n", FormatDate(o.start),
                  FormatDate(o.end));
-    return kExitOk;
+    return Status::OK();
   }
   request.recompute_all = o.no_resume;
   for (const ProcessorInfo* p : processors::AllProcessors())
@@ -421,14 +436,12 @@ int RunAll(const RunAllOptions& o, std::FILE* out, const WorkerRun* workers) {
                                        jp.job->order, jp.job->name, jp.missing, jp.failed, jp.stale,
                                        jp.blocked));
     }
-    if (!not_done.empty()) {
-      fmt::print(stderr,
-                 "error: --start-from {} skips jobs whose units in this range are not up to date: "
-                 "{}\n  Run without --start-from (it computes exactly what is left), or see "
-                 "`phase4 plan --start-date {} --end-date {}`.\n",
-                 o.start_from, fmt::join(not_done, "; "), FormatDate(o.start), FormatDate(o.end));
-      return kExitFatal;
-    }
+    if (!not_done.empty())
+      return Status::FailedPrecondition(fmt::format(
+          "--start-from {} skips jobs whose units in this range are not up to date: "
+          "{}\n  Run without --start-from (it computes exactly what is left), or see "
+          "`phase4 plan --start-date {} --end-date {}`.",
+          o.start_from, fmt::join(not_done, "; "), FormatDate(o.start), FormatDate(o.end)));
   }
   std::unique_ptr<SharedSeasons> seasons;
   if (!o.dry_run && !queue && !o.separate_processes) {
@@ -445,7 +458,7 @@ int RunAll(const RunAllOptions& o, std::FILE* out, const WorkerRun* workers) {
       fmt::print(out, "{}\n", PlanJson(*plan, o.start, o.end));
     else if (!o.quiet)
       PrintPlan(*plan, o.start, o.end, out);
-    return PlanExitCode(*plan);
+    return PlanStatus(*plan);
   }
   std::string batch;
   if (queue) {
@@ -454,7 +467,10 @@ int RunAll(const RunAllOptions& o, std::FILE* out, const WorkerRun* workers) {
     const auto units = workers->UnitsOf(*plan);
     if (Status s = queue->Enqueue({batch, o.bootstrap_days, o.max_attempts}, units); !s.ok())
       return fail(s);
-    if (o.workers == 0) return SayQueued(o, *plan, **wh, batch, units.size(), out);
+    if (o.workers == 0) {
+      SayQueued(o, *plan, **wh, batch, units.size(), out);
+      return Status::OK();
+    }
   }
   const std::string checkpoint_dir =
       o.checkpoint_dir.empty() ? std::string(kDefaultCheckpointDirectory) : o.checkpoint_dir;
@@ -463,8 +479,12 @@ int RunAll(const RunAllOptions& o, std::FILE* out, const WorkerRun* workers) {
                                       : std::filesystem::path(o.log_file),
                    o.log_level);
   if (!log.ok()) return fail(log.status());
-  RunConsole console(out, stderr, ChooseConsoleMode(o.quiet, o.json, o.terminal), o.log_level,
-                     log->get(), /*many_jobs=*/true);
+  RunAllResult result;
+  result.log = std::move(log).value();
+  result.console =
+      std::make_unique<RunConsole>(out, stderr, ChooseConsoleMode(o.quiet, o.json, o.terminal),
+                                   o.log_level, result.log.get(), /*many_jobs=*/true);
+  RunConsole& console = *result.console;
   console.Say(LogLevel::kInfo,
               fmt::format("Phase 4 backfill: {} to {}", FormatDate(o.start), FormatDate(o.end)));
   console.Say(LogLevel::kInfo, fmt::format("  Start from: Processor #{}", o.start_from));
@@ -478,34 +498,32 @@ int RunAll(const RunAllOptions& o, std::FILE* out, const WorkerRun* workers) {
                           : o.separate_processes ? "one process per job, stage by stage"
                                                  : "pipelined in this process "
                                                    "(--separate-processes: one process per job)"));
-  console.Say(LogLevel::kInfo, fmt::format("  Log: {}", (*log)->path().string()));
+  console.Say(LogLevel::kInfo, fmt::format("  Log: {}", result.log->path().string()));
   std::map<std::string, JobEvents*> sinks;
   for (const ProcessorInfo* p : processors::AllProcessors())
     if (p->order >= o.start_from) sinks[p->name] = &console.AddJob(p->order, p->name);
   RunEnding ending = queue ? workers->Run(o, **wh, *queue, batch, *plan, console, sinks)
                      : o.separate_processes ? RunByStage(o, console, sinks)
                                             : RunPipelined(o, *seasons, *plan, console, sinks);
-  RunEnd end;
-  end.command = "run-all";
-  end.start = o.start;
-  end.end = o.end;
-  end.exit_code = ending.code;
-  end.lines = ending.lines;
-  if (ending.code != kExitOk) end.retry_command = ResumeCommand(o);
-  end.log_file = (*log)->path().string();
-  const int code = console.Conclude(end);
+  result.status = std::move(ending.status);
+  result.lines = std::move(ending.lines);
+  if (!result.status.ok()) result.retry_command = ResumeCommand(o);
   // Every write of the run went through SQLite's transactions into files
   // found sound: they are sealed as they are now, once closed, so that the
   // next run hashes them instead of scanning them (warehouse/file_seal.h).
-  // Not after a storage failure, which may have left damage.
-  if (code != kExitStorage && code != kExitFatal) {
+  // Not after a storage failure, which may have left damage, nor after an
+  // unexpected error.
+  using Code = Status::Code;
+  const Code code = result.status.code();
+  if (code == Code::kOk || code == Code::kIncomplete || code == Code::kInterrupted ||
+      code == Code::kBusy) {
     seasons.reset();
     queue.reset();
     wh->reset();
     if (Status s = sound.Seal(); !s.ok())
       fmt::print(stderr, "warning: {} (the next run checks every file)\n", s.message());
   }
-  return code;
+  return result;
 }
 
 }  // namespace phase4::backfill

@@ -13,12 +13,16 @@
 //    when a job exits non-zero.
 // SIGINT/SIGTERM stop every job after its current date and print how to
 // resume with --start-from.
+// RunAll returns how the run ended (RunAllResult); the CLI ends the run on
+// its console and picks the exit code from it.
 #pragma once
 
 #include <atomic>
 #include <cstdio>
 #include <map>
+#include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "backfill/job_events.h"
@@ -26,7 +30,7 @@
 #include "backfill/run_log.h"
 #include "calendar/date.h"
 #include "calendar/season_calendar.h"
-#include "common/exit_codes.h"
+#include "common/status.h"
 #include "ledger/plan.h"
 #include "processors/common/processor.h"
 #include "warehouse/warehouse.h"
@@ -62,13 +66,43 @@ struct RunAllOptions {
   int workers = -1;
   double lease_seconds = kDefaultLeaseSeconds;  // the workers' leases
   int max_attempts = kDefaultMaxAttempts;       // claims of a unit before it stays failed
+  // The exit code a status means: the CLI's (cli/exit_code.h), which the
+  // CLI passes in. Run-all shows its jobs' codes (`✗ #3 ... (exit 1)`, as a
+  // job process would exit) and the code in its --json summaries with it,
+  // and decides none itself. Required.
+  int (*exit_code_of)(const Status&) = nullptr;
 };
 
-// How a run ended: its exit code and what the operator is told after the
+// How a run ended: its status and what the operator is told after the
 // table (the reason, then the command that continues it).
 struct RunEnding {
-  int code = kExitOk;
+  // OK; kIncomplete: units failed or are blocked; kInterrupted; kStorage;
+  // kBusy: a job's lock is held; another code: a job or the run could not go on.
+  Status status;
   std::vector<std::string> lines;
+};
+
+// How a run-all ended, for the CLI to say and to pick the exit code from.
+struct RunAllResult {
+  RunAllResult() = default;
+  // A run-all that ended with `status` before any job ran.
+  RunAllResult(Status status) : status(std::move(status)) {}  // NOLINT: implicit by design
+
+  // As RunEnding's; also kUsage (asked wrongly), and, for a --dry-run,
+  // kIncomplete when the plan has units failed or blocked. Before the jobs
+  // ran (`console` null) the message is the error to print, if any.
+  Status status;
+  // Said after the closing table: how the run ended, what continues it.
+  std::vector<std::string> lines;
+  // The same command, which retries what is left; empty when the run is
+  // complete.
+  std::string retry_command;
+  // The run's log and the console its jobs ran on, for the CLI to end the
+  // run on (RunConsole::Conclude: the table, `lines`, the log's path). Null
+  // when no job ran: an error first, or a dry run, an off-season range or
+  // units only queued for workers elsewhere, whose text RunAll printed.
+  std::unique_ptr<RunLog> log;
+  std::unique_ptr<RunConsole> console;
 };
 
 // How run-all hands its units to workers (--workers, doc/scale-out.md).
@@ -88,19 +122,24 @@ class WorkerRun {
                         const std::map<std::string, JobEvents*>& sinks) const = 0;
 };
 
-// `workers` runs o.workers >= 0 (refused without one).
-int RunAll(const RunAllOptions& options, std::FILE* out, const WorkerRun* workers = nullptr);
+// Runs the run-all `options` asks for; `out` gets its console, its plan
+// (--dry-run) or what it queued. `workers` runs o.workers >= 0 (refused
+// without one). Prints no error of its own before its console exists: the
+// result's status says it.
+RunAllResult RunAll(const RunAllOptions& options, std::FILE* out,
+                    const WorkerRun* workers = nullptr);
 
 // The command that continues this run: the same command. The ledger knows
 // what is done, so running it again computes exactly what is left (and
 // never --no-resume: that starts over).
 std::string ResumeCommand(const RunAllOptions& o);
-// Says on the console how one job of the run ended (its exit status; when
-// `stopped`, a signal stopped the run).
-void SayJobEnded(RunConsole& console, const processors::ProcessorInfo& job, int exit_code,
-                 bool stopped);
-// The end of a run whose jobs all ran: complete, or the one command that
-// retries what is left.
-RunEnding FinishRun(const RunAllOptions& o, int worst);
+// Says on the console how one job of the run ended: `ended`, shown with
+// `exit_code` (a job process's own, or what o.exit_code_of makes of a job's
+// status); when `stopped`, a signal stopped the run.
+void SayJobEnded(RunConsole& console, const processors::ProcessorInfo& job, const Status& ended,
+                 int exit_code, bool stopped);
+// The end of a run whose jobs all ran: complete, or (`units_left`: units
+// failed or are blocked) the one command that retries what is left.
+RunEnding FinishRun(const RunAllOptions& o, bool units_left);
 
 }  // namespace phase4::backfill

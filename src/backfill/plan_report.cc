@@ -6,8 +6,6 @@
 #include <nlohmann/json.hpp>
 #include <vector>
 
-#include "common/exit_codes.h"
-
 namespace phase4::backfill {
 
 void PrintPlan(const ledger::Plan& plan, Date start, Date end, std::FILE* out, size_t max_listed) {
@@ -69,10 +67,16 @@ std::string PlanJson(const ledger::Plan& plan, Date start, Date end) {
   return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-int PlanExitCode(const ledger::Plan& plan) {
-  for (const auto& jp : plan.jobs)
-    if (jp.failed || jp.blocked) return kExitDatesFailed;
-  return kExitOk;
+Status PlanStatus(const ledger::Plan& plan) {
+  int failed = 0, blocked = 0;
+  for (const auto& jp : plan.jobs) {
+    failed += jp.failed;
+    blocked += jp.blocked;
+  }
+  if (failed || blocked)
+    return Status::Incomplete(
+        fmt::format("{} units of the plan are failed and {} blocked", failed, blocked));
+  return Status::OK();
 }
 
 }  // namespace phase4::backfill

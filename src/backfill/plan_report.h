@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "common/status.h"
 #include "ledger/plan.h"
 
 namespace phase4::backfill {
@@ -27,7 +28,8 @@ nlohmann::ordered_json JobPlanCountsJson(const ledger::JobPlan& jp);
 // units listed are those not up to date.
 std::string PlanJson(const ledger::Plan& plan, Date start, Date end);
 
-// 0 when nothing is failed or blocked, else 2 (kExitDatesFailed).
-int PlanExitCode(const ledger::Plan& plan);
+// OK when no unit is failed or blocked, else kIncomplete saying how many
+// are (the exit code of `plan` and of every --dry-run follows from it).
+Status PlanStatus(const ledger::Plan& plan);
 
 }  // namespace phase4::backfill

@@ -14,9 +14,9 @@ namespace {
 constexpr std::array<std::string_view, 5> kLevelNames = {"debug", "info", "warn", "error", "off"};
 
 // `YYYYMMDDTHHMMSSZ`: sorts by time, safe in a file name.
-std::string CompactUtcNow() {
+std::string CompactUtc(std::chrono::system_clock::time_point t) {
   std::string out;
-  for (char c : NowSecondsUtc())
+  for (char c : UtcSecondsTimestamp(t))
     if (c != '-' && c != ':') out += c;
   return out;
 }
@@ -33,9 +33,11 @@ std::optional<LogLevel> ParseLogLevel(std::string_view name) {
 std::string_view LogLevelName(LogLevel level) { return kLevelNames[static_cast<size_t>(level)]; }
 
 std::filesystem::path DefaultLogPath(const std::string& checkpoint_dir, std::string_view what,
-                                     Date start, Date end) {
+                                     Date start, Date end, Env* env) {
+  if (!env) env = Env::Default();
   return std::filesystem::path(checkpoint_dir) / "logs" /
-         fmt::format("{}_{}_{}_{}.log", what, FormatDate(start), FormatDate(end), CompactUtcNow());
+         fmt::format("{}_{}_{}_{}.log", what, FormatDate(start), FormatDate(end),
+                     CompactUtc(env->Now()));
 }
 
 Result<std::unique_ptr<RunLog>> RunLog::Open(const std::filesystem::path& path, LogLevel level,
@@ -64,11 +66,11 @@ void RunLog::Write(LogLevel level, std::string_view source, std::string_view tex
   const std::string stamp = UtcSecondsTimestamp(env_->Now());
   std::string upper(LogLevelName(level));
   for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  const std::string line =
-      source.empty()
-          ? fmt::format("{} {:<5} {}\n", stamp, upper, tableio::EscapeInvalidUtf8(std::string(text)))
-          : fmt::format("{} {:<5} [{}] {}\n", stamp, upper, source,
-                        tableio::EscapeInvalidUtf8(std::string(text)));
+  const std::string line = source.empty()
+                               ? fmt::format("{} {:<5} {}\n", stamp, upper,
+                                             tableio::EscapeInvalidUtf8(std::string(text)))
+                               : fmt::format("{} {:<5} [{}] {}\n", stamp, upper, source,
+                                             tableio::EscapeInvalidUtf8(std::string(text)));
   std::lock_guard<std::mutex> lock(mu_);
   if (!file_) return;
   // A log that cannot be written does not stop the run (the console still

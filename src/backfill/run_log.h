@@ -27,9 +27,10 @@ std::optional<LogLevel> ParseLogLevel(std::string_view name);
 std::string_view LogLevelName(LogLevel level);
 
 // `<checkpoint_dir>/logs/<what>_<start>_<end>_<UTC time>.log`: one file per
-// run, beside the checkpoints the run keeps.
+// run, beside the checkpoints the run keeps. The time is `env`'s clock
+// (Env::Default() when null).
 std::filesystem::path DefaultLogPath(const std::string& checkpoint_dir, std::string_view what,
-                                     Date start, Date end);
+                                     Date start, Date end, Env* env = nullptr);
 
 class RunLog {
  public:

@@ -13,6 +13,8 @@
 #include "backfill/run_log.h"
 #include "cli/checkpoint_status.h"
 #include "cli/cli_support.h"
+#include "cli/exit_code.h"
+#include "common/exit_codes.h"
 #include "processors/registry.h"
 #include "scaleout/distributed_run.h"
 
@@ -79,19 +81,42 @@ const char* const kConsoleHelp =
     "problems. Every run ends with a table per job, the command that retries what is left, and "
     "the log's path.\n";
 
-// Runs the job; with --status, prints what it reports: the CHECKPOINT
-// STATUS block, or the ledger's view as a checkpoint document (--json).
-int RunBackfillWithStatus(Warehouse& wh, backfill::BackfillOptions b) {
-  std::optional<backfill::BackfillStatus> status;
-  b.status_out = &status;
-  const int rc = backfill::RunBackfill(wh, b, stdout);
-  if (!status) return rc;
-  if (b.json)
-    fmt::print("{}", backfill::CheckpointToJson(status->view, NowTimestampUtc()));
-  else if (!b.quiet)
-    fmt::print("{}", FormatCheckpointStatus(status->checkpoint_path, status->view.job_name(),
-                                            b.start, b.end, status->view, status->game_dates));
-  return rc;
+// Says how the job ended on its events and, for --status, what it found:
+// the CHECKPOINT STATUS block, or the ledger's view as a checkpoint document
+// (--json). Returns the exit code.
+int SayBackfillResult(const backfill::BackfillResult& result, const backfill::BackfillOptions& b,
+                      backfill::JobEvents& events) {
+  backfill::SayJobResult(result, events);
+  if (const auto& status = result.checkpoint_status) {
+    if (b.json)
+      fmt::print("{}", backfill::CheckpointToJson(status->view, NowTimestampUtc()));
+    else if (!b.quiet)
+      fmt::print("{}", FormatCheckpointStatus(status->checkpoint_path, status->view.job_name(),
+                                              b.start, b.end, status->view, status->game_dates));
+  }
+  return ExitCodeFor(result.status);
+}
+
+// The end of a run-all: before its jobs ran, the error that kept them from
+// running (if any); after, its console's end (the table, how it ended, the
+// log's path). Returns the exit code.
+int EndRunAll(const backfill::RunAllOptions& r, backfill::RunAllResult& result) {
+  const int code = ExitCodeFor(result.status);
+  if (!result.console) {
+    // A plan with units left (--dry-run) is no error: the plan says it.
+    if (!result.status.ok() && result.status.code() != Status::Code::kIncomplete)
+      fmt::print(stderr, "error: {}\n", result.status.message());
+    return code;
+  }
+  backfill::RunEnd end;
+  end.command = "run-all";
+  end.start = r.start;
+  end.end = r.end;
+  end.exit_code = code;
+  end.lines = result.lines;
+  end.retry_command = result.retry_command;
+  end.log_file = result.log->path().string();
+  return result.console->Conclude(end);
 }
 
 }  // namespace
@@ -153,8 +178,9 @@ void AddBackfillCommand(CLI::App& app, GlobalOptions& g, Action* action) {
       }
       auto wh = OpenWarehouseOrReport(g, /*create=*/false);
       if (!wh) return kExitFatal;
-      b.command_prefix =
-          g.warehouse.empty() ? "phase4" : "phase4 --warehouse " + backfill::ShellQuote(g.warehouse);
+      b.command_prefix = g.warehouse.empty()
+                             ? "phase4"
+                             : "phase4 --warehouse " + backfill::ShellQuote(g.warehouse);
       b.stop_requested = &InstallStopHandlers().stop;
       // Into a pipe or file: block-buffered (run-all reads the events live;
       // the job flushes them with its checkpoint saves).
@@ -163,34 +189,40 @@ void AddBackfillCommand(CLI::App& app, GlobalOptions& g, Action* action) {
       if (o->events) {
         backfill::EventStreamWriter events(stdout);
         b.events = &events;
-        return RunBackfillWithStatus(*wh, b);
+        return SayBackfillResult(backfill::RunBackfill(*wh, b, stdout), b, events);
       }
-      if (b.dry_run || b.status) return RunBackfillWithStatus(*wh, b);
+      if (b.dry_run || b.status) {
+        // The operator document's lines on stdout, warnings and errors on
+        // stderr; no log, no closing table.
+        backfill::RunConsole console(stdout, b.err, backfill::ConsoleMode::kLines,
+                                     backfill::LogLevel::kInfo, nullptr, /*many_jobs=*/false);
+        b.events = &console.AddJob(0, b.job);
+        return SayBackfillResult(backfill::RunBackfill(*wh, b, stdout), b, *b.events);
+      }
       const Date first =
           b.dates.empty() ? b.start : *std::min_element(b.dates.begin(), b.dates.end());
       const Date last = b.dates.empty() ? b.end : *std::max_element(b.dates.begin(), b.dates.end());
-      auto log =
-          backfill::RunLog::Open(o->log_file.empty() ? backfill::DefaultLogPath(b.checkpoint_dir, b.job, first, last)
-                                           : std::filesystem::path(o->log_file),
-                       LevelOf(g));
+      auto log = backfill::RunLog::Open(
+          o->log_file.empty() ? backfill::DefaultLogPath(b.checkpoint_dir, b.job, first, last)
+                              : std::filesystem::path(o->log_file),
+          LevelOf(g));
       if (!log.ok()) {
         ReportError(log.status().message());
         return kExitFatal;
       }
-      backfill::RunConsole console(stdout, stderr, backfill::ChooseConsoleMode(b.quiet, b.json, terminal), LevelOf(g),
-                         log->get(), /*many_jobs=*/false);
+      backfill::RunConsole console(stdout, stderr,
+                                   backfill::ChooseConsoleMode(b.quiet, b.json, terminal),
+                                   LevelOf(g), log->get(), /*many_jobs=*/false);
       b.events = &console.AddJob(info->order, info->name);
-      const int rc = backfill::RunBackfill(*wh, b, stdout);
+      const backfill::BackfillResult result = backfill::RunBackfill(*wh, b, stdout);
       backfill::RunEnd end;
       end.command = "backfill";
       end.start = first;
       end.end = last;
-      end.exit_code = rc;
+      end.exit_code = SayBackfillResult(result, b, *b.events);
       end.log_file = (*log)->path().string();
-      // What is left is retried by the same command; a usage error, a held
-      // lock or a fatal error is reported above and needs the operator first.
-      if (rc == kExitDatesFailed || rc == kExitInterrupted || rc == kExitStorage) {
-        end.retry_command = backfill::BackfillCommand(b);
+      if (!result.retry_command.empty()) {
+        end.retry_command = result.retry_command;
         end.lines = {"To retry what is left, run the same command again:",
                      "  " + end.retry_command};
       }
@@ -216,8 +248,8 @@ void AddRunAllCommand(CLI::App& app, GlobalOptions& g, Action* action) {
   cmd->add_option("--bootstrap-days", o->r.bootstrap_days, "Bootstrap period in days (default 7)")
       ->check(CLI::Range(0, 60));
   cmd->add_option("--checkpoint-dir", o->r.checkpoint_dir,
-                  std::string("Checkpoint directory (default ") + backfill::kDefaultCheckpointDirectory +
-                      "); logs go to its logs/ folder");
+                  std::string("Checkpoint directory (default ") +
+                      backfill::kDefaultCheckpointDirectory + "); logs go to its logs/ folder");
   cmd->add_option("--log-file", o->r.log_file,
                   "Log file (default: <checkpoint dir>/logs/run-all_<start>_<end>_<time>.log)");
   cmd->add_flag("--separate-processes", o->r.separate_processes,
@@ -245,8 +277,8 @@ void AddRunAllCommand(CLI::App& app, GlobalOptions& g, Action* action) {
       StagesHelp() +
       ". A failed or blocked date never stops the other dates; running the same command again "
       "computes exactly what is left (the warehouse's ledger, doc/ledger.md).\n" +
-      std::string("Checkpoints: ") + backfill::kDefaultCheckpointDirectory + " unless --checkpoint-dir.\n" +
-      kConsoleHelp +
+      std::string("Checkpoints: ") + backfill::kDefaultCheckpointDirectory +
+      " unless --checkpoint-dir.\n" + kConsoleHelp +
       "With --workers N (a PostgreSQL warehouse): the units go into the warehouse's work queue "
       "and N local `phase4 worker` processes, with any started on other machines, claim and "
       "commit them (doc/scale-out.md); --workers 0 only queues them.\n"
@@ -270,8 +302,10 @@ void AddRunAllCommand(CLI::App& app, GlobalOptions& g, Action* action) {
       StopSignals& signals = InstallStopHandlers();
       r.signal_received = &signals.signal;
       r.stop_requested = &signals.stop;
+      r.exit_code_of = ExitCodeFor;
       setvbuf(stdout, nullptr, _IOLBF, 0);
-      return backfill::RunAll(r, stdout, &scaleout::WorkersForRunAll());
+      backfill::RunAllResult result = backfill::RunAll(r, stdout, &scaleout::WorkersForRunAll());
+      return EndRunAll(r, result);
     };
   });
 }

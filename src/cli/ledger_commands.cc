@@ -8,6 +8,8 @@
 #include "backfill/backfill_job.h"
 #include "backfill/plan_report.h"
 #include "cli/cli_support.h"
+#include "cli/exit_code.h"
+#include "common/exit_codes.h"
 #include "env/env.h"
 #include "ledger/plan.h"
 #include "phase3/schedule_store.h"
@@ -116,7 +118,7 @@ void AddPlanCommand(CLI::App& app, GlobalOptions& g, Action* action) {
         fmt::print("{}\n", backfill::PlanJson(*plan, start, end));
       else if (!o->quiet)
         backfill::PrintPlan(*plan, start, end, stdout);
-      return backfill::PlanExitCode(*plan);
+      return ExitCodeFor(backfill::PlanStatus(*plan));
     };
   });
 }

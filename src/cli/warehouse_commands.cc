@@ -6,6 +6,7 @@
 
 #include "backfill/backfill_job.h"
 #include "cli/cli_support.h"
+#include "common/exit_codes.h"
 #include "ledger/phase3_digests.h"
 #include "ledger/verify.h"
 #include "live/run_history.h"
@@ -273,14 +274,15 @@ void AddExportCommand(CLI::App& app, GlobalOptions& g, Action* action) {
       auto wh = OpenWarehouseOrReport(g, /*create=*/false);
       if (!wh) return 1;
       std::ios::sync_with_stdio(false);
-      const tableio::ExportFormat format = o->format == "csv" ? tableio::ExportFormat::kCsv : tableio::ExportFormat::kJsonl;
+      const tableio::ExportFormat format =
+          o->format == "csv" ? tableio::ExportFormat::kCsv : tableio::ExportFormat::kJsonl;
       // The feature store exports as a training set (doc/training-export.md)
       // unless --raw asks for the stored table.
       Status s = t == &processors::MlFeatureStoreSchema() && !o->raw
-                     ? tableio::ExportTrainingSet(*wh, OptionalDate(o->start), OptionalDate(o->end), format,
-                                         std::cout)
-                     : tableio::ExportTable(*wh, *t, OptionalDate(o->start), OptionalDate(o->end), format,
-                                   std::cout);
+                     ? tableio::ExportTrainingSet(*wh, OptionalDate(o->start), OptionalDate(o->end),
+                                                  format, std::cout)
+                     : tableio::ExportTable(*wh, *t, OptionalDate(o->start), OptionalDate(o->end),
+                                            format, std::cout);
       if (!s.ok()) {
         ReportError(s.message());
         return 1;

@@ -1,4 +1,5 @@
 // The exit codes of every phase4 command (README "Exit codes", `--help`).
+// The layers return a Status; the CLI picks the code (cli/exit_code.h).
 #pragma once
 
 namespace phase4 {

@@ -14,17 +14,43 @@ namespace phase4 {
 
 class [[nodiscard]] Status {
  public:
-  // kStorage: the warehouse's storage failed (disk full, I/O error, read-only
-  // or damaged file). Unlike a date's bad data it ends a backfill run.
+  // What kind of outcome a Status is. The CLI turns each into an exit code
+  // (cli/exit_code.h, README "Exit codes"); the layers below only say what
+  // happened.
   enum class Code {
     kOk,
+    // Bad data: a file, a row or a value that breaks a rule.
     kInvalidInput,
+    // Something named is not there (a warehouse, a file, a job's record).
     kNotFound,
+    // A call to the system or the database failed, but not the storage
+    // itself (a file or pipe that cannot be opened, an SQL error).
     kIo,
+    // Held by someone else for now: another run holds a lock this one
+    // needs, or another writer keeps the warehouse busy. Trying again later
+    // may succeed.
     kBusy,
+    // A file that cannot be what it claims to be (a damaged checkpoint).
     kCorruption,
+    // The work cannot start or go on in this state (a missing calendar, a
+    // plan without the job).
     kFailedPrecondition,
-    kStorage
+    // The warehouse's storage failed (disk full, I/O error, read-only or
+    // damaged file). Unlike a date's bad data it ends a backfill run.
+    kStorage,
+    // The command was asked wrongly: an unknown job or option value, a
+    // start date after the end date.
+    kUsage,
+    // The work ran but units are left: some failed or are blocked (for a
+    // plan or a status: some are not done). The same command retries them.
+    kIncomplete,
+    // A stop signal (SIGINT/SIGTERM) ended the work after its unit in
+    // flight; the same command resumes.
+    kInterrupted,
+    // The work stopped early because other work it waits for ended first
+    // (an upstream job of the same run-all stopped without settling a
+    // date); nothing of its own went wrong.
+    kAborted
   };
 
   Status() = default;
@@ -40,6 +66,10 @@ class [[nodiscard]] Status {
     return Status(Code::kFailedPrecondition, std::move(msg));
   }
   static Status Storage(std::string msg) { return Status(Code::kStorage, std::move(msg)); }
+  static Status Usage(std::string msg) { return Status(Code::kUsage, std::move(msg)); }
+  static Status Incomplete(std::string msg) { return Status(Code::kIncomplete, std::move(msg)); }
+  static Status Interrupted(std::string msg) { return Status(Code::kInterrupted, std::move(msg)); }
+  static Status Aborted(std::string msg) { return Status(Code::kAborted, std::move(msg)); }
 
   bool ok() const { return code_ == Code::kOk; }
   Code code() const { return code_; }

@@ -8,6 +8,7 @@
 
 #include "backfill/child_processes.h"
 #include "backfill/unit_work.h"
+#include "common/exit_codes.h"
 #include "ledger/ledger.h"
 #include "processors/registry.h"
 
@@ -45,7 +46,7 @@ class WorkerLines : public backfill::JobEvents {
   void Line(backfill::LineKind kind, const std::string& text) override {
     console_.Say(kind == backfill::LineKind::kError     ? backfill::LogLevel::kError
                  : kind == backfill::LineKind::kWarning ? backfill::LogLevel::kWarn
-                                              : backfill::LogLevel::kInfo,
+                                                        : backfill::LogLevel::kInfo,
                  text);
   }
 
@@ -61,7 +62,8 @@ struct JobView {
   std::set<Date> pending;  // queued in this run, not yet seen settled
 };
 
-void Settle(JobView& job, Date d, backfill::UnitOutcome outcome, int64_t rows, const std::string& error) {
+void Settle(JobView& job, Date d, backfill::UnitOutcome outcome, int64_t rows,
+            const std::string& error) {
   if (!job.pending.erase(d)) return;
   job.tally.Add(d, outcome, rows, error);
   switch (outcome) {
@@ -78,10 +80,12 @@ void Settle(JobView& job, Date d, backfill::UnitOutcome outcome, int64_t rows, c
                      fmt::format("{}: ⏭ Bootstrap period skipped", FormatDate(d)));
       break;
     case backfill::UnitOutcome::kFailed:
-      job.sink->Line(backfill::LineKind::kDetail, fmt::format("{}: ✗ Failed: {}", FormatDate(d), error));
+      job.sink->Line(backfill::LineKind::kDetail,
+                     fmt::format("{}: ✗ Failed: {}", FormatDate(d), error));
       break;
     case backfill::UnitOutcome::kBlocked:
-      job.sink->Line(backfill::LineKind::kDetail, fmt::format("{}: ⊘ Blocked: {}", FormatDate(d), error));
+      job.sink->Line(backfill::LineKind::kDetail,
+                     fmt::format("{}: ⊘ Blocked: {}", FormatDate(d), error));
       break;
   }
   job.sink->Settled(d, outcome, rows, error);
@@ -143,9 +147,10 @@ std::vector<std::string> WorkerArgs(const backfill::RunAllOptions& o) {
           fmt::format("{}", o.lease_seconds)};
 }
 
-backfill::RunEnding RunWithWorkers(const backfill::RunAllOptions& o, Warehouse& wh, WorkQueue& queue,
-                         const std::string& batch, const ledger::Plan& plan, backfill::RunConsole& console,
-                         const std::map<std::string, backfill::JobEvents*>& sinks) {
+backfill::RunEnding RunWithWorkers(const backfill::RunAllOptions& o, Warehouse& wh,
+                                   WorkQueue& queue, const std::string& batch,
+                                   const ledger::Plan& plan, backfill::RunConsole& console,
+                                   const std::map<std::string, backfill::JobEvents*>& sinks) {
   std::map<std::string, JobView, std::less<>> jobs;
   size_t queued = 0;
   for (const ledger::JobPlan& jp : plan.jobs) {
@@ -192,7 +197,8 @@ backfill::RunEnding RunWithWorkers(const backfill::RunAllOptions& o, Warehouse& 
         Settle(it->second, u.date, OutcomeOf(u.outcome), u.rows, u.error);
     }
   };
-  const int sig = backfill::PumpChildren(children, o.signal_received, console, [&] { follow(false); });
+  const int sig =
+      backfill::PumpChildren(children, o.signal_received, console, [&] { follow(false); });
   follow(true);
   // Units another run's batch took over are settled as the ledger says,
   // once nothing is left in the queue.
@@ -201,7 +207,7 @@ backfill::RunEnding RunWithWorkers(const backfill::RunAllOptions& o, Warehouse& 
     for (auto& [name, v] : jobs)
       if (Status s = SettleFromLedger(wh, v); !s.ok())
         console.Say(backfill::LogLevel::kWarn, "warning: " + s.message());
-  int worst = kExitOk;
+  bool units_left = false;
   size_t unsettled = 0;
   for (const ledger::JobPlan& jp : plan.jobs) {
     JobView& v = jobs.at(jp.job->name);
@@ -215,11 +221,16 @@ backfill::RunEnding RunWithWorkers(const backfill::RunAllOptions& o, Warehouse& 
         v.tally.Add(d, backfill::UnitOutcome::kBlocked, 0, u->reason);
     }
     v.sink->Ended(v.tally);
-    const int code = !v.pending.empty()                  ? (sig ? kExitInterrupted : kExitFatal)
-                     : v.tally.failed || v.tally.blocked ? kExitDatesFailed
-                                                         : kExitOk;
-    backfill::SayJobEnded(console, *jp.job, code, sig != 0);
-    worst = std::max(worst, code == kExitDatesFailed ? code : kExitOk);
+    // The job's ending as if it had run alone: units never settled are an
+    // interruption or an error of the workers.
+    const Status ended =
+        !v.pending.empty()
+            ? (sig ? Status::Interrupted("interrupted with units not settled")
+                   : Status::FailedPrecondition("the workers ended with units not settled"))
+        : v.tally.failed || v.tally.blocked ? Status::Incomplete("some units failed or are blocked")
+                                            : Status::OK();
+    backfill::SayJobEnded(console, *jp.job, ended, o.exit_code_of(ended), sig != 0);
+    units_left = units_left || ended.code() == Status::Code::kIncomplete;
   }
   std::vector<int> codes;
   bool storage = false;
@@ -227,19 +238,24 @@ backfill::RunEnding RunWithWorkers(const backfill::RunAllOptions& o, Warehouse& 
     codes.push_back(c.exit_code);
     storage = storage || c.exit_code == kExitStorage;
   }
-  if (sig)
-    return {kExitInterrupted,
-            {fmt::format("Interrupted by signal {}; the workers stopped after their unit in flight "
-                         "({} units not settled).",
-                         sig, unsettled),
-             fmt::format("Resume with: {}", backfill::ResumeCommand(o))}};
-  if (unsettled)
-    return {storage ? kExitStorage : kExitFatal,
-            {fmt::format("Stopping: the workers ended (exit {}) with {} units of the run not "
-                         "settled; their errors are above.",
-                         fmt::join(codes, ", "), unsettled),
-             fmt::format("Once the cause is resolved, resume with: {}", backfill::ResumeCommand(o))}};
-  return backfill::FinishRun(o, worst);
+  if (sig) {
+    const std::string why = fmt::format(
+        "Interrupted by signal {}; the workers stopped after their unit in flight "
+        "({} units not settled).",
+        sig, unsettled);
+    return {Status::Interrupted(why),
+            {why, fmt::format("Resume with: {}", backfill::ResumeCommand(o))}};
+  }
+  if (unsettled) {
+    const std::string why = fmt::format(
+        "Stopping: the workers ended (exit {}) with {} units of the run not settled; "
+        "their errors are above.",
+        fmt::join(codes, ", "), unsettled);
+    return {storage ? Status::Storage(why) : Status::FailedPrecondition(why),
+            {why, fmt::format("Once the cause is resolved, resume with: {}",
+                              backfill::ResumeCommand(o))}};
+  }
+  return backfill::FinishRun(o, units_left);
 }
 
 namespace {
@@ -250,9 +266,10 @@ class DistributedWorkerRun final : public backfill::WorkerRun {
   std::vector<QueuedUnit> UnitsOf(const ledger::Plan& plan) const override {
     return QueuedUnitsOf(plan);
   }
-  backfill::RunEnding Run(const backfill::RunAllOptions& o, Warehouse& wh, WorkQueue& queue, const std::string& batch,
-                const ledger::Plan& plan, backfill::RunConsole& console,
-                const std::map<std::string, backfill::JobEvents*>& sinks) const override {
+  backfill::RunEnding Run(const backfill::RunAllOptions& o, Warehouse& wh, WorkQueue& queue,
+                          const std::string& batch, const ledger::Plan& plan,
+                          backfill::RunConsole& console,
+                          const std::map<std::string, backfill::JobEvents*>& sinks) const override {
     return RunWithWorkers(o, wh, queue, batch, plan, console, sinks);
   }
 };

@@ -17,6 +17,7 @@
 
 #include "backfill/backfill_job.h"
 #include "backfill/orchestrator.h"
+#include "common/exit_codes.h"
 #include "env/file_lock.h"
 #include "backfill/upstream_rows.h"
 #include "execution/dependency_check.h"

@@ -33,6 +33,8 @@
 #include <thread>
 
 #include "backfill/backfill_job.h"
+#include "cli/exit_code.h"
+#include "common/exit_codes.h"
 #include "env/file_lock.h"
 #include "phase3/schedule_store.h"
 #include "processors/registry.h"
@@ -560,7 +562,7 @@ int RunJobKilledAtInsert(const fs::path& wh, const fs::path& ckdir, const Proces
         o.start = *ParseDate(kStart);
         o.end = *ParseDate(kEnd);
         o.checkpoint_dir = ckdir.string();
-        rc = RunBackfill(**opened, o, out);
+        rc = cli::ExitCodeFor(RunBackfill(**opened, o, out).status);
       } else {
         std::fprintf(out, "%s\n", opened.status().message().c_str());
       }
@@ -829,21 +831,22 @@ TEST_F(ReliabilityTest, AFullDatabaseStopsTheRunKeepsTheDateAndAReRunFinishesIt)
     o.checkpoint_dir = ck.string();
     std::FILE* out = std::tmpfile();
     o.err = out;
-    int rc = RunBackfill(on, o, out);
+    BackfillResult result = RunBackfill(on, o, out);
     std::rewind(out);
     std::string text;
     char buf[4096];
     for (size_t n; (n = std::fread(buf, 1, sizeof buf, out)) > 0;) text.append(buf, n);
     std::fclose(out);
-    return std::make_pair(rc, text);
+    // What the run printed, then how it ended.
+    return std::make_pair(result, text + result.status.message());
   };
   {
     auto n = Warehouse::Open((normal.path() / "wh").string(), false);
     ASSERT_TRUE(n.ok());
-    ASSERT_EQ(run(**n, first, new_last, false, normal.path() / "ck").first, kExitOk);
+    ASSERT_TRUE(run(**n, first, new_last, false, normal.path() / "ck").first.status.ok());
   }
   auto [rc0, out0] = run(w, first, last, false, ckdir());
-  ASSERT_EQ(rc0, kExitOk) << out0;
+  ASSERT_TRUE(rc0.status.ok()) << out0;
 
   // An older version of the date with half its rows, and no free page left
   // in the file, so replacing the date needs pages the file cannot get.
@@ -866,16 +869,18 @@ TEST_F(ReliabilityTest, AFullDatabaseStopsTheRunKeepsTheDateAndAReRunFinishesIt)
   }
 
   // (a) Rewriting the date (as --no-resume does) runs out of space midway:
-  // the run stops with exit 74 and one message naming the file; the date is
-  // not recorded as failed (nothing is wrong with its data).
+  // the run stops with a storage failure (exit 74) and one message naming
+  // the file; the date is not recorded as failed (nothing is wrong with its
+  // data), and the result says which date was not recorded.
   const std::string file = (wh() / "nba_precompute.db").string();
   auto [rc1, out1] = run(w, full_date, full_date, true, ckdir());
-  EXPECT_EQ(rc1, kExitStorage) << out1;
+  EXPECT_EQ(rc1.status.code(), Status::Code::kStorage) << out1;
+  EXPECT_EQ(rc1.unrecorded_date, full_date);
   EXPECT_NE(out1.find("writing nba_precompute.player_shot_zone_analysis for 2023-11-08"),
             std::string::npos)
       << out1;
   EXPECT_NE(out1.find(file + ": database or disk is full"), std::string::npos) << out1;
-  EXPECT_NE(out1.find("error: storage failure, stopped at 2023-11-08"), std::string::npos) << out1;
+  EXPECT_EQ(rc1.status.message().rfind("storage failure, stopped at 2023-11-08: ", 0), 0u) << out1;
   EXPECT_EQ(db.Rows("SELECT * FROM " + t.name + order), before) << "rows changed";
   CheckpointView cp1 = ReadCheckpoint(
       CheckpointFile(ckdir(), job.name, FormatDate(full_date), FormatDate(full_date)));
@@ -895,7 +900,7 @@ TEST_F(ReliabilityTest, AFullDatabaseStopsTheRunKeepsTheDateAndAReRunFinishesIt)
   const fs::path new_cp =
       CheckpointFile(ckdir(), job.name, FormatDate(new_first), FormatDate(new_last));
   auto [rc2, out2] = run(w, new_first, new_last, false, ckdir());
-  EXPECT_EQ(rc2, kExitStorage) << out2;
+  EXPECT_EQ(rc2.status.code(), Status::Code::kStorage) << out2;
   EXPECT_EQ(db.Rows("SELECT * FROM " + t.name + order), before) << "rows changed";
   EXPECT_EQ(history.Int(fmt::format(
                 "SELECT COUNT(*) FROM processor_run_history WHERE processor_name = '{}' AND "
@@ -909,9 +914,9 @@ TEST_F(ReliabilityTest, AFullDatabaseStopsTheRunKeepsTheDateAndAReRunFinishesIt)
   // Space is back: plain re-runs of both commands finish their ranges.
   ASSERT_TRUE(w.Exec("PRAGMA nba_precompute.max_page_count = 1073741823").ok());
   auto [rc3, out3] = run(w, full_date, full_date, false, ckdir());
-  EXPECT_EQ(rc3, kExitOk) << out3;
+  EXPECT_TRUE(rc3.status.ok()) << out3;
   auto [rc4, out4] = run(w, new_first, new_last, false, ckdir());
-  EXPECT_EQ(rc4, kExitOk) << out4;
+  EXPECT_TRUE(rc4.status.ok()) << out4;
   EXPECT_GT(rows_of_date(), old_rows);
   EXPECT_EQ(TableProblems(wh(), normal.path() / "wh", t, Match::kEqual), "");
   EXPECT_EQ(ReadCheckpoint(new_cp).successful.size(), 4u);

@@ -12,6 +12,7 @@
 #include <filesystem>
 
 #include "backfill/backfill_job.h"
+#include "common/exit_codes.h"
 #include "test_support.h"
 #include "warehouse/file_seal.h"
 
