@@ -1,7 +1,7 @@
 // How one backfill job ended (RunBackfill, backfill_job.h), as data: its
 // Status, its units, and what the operator may run next. The job prints no
 // verdict of its own; whoever ran it says the ending (SayJobResult) and the
-// CLI picks the exit code from the Status (cli/exit_code.h).
+// CLI picks the exit code from the Status (ExitCodeFor, common/exit_codes.h).
 #pragma once
 
 #include <filesystem>

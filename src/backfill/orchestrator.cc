@@ -5,7 +5,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cassert>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -23,6 +22,7 @@
 #include "backfill/shared_seasons.h"
 #include "backfill/upstream_rows.h"
 #include "calendar/season_calendar.h"
+#include "common/exit_codes.h"
 #include "ledger/plan.h"
 #include "phase3/schedule_store.h"
 #include "processors/registry.h"
@@ -309,7 +309,7 @@ RunEnding RunPipelined(const RunAllOptions& o, SharedSeasons& seasons, const led
       // The job's ending goes into its stream like a job process's would.
       SayJobResult(result, events);
       c.ended = result.status;
-      c.exit_code = o.exit_code_of(result.status);
+      c.exit_code = ExitCodeFor(result.status);
       // However the job ended (its checkpoint's last save is done), the
       // other jobs no longer wait for its dates or its seasons, and its
       // upstream jobs no longer hold rows for it.
@@ -335,7 +335,7 @@ void SayQueued(const RunAllOptions& o, const ledger::Plan& plan, const Warehouse
                nlohmann::ordered_json{{"command", "run-all"},
                                       {"start_date", FormatDate(o.start)},
                                       {"end_date", FormatDate(o.end)},
-                                      {"exit_code", o.exit_code_of(Status::OK())},
+                                      {"exit_code", ExitCodeFor(Status::OK())},
                                       {"workers", 0},
                                       {"batch", batch},
                                       {"queued", queued},
@@ -354,7 +354,6 @@ void SayQueued(const RunAllOptions& o, const ledger::Plan& plan, const Warehouse
 }  // namespace
 
 RunAllResult RunAll(const RunAllOptions& o, std::FILE* out, const WorkerRun* workers) {
-  assert(o.exit_code_of);
   int count = static_cast<int>(processors::AllProcessors().size());
   if (o.start_from < 1 || o.start_from > count)
     return Status::Usage(
@@ -404,7 +403,7 @@ RunAllResult RunAll(const RunAllOptions& o, std::FILE* out, const WorkerRun* wor
                  nlohmann::ordered_json{{"command", "run-all"},
                                         {"start_date", FormatDate(o.start)},
                                         {"end_date", FormatDate(o.end)},
-                                        {"exit_code", o.exit_code_of(Status::OK())},
+                                        {"exit_code", ExitCodeFor(Status::OK())},
                                         {"game_dates", 0},
                                         {"jobs", nlohmann::ordered_json::array()}}
                      .dump(2));

@@ -66,11 +66,6 @@ struct RunAllOptions {
   int workers = -1;
   double lease_seconds = kDefaultLeaseSeconds;  // the workers' leases
   int max_attempts = kDefaultMaxAttempts;       // claims of a unit before it stays failed
-  // The exit code a status means: the CLI's (cli/exit_code.h), which the
-  // CLI passes in. Run-all shows its jobs' codes (`✗ #3 ... (exit 1)`, as a
-  // job process would exit) and the code in its --json summaries with it,
-  // and decides none itself. Required.
-  int (*exit_code_of)(const Status&) = nullptr;
 };
 
 // How a run ended: its status and what the operator is told after the
@@ -134,8 +129,8 @@ RunAllResult RunAll(const RunAllOptions& options, std::FILE* out,
 // never --no-resume: that starts over).
 std::string ResumeCommand(const RunAllOptions& o);
 // Says on the console how one job of the run ended: `ended`, shown with
-// `exit_code` (a job process's own, or what o.exit_code_of makes of a job's
-// status); when `stopped`, a signal stopped the run.
+// `exit_code` (a job process's own, or ExitCodeFor of a job's status); when `stopped`, a signal
+// stopped the run.
 void SayJobEnded(RunConsole& console, const processors::ProcessorInfo& job, const Status& ended,
                  int exit_code, bool stopped);
 // The end of a run whose jobs all ran: complete, or (`units_left`: units

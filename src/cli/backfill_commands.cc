@@ -13,7 +13,6 @@
 #include "backfill/run_log.h"
 #include "cli/checkpoint_status.h"
 #include "cli/cli_support.h"
-#include "cli/exit_code.h"
 #include "common/exit_codes.h"
 #include "processors/registry.h"
 #include "scaleout/distributed_run.h"
@@ -302,7 +301,6 @@ void AddRunAllCommand(CLI::App& app, GlobalOptions& g, Action* action) {
       StopSignals& signals = InstallStopHandlers();
       r.signal_received = &signals.signal;
       r.stop_requested = &signals.stop;
-      r.exit_code_of = ExitCodeFor;
       setvbuf(stdout, nullptr, _IOLBF, 0);
       backfill::RunAllResult result = backfill::RunAll(r, stdout, &scaleout::WorkersForRunAll());
       return EndRunAll(r, result);

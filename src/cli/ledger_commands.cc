@@ -8,7 +8,6 @@
 #include "backfill/backfill_job.h"
 #include "backfill/plan_report.h"
 #include "cli/cli_support.h"
-#include "cli/exit_code.h"
 #include "common/exit_codes.h"
 #include "env/env.h"
 #include "ledger/plan.h"

@@ -1,6 +1,9 @@
 // The exit codes of every phase4 command (README "Exit codes", `--help`).
-// The layers return a Status; the CLI picks the code (cli/exit_code.h).
+// The layers return a Status; the CLI makes the process's exit code of it
+// with ExitCodeFor (run-all uses the same mapping to show its jobs' codes).
 #pragma once
+
+#include "common/status.h"
 
 namespace phase4 {
 
@@ -22,5 +25,10 @@ inline constexpr int kExitStorage = 74;
 inline constexpr int kExitLocked = 75;
 // Interrupted by SIGINT or SIGTERM after the date in flight (128 + SIGINT).
 inline constexpr int kExitInterrupted = 130;
+
+// The exit code a command's Status means, the one mapping (README "Exit
+// codes"): OK 0; units failed or blocked (kIncomplete) 2; usage 64; storage
+// 74; busy or locked 75; interrupted 130; anything else 1.
+int ExitCodeFor(const Status& status);
 
 }  // namespace phase4

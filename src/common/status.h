@@ -15,8 +15,8 @@ namespace phase4 {
 class [[nodiscard]] Status {
  public:
   // What kind of outcome a Status is. The CLI turns each into an exit code
-  // (cli/exit_code.h, README "Exit codes"); the layers below only say what
-  // happened.
+  // (ExitCodeFor, common/exit_codes.h, README "Exit codes"); the layers
+  // below only say what happened.
   enum class Code {
     kOk,
     // Bad data: a file, a row or a value that breaks a rule.

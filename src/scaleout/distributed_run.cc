@@ -229,7 +229,7 @@ backfill::RunEnding RunWithWorkers(const backfill::RunAllOptions& o, Warehouse& 
                    : Status::FailedPrecondition("the workers ended with units not settled"))
         : v.tally.failed || v.tally.blocked ? Status::Incomplete("some units failed or are blocked")
                                             : Status::OK();
-    backfill::SayJobEnded(console, *jp.job, ended, o.exit_code_of(ended), sig != 0);
+    backfill::SayJobEnded(console, *jp.job, ended, ExitCodeFor(ended), sig != 0);
     units_left = units_left || ended.code() == Status::Code::kIncomplete;
   }
   std::vector<int> codes;

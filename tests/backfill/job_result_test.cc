@@ -15,7 +15,7 @@
 
 #include "backfill/backfill_job.h"
 #include "backfill/orchestrator.h"
-#include "cli/exit_code.h"
+#include "common/exit_codes.h"
 #include "env/file_lock.h"
 #include "test_support.h"
 
@@ -89,7 +89,6 @@ class JobResultTest : public ::testing::Test {
     o.warehouse = wh_path().string();
     o.checkpoint_dir = ckdir();
     o.log_file = (dir_.path() / "run-all.log").string();
-    o.exit_code_of = cli::ExitCodeFor;
     return o;
   }
 
@@ -106,7 +105,7 @@ TEST_F(JobResultTest, AGapReturnsTheBlockedDatesAndTheRetryCommandAndPrintsNoVer
   const BackfillResult r = RunBackfill(*wh, o, stdout);
 
   EXPECT_EQ(r.status.code(), Status::Code::kIncomplete) << r.status.message();
-  EXPECT_EQ(cli::ExitCodeFor(r.status), 2);
+  EXPECT_EQ(ExitCodeFor(r.status), 2);
   EXPECT_EQ(r.units.failed, 0);
   EXPECT_EQ(r.units.blocked, 1);
   ASSERT_EQ(r.units.blocks.size(), 1u);
@@ -138,7 +137,7 @@ TEST_F(JobResultTest, ALockedJobReturnsBusyWithNothingToRetry) {
   const BackfillResult r = RunBackfill(*wh, o, stdout);
 
   EXPECT_EQ(r.status.code(), Status::Code::kBusy) << r.status.message();
-  EXPECT_EQ(cli::ExitCodeFor(r.status), 75);
+  EXPECT_EQ(ExitCodeFor(r.status), 75);
   EXPECT_NE(r.status.message().find("is locked by pid " + std::to_string(getpid())),
             std::string::npos)
       << r.status.message();
@@ -296,7 +295,7 @@ TEST_F(JobResultTest, RunAllWithALockedJobReturnsBusy) {
   RunAllResult r = RunAll(o, out);
 
   EXPECT_EQ(r.status.code(), Status::Code::kBusy) << r.status.message();
-  EXPECT_EQ(cli::ExitCodeFor(r.status), 75);
+  EXPECT_EQ(ExitCodeFor(r.status), 75);
   ASSERT_TRUE(r.console);
   EXPECT_EQ(r.lines.front(), "Stopping: a job could not run (its error is above).");
   // The in-process job's error went into its stream, as a job process's would.

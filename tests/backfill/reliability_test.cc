@@ -33,7 +33,6 @@
 #include <thread>
 
 #include "backfill/backfill_job.h"
-#include "cli/exit_code.h"
 #include "common/exit_codes.h"
 #include "env/file_lock.h"
 #include "phase3/schedule_store.h"
@@ -562,7 +561,7 @@ int RunJobKilledAtInsert(const fs::path& wh, const fs::path& ckdir, const Proces
         o.start = *ParseDate(kStart);
         o.end = *ParseDate(kEnd);
         o.checkpoint_dir = ckdir.string();
-        rc = cli::ExitCodeFor(RunBackfill(**opened, o, out).status);
+        rc = ExitCodeFor(RunBackfill(**opened, o, out).status);
       } else {
         std::fprintf(out, "%s\n", opened.status().message().c_str());
       }

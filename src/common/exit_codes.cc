@@ -1,8 +1,6 @@
-#include "cli/exit_code.h"
-
 #include "common/exit_codes.h"
 
-namespace phase4::cli {
+namespace phase4 {
 
 int ExitCodeFor(const Status& status) {
   switch (status.code()) {
@@ -30,4 +28,4 @@ int ExitCodeFor(const Status& status) {
   return kExitFatal;
 }
 
-}  // namespace phase4::cli
+}  // namespace phase4

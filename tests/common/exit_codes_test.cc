@@ -1,15 +1,13 @@
-// The one mapping from a command's Status to its exit code (cli/exit_code.h,
+// The one mapping from a command's Status to its exit code (common/exit_codes.h,
 // README "Exit codes").
-#include "cli/exit_code.h"
+#include "common/exit_codes.h"
 
 #include <gtest/gtest.h>
 
 #include <utility>
 #include <vector>
 
-#include "common/exit_codes.h"
-
-namespace phase4::cli {
+namespace phase4 {
 namespace {
 
 TEST(ExitCodeTest, EveryStatusCodeHasTheExitCodeTheReadmeGives) {
@@ -44,4 +42,4 @@ TEST(ExitCodeTest, TheCodesAreThoseOfExitCodesH) {
 }
 
 }  // namespace
-}  // namespace phase4::cli
+}  // namespace phase4
