@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "cli/cli_support.h"
+#include "common/exit_codes.h"
 #include "scaleout/worker.h"
 
 namespace phase4::cli {
@@ -50,7 +51,7 @@ void AddWorkerCommand(CLI::App& app, GlobalOptions& g, Action* action) {
                               w.until_idle ? " --until-idle" : "", w.lease_seconds);
       w.stop_requested = &InstallStopHandlers().stop;
       w.level = LevelOf(g);
-      return scaleout::RunWorker(w);
+      return ExitCodeFor(scaleout::RunWorker(w));
     };
   });
 }

@@ -12,12 +12,11 @@
 #include <thread>
 
 #include "backfill/unit_work.h"
-#include "common/exit_codes.h"
+#include "execution/input_reader.h"
 #include "ledger/ledger.h"
 #include "ledger/phase3_digests.h"
 #include "live/run_history.h"
 #include "phase3/schedule_store.h"
-#include "execution/input_reader.h"
 #include "processors/common/season_inputs.h"
 #include "processors/registry.h"
 #include "scaleout/lease_keeper.h"
@@ -66,7 +65,7 @@ struct Tally {
 class Worker {
  public:
   explicit Worker(const WorkerOptions& o) : o_(o), log_(o.out, o.err, o.level) {}
-  int Run();
+  Status Run();
 
  private:
   bool Stopped() const { return o_.stop_requested && o_.stop_requested->load(); }
@@ -153,7 +152,8 @@ Result<BatchInputs*> Worker::InputsFor(const Claim& claim) {
   auto in = std::make_unique<BatchInputs>();
   in->batch = claim.batch;
   in->bootstrap_days = claim.bootstrap_days;
-  PHASE4_ASSIGN_OR_RETURN(SeasonCalendar calendar, phase3::ReadCalendar(*wh_, claim.bootstrap_days));
+  PHASE4_ASSIGN_OR_RETURN(SeasonCalendar calendar,
+                          phase3::ReadCalendar(*wh_, claim.bootstrap_days));
   in->calendar = std::make_unique<SeasonCalendar>(std::move(calendar));
   // The digests as the run that queued the units refreshed them.
   PHASE4_ASSIGN_OR_RETURN(ledger::Phase3Digests digests, ledger::ReadPhase3Digests(*wh_));
@@ -230,10 +230,11 @@ Status Worker::Settle(const Claim& claim, const ProcessorInfo* info, backfill::P
   std::string run_id;
   // A unit that was attempted has a run in the history, as in a backfill;
   // its start and final rows commit with the unit's rows.
-  if (info && (p.kind == backfill::PreparedOutcome::kSuccess || p.kind == backfill::PreparedOutcome::kFailed ||
+  if (info && (p.kind == backfill::PreparedOutcome::kSuccess ||
+               p.kind == backfill::PreparedOutcome::kFailed ||
                p.kind == backfill::PreparedOutcome::kBlocked)) {
-    run = backfill::HistoryRun(*info, p,
-                     fmt::format(R"(,"worker":{},"fencing_token":{})", worker_id_, claim.token));
+    run = backfill::HistoryRun(
+        *info, p, fmt::format(R"(,"worker":{},"fencing_token":{})", worker_id_, claim.token));
     run_id = live::RunHistory::NewId(info->name);
   }
   // The writes that go with the settlement: the ledger record (none for a
@@ -342,24 +343,30 @@ void Worker::Summary(double seconds) {
       t.claims ? 1000 * t.claim_seconds / static_cast<double>(t.claims) : 0.0));
 }
 
-int Worker::Run() {
+// Storage failures stay what they are (exit 74); every other failure of a
+// worker is an exit 1 whatever its code, as the worker always exited.
+Status StorageOrFailure(const Status& s) {
+  return s.code() == Status::Code::kStorage ? s : Status::FailedPrecondition(s.message());
+}
+
+Status Worker::Run() {
   const auto started = Clock::now();
   auto reads = execution::Phase3Reads(processors::AllProcessors());
   if (!reads.ok()) {
     log_.Error(reads.status().message());
-    return kExitFatal;
+    return StorageOrFailure(reads.status());
   }
   reads_ = std::move(reads).value();
   if (Status s = Connect(); !s.ok()) {
     log_.Error(s.message());
     // A SQLite warehouse: the message says what to run instead.
-    if (wh_ && wh_->backend() == "sqlite") return kExitUsage;
-    return s.code() == Status::Code::kStorage ? kExitStorage : kExitFatal;
+    if (wh_ && wh_->backend() == "sqlite") return Status::Usage(s.message());
+    return StorageOrFailure(s);
   }
   log_.Info(fmt::format("started on {} (pid {}) with a lease of {} s; warehouse {}{}", HostName(),
                         getpid(), o_.lease_seconds, wh_->location(),
                         o_.until_idle ? "; exits when the queue is idle" : ""));
-  int code = kExitInterrupted;
+  Status ended = Status::Interrupted("stopped by a signal after the unit in flight");
   auto last_progress = Clock::now();
   while (!Stopped()) {
     const auto t0 = Clock::now();
@@ -368,13 +375,15 @@ int Worker::Run() {
       if (claim.status().code() == Status::Code::kStorage && Recover(std::nullopt, claim.status()))
         continue;
       log_.Error(claim.status().message());
-      code = claim.status().code() == Status::Code::kStorage ? kExitStorage : kExitFatal;
+      ended = StorageOrFailure(claim.status());
       break;
     }
     if (!*claim) {
       auto counts = queue_->Counts();
       if (counts.ok() && o_.until_idle && counts->idle()) {
-        code = counts->failed_or_blocked_now ? kExitDatesFailed : kExitOk;
+        ended = counts->failed_or_blocked_now
+                    ? Status::Incomplete("the queue is idle; some units failed or are blocked")
+                    : Status::OK();
         break;
       }
       // Units queued, none runnable and none held: nothing will settle what
@@ -401,7 +410,7 @@ int Worker::Run() {
       }
       log_.Error(fmt::format("{} {}: {}", c.job, FormatDate(c.date), s.message()));
       if (queue_ && queue_->Release(c).ok()) ++tally_.released;
-      code = s.code() == Status::Code::kStorage ? kExitStorage : kExitFatal;
+      ended = StorageOrFailure(s);
       break;
     }
     // Its season: the one it holds the inputs of, or the unit's (a bootstrap
@@ -417,15 +426,15 @@ int Worker::Run() {
                             static_cast<double>(tally_.done()) / SecondsSince(started)));
     }
   }
-  if (code == kExitInterrupted) log_.Info("stopped by a signal after the unit in flight");
+  if (ended.code() == Status::Code::kInterrupted) log_.Info(ended.message());
   Summary(SecondsSince(started));
-  if (queue_ && code != kExitStorage) (void)queue_->DeregisterWorker(worker_id_);
+  if (queue_ && ended.code() != Status::Code::kStorage) (void)queue_->DeregisterWorker(worker_id_);
   keeper_.reset();
-  return code;
+  return ended;
 }
 
 }  // namespace
 
-int RunWorker(const WorkerOptions& options) { return Worker(options).Run(); }
+Status RunWorker(const WorkerOptions& options) { return Worker(options).Run(); }
 
 }  // namespace phase4::scaleout

@@ -41,10 +41,13 @@ struct WorkerOptions {
   std::FILE* err = stderr;
 };
 
-// Runs the worker. Exit status: 0 idle and every unit of the queue done,
-// 2 idle and some failed or are blocked (--until-idle), 64 not a
-// PostgreSQL warehouse, 74 the warehouse stayed unreachable, 130 stopped
-// by SIGINT/SIGTERM (after the unit in flight), 1 anything else.
-int RunWorker(const WorkerOptions& options);
+// Runs the worker until the queue is idle (--until-idle), a signal, or a
+// failure; the worker logs as it goes, and returns how it ended, which the
+// CLI turns into the exit status (ExitCodeFor): OK (0) idle and every unit
+// of the queue done; kIncomplete (2) idle and some failed or are blocked;
+// kUsage (64) not a PostgreSQL warehouse; kStorage (74) the warehouse
+// stayed unreachable; kInterrupted (130) stopped by SIGINT/SIGTERM after
+// the unit in flight; kFailedPrecondition (1) anything else.
+Status RunWorker(const WorkerOptions& options);
 
 }  // namespace phase4::scaleout
