@@ -415,11 +415,14 @@ RunAllResult RunAll(const RunAllOptions& o, std::FILE* out, const WorkerRun* wor
   request.recompute_all = o.no_resume;
   for (const ProcessorInfo* p : processors::AllProcessors())
     if (p->order >= o.start_from) request.run_jobs.insert(p->name);
-  // The plan refreshes the Phase 3 digests, which are kept beside the
-  // Phase 3 tables (doc/ledger.md): those files first.
-  if (auto refused = refuse({"nba_raw", "nba_analytics"})) return *refused;
+  // The plan digests the Phase 3 dates marked changed while the check
+  // runs; the digests are stored beside the Phase 3 tables (doc/ledger.md)
+  // once the check passed those files.
+  request.defer_digest_store = true;
   auto plan = ledger::MakePlan(**wh, *calendar, request);
   if (!plan.ok()) return fail(plan.status());
+  if (auto refused = refuse({"nba_raw", "nba_analytics"})) return *refused;
+  if (Status s = ledger::StoreDigestRefresh(**wh, *plan->unstored_digests); !s.ok()) return fail(s);
   if (o.start_from > 1) {
     // The jobs before N are not run, so theirs must be done already.
     ledger::PlanRequest before{request.dates, {}, false};

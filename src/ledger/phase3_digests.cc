@@ -43,28 +43,28 @@ Result<std::map<Date, DateDigest>> DigestDates(Warehouse& wh, const TableSchema&
   return out;
 }
 
-// Digests the marked dates of the tables of one dataset. The marks are
-// cleared only as read (same version): a write after the read marks its
-// date again, so it is digested by the next refresh. The digests are
-// stored before the marks are cleared, so a crash between the two only
-// repeats work.
-Result<int64_t> RefreshDataset(Warehouse& wh, const TableSchema& changes) {
-  PHASE4_ASSIGN_OR_RETURN(std::vector<Row> rows,
-                          wh.SelectRows(changes, std::nullopt, std::nullopt));
-  if (rows.empty()) return 0;
+// Digests the marked dates of the tables of one dataset, without storing
+// them. The marks are cleared (StoreDigestRefresh) only as read (same
+// version): a write after the read marks its date again, so it is digested
+// by the next refresh. The digests are stored before the marks are cleared,
+// so a crash between the two only repeats work.
+Result<DigestRefresh::Dataset> ReadDataset(Warehouse& wh, const TableSchema& changes) {
+  DigestRefresh::Dataset out;
+  out.changes = &changes;
+  out.digests = &DigestsOf(changes.dataset);
+  PHASE4_ASSIGN_OR_RETURN(out.marks, wh.SelectRows(changes, std::nullopt, std::nullopt));
+  if (out.marks.empty()) return out;
   std::map<std::string, std::vector<Date>> marked;  // table name -> dates, ascending
-  for (const Row& r : rows) {
+  for (const Row& r : out.marks) {
     auto d = ParseDate(TextOf(r[1]));
     if (d) marked[TextOf(r[0])].push_back(*d);
   }
-  const TableSchema& digests = DigestsOf(changes.dataset);
   PHASE4_ASSIGN_OR_RETURN(std::vector<Row> stored,
-                          wh.SelectRows(digests, std::nullopt, std::nullopt));
+                          wh.SelectRows(*out.digests, std::nullopt, std::nullopt));
   std::map<std::pair<std::string, Date>, std::string> before;
   for (const Row& r : stored)
     if (auto d = ParseDate(TextOf(r[1]))) before[{TextOf(r[0]), *d}] = TextOf(r[3]);
   const std::string now = NowTimestampUtc();
-  std::vector<Row> changed;
   for (auto& [name, dates] : marked) {
     const TableSchema* t = FindTable(changes.dataset + "." + name);
     if (!t) continue;  // not a tracked table: nothing reads it
@@ -73,23 +73,53 @@ Result<int64_t> RefreshDataset(Warehouse& wh, const TableSchema& changes) {
     for (const auto& [d, digest] : now_digests) {
       auto it = before.find({name, d});
       if (it != before.end() && it->second == digest.digest) continue;
-      changed.push_back(Row{name, FormatDate(d), digest.rows, digest.digest, now});
+      out.changed.push_back(Row{name, FormatDate(d), digest.rows, digest.digest, now});
     }
   }
-  if (!changed.empty()) PHASE4_RETURN_IF_ERROR(wh.UpsertRows(digests, changed));
-  PHASE4_RETURN_IF_ERROR(wh.DeleteExactRows(changes, rows));
-  return static_cast<int64_t>(rows.size());
+  return out;
 }
 
 }  // namespace
 
-Result<int64_t> RefreshPhase3Digests(Warehouse& wh) {
-  int64_t refreshed = 0;
+int64_t DigestRefresh::marks() const {
+  int64_t n = 0;
+  for (const auto& d : datasets) n += static_cast<int64_t>(d.marks.size());
+  return n;
+}
+
+Result<DigestRefresh> ReadDigestRefresh(Warehouse& wh) {
+  DigestRefresh refresh;
   for (const TableSchema* changes : {&RawChangesSchema(), &AnalyticsChangesSchema()}) {
-    PHASE4_ASSIGN_OR_RETURN(int64_t n, RefreshDataset(wh, *changes));
-    refreshed += n;
+    PHASE4_ASSIGN_OR_RETURN(DigestRefresh::Dataset d, ReadDataset(wh, *changes));
+    refresh.datasets.push_back(std::move(d));
   }
-  return refreshed;
+  return refresh;
+}
+
+Status StoreDigestRefresh(Warehouse& wh, const DigestRefresh& refresh) {
+  for (const auto& d : refresh.datasets) {
+    if (d.marks.empty()) continue;
+    if (!d.changed.empty()) PHASE4_RETURN_IF_ERROR(wh.UpsertRows(*d.digests, d.changed));
+    PHASE4_RETURN_IF_ERROR(wh.DeleteExactRows(*d.changes, d.marks));
+  }
+  return Status::OK();
+}
+
+void ApplyDigestRefresh(const DigestRefresh& refresh, Phase3Digests& digests) {
+  for (const auto& d : refresh.datasets)
+    for (const Row& r : d.changed) {
+      auto date = ParseDate(TextOf(r[1]));
+      const auto* rows = std::get_if<int64_t>(&r[2]);
+      if (!date || !rows) continue;
+      digests[d.digests->dataset + "." + TextOf(r[0])][*date] =
+          DateDigest{*rows, TextOf(r[3]), TextOf(r[4])};
+    }
+}
+
+Result<int64_t> RefreshPhase3Digests(Warehouse& wh) {
+  PHASE4_ASSIGN_OR_RETURN(DigestRefresh refresh, ReadDigestRefresh(wh));
+  PHASE4_RETURN_IF_ERROR(StoreDigestRefresh(wh, refresh));
+  return refresh.marks();
 }
 
 Result<Phase3Digests> ReadPhase3Digests(Warehouse& wh) {

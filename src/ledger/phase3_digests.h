@@ -7,7 +7,8 @@
 // the rows of the marked dates only, stores their digest in
 // `phase3_digests` (with the time it last changed), then clears the marks it
 // read, each only if its version is still the one read: a write meanwhile
-// marks its date again (a higher version), so it is digested next time. doc/ledger.md, "Fingerprints".
+// marks its date again (a higher version), so it is digested next time. doc/ledger.md,
+// "Fingerprints".
 #pragma once
 
 #include <cstdint>
@@ -29,8 +30,31 @@ struct DateDigest {
 // By table full name (e.g. nba_analytics.player_game_summary), then date.
 using Phase3Digests = std::map<std::string, std::map<Date, DateDigest>, std::less<>>;
 
-// Digests the dates marked changed. Returns how many (table, date) pairs
-// were read.
+// The digests of the dates marked changed, read but not yet stored, so that
+// a run can plan with them while the integrity check of the files they are
+// stored in still runs (doc/warehouse.md, "Checking a warehouse").
+struct DigestRefresh {
+  struct Dataset {
+    const TableSchema* digests = nullptr;  // where they are stored
+    std::vector<Row> changed;              // digest rows whose digest changed
+    const TableSchema* changes = nullptr;  // the marks
+    std::vector<Row> marks;                // the marks read, cleared when stored
+  };
+  std::vector<Dataset> datasets;
+  // How many (table, date) pairs were read.
+  int64_t marks() const;
+};
+
+// Reads the dates marked changed and digests them; writes nothing.
+Result<DigestRefresh> ReadDigestRefresh(Warehouse& wh);
+// Stores the changed digests, then clears the marks read (each only if its
+// version is still the one read).
+Status StoreDigestRefresh(Warehouse& wh, const DigestRefresh& refresh);
+// `digests` (as stored) with the refresh's digests in their place.
+void ApplyDigestRefresh(const DigestRefresh& refresh, Phase3Digests& digests);
+
+// ReadDigestRefresh, then StoreDigestRefresh. Returns how many (table,
+// date) pairs were read.
 Result<int64_t> RefreshPhase3Digests(Warehouse& wh);
 
 // Every stored digest.

@@ -85,7 +85,8 @@ std::string MissingPhase3(const InputFingerprinter& fp, const SeasonCalendar& ca
   return fmt::format("No data for date {}: {}", FormatDate(d), fmt::join(missing, "; "));
 }
 
-std::string StaleReason(const InputFingerprinter& fp, const UnitRecord& record, const InputFingerprint& now) {
+std::string StaleReason(const InputFingerprinter& fp, const UnitRecord& record,
+                        const InputFingerprint& now) {
   if (record.input_fingerprint == now.value) return "";
   const auto before = ParseParts(record.input_parts);
   std::vector<std::string> reasons;
@@ -93,8 +94,8 @@ std::string StaleReason(const InputFingerprinter& fp, const UnitRecord& record, 
     auto it = before.find(name);
     if (it != before.end() && it->second == value) continue;
     if (name == "code") {
-      reasons.push_back(fmt::format("code version {} -> {}",
-                                    it == before.end() ? "unknown" : it->second, value));
+      reasons.push_back(
+          fmt::format("code version {} -> {}", it == before.end() ? "unknown" : it->second, value));
     } else if (name.rfind("upstream:", 0) == 0) {
       reasons.push_back(fmt::format("upstream {} rows changed", name.substr(9)));
     } else {
@@ -109,8 +110,14 @@ std::string StaleReason(const InputFingerprinter& fp, const UnitRecord& record, 
 
 Result<Plan> MakePlan(Warehouse& wh, const SeasonCalendar& calendar, const PlanRequest& request) {
   Plan plan;
-  PHASE4_ASSIGN_OR_RETURN(plan.digests_refreshed, RefreshPhase3Digests(wh));
+  PHASE4_ASSIGN_OR_RETURN(DigestRefresh refresh, ReadDigestRefresh(wh));
+  plan.digests_refreshed = refresh.marks();
   PHASE4_ASSIGN_OR_RETURN(Phase3Digests digests, ReadPhase3Digests(wh));
+  ApplyDigestRefresh(refresh, digests);
+  if (request.defer_digest_store)
+    plan.unstored_digests = std::move(refresh);
+  else
+    PHASE4_RETURN_IF_ERROR(StoreDigestRefresh(wh, refresh));
   plan.fingerprinter = std::make_shared<const InputFingerprinter>(std::move(digests));
   const InputFingerprinter& fp = *plan.fingerprinter;
   std::optional<Date> first, last;
@@ -154,8 +161,8 @@ Result<Plan> MakePlan(Warehouse& wh, const SeasonCalendar& calendar, const PlanR
         const bool up_in_run = request.run_jobs.count(up) > 0;
         if (!uu) continue;
         if (uu->action == UnitAction::kBlocked) {
-          upstream_blocked = fmt::format("upstream {} is blocked on {}: {}", up, FormatDate(d),
-                                         uu->reason);
+          upstream_blocked =
+              fmt::format("upstream {} is blocked on {}: {}", up, FormatDate(d), uu->reason);
         } else if (up_in_run && uu->action != UnitAction::kUpToDate &&
                    uu->action != UnitAction::kSkipped) {
           upstream_pending = true;
@@ -163,10 +170,10 @@ Result<Plan> MakePlan(Warehouse& wh, const SeasonCalendar& calendar, const PlanR
           upstream[up] = uu->record->output_fingerprint;
         } else if (!up_in_run) {
           upstream_blocked =
-              uu->record ? fmt::format("upstream {} {} on {}: {}", up,
-                                       UnitStateName(uu->record->state), FormatDate(d),
-                                       uu->record->last_error)
-                         : fmt::format("upstream {} has not run for {}", up, FormatDate(d));
+              uu->record
+                  ? fmt::format("upstream {} {} on {}: {}", up, UnitStateName(uu->record->state),
+                                FormatDate(d), uu->record->last_error)
+                  : fmt::format("upstream {} has not run for {}", up, FormatDate(d));
         }
       }
       if (calendar.IsBootstrap(d)) {

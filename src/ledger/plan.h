@@ -55,10 +55,14 @@ struct JobPlan {
 };
 
 struct PlanRequest {
-  std::vector<Date> dates;            // game dates, ascending
-  std::set<std::string> run_jobs;     // the jobs the run will run
-  bool recompute_all = false;         // --no-resume / --dates: every unit is to compute
-  bool all_jobs = false;              // report every job, not only the run's (status)
+  std::vector<Date> dates;         // game dates, ascending
+  std::set<std::string> run_jobs;  // the jobs the run will run
+  bool recompute_all = false;      // --no-resume / --dates: every unit is to compute
+  bool all_jobs = false;           // report every job, not only the run's (status)
+  // Leave the refreshed Phase 3 digests in Plan::unstored_digests for the
+  // caller to store (run-all: once the check of their files passed, so the
+  // plan overlaps the check); else they are stored before MakePlan returns.
+  bool defer_digest_store = false;
 };
 
 struct Plan {
@@ -67,6 +71,9 @@ struct Plan {
   // it computes from the same.
   std::shared_ptr<const InputFingerprinter> fingerprinter;
   int64_t digests_refreshed = 0;
+  // With PlanRequest::defer_digest_store: the digests the plan used that are
+  // not stored yet (StoreDigestRefresh).
+  std::optional<DigestRefresh> unstored_digests;
   double estimated_seconds = 0;
   const JobPlan* Find(std::string_view job) const;
 };
@@ -83,6 +90,7 @@ std::string MissingPhase3(const InputFingerprinter& fp, const SeasonCalendar& ca
 
 // Why a succeeded unit is stale (empty when it is not): compares its
 // recorded input parts with `now`, naming the changed Phase 3 dates.
-std::string StaleReason(const InputFingerprinter& fp, const UnitRecord& record, const InputFingerprint& now);
+std::string StaleReason(const InputFingerprinter& fp, const UnitRecord& record,
+                        const InputFingerprint& now);
 
 }  // namespace phase4::ledger
