@@ -202,7 +202,9 @@ for ((r = 1; r <= LEDGER_RUNS; ++r)); do
   "$PHASE4" --warehouse "$WH.fix" run-all --start-date "$START" --end-date "$END" \
     --checkpoint-dir "$WH.fix.ck" >"$TMP/fix.log" 2>&1 || { echo "  re-run after the correction FAILED" >&2; tail "$TMP/fix.log" >&2; exit 1; }
   fixes+=("$((($(now_ns) - t0) / 1000000))")
-  recomputed=$(sed -n 's/^\[#[0-9] \([a-z_]*\)\]   Successful: .* (\([0-9]*\) computed in this run.*/\1 \2/p' "$TMP/fix.log" | tr '\n' ' ')
+  # The run's log has each job's summary (the console shows the table).
+  recomputed=$(cat "$WH.fix.ck"/logs/run-all_*.log |
+    sed -n 's/^.*\[#[0-9] \([a-z_]*\)\]   Successful: .* (\([0-9]*\) computed in this run.*/\1 \2/p' | tr '\n' ' ')
 done
 rm -rf "$WH.fix" "$WH.fix.ck"
 printf '  plan over the full range (ms): %s\n' "${plans[*]}"
