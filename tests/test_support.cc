@@ -218,6 +218,16 @@ std::optional<fs::path> SharedDataDir() {
   return std::nullopt;
 }
 
+std::string Drain(std::FILE* f) {
+  std::fflush(f);
+  std::rewind(f);
+  std::string text;
+  char buf[4096];
+  for (size_t n; (n = std::fread(buf, 1, sizeof buf, f)) > 0;) text.append(buf, n);
+  std::fseek(f, 0, SEEK_END);
+  return text;
+}
+
 std::string ReadFile(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
   std::stringstream ss;

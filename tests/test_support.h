@@ -5,6 +5,7 @@
 #include <sys/types.h>
 
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -80,6 +81,9 @@ const std::filesystem::path& GeneratedLeague();
 std::optional<std::filesystem::path> SharedDataDir();
 
 std::string ReadFile(const std::filesystem::path& p);
+// The text a FILE* (e.g. a tmpfile() standing in for stdout) received so
+// far; later writes go on at its end.
+std::string Drain(std::FILE* f);
 
 // The text of the log file a backfill or run-all names on its last `Log: `
 // line of `out` (empty when there is none): the per-date detail and every

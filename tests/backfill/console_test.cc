@@ -25,15 +25,7 @@ namespace fs = std::filesystem;
 using testing::RunPhase4;
 using testing::TempDir;
 
-// The text a FILE* received.
-std::string Drain(std::FILE* f) {
-  std::fflush(f);
-  std::rewind(f);
-  std::string text;
-  char buf[4096];
-  for (size_t n; (n = std::fread(buf, 1, sizeof buf, f)) > 0;) text.append(buf, n);
-  return text;
-}
+using testing::Drain;
 
 size_t Count(const std::string& text, const std::string& what) {
   size_t n = 0;

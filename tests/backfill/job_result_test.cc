@@ -27,16 +27,7 @@ using testing::TempDir;
 
 const char* const kJob = "team_defense_zone_analysis";
 
-// The text a FILE* received so far; later writes go on at its end.
-std::string Drain(std::FILE* f) {
-  std::fflush(f);
-  std::rewind(f);
-  std::string text;
-  char buf[4096];
-  for (size_t n; (n = std::fread(buf, 1, sizeof buf, f)) > 0;) text.append(buf, n);
-  std::fseek(f, 0, SEEK_END);
-  return text;
-}
+using testing::Drain;
 
 // The lines a job said, by kind.
 class RecordedLines : public JobEvents {
