@@ -335,7 +335,7 @@ void SayQueued(const RunAllOptions& o, const ledger::Plan& plan, const Warehouse
                nlohmann::ordered_json{{"command", "run-all"},
                                       {"start_date", FormatDate(o.start)},
                                       {"end_date", FormatDate(o.end)},
-                                      {"exit_code", ExitCodeFor(Status::OK())},
+                                      {"exit_code", kExitOk},
                                       {"workers", 0},
                                       {"batch", batch},
                                       {"queued", queued},
@@ -403,7 +403,7 @@ RunAllResult RunAll(const RunAllOptions& o, std::FILE* out, const WorkerRun* wor
                  nlohmann::ordered_json{{"command", "run-all"},
                                         {"start_date", FormatDate(o.start)},
                                         {"end_date", FormatDate(o.end)},
-                                        {"exit_code", ExitCodeFor(Status::OK())},
+                                        {"exit_code", kExitOk},
                                         {"game_dates", 0},
                                         {"jobs", nlohmann::ordered_json::array()}}
                      .dump(2));

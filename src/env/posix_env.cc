@@ -132,7 +132,7 @@ class PosixEnv : public Env {
   Result<std::unique_ptr<SequentialFile>> NewSequentialFile(const fs::path& path) override {
     int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
     if (fd < 0) {
-      if (errno == ENOENT) return Status::NotFound(path.string() + ": no such file");
+      if (errno == ENOENT) return Status::NotFound("no such file");
       return Status::IoError(ErrnoText(errno));
     }
     struct stat st {};

@@ -10,6 +10,7 @@
 
 #include "warehouse/file_seal.h"
 #include "warehouse/schema.h"
+#include "warehouse/sqlite_warehouse.h"
 #include "warehouse/warehouse.h"
 
 namespace phase4 {
@@ -19,7 +20,7 @@ namespace {
 DatasetFileCheck CheckFile(const std::string& dir, const std::string& dataset, bool quick) {
   DatasetFileCheck c;
   c.dataset = dataset;
-  c.file = (std::filesystem::path(dir) / (dataset + ".db")).string();
+  c.file = DatasetFile(dir, dataset);
   std::error_code ec;
   if (!std::filesystem::is_regular_file(c.file, ec)) {
     c.missing = !std::filesystem::exists(c.file, ec);
@@ -116,12 +117,13 @@ namespace {
 // The quick check of one file, unless its bytes are the ones `sealed`.
 DatasetFileCheck CheckUnlessSealed(const std::string& dir, const std::string& dataset,
                                    std::optional<FileDigest> sealed, Env* env) {
+  const std::string file = DatasetFile(dir, dataset);
   if (sealed) {
-    auto now = DigestFile(*env, std::filesystem::path(dir) / (dataset + ".db"));
+    auto now = DigestFile(*env, file);
     if (now.ok() && *now == *sealed) {
       DatasetFileCheck c;
       c.dataset = dataset;
-      c.file = (std::filesystem::path(dir) / (dataset + ".db")).string();
+      c.file = file;
       c.unchanged_since_sealed = true;
       return c;
     }
@@ -147,8 +149,7 @@ SoundnessCheck::SoundnessCheck(std::string dir, Env* env) : dir_(std::move(dir))
     std::optional<FileDigest> sealed;
     auto it = seal.find(ds);
     // With a journal beside it the file's bytes are not the whole database.
-    if (it != seal.end() && !HasJournal(*env_, std::filesystem::path(dir_) / (ds + ".db")))
-      sealed = it->second;
+    if (it != seal.end() && !HasJournal(*env_, DatasetFile(dir_, ds))) sealed = it->second;
     f->check = std::async(std::launch::async, CheckUnlessSealed, dir_, ds, sealed, env_);
     files_.push_back(std::move(f));
   }
@@ -187,7 +188,7 @@ Status SoundnessCheck::Seal() {
   // One thread per file, as the check: the two large files overlap.
   std::vector<std::future<std::optional<Result<FileDigest>>>> digests;
   for (const auto& f : files_) {
-    const std::filesystem::path file = std::filesystem::path(dir_) / (f->dataset + ".db");
+    const std::filesystem::path file = DatasetFile(dir_, f->dataset);
     digests.push_back(std::async(std::launch::async, [this, file]() {
       std::optional<Result<FileDigest>> out;
       if (env_->Exists(file) && !HasJournal(*env_, file)) out = DigestFile(*env_, file);

@@ -289,10 +289,6 @@ int WaitWhileBusy(void*, int attempt) {
   return 1;
 }
 
-std::string DatasetFile(const std::string& dir, const std::string& dataset) {
-  return (fs::path(dir) / (dataset + ".db")).string();
-}
-
 std::string QuoteLiteral(std::string_view s) {
   std::string out = "'";
   for (char c : s) {
@@ -303,6 +299,10 @@ std::string QuoteLiteral(std::string_view s) {
 }
 
 }  // namespace
+
+std::string DatasetFile(const std::string& dir, const std::string& dataset) {
+  return (fs::path(dir) / (dataset + ".db")).string();
+}
 
 Result<std::unique_ptr<SqliteWarehouse>> SqliteWarehouse::Open(const std::string& dir,
                                                                bool create) {

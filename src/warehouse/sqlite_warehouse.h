@@ -157,6 +157,8 @@ class SqliteWarehouse final : public Warehouse {
   std::unique_ptr<StatementCache> cache_;
 };
 
+// <dir>/<dataset>.db: the file of one dataset of a SQLite warehouse.
+std::string DatasetFile(const std::string& dir, const std::string& dataset);
 // SQL literal type of a column (INTEGER, REAL or TEXT).
 const char* SqlType(ColumnType type);
 // CREATE TABLE statement for a schema.
